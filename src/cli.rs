@@ -1,0 +1,115 @@
+//! Every flag in one place: the single source for `--help`, the shell completions and the README.
+
+use std::time::Duration;
+
+use clap::{ArgAction, Args, Parser, Subcommand, builder::TypedValueParser};
+use clap_complete::Shell;
+
+use crate::{addr::Addr, server::DEFAULT_MAX_MESSAGE_SIZE};
+
+const ADDR_HELP: &str = "HOST:PORT, :PORT (every interface when serving, this machine when \
+                         asking) or [IPV6]:PORT; names are resolved";
+
+#[derive(Debug, Parser)]
+#[command(
+    name = "grpc-convo",
+    version,
+    about = "Bidirectional-streaming gRPC conversations from the shell",
+    long_about = "Bidirectional-streaming gRPC conversations from the shell.\n\n\
+                  `serve` answers conversations on proto.Stream/Conversations; `ask` streams \
+                  questions to a server and prints each answer the moment it arrives.",
+    propagate_version = true
+)]
+pub struct Cli {
+    /// More log output on stderr: -v for debug, -vv for trace (RUST_LOG overrides)
+    #[arg(short, long, action = ArgAction::Count, global = true)]
+    pub verbose: u8,
+
+    #[command(subcommand)]
+    pub command: Command,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum Command {
+    /// Answer conversations: the n-th question q gets
+    /// "from stream server answer: the {n} question is {q}"
+    Serve(ServeArgs),
+    /// Stream questions to a server and print each answer the moment it arrives
+    Ask(AskArgs),
+    /// Print a completion script for a shell
+    Completions {
+        #[arg(value_enum)]
+        shell: Shell,
+    },
+}
+
+#[derive(Debug, Args)]
+pub struct ServeArgs {
+    /// Address to listen on; port 0 picks a free port, printed as "listening on ADDRESS" on stderr
+    #[arg(long, env = "GRPC_CONVO_ADDR", value_name = "ADDR", default_value = "127.0.0.1:8000",
+          long_help = format!("Address to listen on: {ADDR_HELP}. Port 0 picks a free port; \
+                               once bound, \"listening on ADDRESS\" is printed on stderr."))]
+    pub addr: Addr,
+
+    #[command(flatten)]
+    pub limits: Limits,
+}
+
+#[derive(Debug, Args)]
+pub struct AskArgs {
+    /// Server to ask
+    #[arg(long, env = "GRPC_CONVO_ADDR", value_name = "ADDR", default_value = "127.0.0.1:8000",
+          long_help = format!("Server to ask: {ADDR_HELP}."))]
+    pub addr: Addr,
+
+    /// Deadline for the whole conversation (500ms, 10s, 2m), sent to the server as grpc-timeout
+    #[arg(long, value_name = "DURATION", value_parser = duration)]
+    pub timeout: Option<Duration>,
+
+    /// How long to wait for the connection to the server
+    #[arg(long, value_name = "DURATION", value_parser = duration, default_value = "10s")]
+    pub connect_timeout: Duration,
+
+    #[command(flatten)]
+    pub limits: Limits,
+
+    /// The questions; without any, each line of stdin is one question
+    #[arg(value_name = "QUESTION")]
+    pub questions: Vec<String>,
+}
+
+#[derive(Debug, Args)]
+pub struct Limits {
+    /// Largest message sent or received, in bytes (encoded protobuf)
+    #[arg(long, value_name = "BYTES", default_value_t = DEFAULT_MAX_MESSAGE_SIZE,
+          value_parser = clap::value_parser!(u32).range(1..).map(|n| n as usize))]
+    pub max_message_size: usize,
+}
+
+/// `500ms`, `10s`, `2m`, `1h 30m`: humantime's forms, with zero refused as never meaningful here.
+fn duration(text: &str) -> Result<Duration, String> {
+    match humantime::parse_duration(text) {
+        Ok(duration) if duration.is_zero() => Err("must be longer than zero".into()),
+        Ok(duration) => Ok(duration),
+        Err(err) => Err(format!("{err} (write it as 500ms, 10s or 2m)")),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use clap::CommandFactory;
+
+    #[test]
+    fn the_cli_definition_is_consistent() {
+        Cli::command().debug_assert();
+    }
+
+    #[test]
+    fn durations_take_units_and_refuse_zero_and_bare_numbers() {
+        assert_eq!(duration("500ms"), Ok(Duration::from_millis(500)));
+        assert_eq!(duration("2m"), Ok(Duration::from_secs(120)));
+        assert!(duration("0s").is_err());
+        assert!(duration("10").unwrap_err().contains("10s"));
+    }
+}

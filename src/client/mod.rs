@@ -1,0 +1,149 @@
+//! `ask`: connect to a server, stream questions in as they are read, print answers as they arrive.
+//! Sending and receiving run at once (full duplex), so answers flow while input is still coming.
+
+pub mod input;
+pub mod output;
+
+use std::{fmt, future::Future, io::Write, time::Duration};
+
+use futures_util::FutureExt;
+use tonic::{
+    Request, Status, Streaming,
+    transport::{Channel, Endpoint},
+};
+
+use crate::{
+    addr::Addr,
+    exit::RpcError,
+    flow,
+    proto::{StreamResponse, stream_client::StreamClient},
+};
+use input::Source;
+use output::AnswerWriter;
+
+#[derive(Clone, Debug)]
+pub struct AskConfig {
+    pub addr: Addr,
+    /// Deadline for the whole conversation, sent to the server as `grpc-timeout`.
+    pub timeout: Option<Duration>,
+    pub connect_timeout: Duration,
+    /// The largest encoded message sent or accepted, in bytes.
+    pub max_message_size: usize,
+}
+
+/// The server could not be reached at all; exits as UNAVAILABLE.
+#[derive(Debug)]
+pub struct Unreachable {
+    addr: Addr,
+    cause: String,
+}
+
+impl fmt::Display for Unreachable {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "cannot reach {}: {}", self.addr, self.cause)
+    }
+}
+
+impl std::error::Error for Unreachable {}
+
+/// Opens the HTTP/2 connection, so that an unreachable server is reported before any input is read.
+pub async fn connect(addr: &Addr, connect_timeout: Duration) -> Result<Channel, Unreachable> {
+    let unreachable = |cause: String| Unreachable {
+        addr: addr.clone(),
+        cause,
+    };
+    let endpoint = Endpoint::from_shared(addr.uri())
+        .map_err(|err| unreachable(err.to_string()))?
+        .user_agent(concat!("grpc-convo/", env!("CARGO_PKG_VERSION")))
+        .map_err(|err| unreachable(err.to_string()))?
+        .connect_timeout(connect_timeout)
+        .tcp_nodelay(true)
+        .initial_stream_window_size(flow::STREAM_WINDOW)
+        .initial_connection_window_size(flow::CONNECTION_WINDOW);
+    endpoint.connect().await.map_err(|err| {
+        // tonic wraps the cause in layers of "transport error"; the innermost says what happened.
+        let mut cause: &dyn std::error::Error = &err;
+        while let Some(source) = cause.source() {
+            cause = source;
+        }
+        unreachable(cause.to_string())
+    })
+}
+
+/// Holds one conversation: questions from `source`, answers to `out`. Every answer received is
+/// written to `out` before this returns, whatever ends the conversation. `interrupt` ends it early.
+pub async fn ask(
+    config: &AskConfig,
+    source: Source,
+    out: impl Write,
+    interrupt: impl Future<Output = anyhow::Error>,
+) -> anyhow::Result<()> {
+    let channel = connect(&config.addr, config.connect_timeout).await?;
+    let mut client = StreamClient::new(channel)
+        .max_decoding_message_size(config.max_message_size)
+        .max_encoding_message_size(config.max_message_size);
+
+    let (questions, input_end) = input::questions(source, config.max_message_size);
+    let mut request = Request::new(questions);
+    if let Some(timeout) = config.timeout {
+        request.set_timeout(timeout);
+    }
+
+    let mut out = AnswerWriter::new(out);
+    let conversation = async {
+        let answers = client
+            .conversations(request)
+            .await
+            .map_err(RpcError)?
+            .into_inner();
+        print_answers(answers, &mut out).await
+    };
+    // The server is told the deadline, but enforcing it here too covers servers that ignore it.
+    let deadline = async {
+        match config.timeout {
+            Some(timeout) => {
+                tokio::time::sleep(timeout).await;
+                let message = format!(
+                    "conversation exceeded --timeout {}",
+                    humantime::format_duration(timeout)
+                );
+                anyhow::Error::new(RpcError(Status::deadline_exceeded(message)))
+            }
+            None => std::future::pending().await,
+        }
+    };
+    let ended = tokio::select! {
+        ended = conversation => ended,
+        err = deadline => Err(err),
+        err = interrupt => Err(err),
+    };
+    // Whatever ended the conversation, the answers that came before it are kept.
+    let flushed = out.flush();
+    // Refused input is why the questions stopped, so it is the error to report.
+    if let Some(Ok(input_error)) = input_end.now_or_never() {
+        return Err(input_error);
+    }
+    ended?;
+    Ok(flushed?)
+}
+
+async fn print_answers(
+    mut answers: Streaming<StreamResponse>,
+    out: &mut AnswerWriter<impl Write>,
+) -> anyhow::Result<()> {
+    loop {
+        // Write out what we have only when no further answer is ready: one write per burst.
+        let next = match answers.message().now_or_never() {
+            Some(next) => next,
+            None => {
+                out.flush()?;
+                answers.message().await
+            }
+        };
+        match next {
+            Ok(Some(StreamResponse { answer })) => out.answer(&answer)?,
+            Ok(None) => return Ok(()),
+            Err(status) => return Err(RpcError(status).into()),
+        }
+    }
+}

@@ -1,0 +1,162 @@
+//! The one table that turns an error into an exit status, so that every command agrees on what a
+//! code means and the README can quote it.
+
+use std::{fmt, io};
+
+use tonic::{Code, Status};
+
+use crate::signals::Signal;
+
+/// Exit statuses. Codes from 64 up are `64 + gRPC status code`, as grpcurl uses them.
+pub mod code {
+    pub const SUCCESS: u8 = 0;
+    pub const FAILURE: u8 = 1;
+    pub const USAGE: u8 = 2;
+    pub const BAD_INPUT: u8 = 3;
+    pub const RPC_BASE: u8 = 64;
+    // 130 and 143, for SIGINT and SIGTERM, come from `Signal::exit_code`.
+}
+
+/// A conversation that ended with a non-OK gRPC status. Its text is `CODE: message`, the form
+/// grpcurl users already read.
+#[derive(Debug)]
+pub struct RpcError(pub Status);
+
+impl fmt::Display for RpcError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "{}", code_name(self.0.code()))?;
+        match self.0.message() {
+            "" => Ok(()),
+            message => write!(f, ": {message}"),
+        }
+    }
+}
+
+impl std::error::Error for RpcError {}
+
+/// Input that cannot be sent, named by where it was found.
+#[derive(Debug)]
+pub struct BadInput(pub String);
+
+impl fmt::Display for BadInput {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(&self.0)
+    }
+}
+
+impl std::error::Error for BadInput {}
+
+/// What to do with an error that reached `main`.
+#[derive(Debug, PartialEq, Eq)]
+pub enum Outcome {
+    /// Print it as one line and exit with this status.
+    Report(u8),
+    /// Exit with this status and print nothing: the reader of our output has gone (`| head -1`),
+    /// or a signal asked us to stop and whoever sent it already knows.
+    Quiet(u8),
+}
+
+/// Decides how an error ends the process. The first recognised cause in the chain wins, so
+/// context added on the way up never changes the code.
+pub fn outcome(err: &anyhow::Error) -> Outcome {
+    for cause in err.chain() {
+        if let Some(RpcError(status)) = cause.downcast_ref() {
+            return Outcome::Report(rpc_code(status.code()));
+        }
+        if cause.is::<crate::client::Unreachable>() {
+            return Outcome::Report(rpc_code(Code::Unavailable));
+        }
+        if cause.is::<BadInput>() {
+            return Outcome::Report(code::BAD_INPUT);
+        }
+        if let Some(signal) = cause.downcast_ref::<Signal>() {
+            return Outcome::Quiet(signal.exit_code());
+        }
+        if let Some(io) = cause.downcast_ref::<io::Error>()
+            && io.kind() == io::ErrorKind::BrokenPipe
+        {
+            return Outcome::Quiet(code::SUCCESS);
+        }
+    }
+    Outcome::Report(code::FAILURE)
+}
+
+/// `64 + code`: 78 for UNAVAILABLE, 68 for DEADLINE_EXCEEDED, as grpcurl exits.
+pub fn rpc_code(code: Code) -> u8 {
+    code::RPC_BASE + code as u8
+}
+
+/// The canonical upper-case name of a status code, as every gRPC implementation prints it.
+pub fn code_name(code: Code) -> &'static str {
+    match code {
+        Code::Ok => "OK",
+        Code::Cancelled => "CANCELLED",
+        Code::Unknown => "UNKNOWN",
+        Code::InvalidArgument => "INVALID_ARGUMENT",
+        Code::DeadlineExceeded => "DEADLINE_EXCEEDED",
+        Code::NotFound => "NOT_FOUND",
+        Code::AlreadyExists => "ALREADY_EXISTS",
+        Code::PermissionDenied => "PERMISSION_DENIED",
+        Code::ResourceExhausted => "RESOURCE_EXHAUSTED",
+        Code::FailedPrecondition => "FAILED_PRECONDITION",
+        Code::Aborted => "ABORTED",
+        Code::OutOfRange => "OUT_OF_RANGE",
+        Code::Unimplemented => "UNIMPLEMENTED",
+        Code::Internal => "INTERNAL",
+        Code::Unavailable => "UNAVAILABLE",
+        Code::DataLoss => "DATA_LOSS",
+        Code::Unauthenticated => "UNAUTHENTICATED",
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use anyhow::Context;
+
+    #[test]
+    fn rpc_errors_map_to_64_plus_code_through_context() {
+        let err = anyhow::Error::new(RpcError(Status::unavailable("down")))
+            .context("talking to localhost:1");
+        assert_eq!(outcome(&err), Outcome::Report(78));
+        let err = anyhow::Error::new(RpcError(Status::deadline_exceeded("slow")));
+        assert_eq!(outcome(&err), Outcome::Report(68));
+    }
+
+    #[test]
+    fn broken_pipe_is_quiet_success_and_other_io_is_failure() {
+        let pipe: anyhow::Result<()> =
+            Err(io::Error::from(io::ErrorKind::BrokenPipe)).context("writing answers");
+        assert_eq!(outcome(&pipe.unwrap_err()), Outcome::Quiet(0));
+        let other = anyhow::Error::new(io::Error::from(io::ErrorKind::PermissionDenied));
+        assert_eq!(outcome(&other), Outcome::Report(1));
+    }
+
+    #[test]
+    fn bad_input_and_interruption_have_their_own_codes() {
+        let bad = anyhow::Error::new(BadInput("line 3: not UTF-8".into()));
+        assert_eq!(outcome(&bad), Outcome::Report(3));
+        assert_eq!(
+            outcome(&anyhow::Error::new(Signal::Interrupt)),
+            Outcome::Quiet(130)
+        );
+        assert_eq!(
+            outcome(&anyhow::Error::new(Signal::Terminate)),
+            Outcome::Quiet(143)
+        );
+    }
+
+    #[test]
+    fn rpc_error_text_is_code_then_message() {
+        let text = RpcError(Status::resource_exhausted("too big")).to_string();
+        assert_eq!(text, "RESOURCE_EXHAUSTED: too big");
+        assert_eq!(RpcError(Status::internal("")).to_string(), "INTERNAL");
+    }
+
+    #[test]
+    fn every_code_has_a_distinct_name() {
+        let names: std::collections::HashSet<_> =
+            (0..=16).map(|n| code_name(Code::from(n))).collect();
+        assert_eq!(names.len(), 17);
+    }
+}

@@ -1,0 +1,11 @@
+//! grpc-convo: bidirectional-streaming gRPC conversations from the shell. The binary is a thin
+//! shell over this library, which the tests drive directly too.
+
+pub mod addr;
+pub mod cli;
+pub mod client;
+pub mod exit;
+pub mod flow;
+pub mod proto;
+pub mod server;
+pub mod signals;

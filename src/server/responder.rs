@@ -1,0 +1,88 @@
+//! How a conversation is answered: a stream of questions in, a stream of answers out. The gRPC
+//! service only wires responders to the wire, so every way of answering (echo, a bridged process,
+//! a test double) is the same kind of thing and can be driven without a network.
+
+use futures_util::{StreamExt, stream::BoxStream};
+use tonic::Status;
+
+/// The questions of one conversation, in order. An `Err` is the last item: the client broke the
+/// conversation (a message over the limit, a reset stream).
+pub type Questions = BoxStream<'static, Result<String, Status>>;
+
+/// The answers of one conversation. The stream ending is an OK status; an `Err` ends the
+/// conversation with that status.
+pub type Answers = BoxStream<'static, Result<String, Status>>;
+
+/// What a responder may know about the conversation it answers.
+#[derive(Clone, Debug)]
+pub struct Conversation {
+    /// Unique within this server's life; it ties log lines together.
+    pub id: u64,
+    /// The client's address as text, `unknown` where the transport does not say.
+    pub peer: String,
+}
+
+pub trait Responder: Send + Sync + 'static {
+    fn respond(&self, conversation: &Conversation, questions: Questions) -> Answers;
+}
+
+/// The tutorial server's answer: `from stream server answer: the {n} question is {q}`, n counting
+/// from 1 in each conversation.
+#[derive(Clone, Copy, Debug, Default)]
+pub struct Echo;
+
+impl Echo {
+    pub fn answer(n: u64, question: &str) -> String {
+        format!("from stream server answer: the {n} question is {question}")
+    }
+}
+
+impl Responder for Echo {
+    fn respond(&self, _: &Conversation, questions: Questions) -> Answers {
+        // Answers are produced only as the wire asks for them, so a client that stops reading
+        // stops this stream from reading its questions: flow control does the rest.
+        questions
+            .zip(futures_util::stream::iter(1u64..))
+            .map(|(question, n)| question.map(|q| Echo::answer(n, &q)))
+            .boxed()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use futures_util::stream;
+
+    fn conversation() -> Conversation {
+        Conversation {
+            id: 1,
+            peer: "test".into(),
+        }
+    }
+
+    #[tokio::test]
+    async fn echo_numbers_questions_from_one() {
+        let questions = stream::iter(["a", "", "ü"].map(|q| Ok(q.to_owned()))).boxed();
+        let answers: Vec<_> = Echo.respond(&conversation(), questions).collect().await;
+        let answers: Vec<_> = answers.into_iter().map(Result::unwrap).collect();
+        assert_eq!(
+            answers,
+            [
+                "from stream server answer: the 1 question is a",
+                "from stream server answer: the 2 question is ",
+                "from stream server answer: the 3 question is ü",
+            ]
+        );
+    }
+
+    #[tokio::test]
+    async fn echo_passes_a_broken_question_stream_on_as_its_status() {
+        let questions = stream::iter([Ok("a".to_owned()), Err(Status::cancelled("gone"))]).boxed();
+        let answers: Vec<_> = Echo.respond(&conversation(), questions).collect().await;
+        assert!(answers[0].is_ok());
+        assert_eq!(
+            answers[1].as_ref().unwrap_err().code(),
+            tonic::Code::Cancelled
+        );
+    }
+}
