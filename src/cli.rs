@@ -7,8 +7,14 @@ use clap_complete::Shell;
 
 use crate::{addr::Addr, server::DEFAULT_MAX_MESSAGE_SIZE};
 
-const ADDR_HELP: &str = "HOST:PORT, :PORT (every interface when serving, this machine when \
-                         asking) or [IPV6]:PORT; names are resolved";
+const ASK_EXIT_CODES: &str = "Exit status:
+  0        the conversation ended OK (or stdout was closed early, as by `| head -1`)
+  1        any other failure
+  2        usage error (a bad flag or value)
+  3        bad input: a line that is not UTF-8 or is over --max-message-size
+  64+CODE  the conversation ended with gRPC status CODE: 78 UNAVAILABLE (also when the server
+           cannot be reached), 68 DEADLINE_EXCEEDED, 72 RESOURCE_EXHAUSTED, ...
+  130      interrupted (Ctrl-C); 143 terminated (SIGTERM)";
 
 #[derive(Debug, Parser)]
 #[command(
@@ -31,10 +37,15 @@ pub struct Cli {
 
 #[derive(Debug, Subcommand)]
 pub enum Command {
-    /// Answer conversations: the n-th question q gets
-    /// "from stream server answer: the {n} question is {q}"
+    /// Answer conversations on proto.Stream/Conversations
+    #[command(long_about = "Answer conversations on proto.Stream/Conversations.\n\n\
+                            The N-th question Q of each conversation gets the answer \
+                            \"from stream server answer: the N question is Q\", N counting \
+                            from 1. Conversations are logged at info on stderr, questions at \
+                            debug (-v). Ctrl-C or SIGTERM stops the server with status 0.")]
     Serve(ServeArgs),
     /// Stream questions to a server and print each answer the moment it arrives
+    #[command(after_long_help = ASK_EXIT_CODES)]
     Ask(AskArgs),
     /// Print a completion script for a shell
     Completions {
@@ -46,9 +57,15 @@ pub enum Command {
 #[derive(Debug, Args)]
 pub struct ServeArgs {
     /// Address to listen on; port 0 picks a free port, printed as "listening on ADDRESS" on stderr
-    #[arg(long, env = "GRPC_CONVO_ADDR", value_name = "ADDR", default_value = "127.0.0.1:8000",
-          long_help = format!("Address to listen on: {ADDR_HELP}. Port 0 picks a free port; \
-                               once bound, \"listening on ADDRESS\" is printed on stderr."))]
+    #[arg(
+        long,
+        env = "GRPC_CONVO_ADDR",
+        value_name = "ADDR",
+        default_value = "127.0.0.1:8000",
+        long_help = "Address to listen on: HOST:PORT, :PORT (every interface) or \
+                       [IPV6]:PORT; names are resolved. Port 0 picks a free port; once bound, \
+                       \"listening on ADDRESS\" is printed on stderr."
+    )]
     pub addr: Addr,
 
     #[command(flatten)]
@@ -58,8 +75,14 @@ pub struct ServeArgs {
 #[derive(Debug, Args)]
 pub struct AskArgs {
     /// Server to ask
-    #[arg(long, env = "GRPC_CONVO_ADDR", value_name = "ADDR", default_value = "127.0.0.1:8000",
-          long_help = format!("Server to ask: {ADDR_HELP}."))]
+    #[arg(
+        long,
+        env = "GRPC_CONVO_ADDR",
+        value_name = "ADDR",
+        default_value = "127.0.0.1:8000",
+        long_help = "Server to ask: HOST:PORT, :PORT (this machine) or [IPV6]:PORT; names \
+                       are resolved."
+    )]
     pub addr: Addr,
 
     /// Deadline for the whole conversation (500ms, 10s, 2m), sent to the server as grpc-timeout

@@ -8,7 +8,7 @@ use std::{fmt, future::Future, io::Write, time::Duration};
 
 use futures_util::FutureExt;
 use tonic::{
-    Request, Status, Streaming,
+    Code, Request, Status, Streaming,
     transport::{Channel, Endpoint},
 };
 
@@ -96,7 +96,7 @@ pub async fn ask(
             .await
             .map_err(RpcError)?
             .into_inner();
-        print_answers(answers, &mut out).await
+        print_answers(answers, &mut out, config.max_message_size).await
     };
     // The server is told the deadline, but enforcing it here too covers servers that ignore it.
     let deadline = async {
@@ -130,6 +130,7 @@ pub async fn ask(
 async fn print_answers(
     mut answers: Streaming<StreamResponse>,
     out: &mut AnswerWriter<impl Write>,
+    max_message_size: usize,
 ) -> anyhow::Result<()> {
     loop {
         // Write out what we have only when no further answer is ready: one write per burst.
@@ -143,7 +144,24 @@ async fn print_answers(
         match next {
             Ok(Some(StreamResponse { answer })) => out.answer(&answer)?,
             Ok(None) => return Ok(()),
-            Err(status) => return Err(RpcError(status).into()),
+            Err(status) => return Err(RpcError(over_limit(status, max_message_size)).into()),
         }
     }
+}
+
+/// tonic reports an answer over our receive limit as OUT_OF_RANGE; gRPC's own clients say
+/// RESOURCE_EXHAUSTED. Only tonic's decoder words its status this way: a server's own
+/// OUT_OF_RANGE passes unchanged.
+fn over_limit(status: Status, max_message_size: usize) -> Status {
+    if status.code() == Code::OutOfRange
+        && status
+            .message()
+            .starts_with("Error, decoded message length too large")
+    {
+        return Status::resource_exhausted(format!(
+            "answer over the {max_message_size}-byte message limit (--max-message-size; {})",
+            status.message()
+        ));
+    }
+    status
 }

@@ -121,7 +121,7 @@ impl stream_server::Stream for Service {
         };
         tracing::info!(
             id = conversation.id,
-            peer = conversation.peer,
+            peer = %conversation.peer,
             "conversation opened"
         );
 
@@ -236,11 +236,11 @@ impl Drop for Tracked {
         let status = self.status.map_or("CANCELLED by client", code_name);
         tracing::info!(
             id = self.conversation.id,
-            peer = self.conversation.peer,
+            peer = %self.conversation.peer,
             questions = self.questions.load(Ordering::Relaxed),
             answers = self.answers_sent,
             duration = ?self.started.elapsed(),
-            status,
+            status = %status,
             "conversation closed"
         );
     }

@@ -1,0 +1,78 @@
+
+use builtin;
+use str;
+
+set edit:completion:arg-completer[grpc-convo] = {|@words|
+    fn spaces {|n|
+        builtin:repeat $n ' ' | str:join ''
+    }
+    fn cand {|text desc|
+        edit:complex-candidate $text &display=$text' '(spaces (- 14 (wcswidth $text)))$desc
+    }
+    var command = 'grpc-convo'
+    for word $words[1..-1] {
+        if (str:has-prefix $word '-') {
+            break
+        }
+        set command = $command';'$word
+    }
+    var completions = [
+        &'grpc-convo'= {
+            cand -v 'More log output on stderr: -v for debug, -vv for trace (RUST_LOG overrides)'
+            cand --verbose 'More log output on stderr: -v for debug, -vv for trace (RUST_LOG overrides)'
+            cand -h 'Print help (see more with ''--help'')'
+            cand --help 'Print help (see more with ''--help'')'
+            cand -V 'Print version'
+            cand --version 'Print version'
+            cand serve 'Answer conversations on proto.Stream/Conversations'
+            cand ask 'Stream questions to a server and print each answer the moment it arrives'
+            cand completions 'Print a completion script for a shell'
+            cand help 'Print this message or the help of the given subcommand(s)'
+        }
+        &'grpc-convo;serve'= {
+            cand --addr 'Address to listen on; port 0 picks a free port, printed as "listening on ADDRESS" on stderr'
+            cand --max-message-size 'Largest message sent or received, in bytes (encoded protobuf)'
+            cand -v 'More log output on stderr: -v for debug, -vv for trace (RUST_LOG overrides)'
+            cand --verbose 'More log output on stderr: -v for debug, -vv for trace (RUST_LOG overrides)'
+            cand -h 'Print help (see more with ''--help'')'
+            cand --help 'Print help (see more with ''--help'')'
+            cand -V 'Print version'
+            cand --version 'Print version'
+        }
+        &'grpc-convo;ask'= {
+            cand --addr 'Server to ask'
+            cand --timeout 'Deadline for the whole conversation (500ms, 10s, 2m), sent to the server as grpc-timeout'
+            cand --connect-timeout 'How long to wait for the connection to the server'
+            cand --max-message-size 'Largest message sent or received, in bytes (encoded protobuf)'
+            cand -v 'More log output on stderr: -v for debug, -vv for trace (RUST_LOG overrides)'
+            cand --verbose 'More log output on stderr: -v for debug, -vv for trace (RUST_LOG overrides)'
+            cand -h 'Print help (see more with ''--help'')'
+            cand --help 'Print help (see more with ''--help'')'
+            cand -V 'Print version'
+            cand --version 'Print version'
+        }
+        &'grpc-convo;completions'= {
+            cand -v 'More log output on stderr: -v for debug, -vv for trace (RUST_LOG overrides)'
+            cand --verbose 'More log output on stderr: -v for debug, -vv for trace (RUST_LOG overrides)'
+            cand -h 'Print help'
+            cand --help 'Print help'
+            cand -V 'Print version'
+            cand --version 'Print version'
+        }
+        &'grpc-convo;help'= {
+            cand serve 'Answer conversations on proto.Stream/Conversations'
+            cand ask 'Stream questions to a server and print each answer the moment it arrives'
+            cand completions 'Print a completion script for a shell'
+            cand help 'Print this message or the help of the given subcommand(s)'
+        }
+        &'grpc-convo;help;serve'= {
+        }
+        &'grpc-convo;help;ask'= {
+        }
+        &'grpc-convo;help;completions'= {
+        }
+        &'grpc-convo;help;help'= {
+        }
+    ]
+    $completions[$command]
+}

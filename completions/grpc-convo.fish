@@ -1,0 +1,52 @@
+# Print an optspec for argparse to handle cmd's options that are independent of any subcommand.
+function __fish_grpc_convo_global_optspecs
+    string join \n v/verbose h/help V/version
+end
+
+function __fish_grpc_convo_needs_command
+    # Figure out if the current invocation already has a command.
+    set -l cmd (commandline -opc)
+    set -e cmd[1]
+    argparse -s (__fish_grpc_convo_global_optspecs) -- $cmd 2>/dev/null
+    or return
+    if set -q argv[1]
+        # Also print the command, so this can be used to figure out what it is.
+        echo $argv[1]
+        return 1
+    end
+    return 0
+end
+
+function __fish_grpc_convo_using_subcommand
+    set -l cmd (__fish_grpc_convo_needs_command)
+    test -z "$cmd"
+    and return 1
+    contains -- $cmd[1] $argv
+end
+
+complete -c grpc-convo -n "__fish_grpc_convo_needs_command" -s v -l verbose -d 'More log output on stderr: -v for debug, -vv for trace (RUST_LOG overrides)'
+complete -c grpc-convo -n "__fish_grpc_convo_needs_command" -s h -l help -d 'Print help (see more with \'--help\')'
+complete -c grpc-convo -n "__fish_grpc_convo_needs_command" -s V -l version -d 'Print version'
+complete -c grpc-convo -n "__fish_grpc_convo_needs_command" -f -a "serve" -d 'Answer conversations on proto.Stream/Conversations'
+complete -c grpc-convo -n "__fish_grpc_convo_needs_command" -f -a "ask" -d 'Stream questions to a server and print each answer the moment it arrives'
+complete -c grpc-convo -n "__fish_grpc_convo_needs_command" -f -a "completions" -d 'Print a completion script for a shell'
+complete -c grpc-convo -n "__fish_grpc_convo_needs_command" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
+complete -c grpc-convo -n "__fish_grpc_convo_using_subcommand serve" -l addr -d 'Address to listen on; port 0 picks a free port, printed as "listening on ADDRESS" on stderr' -r
+complete -c grpc-convo -n "__fish_grpc_convo_using_subcommand serve" -l max-message-size -d 'Largest message sent or received, in bytes (encoded protobuf)' -r
+complete -c grpc-convo -n "__fish_grpc_convo_using_subcommand serve" -s v -l verbose -d 'More log output on stderr: -v for debug, -vv for trace (RUST_LOG overrides)'
+complete -c grpc-convo -n "__fish_grpc_convo_using_subcommand serve" -s h -l help -d 'Print help (see more with \'--help\')'
+complete -c grpc-convo -n "__fish_grpc_convo_using_subcommand serve" -s V -l version -d 'Print version'
+complete -c grpc-convo -n "__fish_grpc_convo_using_subcommand ask" -l addr -d 'Server to ask' -r
+complete -c grpc-convo -n "__fish_grpc_convo_using_subcommand ask" -l timeout -d 'Deadline for the whole conversation (500ms, 10s, 2m), sent to the server as grpc-timeout' -r
+complete -c grpc-convo -n "__fish_grpc_convo_using_subcommand ask" -l connect-timeout -d 'How long to wait for the connection to the server' -r
+complete -c grpc-convo -n "__fish_grpc_convo_using_subcommand ask" -l max-message-size -d 'Largest message sent or received, in bytes (encoded protobuf)' -r
+complete -c grpc-convo -n "__fish_grpc_convo_using_subcommand ask" -s v -l verbose -d 'More log output on stderr: -v for debug, -vv for trace (RUST_LOG overrides)'
+complete -c grpc-convo -n "__fish_grpc_convo_using_subcommand ask" -s h -l help -d 'Print help (see more with \'--help\')'
+complete -c grpc-convo -n "__fish_grpc_convo_using_subcommand ask" -s V -l version -d 'Print version'
+complete -c grpc-convo -n "__fish_grpc_convo_using_subcommand completions" -s v -l verbose -d 'More log output on stderr: -v for debug, -vv for trace (RUST_LOG overrides)'
+complete -c grpc-convo -n "__fish_grpc_convo_using_subcommand completions" -s h -l help -d 'Print help'
+complete -c grpc-convo -n "__fish_grpc_convo_using_subcommand completions" -s V -l version -d 'Print version'
+complete -c grpc-convo -n "__fish_grpc_convo_using_subcommand help; and not __fish_seen_subcommand_from serve ask completions help" -f -a "serve" -d 'Answer conversations on proto.Stream/Conversations'
+complete -c grpc-convo -n "__fish_grpc_convo_using_subcommand help; and not __fish_seen_subcommand_from serve ask completions help" -f -a "ask" -d 'Stream questions to a server and print each answer the moment it arrives'
+complete -c grpc-convo -n "__fish_grpc_convo_using_subcommand help; and not __fish_seen_subcommand_from serve ask completions help" -f -a "completions" -d 'Print a completion script for a shell'
+complete -c grpc-convo -n "__fish_grpc_convo_using_subcommand help; and not __fish_seen_subcommand_from serve ask completions help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'

@@ -1,0 +1,280 @@
+//! Shared test harness: the real binary, servers on port 0, and waits that end on an event (a
+//! line, an exit) rather than after a guessed sleep. A generous limit only stops a hung test.
+
+#![allow(dead_code)] // each test binary uses its own part of the harness
+
+use std::{
+    io::{BufRead, BufReader, Read, Write},
+    process::{Child, ChildStdin, ChildStdout, Command, ExitStatus, Output, Stdio},
+    sync::{Arc, Mutex, mpsc},
+    thread,
+    time::Duration,
+};
+
+use grpc_convo::server::{self, Responder};
+
+/// Long enough for a loaded CI machine, short enough that a hang fails instead of stalling CI.
+pub const LIMIT: Duration = Duration::from_secs(60);
+
+pub fn bin() -> Command {
+    let mut command = Command::new(env!("CARGO_BIN_EXE_grpc-convo"));
+    command.env_remove("GRPC_CONVO_ADDR").env_remove("RUST_LOG");
+    command
+}
+
+/// `grpc-convo serve` on a free port, killed when dropped. Its stderr is kept for assertions.
+pub struct Serve {
+    pub addr: String,
+    child: Child,
+    stderr: Arc<Mutex<String>>,
+}
+
+impl Serve {
+    pub fn start(extra: &[&str]) -> Serve {
+        let mut child = bin()
+            .args(["serve", "--addr", "127.0.0.1:0"])
+            .args(extra)
+            .stdin(Stdio::null())
+            .stdout(Stdio::null())
+            .stderr(Stdio::piped())
+            .spawn()
+            .expect("start grpc-convo serve");
+        let stderr = Arc::new(Mutex::new(String::new()));
+        let (addr_tx, addr_rx) = mpsc::channel();
+        let mut lines = BufReader::new(child.stderr.take().unwrap()).lines();
+        let log = stderr.clone();
+        thread::spawn(move || {
+            for line in lines.by_ref().map_while(Result::ok) {
+                if let Some(addr) = line.strip_prefix("listening on ") {
+                    let _ = addr_tx.send(addr.to_owned());
+                }
+                let mut log = log.lock().unwrap();
+                log.push_str(&line);
+                log.push('\n');
+            }
+        });
+        let addr = addr_rx
+            .recv_timeout(LIMIT)
+            .unwrap_or_else(|_| panic!("serve printed no address: {}", stderr.lock().unwrap()));
+        Serve {
+            addr,
+            child,
+            stderr,
+        }
+    }
+
+    pub fn stderr(&self) -> String {
+        self.stderr.lock().unwrap().clone()
+    }
+
+    /// Sends a signal and waits for the exit.
+    pub fn signal(&mut self, signal: &str) -> ExitStatus {
+        let status = Command::new("kill")
+            .args([format!("-{signal}"), self.child.id().to_string()])
+            .status()
+            .expect("run kill");
+        assert!(status.success());
+        wait_limited(&mut self.child)
+    }
+}
+
+impl Drop for Serve {
+    fn drop(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
+}
+
+/// The library's server with a test responder, on a runtime of its own, stopped when dropped.
+pub struct TestServer {
+    pub addr: String,
+    stop: Option<tokio::sync::oneshot::Sender<()>>,
+    runtime: Option<tokio::runtime::Runtime>,
+}
+
+impl TestServer {
+    pub fn start(responder: impl Responder) -> TestServer {
+        let runtime = tokio::runtime::Runtime::new().unwrap();
+        let listener = runtime
+            .block_on(tokio::net::TcpListener::bind("127.0.0.1:0"))
+            .unwrap();
+        let addr = listener.local_addr().unwrap().to_string();
+        let (stop, stopped) = tokio::sync::oneshot::channel::<()>();
+        runtime.spawn(server::run(
+            listener,
+            server::Config::default(),
+            Arc::new(responder),
+            async {
+                let _ = stopped.await;
+            },
+        ));
+        TestServer {
+            addr,
+            stop: Some(stop),
+            runtime: Some(runtime),
+        }
+    }
+}
+
+impl Drop for TestServer {
+    fn drop(&mut self) {
+        let _ = self.stop.take().map(|stop| stop.send(()));
+        if let Some(runtime) = self.runtime.take() {
+            runtime.shutdown_background();
+        }
+    }
+}
+
+/// Runs `grpc-convo ask --addr ADDR ARGS...` with `stdin` as its whole input.
+pub fn ask(addr: &str, args: &[&str], stdin: &[u8]) -> Output {
+    let mut child = bin()
+        .args(["ask", "--addr", addr])
+        .args(args)
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .expect("start grpc-convo ask");
+    let mut input = child.stdin.take().unwrap();
+    let stdin = stdin.to_vec();
+    // A writer thread, so that a large input cannot deadlock against unread output.
+    let writer = thread::spawn(move || {
+        let _ = input.write_all(&stdin);
+    });
+    let output = output_limited(child);
+    let _ = writer.join();
+    output
+}
+
+/// Collects a child's output, killing it if it outlives `LIMIT`.
+pub fn output_limited(child: Child) -> Output {
+    let id = child.id();
+    let (tx, rx) = mpsc::channel();
+    thread::spawn(move || {
+        let _ = tx.send(child.wait_with_output());
+    });
+    match rx.recv_timeout(LIMIT) {
+        Ok(output) => output.unwrap(),
+        Err(_) => {
+            let _ = Command::new("kill")
+                .args(["-KILL", &id.to_string()])
+                .status();
+            panic!("process {id} still running after {LIMIT:?}");
+        }
+    }
+}
+
+/// Waits for a child, killing it if it outlives `LIMIT`.
+pub fn wait_limited(child: &mut Child) -> ExitStatus {
+    let watchdog = Watchdog::arm(child.id());
+    let status = child.wait().unwrap();
+    watchdog.disarm();
+    status
+}
+
+/// `ask` as a coprocess: questions written and answers read one at a time, stdin held open.
+pub struct Coprocess {
+    pub child: Child,
+    pub stdin: Option<ChildStdin>,
+    stdout: Option<BufReader<ChildStdout>>,
+}
+
+impl Coprocess {
+    pub fn start(addr: &str, args: &[&str]) -> Coprocess {
+        let mut child = bin()
+            .args(["ask", "--addr", addr])
+            .args(args)
+            .stdin(Stdio::piped())
+            .stdout(Stdio::piped())
+            .stderr(Stdio::piped())
+            .spawn()
+            .expect("start grpc-convo ask");
+        let stdin = child.stdin.take();
+        let stdout = child.stdout.take().map(BufReader::new);
+        Coprocess {
+            child,
+            stdin,
+            stdout,
+        }
+    }
+
+    pub fn send(&mut self, line: &str) {
+        let stdin = self.stdin.as_mut().expect("stdin still open");
+        writeln!(stdin, "{line}").unwrap();
+        stdin.flush().unwrap();
+    }
+
+    /// The next line of stdout, failing the test if none comes within `LIMIT`.
+    pub fn read_line(&mut self) -> Option<String> {
+        let id = self.child.id();
+        let watchdog = Watchdog::arm(id);
+        let mut line = String::new();
+        let stdout = self.stdout.as_mut().expect("stdout still open");
+        let read = stdout.read_line(&mut line).unwrap();
+        watchdog.disarm();
+        (read > 0).then(|| line.trim_end_matches('\n').to_owned())
+    }
+
+    /// Closes our end of its stdout, as `| head -1` does after one line.
+    pub fn close_stdout(&mut self) {
+        self.stdout = None;
+    }
+
+    /// Waits for the exit, stdin still open unless closed before; returns status and stderr.
+    pub fn finish(mut self) -> (ExitStatus, String) {
+        let status = wait_limited(&mut self.child);
+        let mut stderr = String::new();
+        self.child
+            .stderr
+            .take()
+            .unwrap()
+            .read_to_string(&mut stderr)
+            .unwrap();
+        (status, stderr)
+    }
+}
+
+impl Drop for Coprocess {
+    fn drop(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
+}
+
+/// Kills a process that blocks a read for longer than `LIMIT`, so the read returns and the test
+/// fails instead of hanging.
+struct Watchdog(mpsc::Sender<()>);
+
+impl Watchdog {
+    fn arm(pid: u32) -> Watchdog {
+        let (tx, rx) = mpsc::channel::<()>();
+        thread::spawn(move || {
+            if let Err(mpsc::RecvTimeoutError::Timeout) = rx.recv_timeout(LIMIT) {
+                let _ = Command::new("kill")
+                    .args(["-KILL", &pid.to_string()])
+                    .status();
+            }
+        });
+        Watchdog(tx)
+    }
+
+    fn disarm(self) {
+        let _ = self.0.send(());
+    }
+}
+
+pub fn echo(n: usize, question: &str) -> String {
+    format!("from stream server answer: the {n} question is {question}")
+}
+
+pub fn stdout_lines(output: &Output) -> Vec<String> {
+    String::from_utf8(output.stdout.clone())
+        .unwrap()
+        .lines()
+        .map(str::to_owned)
+        .collect()
+}
+
+pub fn stderr_text(output: &Output) -> String {
+    String::from_utf8_lossy(&output.stderr).into_owned()
+}
