@@ -1,0 +1,56 @@
+// The Go tutorial's bidirectional-streaming server: it answers the n-th question of each
+// conversation with "from stream server answer: the n question is q". It listens on ":8000" as
+// the tutorial does unless -addr says otherwise, and prints the bound address so that tests can
+// use port 0.
+package main
+
+import (
+	"flag"
+	"fmt"
+	"io"
+	"log"
+	"net"
+	"os"
+	"strconv"
+
+	"google.golang.org/grpc"
+
+	pb "convo/proto"
+)
+
+type streamService struct {
+	pb.UnimplementedStreamServer
+}
+
+func (s *streamService) Conversations(srv pb.Stream_ConversationsServer) error {
+	n := 1
+	for {
+		req, err := srv.Recv()
+		if err == io.EOF {
+			return nil
+		}
+		if err != nil {
+			return err
+		}
+		answer := "from stream server answer: the " + strconv.Itoa(n) + " question is " + req.Question
+		if err := srv.Send(&pb.StreamResponse{Answer: answer}); err != nil {
+			return err
+		}
+		n++
+	}
+}
+
+func main() {
+	addr := flag.String("addr", ":8000", "address to listen on")
+	flag.Parse()
+	listener, err := net.Listen("tcp", *addr)
+	if err != nil {
+		log.Fatalf("net.Listen err: %v", err)
+	}
+	fmt.Fprintf(os.Stderr, "listening on %s\n", listener.Addr())
+	server := grpc.NewServer()
+	pb.RegisterStreamServer(server, &streamService{})
+	if err := server.Serve(listener); err != nil {
+		log.Fatalf("grpcServer.Serve err: %v", err)
+	}
+}

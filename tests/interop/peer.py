@@ -1,0 +1,169 @@
+"""grpcio peers for the interop suite: clients that check grpc-convo serve, servers that grpc-convo
+ask is checked against. Every client exits 0 when the check holds and 1 with a reason when not;
+every server prints "listening on HOST:PORT" on stderr once bound to a free port."""
+
+import asyncio
+import os
+import sys
+import threading
+
+import grpc
+
+sys.path.insert(0, os.environ["INTEROP_PY"])
+import stream_pb2  # noqa: E402  (generated at set-up time into INTEROP_PY)
+import stream_pb2_grpc  # noqa: E402
+
+
+def echo(n, question):
+    return f"from stream server answer: the {n} question is {question}"
+
+
+def fail(reason):
+    print(f"FAIL: {reason}", file=sys.stderr)
+    sys.exit(1)
+
+
+def questions(texts):
+    for text in texts:
+        yield stream_pb2.StreamRequest(question=text)
+
+
+def client_pipeline(addr, count):
+    """Sends every question without waiting for answers, then checks each answer in order."""
+    texts = [f"py {i}" for i in range(count)]
+    with grpc.insecure_channel(addr) as channel:
+        stub = stream_pb2_grpc.StreamStub(channel)
+        got = [r.answer for r in stub.Conversations(questions(texts))]
+    want = [echo(i + 1, t) for i, t in enumerate(texts)]
+    if got != want:
+        first = next((i for i, (g, w) in enumerate(zip(got, want)) if g != w), min(len(got), len(want)))
+        fail(f"{len(got)} answers for {count} questions; first difference at {first}")
+
+
+def client_concurrent(addr, conversations, count):
+    """Many conversations at once on one channel, each numbered from 1 on its own."""
+
+    async def one(stub, c):
+        texts = [f"c{c} q{i}" for i in range(count)]
+        got = [r.answer async for r in stub.Conversations(questions(texts))]
+        return got == [echo(i + 1, t) for i, t in enumerate(texts)]
+
+    async def run():
+        async with grpc.aio.insecure_channel(addr) as channel:
+            stub = stream_pb2_grpc.StreamStub(channel)
+            return await asyncio.gather(*(one(stub, c) for c in range(conversations)))
+
+    results = asyncio.run(run())
+    if not all(results):
+        fail(f"{results.count(False)} of {conversations} conversations had wrong answers")
+
+
+def client_cancel(addr):
+    """Cancels a conversation that is still sending, then checks the server still answers."""
+    more = threading.Event()
+
+    def slow_questions():
+        yield stream_pb2.StreamRequest(question="before cancel")
+        more.wait(30)
+
+    with grpc.insecure_channel(addr) as channel:
+        stub = stream_pb2_grpc.StreamStub(channel)
+        call = stub.Conversations(slow_questions())
+        first = next(call)
+        if first.answer != echo(1, "before cancel"):
+            fail(f"unexpected first answer {first.answer!r}")
+        call.cancel()
+        try:
+            next(call)
+            fail("answers went on after cancel")
+        except grpc.RpcError as err:
+            if err.code() != grpc.StatusCode.CANCELLED:
+                fail(f"cancel gave {err.code()}")
+        more.set()
+        again = [r.answer for r in stub.Conversations(questions(["after"]))]
+        if again != [echo(1, "after")]:
+            fail(f"server did not answer after a cancel: {again}")
+
+
+def client_deadline(addr):
+    """A conversation that outlives its deadline ends with DEADLINE_EXCEEDED."""
+    never = threading.Event()
+
+    def stalled():
+        yield stream_pb2.StreamRequest(question="then silence")
+        never.wait(30)
+
+    with grpc.insecure_channel(addr) as channel:
+        stub = stream_pb2_grpc.StreamStub(channel)
+        call = stub.Conversations(stalled(), timeout=0.5)
+        try:
+            answers = [r.answer for r in call]
+            fail(f"conversation ended without an error: {answers}")
+        except grpc.RpcError as err:
+            if err.code() != grpc.StatusCode.DEADLINE_EXCEEDED:
+                fail(f"deadline gave {err.code()}: {err.details()}")
+        finally:
+            never.set()
+
+
+def client_oversize(addr):
+    """A question over the server's 4 MiB limit ends that conversation with RESOURCE_EXHAUSTED,
+    and the server goes on answering others."""
+    big = "x" * (4 * 1024 * 1024 + 1)
+    with grpc.insecure_channel(addr) as channel:
+        stub = stream_pb2_grpc.StreamStub(channel)
+        try:
+            answers = [r.answer for r in stub.Conversations(questions(["small", big]))]
+            fail(f"oversize question accepted: {len(answers)} answers")
+        except grpc.RpcError as err:
+            if err.code() != grpc.StatusCode.RESOURCE_EXHAUSTED:
+                fail(f"oversize question gave {err.code()}: {err.details()}")
+        again = [r.answer for r in stub.Conversations(questions(["still there?"]))]
+        if again != [echo(1, "still there?")]:
+            fail(f"server did not answer after an oversize question: {again}")
+
+
+class FailAfter(stream_pb2_grpc.StreamServicer):
+    """Answers like the tutorial, then ends each conversation with RESOURCE_EXHAUSTED."""
+
+    def __init__(self, answers):
+        self.answers = answers
+
+    def Conversations(self, request_iterator, context):
+        for n, request in enumerate(request_iterator, start=1):
+            yield stream_pb2.StreamResponse(answer=echo(n, request.question))
+            if n == self.answers:
+                context.abort(grpc.StatusCode.RESOURCE_EXHAUSTED, f"gave up after {n} answers")
+
+
+def serve(servicer):
+    from concurrent import futures
+
+    server = grpc.server(futures.ThreadPoolExecutor(max_workers=8))
+    stream_pb2_grpc.add_StreamServicer_to_server(servicer, server)
+    port = server.add_insecure_port("127.0.0.1:0")
+    server.start()
+    print(f"listening on 127.0.0.1:{port}", file=sys.stderr, flush=True)
+    server.wait_for_termination()
+
+
+def main():
+    command, *args = sys.argv[1:]
+    if command == "pipeline":
+        client_pipeline(args[0], int(args[1]))
+    elif command == "concurrent":
+        client_concurrent(args[0], int(args[1]), int(args[2]))
+    elif command == "cancel":
+        client_cancel(args[0])
+    elif command == "deadline":
+        client_deadline(args[0])
+    elif command == "oversize":
+        client_oversize(args[0])
+    elif command == "serve-fail-after":
+        serve(FailAfter(int(args[0])))
+    else:
+        fail(f"unknown command {command}")
+
+
+if __name__ == "__main__":
+    main()

