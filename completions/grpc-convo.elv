@@ -32,6 +32,12 @@ set edit:completion:arg-completer[grpc-convo] = {|@words|
         &'grpc-convo;serve'= {
             cand --addr 'Address to listen on; port 0 picks a free port, printed as "listening on ADDRESS" on stderr'
             cand --max-message-size 'Largest message sent or received, in bytes (encoded protobuf)'
+            cand --max-conversations 'Conversations in progress at once; one more gets RESOURCE_EXHAUSTED "server busy"'
+            cand --idle-timeout 'End a conversation with DEADLINE_EXCEEDED after this long without a question [default: off]'
+            cand --keepalive 'Interval of HTTP/2 keepalive pings, so that dead peers are noticed'
+            cand --grace 'On SIGINT or SIGTERM, how long conversations in progress may go on before they are ended with UNAVAILABLE'
+            cand --log-format 'Format of the log lines on stderr'
+            cand --no-reflection 'Do not serve gRPC server reflection (v1 and v1alpha)'
             cand -v 'More log output on stderr: -v for debug, -vv for trace (RUST_LOG overrides)'
             cand --verbose 'More log output on stderr: -v for debug, -vv for trace (RUST_LOG overrides)'
             cand -h 'Print help (see more with ''--help'')'

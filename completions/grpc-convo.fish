@@ -33,6 +33,13 @@ complete -c grpc-convo -n "__fish_grpc_convo_needs_command" -f -a "completions" 
 complete -c grpc-convo -n "__fish_grpc_convo_needs_command" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
 complete -c grpc-convo -n "__fish_grpc_convo_using_subcommand serve" -l addr -d 'Address to listen on; port 0 picks a free port, printed as "listening on ADDRESS" on stderr' -r
 complete -c grpc-convo -n "__fish_grpc_convo_using_subcommand serve" -l max-message-size -d 'Largest message sent or received, in bytes (encoded protobuf)' -r
+complete -c grpc-convo -n "__fish_grpc_convo_using_subcommand serve" -l max-conversations -d 'Conversations in progress at once; one more gets RESOURCE_EXHAUSTED "server busy"' -r
+complete -c grpc-convo -n "__fish_grpc_convo_using_subcommand serve" -l idle-timeout -d 'End a conversation with DEADLINE_EXCEEDED after this long without a question [default: off]' -r
+complete -c grpc-convo -n "__fish_grpc_convo_using_subcommand serve" -l keepalive -d 'Interval of HTTP/2 keepalive pings, so that dead peers are noticed' -r
+complete -c grpc-convo -n "__fish_grpc_convo_using_subcommand serve" -l grace -d 'On SIGINT or SIGTERM, how long conversations in progress may go on before they are ended with UNAVAILABLE' -r
+complete -c grpc-convo -n "__fish_grpc_convo_using_subcommand serve" -l log-format -d 'Format of the log lines on stderr' -r -f -a "text\t'Human-readable lines'
+json\t'One JSON object per line'"
+complete -c grpc-convo -n "__fish_grpc_convo_using_subcommand serve" -l no-reflection -d 'Do not serve gRPC server reflection (v1 and v1alpha)'
 complete -c grpc-convo -n "__fish_grpc_convo_using_subcommand serve" -s v -l verbose -d 'More log output on stderr: -v for debug, -vv for trace (RUST_LOG overrides)'
 complete -c grpc-convo -n "__fish_grpc_convo_using_subcommand serve" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c grpc-convo -n "__fish_grpc_convo_using_subcommand serve" -s V -l version -d 'Print version'

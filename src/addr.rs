@@ -1,82 +1,138 @@
-//! Addresses as users write them (`:8000`, `host:port`, `[::1]:8000`), parsed once and then bound
-//! (serve) or connected to (ask), so both sides accept exactly the same forms.
+//! Addresses as users write them (`:8000`, `host:port`, `[::1]:8000`, `unix:/path`), parsed once
+//! and then bound (serve) or connected to (ask), so both sides accept exactly the same forms.
 
-use std::{fmt, io, net::SocketAddr, str::FromStr};
+use std::{
+    fmt, io,
+    net::SocketAddr,
+    path::{Path, PathBuf},
+    str::FromStr,
+};
 
-use tokio::net::TcpListener;
+use tokio::net::{TcpListener, UnixListener, UnixStream};
 
-/// A parsed `--addr`. The host is kept as written so that names are resolved at bind or connect
-/// time, and so that errors can quote what the user typed.
+/// A parsed `--addr`. A TCP host is kept as written so that names are resolved at bind or
+/// connect time, and so that errors can quote what the user typed.
 #[derive(Clone, Debug, PartialEq, Eq)]
-pub struct Addr {
-    /// Empty for the Go form `:PORT`, which means every interface when listening and this machine
-    /// when connecting.
-    host: String,
-    port: u16,
+pub enum Addr {
+    Tcp {
+        /// Empty for the Go form `:PORT`: every interface when listening, this machine when
+        /// connecting.
+        host: String,
+        port: u16,
+    },
+    Unix(PathBuf),
+}
+
+/// A bound listener of either kind.
+#[derive(Debug)]
+pub enum Listener {
+    Tcp(TcpListener),
+    Unix(UnixListener, SocketFile),
+}
+
+impl Listener {
+    /// What the listener is bound to, in `--addr` form with the real port.
+    pub fn local_addr(&self) -> io::Result<String> {
+        match self {
+            Listener::Tcp(listener) => listener.local_addr().map(|addr| addr.to_string()),
+            Listener::Unix(_, file) => Ok(format!("unix:{}", file.0.display())),
+        }
+    }
+}
+
+/// The socket file a Unix listener created; it is removed when the listener is gone.
+#[derive(Debug)]
+pub struct SocketFile(PathBuf);
+
+impl Drop for SocketFile {
+    fn drop(&mut self) {
+        let _ = std::fs::remove_file(&self.0);
+    }
 }
 
 impl Addr {
-    /// The host name or IP literal, without IPv6 brackets; empty for `:PORT`.
-    pub fn host(&self) -> &str {
-        &self.host
-    }
-
-    pub fn port(&self) -> u16 {
-        self.port
-    }
-
     /// Binds a listener. Names may resolve to several addresses: the first that binds wins, as
     /// Go's `net.Listen` does. `:PORT` prefers the dual-stack `[::]` and falls back to `0.0.0.0`
-    /// on machines without IPv6.
-    pub async fn bind(&self) -> Result<TcpListener, BindError> {
-        let candidates: Vec<SocketAddr> = if self.host.is_empty() {
-            vec![
-                SocketAddr::from(([0u16; 8], self.port)),
-                SocketAddr::from(([0u8; 4], self.port)),
-            ]
-        } else {
-            tokio::net::lookup_host((self.host.as_str(), self.port))
-                .await
-                .map_err(|source| self.bind_error(source))?
-                .collect()
-        };
-        let mut last = io::Error::new(io::ErrorKind::NotFound, "name resolved to no address");
-        for candidate in candidates {
-            match TcpListener::bind(candidate).await {
-                Ok(listener) => return Ok(listener),
-                Err(err) => last = err,
-            }
-        }
-        Err(self.bind_error(last))
-    }
-
-    fn bind_error(&self, source: io::Error) -> BindError {
-        BindError {
+    /// on machines without IPv6. A Unix socket file left behind by a server that is gone is
+    /// replaced; one that a live server listens on is not.
+    pub async fn bind(&self) -> Result<Listener, BindError> {
+        let error = |source| BindError {
             addr: self.clone(),
             source,
+        };
+        match self {
+            Addr::Tcp { host, port } => bind_tcp(host, *port)
+                .await
+                .map(Listener::Tcp)
+                .map_err(error),
+            Addr::Unix(path) => bind_unix(path).await.map_err(error),
         }
     }
 
-    /// The `http://` URI a client connects to. `:PORT` dials this machine, as Go's `net.Dial` does.
+    /// The `http://` URI a client connects to. `:PORT` dials this machine, as Go's `net.Dial`
+    /// does; a Unix socket needs an authority only for the `:authority` header.
     pub fn uri(&self) -> String {
-        let host = match self.host.as_str() {
-            "" => "localhost",
-            host => host,
-        };
-        if host.contains(':') {
-            format!("http://[{host}]:{}", self.port)
-        } else {
-            format!("http://{host}:{}", self.port)
+        match self {
+            Addr::Tcp { host, port } => {
+                let host = if host.is_empty() { "localhost" } else { host };
+                if host.contains(':') {
+                    format!("http://[{host}]:{port}")
+                } else {
+                    format!("http://{host}:{port}")
+                }
+            }
+            Addr::Unix(_) => "http://localhost".to_owned(),
         }
     }
+}
+
+async fn bind_tcp(host: &str, port: u16) -> io::Result<TcpListener> {
+    let candidates: Vec<SocketAddr> = if host.is_empty() {
+        vec![
+            SocketAddr::from(([0u16; 8], port)),
+            SocketAddr::from(([0u8; 4], port)),
+        ]
+    } else {
+        tokio::net::lookup_host((host, port)).await?.collect()
+    };
+    let mut last = io::Error::new(io::ErrorKind::NotFound, "name resolved to no address");
+    for candidate in candidates {
+        match TcpListener::bind(candidate).await {
+            Ok(listener) => return Ok(listener),
+            Err(err) => last = err,
+        }
+    }
+    Err(last)
+}
+
+async fn bind_unix(path: &Path) -> io::Result<Listener> {
+    use std::os::unix::fs::FileTypeExt;
+    if let Ok(meta) = std::fs::symlink_metadata(path) {
+        if !meta.file_type().is_socket() {
+            return Err(io::Error::new(
+                io::ErrorKind::AlreadyExists,
+                "the path exists and is not a socket",
+            ));
+        }
+        if UnixStream::connect(path).await.is_ok() {
+            return Err(io::Error::new(
+                io::ErrorKind::AddrInUse,
+                "another server is listening on this socket",
+            ));
+        }
+        // Nothing answers: a socket file left behind by a server that did not clean up.
+        std::fs::remove_file(path)?;
+    }
+    let listener = UnixListener::bind(path)?;
+    Ok(Listener::Unix(listener, SocketFile(path.to_owned())))
 }
 
 impl fmt::Display for Addr {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        if self.host.contains(':') {
-            write!(f, "[{}]:{}", self.host, self.port)
-        } else {
-            write!(f, "{}:{}", self.host, self.port)
+        match self {
+            Addr::Tcp { host, port } if host.contains(':') => write!(f, "[{host}]:{port}"),
+            Addr::Tcp { host, port } => write!(f, "{host}:{port}"),
+            Addr::Unix(path) => write!(f, "unix:{}", path.display()),
         }
     }
 }
@@ -97,9 +153,15 @@ impl FromStr for Addr {
     type Err = AddrParseError;
 
     fn from_str(s: &str) -> Result<Self, Self::Err> {
+        if let Some(path) = s.strip_prefix("unix:") {
+            if path.is_empty() {
+                return Err(AddrParseError(format!("'{s}': a Unix socket needs a path")));
+            }
+            return Ok(Addr::Unix(PathBuf::from(path)));
+        }
         let expected = || {
             AddrParseError(format!(
-                "'{s}' is not an address: expected HOST:PORT, :PORT or [IPV6]:PORT"
+                "'{s}' is not an address: expected HOST:PORT, :PORT, [IPV6]:PORT or unix:PATH"
             ))
         };
         let (host, port) = if let Some(rest) = s.strip_prefix('[') {
@@ -127,7 +189,7 @@ impl FromStr for Addr {
                 "'{s}': port '{port}' is not a number from 0 to 65535"
             ))
         })?;
-        Ok(Addr {
+        Ok(Addr::Tcp {
             host: host.to_owned(),
             port,
         })
@@ -157,18 +219,39 @@ mod tests {
         s.parse().unwrap_or_else(|e| panic!("{s}: {e}"))
     }
 
+    fn tcp(host: &str, port: u16) -> Addr {
+        Addr::Tcp {
+            host: host.to_owned(),
+            port,
+        }
+    }
+
     #[test]
     fn accepts_every_documented_form() {
-        assert_eq!((parse(":8000").host(), parse(":8000").port()), ("", 8000));
-        assert_eq!(parse("0.0.0.0:8000").host(), "0.0.0.0");
-        assert_eq!(parse("localhost:1").host(), "localhost");
-        assert_eq!(parse("[::1]:8000").host(), "::1");
-        assert_eq!(parse("127.0.0.1:0").port(), 0);
+        assert_eq!(parse(":8000"), tcp("", 8000));
+        assert_eq!(parse("0.0.0.0:8000"), tcp("0.0.0.0", 8000));
+        assert_eq!(parse("localhost:1"), tcp("localhost", 1));
+        assert_eq!(parse("[::1]:8000"), tcp("::1", 8000));
+        assert_eq!(parse("127.0.0.1:0"), tcp("127.0.0.1", 0));
+        assert_eq!(
+            parse("unix:/run/convo.sock"),
+            Addr::Unix("/run/convo.sock".into())
+        );
+        assert_eq!(
+            parse("unix:relative.sock"),
+            Addr::Unix("relative.sock".into())
+        );
     }
 
     #[test]
     fn display_round_trips() {
-        for s in [":8000", "0.0.0.0:8000", "example.com:443", "[::1]:0"] {
+        for s in [
+            ":8000",
+            "0.0.0.0:8000",
+            "example.com:443",
+            "[::1]:0",
+            "unix:/tmp/x.sock",
+        ] {
             assert_eq!(parse(s).to_string(), s);
         }
     }
@@ -178,6 +261,7 @@ mod tests {
         assert_eq!(parse("[::1]:9").uri(), "http://[::1]:9");
         assert_eq!(parse(":9").uri(), "http://localhost:9");
         assert_eq!(parse("10.0.0.1:9").uri(), "http://10.0.0.1:9");
+        assert_eq!(parse("unix:/x").uri(), "http://localhost");
     }
 
     #[test]
@@ -192,6 +276,7 @@ mod tests {
             ("[nope]:80", "not an IPv6 address"),
             ("my host:80", "expected HOST:PORT"),
             ("", "expected HOST:PORT"),
+            ("unix:", "needs a path"),
         ] {
             let err = input.parse::<Addr>().unwrap_err().to_string();
             assert!(err.contains(fragment), "{input:?} gave {err:?}");
@@ -201,21 +286,60 @@ mod tests {
     #[tokio::test]
     async fn binds_port_zero_and_reports_the_real_port() {
         let listener = parse("127.0.0.1:0").bind().await.unwrap();
-        assert_ne!(listener.local_addr().unwrap().port(), 0);
+        let addr = listener.local_addr().unwrap();
+        assert!(
+            addr.starts_with("127.0.0.1:") && !addr.ends_with(":0"),
+            "{addr}"
+        );
     }
 
     #[tokio::test]
     async fn bind_error_names_the_address() {
         let taken = parse("127.0.0.1:0").bind().await.unwrap();
-        let port = taken.local_addr().unwrap().port();
-        let err = parse(&format!("127.0.0.1:{port}"))
-            .bind()
-            .await
-            .unwrap_err();
-        let message = err.to_string();
+        let addr = taken.local_addr().unwrap();
+        let message = parse(&addr).bind().await.unwrap_err().to_string();
         assert!(
-            message.starts_with(&format!("cannot listen on 127.0.0.1:{port}: ")),
+            message.starts_with(&format!("cannot listen on {addr}: ")),
             "{message}"
         );
+    }
+
+    fn temp_socket(name: &str) -> PathBuf {
+        std::env::temp_dir().join(format!("grpc-convo-{}-{name}.sock", std::process::id()))
+    }
+
+    #[tokio::test]
+    async fn unix_socket_replaces_a_stale_file_refuses_a_live_one_and_cleans_up() {
+        let path = temp_socket("lifecycle");
+        // A socket file that nothing listens on any more.
+        drop(std::os::unix::net::UnixListener::bind(&path).unwrap());
+        assert!(path.exists());
+        let addr = Addr::Unix(path.clone());
+        let listener = addr.bind().await.expect("stale socket replaced");
+        assert_eq!(
+            listener.local_addr().unwrap(),
+            format!("unix:{}", path.display())
+        );
+
+        let refused = addr.bind().await.unwrap_err().to_string();
+        assert!(refused.contains("another server is listening"), "{refused}");
+        assert!(path.exists(), "a live socket is never removed");
+
+        drop(listener);
+        assert!(!path.exists(), "the socket file goes with its listener");
+    }
+
+    #[tokio::test]
+    async fn unix_socket_never_replaces_a_regular_file() {
+        let path = temp_socket("regular");
+        std::fs::write(&path, b"not a socket").unwrap();
+        let refused = Addr::Unix(path.clone())
+            .bind()
+            .await
+            .unwrap_err()
+            .to_string();
+        assert!(refused.contains("not a socket"), "{refused}");
+        assert_eq!(std::fs::read(&path).unwrap(), b"not a socket");
+        std::fs::remove_file(path).unwrap();
     }
 }

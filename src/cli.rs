@@ -2,7 +2,7 @@
 
 use std::time::Duration;
 
-use clap::{ArgAction, Args, Parser, Subcommand, builder::TypedValueParser};
+use clap::{ArgAction, Args, Parser, Subcommand, ValueEnum, builder::TypedValueParser};
 use clap_complete::Shell;
 
 use crate::{addr::Addr, server::DEFAULT_MAX_MESSAGE_SIZE};
@@ -42,7 +42,14 @@ pub enum Command {
                             The N-th question Q of each conversation gets the answer \
                             \"from stream server answer: the N question is Q\", N counting \
                             from 1. Conversations are logged at info on stderr, questions at \
-                            debug (-v). Ctrl-C or SIGTERM stops the server with status 0.")]
+                            debug (-v).\n\n\
+                            On SIGINT or SIGTERM the server drains: health turns NOT_SERVING, \
+                            new connections are refused, conversations in progress may finish \
+                            within --grace, the rest end with UNAVAILABLE, and it exits 0. A \
+                            second signal stops it at once.\n\n\
+                            grpc.health.v1.Health answers for \"\" and \"proto.Stream\"; server \
+                            reflection (v1 and v1alpha) lists the service unless \
+                            --no-reflection.")]
     Serve(ServeArgs),
     /// Stream questions to a server and print each answer the moment it arrives
     #[command(after_long_help = ASK_EXIT_CODES)]
@@ -70,6 +77,40 @@ pub struct ServeArgs {
 
     #[command(flatten)]
     pub limits: Limits,
+
+    /// Conversations in progress at once; one more gets RESOURCE_EXHAUSTED "server busy"
+    #[arg(long, value_name = "N", default_value_t = 10_000,
+          value_parser = clap::value_parser!(u32).range(1..))]
+    pub max_conversations: u32,
+
+    /// End a conversation with DEADLINE_EXCEEDED after this long without a question [default: off]
+    #[arg(long, value_name = "DURATION", value_parser = duration)]
+    pub idle_timeout: Option<Duration>,
+
+    /// Interval of HTTP/2 keepalive pings, so that dead peers are noticed
+    #[arg(long, value_name = "DURATION", value_parser = duration, default_value = "30s")]
+    pub keepalive: Duration,
+
+    /// On SIGINT or SIGTERM, how long conversations in progress may go on before they are ended
+    /// with UNAVAILABLE
+    #[arg(long, value_name = "DURATION", value_parser = grace, default_value = "10s")]
+    pub grace: Duration,
+
+    /// Do not serve gRPC server reflection (v1 and v1alpha)
+    #[arg(long)]
+    pub no_reflection: bool,
+
+    /// Format of the log lines on stderr
+    #[arg(long, value_enum, value_name = "FORMAT", default_value_t = LogFormat::Text)]
+    pub log_format: LogFormat,
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]
+pub enum LogFormat {
+    /// Human-readable lines
+    Text,
+    /// One JSON object per line
+    Json,
 }
 
 #[derive(Debug, Args)]
@@ -109,13 +150,18 @@ pub struct Limits {
     pub max_message_size: usize,
 }
 
-/// `500ms`, `10s`, `2m`, `1h 30m`: humantime's forms, with zero refused as never meaningful here.
+/// `500ms`, `10s`, `2m`, `1h 30m`: humantime's forms, with zero refused: a zero timeout or
+/// interval is never what anyone means.
 fn duration(text: &str) -> Result<Duration, String> {
-    match humantime::parse_duration(text) {
-        Ok(duration) if duration.is_zero() => Err("must be longer than zero".into()),
-        Ok(duration) => Ok(duration),
-        Err(err) => Err(format!("{err} (write it as 500ms, 10s or 2m)")),
+    match grace(text)? {
+        duration if duration.is_zero() => Err("must be longer than zero".into()),
+        duration => Ok(duration),
     }
+}
+
+/// A duration where zero makes sense: no grace at all.
+fn grace(text: &str) -> Result<Duration, String> {
+    humantime::parse_duration(text).map_err(|err| format!("{err} (write it as 500ms, 10s or 2m)"))
 }
 
 #[cfg(test)]
@@ -134,5 +180,6 @@ mod tests {
         assert_eq!(duration("2m"), Ok(Duration::from_secs(120)));
         assert!(duration("0s").is_err());
         assert!(duration("10").unwrap_err().contains("10s"));
+        assert_eq!(grace("0s"), Ok(Duration::ZERO));
     }
 }

@@ -10,11 +10,11 @@ use std::{
 use anyhow::Context;
 use clap::{CommandFactory, Parser};
 use grpc_convo::{
-    cli::{AskArgs, Cli, Command, ServeArgs},
+    cli::{AskArgs, Cli, Command, LogFormat, ServeArgs},
     client::{self, AskConfig, input::Source},
     exit::{self, Outcome},
     server::{self, Echo},
-    signals,
+    signals::Signals,
 };
 use tracing_subscriber::EnvFilter;
 
@@ -53,20 +53,35 @@ fn runtime() -> anyhow::Result<tokio::runtime::Runtime> {
 }
 
 async fn serve(args: ServeArgs) -> anyhow::Result<()> {
-    let stop = signals::stop().context("cannot install signal handlers")?;
+    let mut signals = Signals::install().context("cannot install signal handlers")?;
     let listener = args.addr.bind().await?;
     eprintln!("listening on {}", listener.local_addr()?);
     let config = server::Config {
         max_message_size: args.limits.max_message_size,
+        max_conversations: args.max_conversations,
+        idle_timeout: args.idle_timeout,
+        keepalive: args.keepalive,
+        grace: args.grace,
+        reflection: !args.no_reflection,
     };
-    server::run(listener, config, Arc::new(Echo), async {
-        stop.await;
-    })
-    .await
+    let (drain, draining) = tokio::sync::oneshot::channel();
+    let server = server::run(listener, config, Arc::new(Echo), async {
+        let _ = draining.await;
+    });
+    tokio::select! {
+        served = server => served,
+        signal = async {
+            let _ = drain.send(signals.next().await);
+            signals.next().await
+        } => {
+            tracing::warn!("{signal} again: stopping without waiting for conversations");
+            Ok(())
+        }
+    }
 }
 
 async fn ask(args: AskArgs) -> anyhow::Result<()> {
-    let stop = signals::stop().context("cannot install signal handlers")?;
+    let mut signals = Signals::install().context("cannot install signal handlers")?;
     let config = AskConfig {
         addr: args.addr,
         timeout: args.timeout,
@@ -79,7 +94,7 @@ async fn ask(args: AskArgs) -> anyhow::Result<()> {
         Source::Args(args.questions)
     };
     client::ask(&config, source, io::stdout(), async {
-        anyhow::Error::new(stop.await)
+        anyhow::Error::new(signals.next().await)
     })
     .await
 }
@@ -93,9 +108,14 @@ fn init_logging(cli: &Cli) {
         _ => "trace",
     };
     let filter = EnvFilter::try_from_default_env().unwrap_or_else(|_| EnvFilter::new(default));
-    tracing_subscriber::fmt()
+    let logs = tracing_subscriber::fmt()
         .with_env_filter(filter)
-        .with_writer(io::stderr)
-        .with_ansi(io::stderr().is_terminal())
-        .init();
+        .with_writer(io::stderr);
+    match &cli.command {
+        Command::Serve(ServeArgs {
+            log_format: LogFormat::Json,
+            ..
+        }) => logs.json().init(),
+        _ => logs.with_ansi(io::stderr().is_terminal()).init(),
+    }
 }

@@ -1,8 +1,8 @@
-//! The signals that end grpc-convo: Ctrl-C (SIGINT) and SIGTERM, as one future.
+//! The signals that end grpc-convo: Ctrl-C (SIGINT) and SIGTERM.
 
-use std::{fmt, future::Future, io};
+use std::{fmt, io};
 
-use tokio::signal::unix::{SignalKind, signal};
+use tokio::signal::unix::{self, SignalKind};
 
 /// A signal that asked us to stop.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -32,15 +32,25 @@ impl fmt::Display for Signal {
 
 impl std::error::Error for Signal {}
 
-/// Installs the handlers now, so that a signal arriving at any later moment is caught, and
-/// returns a future that completes with the first SIGINT or SIGTERM.
-pub fn stop() -> io::Result<impl Future<Output = Signal>> {
-    let mut interrupt = signal(SignalKind::interrupt())?;
-    let mut terminate = signal(SignalKind::terminate())?;
-    Ok(async move {
+/// SIGINT and SIGTERM, caught from the moment this is made.
+pub struct Signals {
+    interrupt: unix::Signal,
+    terminate: unix::Signal,
+}
+
+impl Signals {
+    pub fn install() -> io::Result<Signals> {
+        Ok(Signals {
+            interrupt: unix::signal(SignalKind::interrupt())?,
+            terminate: unix::signal(SignalKind::terminate())?,
+        })
+    }
+
+    /// The next SIGINT or SIGTERM.
+    pub async fn next(&mut self) -> Signal {
         tokio::select! {
-            _ = interrupt.recv() => Signal::Interrupt,
-            _ = terminate.recv() => Signal::Terminate,
+            _ = self.interrupt.recv() => Signal::Interrupt,
+            _ = self.terminate.recv() => Signal::Terminate,
         }
-    })
+    }
 }

@@ -127,21 +127,6 @@ fn sigterm_and_ctrl_c_stop_it_with_status_0() {
     }
 }
 
-#[test]
-fn a_signal_ends_open_conversations_instead_of_waiting_for_them() {
-    let mut server = Serve::start(&[]);
-    let mut coprocess = Coprocess::start(&server.addr, &[]);
-    coprocess.send("hello");
-    assert_eq!(
-        coprocess.read_line().as_deref(),
-        Some(echo(1, "hello").as_str())
-    );
-    assert_eq!(server.signal("TERM").code(), Some(0));
-    let (status, stderr) = coprocess.finish();
-    assert_eq!(status.code(), Some(64 + 14), "{stderr}");
-    assert!(stderr.contains("UNAVAILABLE"), "{stderr}");
-}
-
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn many_concurrent_conversations_on_one_server_each_count_their_own() {
     let server = tokio::task::spawn_blocking(|| TestServer::start(Echo))

@@ -60,7 +60,21 @@ pub async fn connect(addr: &Addr, connect_timeout: Duration) -> Result<Channel, 
         .tcp_nodelay(true)
         .initial_stream_window_size(flow::STREAM_WINDOW)
         .initial_connection_window_size(flow::CONNECTION_WINDOW);
-    endpoint.connect().await.map_err(|err| {
+    let connected = match addr {
+        Addr::Tcp { .. } => endpoint.connect().await,
+        Addr::Unix(path) => {
+            let path = path.clone();
+            let connector = tower::service_fn(move |_| {
+                let path = path.clone();
+                async move {
+                    let stream = tokio::net::UnixStream::connect(path).await?;
+                    Ok::<_, std::io::Error>(hyper_util::rt::TokioIo::new(stream))
+                }
+            });
+            endpoint.connect_with_connector(connector).await
+        }
+    };
+    connected.map_err(|err| {
         // tonic wraps the cause in layers of "transport error"; the innermost says what happened.
         let mut cause: &dyn std::error::Error = &err;
         while let Some(source) = cause.source() {

@@ -1,6 +1,9 @@
 //! `serve`: accepts connections and wires each conversation to a [`Responder`]. The service only
 //! connects streams, counts, logs and enforces limits; answering is the responder's business.
+//! Beside it run the standard health and reflection services, so that load balancers, probes and
+//! tools such as grpcurl know what the server is.
 
+mod idle;
 pub mod responder;
 
 use std::{
@@ -15,160 +18,276 @@ use std::{
 };
 
 use anyhow::Context as _;
-use futures_util::{Stream, StreamExt};
+use futures_util::{FutureExt, Stream, StreamExt};
 use prost::Message;
-use tokio::net::TcpListener;
+use tokio::sync::{OwnedSemaphorePermit, Semaphore};
+use tokio_stream::wrappers::UnixListenerStream;
 use tokio_util::sync::{CancellationToken, WaitForCancellationFutureOwned};
-use tonic::{Code, Request, Response, Status, Streaming, transport::server::TcpIncoming};
+use tonic::{
+    Code, Request, Response, Status, Streaming,
+    server::NamedService,
+    transport::server::{TcpIncoming, UdsConnectInfo},
+};
+use tonic_health::{ServingStatus, server::HealthReporter};
 
 use crate::{
+    addr::Listener,
     exit::code_name,
     flow,
-    proto::{StreamRequest, StreamResponse, stream_server},
+    proto::{self, StreamRequest, StreamResponse, stream_server::StreamServer},
 };
+use idle::IdleLimit;
 pub use responder::{Answers, Conversation, Echo, Questions, Responder};
 
 /// gRPC's customary default, for questions and answers alike.
 pub const DEFAULT_MAX_MESSAGE_SIZE: usize = 4 * 1024 * 1024;
 
-/// How long connections may take to wind down once every conversation has been told to end.
+/// How long connections may take to close once no conversation is left: long enough to flush
+/// the last answers to a slow reader, short enough not to hold up a restart.
 const CLOSE_LIMIT: Duration = Duration::from_secs(5);
+
+/// The service name health checks ask about, besides "" for the whole server.
+const SERVICE_NAME: &str = <StreamServer<Service> as NamedService>::NAME;
 
 #[derive(Clone, Debug)]
 pub struct Config {
     /// The largest encoded message accepted or sent, in bytes.
     pub max_message_size: usize,
+    /// Conversations in progress at once; one more is refused with RESOURCE_EXHAUSTED.
+    pub max_conversations: u32,
+    /// End a conversation that has sent no question for this long.
+    pub idle_timeout: Option<Duration>,
+    /// HTTP/2 ping interval, so that dead peers are noticed.
+    pub keepalive: Duration,
+    /// How long conversations in progress may go on after shutdown begins.
+    pub grace: Duration,
+    /// Serve gRPC reflection (v1 and v1alpha).
+    pub reflection: bool,
 }
 
 impl Default for Config {
     fn default() -> Self {
         Config {
             max_message_size: DEFAULT_MAX_MESSAGE_SIZE,
+            max_conversations: 10_000,
+            idle_timeout: None,
+            keepalive: Duration::from_secs(30),
+            grace: Duration::from_secs(10),
+            reflection: true,
         }
     }
 }
 
-/// Serves conversations on `listener` until `shutdown` completes. Then every conversation in
-/// progress ends with UNAVAILABLE and the call returns once connections have closed, or after a
-/// bounded wait for peers that do not close.
+/// Serves conversations on `listener` until `shutdown` completes, then drains: health turns
+/// NOT_SERVING, no new connection or conversation is accepted, conversations in progress may
+/// finish within `config.grace`, and those still going then end with UNAVAILABLE. Returns once
+/// every connection has closed, or `CLOSE_LIMIT` after the last conversation ended.
 pub async fn run(
-    listener: TcpListener,
+    listener: Listener,
     config: Config,
     responder: Arc<dyn Responder>,
-    shutdown: impl Future<Output = ()>,
+    shutdown: impl Future<Output = ()> + Send + 'static,
 ) -> anyhow::Result<()> {
+    let slots = Arc::new(Semaphore::new(config.max_conversations as usize));
     let stop = CancellationToken::new();
-    let service = stream_server::StreamServer::new(Service {
+    let service = StreamServer::new(Service {
         responder,
         stop: stop.clone(),
         next_id: AtomicU64::new(1),
-        max_message_size: config.max_message_size,
+        slots: slots.clone(),
+        config: config.clone(),
     })
     .max_decoding_message_size(config.max_message_size)
     // Answers are checked against the limit before they are encoded, with a clearer status
     // than tonic's own; this only keeps tonic from refusing what we already allowed.
     .max_encoding_message_size(usize::MAX);
 
-    let incoming = TcpIncoming::from(listener).with_nodelay(Some(true));
+    let (mut health, health_service) = tonic_health::server::health_reporter();
+    health
+        .set_service_status(SERVICE_NAME, ServingStatus::Serving)
+        .await;
+
+    let draining = CancellationToken::new();
     let signal = {
-        let stop = stop.clone();
+        let draining = draining.clone();
+        let health = health.clone();
         async move {
             shutdown.await;
-            tracing::info!("shutting down");
-            stop.cancel();
+            tracing::info!("shutting down: draining conversations in progress");
+            set_health(&health, ServingStatus::NotServing).await;
+            draining.cancel();
         }
     };
-    let serve = tonic::transport::Server::builder()
+
+    let router = tonic::transport::Server::builder()
         .initial_stream_window_size(flow::STREAM_WINDOW)
         .initial_connection_window_size(flow::CONNECTION_WINDOW)
-        .add_service(service)
-        .serve_with_incoming_shutdown(incoming, signal);
+        .http2_keepalive_interval(Some(config.keepalive))
+        .add_service(health_service)
+        .add_optional_service(config.reflection.then(reflection_v1))
+        .add_optional_service(config.reflection.then(reflection_v1alpha))
+        .add_service(service);
+    let serve = match listener {
+        Listener::Tcp(listener) => {
+            let incoming = TcpIncoming::from(listener).with_nodelay(Some(true));
+            router
+                .serve_with_incoming_shutdown(incoming, signal)
+                .boxed()
+        }
+        Listener::Unix(listener, socket_file) => {
+            let incoming = UnixListenerStream::new(listener);
+            async move {
+                let served = router.serve_with_incoming_shutdown(incoming, signal).await;
+                // The socket file goes when the server stops, or with this future if the
+                // drain gives up on it.
+                drop(socket_file);
+                served
+            }
+            .boxed()
+        }
+    };
 
-    // tonic waits for every connection to close, and a peer that never reads its last answers
-    // would keep it waiting: bound the wait.
+    let drain = async {
+        draining.cancelled().await;
+        let max = config.max_conversations;
+        let all_ended = slots.acquire_many(max);
+        if tokio::time::timeout(config.grace, all_ended).await.is_err() {
+            let left = max as usize - slots.available_permits();
+            tracing::warn!(
+                "grace of {} over: ending {left} conversations with UNAVAILABLE",
+                humantime::format_duration(config.grace)
+            );
+            stop.cancel();
+        }
+        // Health watchers hold their connections open; ending their streams lets them close.
+        health.clear_service_status(SERVICE_NAME).await;
+        health.clear_service_status("").await;
+        tokio::time::sleep(CLOSE_LIMIT).await;
+    };
+
     tokio::select! {
         served = serve => served.context("server failed"),
-        () = async {
-            stop.cancelled().await;
-            tokio::time::sleep(CLOSE_LIMIT).await;
-        } => {
-            tracing::warn!("connections still open {CLOSE_LIMIT:?} after shutdown; closing them");
+        () = drain => {
+            tracing::warn!("connections still open {CLOSE_LIMIT:?} after the drain; closing them");
             Ok(())
         }
     }
+}
+
+async fn set_health(health: &HealthReporter, status: ServingStatus) {
+    health.set_service_status("", status).await;
+    health.set_service_status(SERVICE_NAME, status).await;
+}
+
+fn reflection_v1() -> tonic_reflection::server::v1::ServerReflectionServer<
+    impl tonic_reflection::server::v1::ServerReflection,
+> {
+    tonic_reflection::server::Builder::configure()
+        .register_encoded_file_descriptor_set(proto::FILE_DESCRIPTOR_SET)
+        .register_encoded_file_descriptor_set(tonic_health::pb::FILE_DESCRIPTOR_SET)
+        .build_v1()
+        .expect("the descriptors compiled into this binary are valid")
+}
+
+fn reflection_v1alpha() -> tonic_reflection::server::v1alpha::ServerReflectionServer<
+    impl tonic_reflection::server::v1alpha::ServerReflection,
+> {
+    tonic_reflection::server::Builder::configure()
+        .register_encoded_file_descriptor_set(proto::FILE_DESCRIPTOR_SET)
+        .register_encoded_file_descriptor_set(tonic_health::pb::FILE_DESCRIPTOR_SET)
+        .build_v1alpha()
+        .expect("the descriptors compiled into this binary are valid")
 }
 
 struct Service {
     responder: Arc<dyn Responder>,
     stop: CancellationToken,
     next_id: AtomicU64,
-    max_message_size: usize,
+    slots: Arc<Semaphore>,
+    config: Config,
+}
+
+impl Service {
+    /// The client's address for logs and responders.
+    fn peer(request: &Request<Streaming<StreamRequest>>) -> String {
+        if let Some(addr) = request.remote_addr() {
+            return addr.to_string();
+        }
+        match request.extensions().get::<UdsConnectInfo>() {
+            Some(_) => "unix".to_owned(),
+            None => "unknown".to_owned(),
+        }
+    }
 }
 
 #[tonic::async_trait]
-impl stream_server::Stream for Service {
+impl proto::stream_server::Stream for Service {
     type ConversationsStream = Tracked;
 
     async fn conversations(
         &self,
         request: Request<Streaming<StreamRequest>>,
     ) -> Result<Response<Tracked>, Status> {
+        let slot = self.slots.clone().try_acquire_owned().map_err(|_| {
+            Status::resource_exhausted(format!(
+                "server busy: {} conversations in progress",
+                self.config.max_conversations
+            ))
+        })?;
         let conversation = Conversation {
             id: self.next_id.fetch_add(1, Ordering::Relaxed),
-            peer: request
-                .remote_addr()
-                .map_or_else(|| "unknown".to_owned(), |peer| peer.to_string()),
+            peer: Service::peer(&request),
         };
-        tracing::info!(
-            id = conversation.id,
-            peer = %conversation.peer,
-            "conversation opened"
-        );
+        tracing::info!(id = conversation.id, peer = %conversation.peer, "conversation opened");
 
         let questions_seen = Arc::new(AtomicU64::new(0));
         let questions = {
             let seen = questions_seen.clone();
             let id = conversation.id;
-            let limit = self.max_message_size;
-            request
-                .into_inner()
-                .map(move |question| match question {
-                    Ok(StreamRequest { question }) => {
-                        seen.fetch_add(1, Ordering::Relaxed);
-                        tracing::debug!(id, question, "question");
-                        Ok(question)
-                    }
-                    // tonic's decoder says OUT_OF_RANGE; gRPC servers promise RESOURCE_EXHAUSTED.
-                    Err(status) if status.code() == Code::OutOfRange => {
-                        Err(Status::resource_exhausted(format!(
-                            "question over the {limit}-byte message limit ({})",
-                            status.message()
-                        )))
-                    }
-                    Err(status) => Err(status),
-                })
-                .boxed()
+            let limit = self.config.max_message_size;
+            request.into_inner().map(move |question| match question {
+                Ok(StreamRequest { question }) => {
+                    seen.fetch_add(1, Ordering::Relaxed);
+                    tracing::debug!(id, question, "question");
+                    Ok(question)
+                }
+                // tonic's decoder says OUT_OF_RANGE; gRPC servers promise RESOURCE_EXHAUSTED.
+                Err(status) if status.code() == Code::OutOfRange => {
+                    Err(Status::resource_exhausted(format!(
+                        "question over the {limit}-byte message limit ({})",
+                        status.message()
+                    )))
+                }
+                Err(status) => Err(status),
+            })
+        };
+        let questions = match self.config.idle_timeout {
+            Some(limit) => IdleLimit::new(questions, limit).boxed(),
+            None => questions.boxed(),
         };
         let answers = self.responder.respond(&conversation, questions);
         Ok(Response::new(Tracked {
             answers,
-            stop: Box::pin(self.stop.clone().cancelled_owned()),
+            stop: self.stop.clone(),
+            stopped: Box::pin(self.stop.clone().cancelled_owned()),
             conversation,
             questions: questions_seen,
             answers_sent: 0,
-            max_message_size: self.max_message_size,
+            max_message_size: self.config.max_message_size,
             started: Instant::now(),
             status: None,
+            _slot: slot,
         }))
     }
 }
 
 /// One conversation's answer stream as the wire sees it: it counts, enforces the answer size
-/// limit, ends on shutdown, and logs the conversation's close when it is dropped, however it
-/// ended.
+/// limit, ends when the drain's grace is over, holds the conversation's slot, and logs the
+/// conversation's close when it is dropped, however it ended.
 pub struct Tracked {
     answers: Answers,
-    stop: Pin<Box<WaitForCancellationFutureOwned>>,
+    stop: CancellationToken,
+    stopped: Pin<Box<WaitForCancellationFutureOwned>>,
     conversation: Conversation,
     questions: Arc<AtomicU64>,
     answers_sent: u64,
@@ -176,6 +295,7 @@ pub struct Tracked {
     started: Instant,
     /// Set once the stream has ended; `None` at drop means the client went away first.
     status: Option<Code>,
+    _slot: OwnedSemaphorePermit,
 }
 
 impl Tracked {
@@ -184,10 +304,11 @@ impl Tracked {
         &mut self,
         outcome: Option<Result<String, Status>>,
     ) -> Option<<Self as Stream>::Item> {
-        let item = match outcome? {
-            Ok(answer) => self.within_limit(StreamResponse { answer }),
-            Err(status) => Err(status),
+        let Some(outcome) = outcome else {
+            self.status = Some(Code::Ok);
+            return None;
         };
+        let item = outcome.and_then(|answer| self.within_limit(StreamResponse { answer }));
         match &item {
             Ok(_) => self.answers_sent += 1,
             Err(status) => self.status = Some(status.code()),
@@ -214,20 +335,20 @@ impl Stream for Tracked {
         if self.status.is_some() {
             return Poll::Ready(None);
         }
-        // The answers come first so that a busy conversation pays for the shutdown check only
-        // when it has to wait anyway.
-        let outcome = match self.answers.poll_next_unpin(cx) {
-            Poll::Ready(outcome) => outcome,
-            Poll::Pending => {
-                ready!(self.stop.as_mut().poll(cx));
-                Some(Err(Status::unavailable("server shutting down")))
+        // A flag check per answer, so that a conversation with answers always ready still
+        // notices the end of the grace period; the waker is registered only when idle.
+        let outcome = if self.stop.is_cancelled() {
+            Some(Err(Status::unavailable("server shutting down")))
+        } else {
+            match self.answers.poll_next_unpin(cx) {
+                Poll::Ready(outcome) => outcome,
+                Poll::Pending => {
+                    ready!(self.stopped.as_mut().poll(cx));
+                    Some(Err(Status::unavailable("server shutting down")))
+                }
             }
         };
-        let item = self.record(outcome);
-        if item.is_none() {
-            self.status = Some(Code::Ok);
-        }
-        Poll::Ready(item)
+        Poll::Ready(self.record(outcome))
     }
 }
 

@@ -6,12 +6,15 @@
 use std::{
     io::{BufRead, BufReader, Read, Write},
     process::{Child, ChildStdin, ChildStdout, Command, ExitStatus, Output, Stdio},
-    sync::{Arc, Mutex, mpsc},
+    sync::{Arc, Condvar, Mutex, mpsc},
     thread,
     time::Duration,
 };
 
-use grpc_convo::server::{self, Responder};
+use grpc_convo::{
+    addr::Listener,
+    server::{self, Responder},
+};
 
 /// Long enough for a loaded CI machine, short enough that a hang fails instead of stalling CI.
 pub const LIMIT: Duration = Duration::from_secs(60);
@@ -26,55 +29,86 @@ pub fn bin() -> Command {
 pub struct Serve {
     pub addr: String,
     child: Child,
-    stderr: Arc<Mutex<String>>,
+    log: Arc<(Mutex<String>, Condvar)>,
 }
 
 impl Serve {
     pub fn start(extra: &[&str]) -> Serve {
+        Serve::start_at("127.0.0.1:0", extra)
+    }
+
+    pub fn start_at(addr: &str, extra: &[&str]) -> Serve {
         let mut child = bin()
-            .args(["serve", "--addr", "127.0.0.1:0"])
+            .args(["serve", "--addr", addr])
             .args(extra)
             .stdin(Stdio::null())
             .stdout(Stdio::null())
             .stderr(Stdio::piped())
             .spawn()
             .expect("start grpc-convo serve");
-        let stderr = Arc::new(Mutex::new(String::new()));
-        let (addr_tx, addr_rx) = mpsc::channel();
-        let mut lines = BufReader::new(child.stderr.take().unwrap()).lines();
-        let log = stderr.clone();
+        let log = Arc::new((Mutex::new(String::new()), Condvar::new()));
+        let lines = BufReader::new(child.stderr.take().unwrap()).lines();
+        let writer = log.clone();
         thread::spawn(move || {
-            for line in lines.by_ref().map_while(Result::ok) {
-                if let Some(addr) = line.strip_prefix("listening on ") {
-                    let _ = addr_tx.send(addr.to_owned());
-                }
-                let mut log = log.lock().unwrap();
-                log.push_str(&line);
-                log.push('\n');
+            for line in lines.map_while(Result::ok) {
+                let (text, changed) = &*writer;
+                let mut text = text.lock().unwrap();
+                text.push_str(&line);
+                text.push('\n');
+                changed.notify_all();
             }
         });
-        let addr = addr_rx
-            .recv_timeout(LIMIT)
-            .unwrap_or_else(|_| panic!("serve printed no address: {}", stderr.lock().unwrap()));
-        Serve {
-            addr,
+        let mut server = Serve {
+            addr: String::new(),
             child,
-            stderr,
-        }
+            log,
+        };
+        let line = server.wait_for_log("listening on ");
+        server.addr = line["listening on ".len()..].to_owned();
+        server
     }
 
     pub fn stderr(&self) -> String {
-        self.stderr.lock().unwrap().clone()
+        self.log.0.lock().unwrap().clone()
     }
 
-    /// Sends a signal and waits for the exit.
-    pub fn signal(&mut self, signal: &str) -> ExitStatus {
+    /// Waits until a line of stderr starts with or contains `needle`, and returns that line.
+    pub fn wait_for_log(&self, needle: &str) -> String {
+        let (text, changed) = &*self.log;
+        let (text, timeout) = changed
+            .wait_timeout_while(text.lock().unwrap(), LIMIT, |text| !text.contains(needle))
+            .unwrap();
+        assert!(
+            !timeout.timed_out(),
+            "no {needle:?} in the server's log:\n{text}"
+        );
+        text.lines()
+            .find(|line| line.contains(needle))
+            .unwrap()
+            .to_owned()
+    }
+
+    pub fn pid(&self) -> u32 {
+        self.child.id()
+    }
+
+    /// Sends a signal without waiting for its effect.
+    pub fn kill(&self, signal: &str) {
         let status = Command::new("kill")
             .args([format!("-{signal}"), self.child.id().to_string()])
             .status()
             .expect("run kill");
         assert!(status.success());
+    }
+
+    pub fn wait(&mut self) -> ExitStatus {
         wait_limited(&mut self.child)
+    }
+
+    /// Sends a signal and waits for the exit.
+    pub fn signal(&mut self, signal: &str) -> ExitStatus {
+        self.kill(signal);
+        self.wait()
     }
 }
 
@@ -101,7 +135,7 @@ impl TestServer {
         let addr = listener.local_addr().unwrap().to_string();
         let (stop, stopped) = tokio::sync::oneshot::channel::<()>();
         runtime.spawn(server::run(
-            listener,
+            Listener::Tcp(listener),
             server::Config::default(),
             Arc::new(responder),
             async {

@@ -175,6 +175,22 @@ grpcurl_with_proto() {
     same "$WORK/want" "$WORK/got"
 }
 
+grpcurl_with_reflection() {
+    "$GRPCURL" -plaintext "$1" list >"$WORK/got" || return 1
+    grep -qx proto.Stream "$WORK/got" || { echo "proto.Stream not listed:"; cat "$WORK/got"; return 1; }
+    printf '{"question":"no proto file"}\n' |
+        "$GRPCURL" -plaintext -format-error -d @ "$1" proto.Stream/Conversations >"$WORK/got" || return 1
+    echo "no proto file" | echo_answers | awk '{ print "{\n  \"answer\": \"" $0 "\"\n}" }' >"$WORK/want"
+    same "$WORK/want" "$WORK/got"
+}
+
+grpcurl_health() {
+    for service in "" proto.Stream; do
+        "$GRPCURL" -plaintext -d "{\"service\":\"$service\"}" "$1" grpc.health.v1.Health/Check >"$WORK/got" || return 1
+        grep -q '"status": "SERVING"' "$WORK/got" || { echo "service '$service':"; cat "$WORK/got"; return 1; }
+    done
+}
+
 ask_keeps_answers_before_an_error() {
     local status=0
     seq 10 | "$BIN" ask --addr "$1" >"$WORK/got" 2>"$WORK/err" || status=$?
@@ -187,7 +203,8 @@ ask_keeps_answers_before_an_error() {
 
 export ROOT WORK BIN GO_BIN GRPCURL
 export -f echo_answers tutorial_questions same go_tutorial_client go_pipelined ask_tutorial_questions \
-    ask_pipelined grpcurl_with_proto ask_keeps_answers_before_an_error
+    ask_pipelined grpcurl_with_proto grpcurl_with_reflection grpcurl_health \
+    ask_keeps_answers_before_an_error
 
 if start grpc-convo "$BIN" serve --addr 127.0.0.1:0; then
     CONVO=$ADDR
@@ -204,6 +221,8 @@ if start grpc-convo "$BIN" serve --addr 127.0.0.1:0; then
         check grpcio-deadline-vs-serve "$PY" "$HERE/peer.py" deadline "$CONVO"
         check grpcio-oversize-vs-serve "$PY" "$HERE/peer.py" oversize "$CONVO"
         check grpcurl-proto-vs-serve grpcurl_with_proto "$CONVO"
+        check grpcurl-reflection-vs-serve grpcurl_with_reflection "$CONVO"
+        check grpcurl-health-vs-serve grpcurl_health "$CONVO"
     else
         skip grpcio-and-grpcurl-vs-serve "Python peers $HAVE_PY"
     fi

@@ -1,0 +1,337 @@
+//! What an operator relies on: the drain on SIGTERM, limits, backpressure, health, reflection,
+//! Unix sockets and JSON logs. Each test runs the real `grpc-convo serve`.
+
+mod common;
+
+use std::time::Duration;
+
+use common::*;
+use futures_util::StreamExt;
+use grpc_convo::proto::{StreamRequest, stream_client::StreamClient};
+use tonic::transport::{Channel, Endpoint};
+use tonic_health::pb::{
+    HealthCheckRequest, health_check_response::ServingStatus, health_client::HealthClient,
+};
+
+async fn channel(addr: &str) -> Channel {
+    Endpoint::from_shared(format!("http://{addr}"))
+        .unwrap()
+        .connect()
+        .await
+        .unwrap()
+}
+
+#[test]
+fn sigterm_lets_a_conversation_in_progress_finish_refuses_new_ones_and_exits_0() {
+    let mut server = Serve::start(&["--grace", "1h"]);
+    let mut coprocess = Coprocess::start(&server.addr, &[]);
+    coprocess.send("before");
+    assert_eq!(coprocess.read_line().unwrap(), echo(1, "before"));
+
+    server.kill("TERM");
+    server.wait_for_log("shutting down");
+    // Draining: the open conversation goes on...
+    coprocess.send("during");
+    assert_eq!(coprocess.read_line().unwrap(), echo(2, "during"));
+    // ...while a new one is refused.
+    let refused = ask(&server.addr, &["new"], b"");
+    assert_eq!(refused.status.code(), Some(78), "{}", stderr_text(&refused));
+
+    drop(coprocess.stdin.take());
+    assert_eq!(coprocess.read_line(), None);
+    let (status, stderr) = coprocess.finish();
+    assert!(status.success(), "{stderr}");
+    // With an hour of grace, only the end of the last conversation lets the server go.
+    assert_eq!(server.wait().code(), Some(0), "{}", server.stderr());
+}
+
+#[test]
+fn after_the_grace_period_conversations_end_with_unavailable_and_the_server_exits_0() {
+    let mut server = Serve::start(&["--grace", "200ms"]);
+    let mut coprocess = Coprocess::start(&server.addr, &[]);
+    coprocess.send("q");
+    assert_eq!(coprocess.read_line().unwrap(), echo(1, "q"));
+    server.kill("INT");
+    let (status, stderr) = coprocess.finish();
+    assert_eq!(status.code(), Some(78), "{stderr}");
+    assert_eq!(stderr, "grpc-convo: UNAVAILABLE: server shutting down\n");
+    assert_eq!(server.wait().code(), Some(0));
+    assert!(
+        server.stderr().contains("ending 1 conversations"),
+        "{}",
+        server.stderr()
+    );
+}
+
+#[test]
+fn a_second_signal_stops_at_once() {
+    let mut server = Serve::start(&["--grace", "1h"]);
+    let mut coprocess = Coprocess::start(&server.addr, &[]);
+    coprocess.send("q");
+    assert_eq!(coprocess.read_line().unwrap(), echo(1, "q"));
+    server.kill("TERM");
+    server.wait_for_log("shutting down");
+    server.kill("TERM");
+    assert_eq!(server.wait().code(), Some(0), "{}", server.stderr());
+    assert!(
+        server.stderr().contains("terminated again"),
+        "{}",
+        server.stderr()
+    );
+}
+
+#[test]
+fn one_conversation_over_the_limit_is_refused_and_those_in_progress_go_on() {
+    let server = Serve::start(&["--max-conversations", "2"]);
+    let mut open: Vec<_> = (0..2)
+        .map(|_| Coprocess::start(&server.addr, &[]))
+        .collect();
+    for coprocess in &mut open {
+        coprocess.send("hold");
+        assert_eq!(coprocess.read_line().unwrap(), echo(1, "hold"));
+    }
+    let refused = ask(&server.addr, &["one too many"], b"");
+    assert_eq!(refused.status.code(), Some(64 + 8));
+    assert_eq!(
+        stderr_text(&refused),
+        "grpc-convo: RESOURCE_EXHAUSTED: server busy: 2 conversations in progress\n"
+    );
+    for coprocess in &mut open {
+        coprocess.send("still here");
+        assert_eq!(coprocess.read_line().unwrap(), echo(2, "still here"));
+    }
+}
+
+#[test]
+fn an_oversize_question_ends_only_its_own_conversation() {
+    let server = Serve::start(&["--max-message-size", "1000"]);
+    let mut bystander = Coprocess::start(&server.addr, &[]);
+    bystander.send("first");
+    assert_eq!(bystander.read_line().unwrap(), echo(1, "first"));
+
+    let oversize = ask(&server.addr, &[&"x".repeat(998)], b"");
+    assert_eq!(
+        oversize.status.code(),
+        Some(64 + 8),
+        "{}",
+        stderr_text(&oversize)
+    );
+
+    bystander.send("second");
+    assert_eq!(bystander.read_line().unwrap(), echo(2, "second"));
+}
+
+#[test]
+fn idle_timeout_ends_a_silent_conversation_with_deadline_exceeded() {
+    let server = Serve::start(&["--idle-timeout", "300ms"]);
+    let mut coprocess = Coprocess::start(&server.addr, &[]);
+    coprocess.send("then nothing");
+    assert_eq!(coprocess.read_line().unwrap(), echo(1, "then nothing"));
+    let (status, stderr) = coprocess.finish();
+    assert_eq!(status.code(), Some(64 + 4), "{stderr}");
+    assert_eq!(
+        stderr,
+        "grpc-convo: DEADLINE_EXCEEDED: no question for 300ms (--idle-timeout)\n"
+    );
+}
+
+fn rss_kib(pid: u32) -> u64 {
+    let status = std::fs::read_to_string(format!("/proc/{pid}/status")).unwrap();
+    let line = status.lines().find(|l| l.starts_with("VmRSS:")).unwrap();
+    line.split_whitespace().nth(1).unwrap().parse().unwrap()
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_client_that_never_reads_cannot_grow_the_server() {
+    let server = Serve::start(&[]);
+    let channel = channel(&server.addr).await;
+    // Warm up allocator and runtime so the baseline is a running server's.
+    let mut client = StreamClient::new(channel.clone());
+    let warm = futures_util::stream::iter((0..1000).map(|n| StreamRequest {
+        question: format!("warm {n}"),
+    }));
+    let mut answers = client.conversations(warm).await.unwrap().into_inner();
+    while answers.message().await.unwrap().is_some() {}
+    let before = rss_kib(server.pid());
+
+    const OFFERED: u64 = 1_000_000;
+    let taken = std::sync::Arc::new(std::sync::atomic::AtomicU64::new(0));
+    let counter = taken.clone();
+    let questions = futures_util::stream::iter(0..OFFERED).map(move |n| {
+        counter.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+        StreamRequest {
+            question: format!("question number {n}"),
+        }
+    });
+    // The answers are never read. The experiment runs for a fixed span: with backpressure the
+    // client is stopped within milliseconds, without it a million questions get through.
+    let unread = client.conversations(questions).await.unwrap();
+    tokio::time::sleep(Duration::from_secs(3)).await;
+    let after = rss_kib(server.pid());
+    let taken = taken.load(std::sync::atomic::Ordering::Relaxed);
+    drop(unread);
+
+    assert!(
+        taken < OFFERED / 10,
+        "flow control let {taken} questions through"
+    );
+    assert!(
+        after < before + 16 * 1024,
+        "server grew from {before} KiB to {after} KiB while {taken} questions were sent"
+    );
+}
+
+async fn health_status(client: &mut HealthClient<Channel>, service: &str) -> ServingStatus {
+    let response = client
+        .check(HealthCheckRequest {
+            service: service.into(),
+        })
+        .await
+        .unwrap();
+    response.into_inner().status()
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn health_is_serving_then_not_serving_during_the_drain() {
+    let server = Serve::start(&["--grace", "1h"]);
+    let channel = channel(&server.addr).await;
+    let mut health = HealthClient::new(channel.clone());
+    for service in ["", "proto.Stream"] {
+        assert_eq!(
+            health_status(&mut health, service).await,
+            ServingStatus::Serving
+        );
+    }
+    let mut watch = health
+        .watch(HealthCheckRequest {
+            service: "proto.Stream".into(),
+        })
+        .await
+        .unwrap()
+        .into_inner();
+    assert_eq!(
+        watch.message().await.unwrap().unwrap().status(),
+        ServingStatus::Serving
+    );
+
+    // A conversation in progress keeps the drain going while the health flips.
+    let mut coprocess = Coprocess::start(&server.addr, &[]);
+    coprocess.send("keep the drain open");
+    assert!(coprocess.read_line().is_some());
+    server.kill("TERM");
+    assert_eq!(
+        watch.message().await.unwrap().unwrap().status(),
+        ServingStatus::NotServing
+    );
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn reflection_lists_the_service_in_v1_and_v1alpha() {
+    use tonic_reflection::pb::{v1, v1alpha};
+    let server = Serve::start(&[]);
+    let channel = channel(&server.addr).await;
+
+    let mut client = v1::server_reflection_client::ServerReflectionClient::new(channel.clone());
+    let request = v1::ServerReflectionRequest {
+        host: String::new(),
+        message_request: Some(v1::server_reflection_request::MessageRequest::ListServices(
+            String::new(),
+        )),
+    };
+    let mut responses = client
+        .server_reflection_info(futures_util::stream::iter([request]))
+        .await
+        .unwrap()
+        .into_inner();
+    let Some(v1::server_reflection_response::MessageResponse::ListServicesResponse(list)) =
+        responses.message().await.unwrap().unwrap().message_response
+    else {
+        panic!("not a service list");
+    };
+    let names: Vec<_> = list.service.into_iter().map(|s| s.name).collect();
+    assert!(names.contains(&"proto.Stream".to_owned()), "{names:?}");
+    assert!(
+        names.contains(&"grpc.health.v1.Health".to_owned()),
+        "{names:?}"
+    );
+
+    let mut client = v1alpha::server_reflection_client::ServerReflectionClient::new(channel);
+    let request = v1alpha::ServerReflectionRequest {
+        host: String::new(),
+        message_request: Some(
+            v1alpha::server_reflection_request::MessageRequest::FileContainingSymbol(
+                "proto.Stream".into(),
+            ),
+        ),
+    };
+    let mut responses = client
+        .server_reflection_info(futures_util::stream::iter([request]))
+        .await
+        .unwrap()
+        .into_inner();
+    let response = responses.message().await.unwrap().unwrap().message_response;
+    assert!(
+        matches!(
+            response,
+            Some(v1alpha::server_reflection_response::MessageResponse::FileDescriptorResponse(_))
+        ),
+        "{response:?}"
+    );
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn no_reflection_turns_it_off() {
+    use tonic_reflection::pb::v1;
+    let server = Serve::start(&["--no-reflection"]);
+    let mut client =
+        v1::server_reflection_client::ServerReflectionClient::new(channel(&server.addr).await);
+    let request = v1::ServerReflectionRequest {
+        host: String::new(),
+        message_request: Some(v1::server_reflection_request::MessageRequest::ListServices(
+            String::new(),
+        )),
+    };
+    let status = match client
+        .server_reflection_info(futures_util::stream::iter([request]))
+        .await
+    {
+        Err(status) => status,
+        Ok(response) => response.into_inner().message().await.unwrap_err(),
+    };
+    assert_eq!(status.code(), tonic::Code::Unimplemented);
+}
+
+#[test]
+fn a_unix_socket_works_end_to_end_and_is_removed_on_exit() {
+    let dir = std::env::temp_dir().join(format!("grpc-convo-test-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    let path = dir.join("convo.sock");
+    let addr = format!("unix:{}", path.display());
+    let mut server = Serve::start_at(&addr, &[]);
+    assert_eq!(server.addr, addr);
+    let output = ask(&addr, &["over a socket"], b"");
+    assert_eq!(stdout_lines(&output), [echo(1, "over a socket")]);
+    assert!(server.stderr().contains("peer=unix"), "{}", server.stderr());
+    assert_eq!(server.signal("TERM").code(), Some(0));
+    assert!(!path.exists(), "socket file left behind");
+    std::fs::remove_dir(dir).unwrap();
+}
+
+#[test]
+fn json_logs_are_one_object_per_line() {
+    let mut server = Serve::start(&["--log-format", "json"]);
+    ask(&server.addr, &["logged"], b"");
+    assert_eq!(server.signal("TERM").code(), Some(0));
+    let log = server.stderr();
+    let mut lines = log.lines();
+    assert!(lines.next().unwrap().starts_with("listening on "));
+    let records: Vec<serde_json::Value> = lines
+        .map(|line| serde_json::from_str(line).unwrap_or_else(|e| panic!("{e}: {line}")))
+        .collect();
+    let closed = records
+        .iter()
+        .find(|r| r["fields"]["message"] == "conversation closed")
+        .unwrap_or_else(|| panic!("no close record in {log}"));
+    assert_eq!(closed["fields"]["answers"], 1);
+    assert_eq!(closed["level"], "INFO");
+}
