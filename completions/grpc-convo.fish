@@ -47,6 +47,14 @@ complete -c grpc-convo -n "__fish_grpc_convo_using_subcommand ask" -l addr -d 'S
 complete -c grpc-convo -n "__fish_grpc_convo_using_subcommand ask" -l timeout -d 'Deadline for the whole conversation (500ms, 10s, 2m), sent to the server as grpc-timeout' -r
 complete -c grpc-convo -n "__fish_grpc_convo_using_subcommand ask" -l connect-timeout -d 'How long to wait for the connection to the server' -r
 complete -c grpc-convo -n "__fish_grpc_convo_using_subcommand ask" -l max-message-size -d 'Largest message sent or received, in bytes (encoded protobuf)' -r
+complete -c grpc-convo -n "__fish_grpc_convo_using_subcommand ask" -s o -l output -d 'How answers are printed: text, or json (one {"answer":"..."} object per line, which survives answers holding newlines; a failed conversation\'s status goes to stderr as {"code":...,"number":...,"message":...})' -r -f -a "text\t''
+json\t''"
+complete -c grpc-convo -n "__fish_grpc_convo_using_subcommand ask" -l input -d 'How questions are read: lines (each line is a question), or json (each line is a StreamRequest such as {"question":"..."}, as grpcurl -d @ reads; blank lines are skipped)' -r -f -a "lines\t''
+json\t''"
+complete -c grpc-convo -n "__fish_grpc_convo_using_subcommand ask" -s H -l header -d 'Request metadata, as \'name: value\' (repeatable); names ending in -bin take base64 values' -r
+complete -c grpc-convo -n "__fish_grpc_convo_using_subcommand ask" -s 0 -l null -d 'Questions are separated by NUL bytes and answers end with NUL (find -print0, xargs -0)'
+complete -c grpc-convo -n "__fish_grpc_convo_using_subcommand ask" -l lockstep -d 'Send each question only after the previous one is answered (for servers that answer every question exactly once)'
+complete -c grpc-convo -n "__fish_grpc_convo_using_subcommand ask" -l stats -d 'When the conversation ends, print questions sent, answers received, elapsed time and answers per second on stderr'
 complete -c grpc-convo -n "__fish_grpc_convo_using_subcommand ask" -s v -l verbose -d 'More log output on stderr: -v for debug, -vv for trace (RUST_LOG overrides)'
 complete -c grpc-convo -n "__fish_grpc_convo_using_subcommand ask" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c grpc-convo -n "__fish_grpc_convo_using_subcommand ask" -s V -l version -d 'Print version'

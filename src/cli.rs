@@ -5,13 +5,14 @@ use std::time::Duration;
 use clap::{ArgAction, Args, Parser, Subcommand, ValueEnum, builder::TypedValueParser};
 use clap_complete::Shell;
 
-use crate::{addr::Addr, server::DEFAULT_MAX_MESSAGE_SIZE};
+use crate::{addr::Addr, client::headers::Header, server::DEFAULT_MAX_MESSAGE_SIZE};
 
 const ASK_EXIT_CODES: &str = "Exit status:
   0        the conversation ended OK (or stdout was closed early, as by `| head -1`)
   1        any other failure
   2        usage error (a bad flag or value)
-  3        bad input: a line that is not UTF-8 or is over --max-message-size
+  3        bad input: a line that is not UTF-8, not JSON (--input json) or over
+           --max-message-size
   64+CODE  the conversation ended with gRPC status CODE: 78 UNAVAILABLE (also when the server
            cannot be reached), 68 DEADLINE_EXCEEDED, 72 RESOURCE_EXHAUSTED, ...
   130      interrupted (Ctrl-C); 143 terminated (SIGTERM)";
@@ -137,9 +138,51 @@ pub struct AskArgs {
     #[command(flatten)]
     pub limits: Limits,
 
-    /// The questions; without any, each line of stdin is one question
+    /// How answers are printed: text, or json (one {"answer":"..."} object per line, which
+    /// survives answers holding newlines; a failed conversation's status goes to stderr as
+    /// {"code":...,"number":...,"message":...})
+    #[arg(short, long, value_enum, value_name = "FORMAT", default_value_t = TextOrJson::Text)]
+    pub output: TextOrJson,
+
+    /// How questions are read: lines (each line is a question), or json (each line is a
+    /// StreamRequest such as {"question":"..."}, as grpcurl -d @ reads; blank lines are skipped)
+    #[arg(long, value_enum, value_name = "FORMAT", default_value_t = LinesOrJson::Lines)]
+    pub input: LinesOrJson,
+
+    /// Questions are separated by NUL bytes and answers end with NUL (find -print0, xargs -0)
+    #[arg(short = '0', long)]
+    pub null: bool,
+
+    /// Request metadata, as 'name: value' (repeatable); names ending in -bin take base64 values
+    #[arg(short = 'H', long = "header", value_name = "'NAME: VALUE'")]
+    pub headers: Vec<Header>,
+
+    /// Send each question only after the previous one is answered (for servers that answer
+    /// every question exactly once)
+    #[arg(long)]
+    pub lockstep: bool,
+
+    /// When the conversation ends, print questions sent, answers received, elapsed time and
+    /// answers per second on stderr
+    #[arg(long)]
+    pub stats: bool,
+
+    /// The questions; without any, each line of stdin is one question (an interactive prompt
+    /// when stdin and stdout are a terminal)
     #[arg(value_name = "QUESTION")]
     pub questions: Vec<String>,
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]
+pub enum TextOrJson {
+    Text,
+    Json,
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]
+pub enum LinesOrJson {
+    Lines,
+    Json,
 }
 
 #[derive(Debug, Args)]

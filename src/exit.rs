@@ -81,6 +81,29 @@ pub fn outcome(err: &anyhow::Error) -> Outcome {
     Outcome::Report(code::FAILURE)
 }
 
+/// The gRPC status an error ended a conversation with, if it did: a server's status, or
+/// UNAVAILABLE for a server that could not be reached.
+pub fn rpc_status(err: &anyhow::Error) -> Option<Status> {
+    err.chain().find_map(|cause| {
+        if let Some(RpcError(status)) = cause.downcast_ref() {
+            return Some(status.clone());
+        }
+        cause
+            .downcast_ref::<crate::client::Unreachable>()
+            .map(|unreachable| Status::unavailable(unreachable.to_string()))
+    })
+}
+
+/// A status as one JSON object, for scripts that read `--output json`.
+pub fn status_json(status: &Status) -> String {
+    serde_json::json!({
+        "code": code_name(status.code()),
+        "number": status.code() as i32,
+        "message": status.message(),
+    })
+    .to_string()
+}
+
 /// `64 + code`: 78 for UNAVAILABLE, 68 for DEADLINE_EXCEEDED, as grpcurl exits.
 pub fn rpc_code(code: Code) -> u8 {
     code::RPC_BASE + code as u8
@@ -151,6 +174,17 @@ mod tests {
         let text = RpcError(Status::resource_exhausted("too big")).to_string();
         assert_eq!(text, "RESOURCE_EXHAUSTED: too big");
         assert_eq!(RpcError(Status::internal("")).to_string(), "INTERNAL");
+    }
+
+    #[test]
+    fn status_json_names_and_numbers_the_code() {
+        let err = anyhow::Error::new(RpcError(Status::unavailable("gone \"away\"")));
+        let json = status_json(&rpc_status(&err).unwrap());
+        assert_eq!(
+            serde_json::from_str::<serde_json::Value>(&json).unwrap(),
+            serde_json::json!({"code": "UNAVAILABLE", "number": 14, "message": "gone \"away\""})
+        );
+        assert!(rpc_status(&anyhow::Error::new(BadInput("x".into()))).is_none());
     }
 
     #[test]

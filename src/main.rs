@@ -10,8 +10,13 @@ use std::{
 use anyhow::Context;
 use clap::{CommandFactory, Parser};
 use grpc_convo::{
-    cli::{AskArgs, Cli, Command, LogFormat, ServeArgs},
-    client::{self, AskConfig, input::Source},
+    cli::{AskArgs, Cli, Command, LinesOrJson, LogFormat, ServeArgs, TextOrJson},
+    client::{
+        self, AskConfig,
+        input::{self, Source},
+        output,
+        prompt::Prompt,
+    },
     exit::{self, Outcome},
     server::{self, Echo},
     signals::Signals,
@@ -22,11 +27,21 @@ fn main() -> ExitCode {
     // --help and --version exit here, before anything that can fail.
     let cli = Cli::parse();
     init_logging(&cli);
+    let json_status = matches!(
+        &cli.command,
+        Command::Ask(AskArgs {
+            output: TextOrJson::Json,
+            ..
+        })
+    );
     match run(cli) {
         Ok(()) => ExitCode::SUCCESS,
         Err(err) => match exit::outcome(&err) {
             Outcome::Report(code) => {
-                eprintln!("grpc-convo: {err:#}");
+                match exit::rpc_status(&err).filter(|_| json_status) {
+                    Some(status) => eprintln!("{}", exit::status_json(&status)),
+                    None => eprintln!("grpc-convo: {err:#}"),
+                }
                 ExitCode::from(code)
             }
             Outcome::Quiet(code) => ExitCode::from(code),
@@ -82,21 +97,36 @@ async fn serve(args: ServeArgs) -> anyhow::Result<()> {
 
 async fn ask(args: AskArgs) -> anyhow::Result<()> {
     let mut signals = Signals::install().context("cannot install signal handlers")?;
+    let terminator = if args.null { b'\0' } else { b'\n' };
     let config = AskConfig {
         addr: args.addr,
         timeout: args.timeout,
         connect_timeout: args.connect_timeout,
         max_message_size: args.limits.max_message_size,
+        input: input::Format {
+            json: args.input == LinesOrJson::Json,
+            delimiter: terminator,
+        },
+        output: output::Format {
+            json: args.output == TextOrJson::Json,
+            terminator,
+        },
+        headers: args.headers,
+        lockstep: args.lockstep,
+        stats: args.stats,
     };
-    let source = if args.questions.is_empty() {
-        Source::Lines(Box::new(io::stdin()))
-    } else {
-        Source::Args(args.questions)
-    };
-    client::ask(&config, source, io::stdout(), async {
-        anyhow::Error::new(signals.next().await)
-    })
-    .await
+    let interrupt = async { anyhow::Error::new(signals.next().await) };
+    if !args.questions.is_empty() {
+        let source = Source::Args(args.questions);
+        return client::ask(&config, source, io::stdout(), interrupt).await;
+    }
+    // A person at a terminal gets a prompt; pipes and files never see one.
+    if io::stdin().is_terminal() && io::stdout().is_terminal() {
+        let (prompt, answers) = Prompt::start().context("cannot start the interactive prompt")?;
+        return client::ask(&config, Source::Prompt(prompt), answers, interrupt).await;
+    }
+    let source = Source::Stream(Box::new(io::stdin()));
+    client::ask(&config, source, io::stdout(), interrupt).await
 }
 
 /// Logs go to stderr: serve reports conversations at info by default, ask only warnings.

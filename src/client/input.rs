@@ -1,7 +1,7 @@
-//! Turns arguments or a byte stream into questions, as they arrive, with every refusal naming where
-//! the bad input was. Stdin is read on a thread of its own: tokio's stdin cannot be cancelled, and
-//! ask must be free to exit the moment the server ends a conversation, however long stdin stays
-//! open.
+//! Turns arguments, a byte stream or an interactive prompt into questions, as they arrive, with
+//! every refusal naming where the bad input was. Input is read on a thread of its own: tokio's
+//! stdin cannot be cancelled, and ask must be free to exit the moment the server ends a
+//! conversation, however long stdin stays open.
 
 use std::{
     io::{BufRead, BufReader, Read},
@@ -10,90 +10,167 @@ use std::{
 
 use anyhow::Context as _;
 use futures_util::{Stream, StreamExt, stream};
+use serde::Deserialize;
 use tokio::sync::{mpsc, oneshot};
 use tokio_stream::wrappers::ReceiverStream;
 
-use crate::{exit::BadInput, proto::StreamRequest};
+use super::prompt::{Prompt, Typed};
+use crate::{exit::BadInput, proto::StreamRequest, signals::Signal};
 
 /// Where the questions come from.
 pub enum Source {
     /// Each argument is one question.
     Args(Vec<String>),
-    /// Each line is one question: `\n` or `\r\n` ends it, and a last line without one counts.
-    Lines(Box<dyn Read + Send>),
+    /// Each record of the stream is one question.
+    Stream(Box<dyn Read + Send>),
+    /// Each line typed at an interactive prompt is one question.
+    Prompt(Prompt),
 }
 
-/// How the input ended, once the question stream is over: `None` for a clean end of input.
-pub type InputEnd = oneshot::Receiver<anyhow::Error>;
+/// How questions are written.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Format {
+    /// Each record is a StreamRequest in protobuf JSON (`{"question":"..."}`) rather than the
+    /// question's text.
+    pub json: bool,
+    /// What ends a record: `\n` (a `\r` before it goes too) or NUL. A last record without one
+    /// counts.
+    pub delimiter: u8,
+}
+
+impl Default for Format {
+    fn default() -> Self {
+        Format {
+            json: false,
+            delimiter: b'\n',
+        }
+    }
+}
+
+/// The questions of a conversation, as they are read, and how their reading may end early.
+pub struct Input<S> {
+    pub questions: S,
+    /// Why the questions stopped, when it was not the end of the input: a refused record is
+    /// reported once the answers to the questions before it are in.
+    pub refused: oneshot::Receiver<anyhow::Error>,
+    /// Ctrl-C at the prompt, where the terminal delivers it as a key rather than a signal.
+    pub interrupted: oneshot::Receiver<Signal>,
+}
 
 /// Lines read before a batch is handed over regardless of what else is buffered, so that memory
 /// stays bounded for long lines too.
 const BATCH_BYTES: usize = 64 * 1024;
 const READ_BUFFER: usize = 64 * 1024;
-/// Batches in flight between the reader thread and the connection.
+/// Batches in flight between the input thread and the connection.
 const BATCHES_QUEUED: usize = 4;
 
-/// The questions to send, in order, and a receiver that says why they stopped if it was not the
-/// end of the input. Nothing is sent for a question that is refused, and nothing after it.
+/// The questions to send, in order. Nothing is sent for a record that is refused, nor after it.
 pub fn questions(
     source: Source,
+    format: Format,
     max_message_size: usize,
-) -> (impl Stream<Item = StreamRequest> + Send + 'static, InputEnd) {
-    let (end_tx, end_rx) = oneshot::channel();
+) -> Input<impl Stream<Item = StreamRequest> + Send + 'static> {
+    let decoder = Decoder::new(format, max_message_size);
+    let (refused_tx, refused) = oneshot::channel();
+    let (interrupted_tx, interrupted) = oneshot::channel();
     let stream = match source {
         Source::Args(args) => {
-            let limit = max_question_len(max_message_size);
-            let checked: Result<Vec<_>, _> = args
-                .into_iter()
+            // Every argument is checked before any is sent.
+            let decoded: Result<Vec<_>, _> = args
+                .iter()
                 .enumerate()
-                .map(|(i, question)| {
-                    check_len(question.len(), limit, max_message_size, || {
-                        format!("argument {}", i + 1)
-                    })
-                    .map(|()| question)
-                })
+                .map(|(i, arg)| decoder.decode(arg.as_bytes(), || format!("argument {}", i + 1)))
                 .collect();
-            let questions = checked.unwrap_or_else(|refused| {
-                let _ = end_tx.send(refused.into());
+            let questions = decoded.unwrap_or_else(|refusal| {
+                let _ = refused_tx.send(refusal.into());
                 Vec::new()
             });
-            stream::iter(questions).left_stream()
+            stream::iter(questions.into_iter().flatten()).left_stream()
         }
-        Source::Lines(reader) => {
-            let (tx, rx) = mpsc::channel(BATCHES_QUEUED);
-            let spawned = thread::Builder::new().name("stdin".into()).spawn(move || {
-                if let Err(err) = pump(Lines::new(reader, max_message_size), &tx) {
-                    let _ = end_tx.send(err);
+        Source::Stream(reader) => {
+            let records = Records::new(reader, format.delimiter, decoder.raw_limit());
+            spawn_reader(Box::new(move |tx| {
+                if let Err(err) = pump(records, &decoder, tx) {
+                    let _ = refused_tx.send(err);
                 }
-            });
-            if let Err(err) = spawned {
-                tracing::error!("cannot start the input thread: {err}");
-            }
-            ReceiverStream::new(rx)
-                .flat_map(stream::iter)
-                .right_stream()
+            }))
+            .right_stream()
         }
+        Source::Prompt(mut prompt) => spawn_reader(Box::new(move |tx| {
+            let mut number = 0;
+            loop {
+                let line = match prompt.read_line() {
+                    Typed::Line(line) => line,
+                    Typed::End => return,
+                    Typed::Interrupted => {
+                        let _ = interrupted_tx.send(Signal::Interrupt);
+                        return;
+                    }
+                };
+                number += 1;
+                match decoder.decode(line.as_bytes(), || format!("line {number}")) {
+                    Ok(Some(question)) => {
+                        if tx.blocking_send(vec![question]).is_err() {
+                            return;
+                        }
+                    }
+                    Ok(None) => {}
+                    // At a prompt a refused line is reported and the conversation goes on.
+                    Err(refusal) => eprintln!("grpc-convo: {refusal}"),
+                }
+            }
+        }))
+        .right_stream(),
     };
-    (stream.map(|question| StreamRequest { question }), end_rx)
+    Input {
+        questions: stream.map(|question| StreamRequest { question }),
+        refused,
+        interrupted,
+    }
+}
+
+/// Runs `read` on a thread of its own, handing batches of questions to the returned stream.
+/// Where the input thread hands its questions over, a batch at a time.
+type Batches = mpsc::Sender<Vec<String>>;
+
+/// Not generic, so that every source read on a thread yields the same stream type.
+fn spawn_reader(
+    read: Box<dyn FnOnce(&Batches) + Send>,
+) -> impl Stream<Item = String> + Send + 'static {
+    let (tx, rx) = mpsc::channel(BATCHES_QUEUED);
+    let spawned = thread::Builder::new()
+        .name("input".into())
+        .spawn(move || read(&tx));
+    if let Err(err) = spawned {
+        // Without the thread the stream simply ends, which reads as empty input: say why.
+        tracing::error!("cannot start the input thread: {err}");
+    }
+    ReceiverStream::new(rx).flat_map(stream::iter)
 }
 
 /// Sends questions in batches until the input ends, the conversation no longer wants them, or a
-/// line is refused. The questions before a refused line are sent all the same.
-fn pump<R: Read>(mut lines: Lines<R>, tx: &mpsc::Sender<Vec<String>>) -> anyhow::Result<()> {
+/// record is refused. The questions before a refused record are sent all the same.
+fn pump<R: Read>(mut records: Records<R>, decoder: &Decoder, tx: &Batches) -> anyhow::Result<()> {
+    let noun = records.noun();
     let mut batch = Vec::new();
     let mut batch_bytes = 0;
     let ended = loop {
-        match lines.next_question() {
+        let (number, record) = match records.next_record() {
+            Ok(Some(numbered)) => numbered,
+            Ok(None) => break Ok(()),
+            Err(err) => break Err(err),
+        };
+        match decoder.decode(record, || format!("{noun} {number}")) {
             Ok(Some(question)) => {
                 batch_bytes += question.len();
                 batch.push(question);
             }
-            Ok(None) => break Ok(()),
-            Err(err) => break Err(err),
+            Ok(None) => {}
+            Err(refusal) => break Err(refusal.into()),
         }
         // Hand the batch over whenever the next read could block, so that a coprocess's
         // question goes out at once, and in large batches when input is plentiful.
-        if lines.reader.buffer().is_empty() || batch_bytes >= BATCH_BYTES {
+        if !batch.is_empty() && (records.would_block() || batch_bytes >= BATCH_BYTES) {
             if tx.blocking_send(std::mem::take(&mut batch)).is_err() {
                 return Ok(());
             }
@@ -106,81 +183,140 @@ fn pump<R: Read>(mut lines: Lines<R>, tx: &mpsc::Sender<Vec<String>>) -> anyhow:
     ended
 }
 
-/// Splits a byte stream into checked questions, counting lines for error messages.
-struct Lines<R> {
+/// Splits a byte stream into records, counting them for error messages.
+struct Records<R> {
     reader: BufReader<R>,
-    line: Vec<u8>,
-    number: u64,
+    record: Vec<u8>,
+    delimiter: u8,
+    /// Records longer than this are refused without being read whole.
     limit: usize,
-    max_message_size: usize,
+    number: u64,
 }
 
-impl<R: Read> Lines<R> {
-    fn new(reader: R, max_message_size: usize) -> Self {
-        Lines {
+impl<R: Read> Records<R> {
+    fn new(reader: R, delimiter: u8, limit: usize) -> Self {
+        Records {
             reader: BufReader::with_capacity(READ_BUFFER, reader),
-            line: Vec::new(),
+            record: Vec::new(),
+            delimiter,
+            limit,
             number: 0,
-            limit: max_question_len(max_message_size),
-            max_message_size,
         }
     }
 
-    fn next_question(&mut self) -> anyhow::Result<Option<String>> {
-        let line = &mut self.line;
-        line.clear();
-        // Reading at most one byte past the limit (plus `\r\n`) keeps a huge line from being
+    /// What a record is called in messages.
+    fn noun(&self) -> &'static str {
+        if self.delimiter == b'\n' {
+            "line"
+        } else {
+            "record"
+        }
+    }
+
+    fn would_block(&self) -> bool {
+        self.reader.buffer().is_empty()
+    }
+
+    /// The next record without its delimiter (and, for lines, without a `\r` before it). One
+    /// that is too long comes back as one byte longer than the limit.
+    fn next_record(&mut self) -> anyhow::Result<Option<(u64, &[u8])>> {
+        let record = &mut self.record;
+        record.clear();
+        // Reading at most one byte past the limit (plus `\r\n`) keeps a huge record from being
         // buffered whole just to be refused.
         let read = (&mut self.reader)
             .take(self.limit as u64 + 2)
-            .read_until(b'\n', line)
+            .read_until(self.delimiter, record)
             .context("reading stdin")?;
         if read == 0 {
             return Ok(None);
         }
         self.number += 1;
-        let number = self.number;
-        let terminated = line.last() == Some(&b'\n');
+        let terminated = record.last() == Some(&self.delimiter);
         if terminated {
-            line.pop();
-            if line.last() == Some(&b'\r') {
-                line.pop();
+            record.pop();
+            if self.delimiter == b'\n' && record.last() == Some(&b'\r') {
+                record.pop();
             }
+        } else if read == self.limit + 2 {
+            record.truncate(self.limit + 1);
         }
-        let cut_short = !terminated && read == self.limit + 2;
-        let len = if cut_short {
-            self.limit + 1
-        } else {
-            line.len()
-        };
-        check_len(len, self.limit, self.max_message_size, || {
-            format!("line {number}")
-        })?;
-        let question = std::str::from_utf8(line).map_err(|err| {
-            let at = err.valid_up_to();
-            BadInput(format!(
-                "line {number}: not valid UTF-8 (byte 0x{:02x} at column {})",
-                line[at],
-                at + 1
-            ))
-        })?;
-        Ok(Some(question.to_owned()))
+        Ok(Some((self.number, record)))
     }
 }
 
-fn check_len(
-    len: usize,
+/// Checks and decodes one record into a question.
+struct Decoder {
+    json: bool,
+    /// The longest question that fits the message limit.
     limit: usize,
     max_message_size: usize,
-    place: impl FnOnce() -> String,
-) -> Result<(), BadInput> {
-    if len > limit {
-        return Err(BadInput(format!(
-            "{}: question over the {max_message_size}-byte message limit (--max-message-size)",
-            place()
-        )));
+}
+
+/// A StreamRequest in protobuf JSON. Unknown fields are refused, as protobuf's own JSON parsers
+/// do, so that a misspelt field is not silently sent as an empty question.
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct JsonRequest {
+    #[serde(default)]
+    question: String,
+}
+
+impl Decoder {
+    fn new(format: Format, max_message_size: usize) -> Self {
+        Decoder {
+            json: format.json,
+            limit: max_question_len(max_message_size),
+            max_message_size,
+        }
     }
-    Ok(())
+
+    /// The longest raw record that can hold an acceptable question: JSON may spell one byte of
+    /// text as six (`\u0000`).
+    fn raw_limit(&self) -> usize {
+        if self.json {
+            self.limit.saturating_mul(6).saturating_add(64)
+        } else {
+            self.limit
+        }
+    }
+
+    /// The question in `raw`; `None` for a blank JSON record, which holds none.
+    fn decode(&self, raw: &[u8], place: impl Fn() -> String) -> Result<Option<String>, BadInput> {
+        let refuse = |what: String| BadInput(format!("{}: {what}", place()));
+        if raw.len() > self.raw_limit() {
+            return Err(refuse(self.over_limit()));
+        }
+        let text = std::str::from_utf8(raw).map_err(|err| {
+            let at = err.valid_up_to();
+            refuse(format!(
+                "not valid UTF-8 (byte 0x{:02x} at column {})",
+                raw[at],
+                at + 1
+            ))
+        })?;
+        let question = if self.json {
+            if text.trim().is_empty() {
+                return Ok(None);
+            }
+            let request: JsonRequest = serde_json::from_str(text)
+                .map_err(|err| refuse(format!("not a StreamRequest in JSON: {err}")))?;
+            request.question
+        } else {
+            text.to_owned()
+        };
+        if question.len() > self.limit {
+            return Err(refuse(self.over_limit()));
+        }
+        Ok(Some(question))
+    }
+
+    fn over_limit(&self) -> String {
+        format!(
+            "question over the {}-byte message limit (--max-message-size)",
+            self.max_message_size
+        )
+    }
 }
 
 /// The longest question whose encoded StreamRequest fits in `max_message_size` bytes: one tag
@@ -213,13 +349,21 @@ mod tests {
         }
     }
 
+    async fn collect_with(
+        input: &'static [u8],
+        format: Format,
+        max_message_size: usize,
+    ) -> (Vec<String>, Option<String>) {
+        let input = questions(Source::Stream(Box::new(input)), format, max_message_size);
+        let got = input.questions.map(|r| r.question).collect().await;
+        (got, input.refused.await.ok().map(|e| e.to_string()))
+    }
+
     async fn collect(
         input: &'static [u8],
         max_message_size: usize,
     ) -> (Vec<String>, Option<String>) {
-        let (stream, end) = questions(Source::Lines(Box::new(input)), max_message_size);
-        let got = stream.map(|r| r.question).collect().await;
-        (got, end.await.ok().map(|e| e.to_string()))
+        collect_with(input, Format::default(), max_message_size).await
     }
 
     #[tokio::test]
@@ -253,12 +397,64 @@ mod tests {
     }
 
     #[tokio::test]
+    async fn nul_records_keep_newlines_and_carriage_returns() {
+        let null = Format {
+            json: false,
+            delimiter: 0,
+        };
+        let (got, end) = collect_with(b"two\nlines\0cr\r\0\0last", null, 100).await;
+        assert_eq!(got, ["two\nlines", "cr\r", "", "last"]);
+        assert_eq!(end, None);
+        let (_, end) = collect_with(b"ok\0bad\xff\0", null, 100).await;
+        assert_eq!(
+            end.unwrap(),
+            "record 2: not valid UTF-8 (byte 0xff at column 4)"
+        );
+    }
+
+    #[tokio::test]
+    async fn json_lines_decode_escapes_skip_blank_lines_and_refuse_the_malformed() {
+        let json = Format {
+            json: true,
+            delimiter: b'\n',
+        };
+        let (got, end) = collect_with(
+            b"{\"question\":\"multi\\nline \\u2603\"}\n\n  \n{}\n{\"question\":\"x\"}\n{\"question\":1}\n",
+            json,
+            100,
+        )
+        .await;
+        assert_eq!(got, ["multi\nline ☃", "", "x"]);
+        let end = end.unwrap();
+        assert!(
+            end.starts_with("line 6: not a StreamRequest in JSON: "),
+            "{end}"
+        );
+
+        let (_, end) = collect_with(b"{\"questoin\":\"typo\"}\n", json, 100).await;
+        assert!(end.unwrap().contains("unknown field `questoin`"));
+    }
+
+    #[tokio::test]
+    async fn json_limits_apply_to_the_decoded_question() {
+        let json = Format {
+            json: true,
+            delimiter: b'\n',
+        };
+        // Escapes make the record longer than the limit, the question is not.
+        let (got, end) = collect_with(b"{\"question\":\"\\u0041\\u0042\\u0043\"}\n", json, 7).await;
+        assert_eq!((got, end), (vec!["ABC".to_owned()], None));
+        let (_, end) = collect_with(b"{\"question\":\"123456\"}\n", json, 7).await;
+        assert!(end.unwrap().contains("over the 7-byte message limit"));
+    }
+
+    #[tokio::test]
     async fn arguments_are_checked_before_any_is_sent() {
         let args = vec!["short".to_owned(), "far too long".to_owned()];
-        let (stream, end) = questions(Source::Args(args), 7);
-        assert_eq!(stream.count().await, 0);
+        let input = questions(Source::Args(args), Format::default(), 7);
+        assert_eq!(input.questions.count().await, 0);
         assert_eq!(
-            end.await.unwrap().to_string(),
+            input.refused.await.unwrap().to_string(),
             "argument 2: question over the 7-byte message limit (--max-message-size)"
         );
     }

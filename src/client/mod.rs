@@ -1,12 +1,24 @@
 //! `ask`: connect to a server, stream questions in as they are read, print answers as they arrive.
 //! Sending and receiving run at once (full duplex), so answers flow while input is still coming.
 
+pub mod headers;
 pub mod input;
 pub mod output;
+pub mod prompt;
 
-use std::{fmt, future::Future, io::Write, time::Duration};
+use std::{
+    fmt,
+    future::Future,
+    io::Write,
+    sync::{
+        Arc,
+        atomic::{AtomicU64, Ordering},
+    },
+    time::{Duration, Instant},
+};
 
-use futures_util::FutureExt;
+use futures_util::{FutureExt, StreamExt};
+use tokio::sync::Semaphore;
 use tonic::{
     Code, Request, Status, Streaming,
     transport::{Channel, Endpoint},
@@ -18,6 +30,7 @@ use crate::{
     flow,
     proto::{StreamResponse, stream_client::StreamClient},
 };
+use headers::Header;
 use input::Source;
 use output::AnswerWriter;
 
@@ -29,6 +42,14 @@ pub struct AskConfig {
     pub connect_timeout: Duration,
     /// The largest encoded message sent or accepted, in bytes.
     pub max_message_size: usize,
+    pub input: input::Format,
+    pub output: output::Format,
+    /// Request metadata, sent with the call.
+    pub headers: Vec<Header>,
+    /// Send each question only once the previous one has been answered.
+    pub lockstep: bool,
+    /// Print a summary line on stderr when the conversation ends.
+    pub stats: bool,
 }
 
 /// The server could not be reached at all; exits as UNAVAILABLE.
@@ -97,20 +118,35 @@ pub async fn ask(
         .max_decoding_message_size(config.max_message_size)
         .max_encoding_message_size(config.max_message_size);
 
-    let (questions, input_end) = input::questions(source, config.max_message_size);
+    let input = input::questions(source, config.input, config.max_message_size);
+    let tally = Arc::new(Tally::new(config.lockstep));
+    let questions = {
+        let tally = tally.clone();
+        input.questions.then(move |question| {
+            let tally = tally.clone();
+            async move {
+                tally.before_sending().await;
+                question
+            }
+        })
+    };
     let mut request = Request::new(questions);
     if let Some(timeout) = config.timeout {
         request.set_timeout(timeout);
     }
+    for header in &config.headers {
+        header.insert_into(request.metadata_mut());
+    }
 
-    let mut out = AnswerWriter::new(out);
+    let mut out = AnswerWriter::new(out, config.output);
+    let started = Instant::now();
     let conversation = async {
         let answers = client
             .conversations(request)
             .await
             .map_err(RpcError)?
             .into_inner();
-        print_answers(answers, &mut out, config.max_message_size).await
+        print_answers(answers, &mut out, &tally, config.max_message_size).await
     };
     // The server is told the deadline, but enforcing it here too covers servers that ignore it.
     let deadline = async {
@@ -126,24 +162,79 @@ pub async fn ask(
             None => std::future::pending().await,
         }
     };
+    let interrupted_at_prompt = async {
+        match input.interrupted.await {
+            Ok(signal) => anyhow::Error::new(signal),
+            Err(_) => std::future::pending().await,
+        }
+    };
     let ended = tokio::select! {
         ended = conversation => ended,
         err = deadline => Err(err),
         err = interrupt => Err(err),
+        err = interrupted_at_prompt => Err(err),
     };
     // Whatever ended the conversation, the answers that came before it are kept.
     let flushed = out.flush();
+    if config.stats {
+        eprintln!("{}", tally.summary(started.elapsed()));
+    }
     // Refused input is why the questions stopped, so it is the error to report.
-    if let Some(Ok(input_error)) = input_end.now_or_never() {
-        return Err(input_error);
+    if let Some(Ok(refusal)) = input.refused.now_or_never() {
+        return Err(refusal);
     }
     ended?;
     Ok(flushed?)
 }
 
+/// Counts both directions, and in lockstep holds each question until the previous is answered.
+struct Tally {
+    sent: AtomicU64,
+    answered: AtomicU64,
+    /// One permit per question that may go out now; in lockstep an answer adds the next.
+    turn: Option<Semaphore>,
+}
+
+impl Tally {
+    fn new(lockstep: bool) -> Self {
+        Tally {
+            sent: AtomicU64::new(0),
+            answered: AtomicU64::new(0),
+            turn: lockstep.then(|| Semaphore::new(1)),
+        }
+    }
+
+    async fn before_sending(&self) {
+        if let Some(turn) = &self.turn
+            && let Ok(permit) = turn.acquire().await
+        {
+            permit.forget();
+        }
+        self.sent.fetch_add(1, Ordering::Relaxed);
+    }
+
+    fn answer_received(&self) {
+        self.answered.fetch_add(1, Ordering::Relaxed);
+        if let Some(turn) = &self.turn {
+            turn.add_permits(1);
+        }
+    }
+
+    fn summary(&self, elapsed: Duration) -> String {
+        let answered = self.answered.load(Ordering::Relaxed);
+        let rate = answered as f64 / elapsed.as_secs_f64().max(1e-9);
+        format!(
+            "{} questions sent, {answered} answers received, {:.3}s, {rate:.0} answers/s",
+            self.sent.load(Ordering::Relaxed),
+            elapsed.as_secs_f64(),
+        )
+    }
+}
+
 async fn print_answers(
     mut answers: Streaming<StreamResponse>,
     out: &mut AnswerWriter<impl Write>,
+    tally: &Tally,
     max_message_size: usize,
 ) -> anyhow::Result<()> {
     loop {
@@ -156,7 +247,10 @@ async fn print_answers(
             }
         };
         match next {
-            Ok(Some(StreamResponse { answer })) => out.answer(&answer)?,
+            Ok(Some(StreamResponse { answer })) => {
+                out.answer(&answer)?;
+                tally.answer_received();
+            }
             Ok(None) => return Ok(()),
             Err(status) => return Err(RpcError(over_limit(status, max_message_size)).into()),
         }

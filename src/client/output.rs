@@ -6,22 +6,51 @@ use std::io::{self, Write};
 /// Buffered answers beyond this are written even while more are ready.
 const WRITE_AT: usize = 64 * 1024;
 
+/// How answers are written.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Format {
+    /// Each answer as a StreamResponse in protobuf JSON, `{"answer":"..."}`, so that answers
+    /// holding newlines stay one record.
+    pub json: bool,
+    /// What ends each answer: `\n`, or NUL for `xargs -0`.
+    pub terminator: u8,
+}
+
+impl Default for Format {
+    fn default() -> Self {
+        Format {
+            json: false,
+            terminator: b'\n',
+        }
+    }
+}
+
 pub struct AnswerWriter<W: Write> {
     out: W,
+    format: Format,
     buf: Vec<u8>,
 }
 
 impl<W: Write> AnswerWriter<W> {
-    pub fn new(out: W) -> Self {
+    pub fn new(out: W, format: Format) -> Self {
         AnswerWriter {
             out,
+            format,
             buf: Vec::with_capacity(WRITE_AT),
         }
     }
 
     pub fn answer(&mut self, answer: &str) -> io::Result<()> {
-        self.buf.extend_from_slice(answer.as_bytes());
-        self.buf.push(b'\n');
+        if self.format.json {
+            // The field is written even when empty (protobuf's JSON mapping would leave it out)
+            // so that `jq .answer` always finds it.
+            self.buf.extend_from_slice(b"{\"answer\":");
+            serde_json::to_writer(&mut self.buf, answer)?;
+            self.buf.push(b'}');
+        } else {
+            self.buf.extend_from_slice(answer.as_bytes());
+        }
+        self.buf.push(self.format.terminator);
         if self.buf.len() >= WRITE_AT {
             self.flush()?;
         }
@@ -44,19 +73,54 @@ impl<W: Write> AnswerWriter<W> {
 mod tests {
     use super::*;
 
-    #[test]
-    fn nothing_reaches_the_output_until_flush_then_everything_does() {
-        let mut writer = AnswerWriter::new(Vec::new());
-        writer.answer("one").unwrap();
-        writer.answer("two\nlines").unwrap();
-        assert!(writer.out.is_empty());
+    fn written(format: Format, answers: &[&str]) -> Vec<u8> {
+        let mut writer = AnswerWriter::new(Vec::new(), format);
+        for answer in answers {
+            writer.answer(answer).unwrap();
+        }
+        assert!(writer.out.is_empty(), "nothing is written before a flush");
         writer.flush().unwrap();
-        assert_eq!(writer.out, b"one\ntwo\nlines\n");
+        writer.out
+    }
+
+    #[test]
+    fn text_answers_are_terminated_lines_or_nul_records() {
+        assert_eq!(
+            written(Format::default(), &["one", "two\nlines"]),
+            b"one\ntwo\nlines\n"
+        );
+        let null = Format {
+            json: false,
+            terminator: 0,
+        };
+        assert_eq!(written(null, &["a b", "c\nd"]), b"a b\0c\nd\0");
+    }
+
+    #[test]
+    fn json_answers_parse_back_whatever_they_hold() {
+        let json = Format {
+            json: true,
+            terminator: b'\n',
+        };
+        let answers = [
+            "",
+            "quote \" backslash \\",
+            "new\nline\ttab",
+            "\u{1}\u{1f}",
+            "ünï ☃ 😀",
+        ];
+        let out = String::from_utf8(written(json, &answers)).unwrap();
+        let lines: Vec<_> = out.lines().collect();
+        assert_eq!(lines.len(), answers.len());
+        for (line, answer) in lines.iter().zip(answers) {
+            let value: serde_json::Value = serde_json::from_str(line).unwrap();
+            assert_eq!(value, serde_json::json!({ "answer": answer }));
+        }
     }
 
     #[test]
     fn a_large_burst_is_written_without_waiting_for_flush() {
-        let mut writer = AnswerWriter::new(Vec::new());
+        let mut writer = AnswerWriter::new(Vec::new(), Format::default());
         let answer = "x".repeat(1000);
         for _ in 0..100 {
             writer.answer(&answer).unwrap();

@@ -237,6 +237,7 @@ impl proto::stream_server::Stream for Service {
         let conversation = Conversation {
             id: self.next_id.fetch_add(1, Ordering::Relaxed),
             peer: Service::peer(&request),
+            metadata: request.metadata().clone(),
         };
         tracing::info!(id = conversation.id, peer = %conversation.peer, "conversation opened");
 

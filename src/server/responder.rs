@@ -3,7 +3,7 @@
 //! a test double) is the same kind of thing and can be driven without a network.
 
 use futures_util::{StreamExt, stream::BoxStream};
-use tonic::Status;
+use tonic::{Status, metadata::MetadataMap};
 
 /// The questions of one conversation, in order. An `Err` is the last item: the client broke the
 /// conversation (a message over the limit, a reset stream).
@@ -20,6 +20,8 @@ pub struct Conversation {
     pub id: u64,
     /// The client's address as text, `unknown` where the transport does not say.
     pub peer: String,
+    /// The request metadata the client sent.
+    pub metadata: MetadataMap,
 }
 
 pub trait Responder: Send + Sync + 'static {
@@ -57,6 +59,7 @@ mod tests {
         Conversation {
             id: 1,
             peer: "test".into(),
+            metadata: MetadataMap::new(),
         }
     }
 

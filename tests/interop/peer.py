@@ -136,6 +136,16 @@ class FailAfter(stream_pb2_grpc.StreamServicer):
                 context.abort(grpc.StatusCode.RESOURCE_EXHAUSTED, f"gave up after {n} answers")
 
 
+class MetadataEcho(stream_pb2_grpc.StreamServicer):
+    """Answers each question with the request metadata it names, values joined by commas."""
+
+    def Conversations(self, request_iterator, context):
+        metadata = context.invocation_metadata()
+        for request in request_iterator:
+            values = [value for key, value in metadata if key == request.question]
+            yield stream_pb2.StreamResponse(answer=",".join(str(v) for v in values))
+
+
 def serve(servicer):
     from concurrent import futures
 
@@ -161,6 +171,8 @@ def main():
         client_oversize(args[0])
     elif command == "serve-fail-after":
         serve(FailAfter(int(args[0])))
+    elif command == "serve-metadata":
+        serve(MetadataEcho())
     else:
         fail(f"unknown command {command}")
 

@@ -201,10 +201,17 @@ ask_keeps_answers_before_an_error() {
     same "$WORK/want" "$WORK/err"
 }
 
+ask_headers_reach_the_server() {
+    "$BIN" ask --addr "$1" -H 'x-team: blue' -H 'X-Team: green' -H 'x-id: 42' x-team x-id \
+        >"$WORK/got" || return 1
+    printf 'blue,green\n42\n' >"$WORK/want"
+    same "$WORK/want" "$WORK/got"
+}
+
 export ROOT WORK BIN GO_BIN GRPCURL
 export -f echo_answers tutorial_questions same go_tutorial_client go_pipelined ask_tutorial_questions \
     ask_pipelined grpcurl_with_proto grpcurl_with_reflection grpcurl_health \
-    ask_keeps_answers_before_an_error
+    ask_keeps_answers_before_an_error ask_headers_reach_the_server
 
 if start grpc-convo "$BIN" serve --addr 127.0.0.1:0; then
     CONVO=$ADDR
@@ -241,6 +248,12 @@ if [ "$HAVE_PY" = yes ] && start grpcio-fail-after "$PY" "$HERE/peer.py" serve-f
     check ask-vs-grpcio-error-after-3 ask_keeps_answers_before_an_error "$ADDR"
 else
     skip ask-vs-grpcio-server "Python peers $HAVE_PY"
+fi
+
+if [ "$HAVE_PY" = yes ] && start grpcio-metadata "$PY" "$HERE/peer.py" serve-metadata; then
+    check ask-headers-vs-grpcio ask_headers_reach_the_server "$ADDR"
+else
+    skip ask-headers-vs-grpcio "Python peers $HAVE_PY"
 fi
 
 echo "interop: $passed passed, $failed failed, $skipped skipped"
