@@ -61,7 +61,7 @@ _grpc__convo() {
             return 0
             ;;
         grpc__subcmd__convo__subcmd__ask)
-            opts="-o -0 -H -v -h -V --addr --timeout --connect-timeout --max-message-size --output --input --null --header --lockstep --stats --verbose --help --version"
+            opts="-o -0 -H -v -h -V --addr --timeout --connect-timeout --max-message-size --output --input --null --header --lockstep --stats --max-answers --until --keep-open --idle-timeout --wait-ready --transcript --verbose --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -100,6 +100,22 @@ _grpc__convo() {
                     return 0
                     ;;
                 -H)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --max-answers)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --until)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --idle-timeout)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --transcript)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;

@@ -52,9 +52,15 @@ json\t''"
 complete -c grpc-convo -n "__fish_grpc_convo_using_subcommand ask" -l input -d 'How questions are read: lines (each line is a question), or json (each line is a StreamRequest such as {"question":"..."}, as grpcurl -d @ reads; blank lines are skipped)' -r -f -a "lines\t''
 json\t''"
 complete -c grpc-convo -n "__fish_grpc_convo_using_subcommand ask" -s H -l header -d 'Request metadata, as \'name: value\' (repeatable); names ending in -bin take base64 values' -r
+complete -c grpc-convo -n "__fish_grpc_convo_using_subcommand ask" -l max-answers -d 'After the N-th answer is printed, cancel the conversation and exit 0' -r
+complete -c grpc-convo -n "__fish_grpc_convo_using_subcommand ask" -l until -d 'After the first answer matching REGEX is printed, cancel the conversation and exit 0; if the conversation ends without one, exit 1' -r
+complete -c grpc-convo -n "__fish_grpc_convo_using_subcommand ask" -l idle-timeout -d 'Once a question has been sent, give up (exit 124) when no answer comes and no question goes for DURATION' -r
+complete -c grpc-convo -n "__fish_grpc_convo_using_subcommand ask" -l transcript -d 'Write every question and answer, and the final status, to FILE as JSON Lines, each with a millisecond offset from the start' -r -F
 complete -c grpc-convo -n "__fish_grpc_convo_using_subcommand ask" -s 0 -l null -d 'Questions are separated by NUL bytes and answers end with NUL (find -print0, xargs -0)'
 complete -c grpc-convo -n "__fish_grpc_convo_using_subcommand ask" -l lockstep -d 'Send each question only after the previous one is answered (for servers that answer every question exactly once)'
 complete -c grpc-convo -n "__fish_grpc_convo_using_subcommand ask" -l stats -d 'When the conversation ends, print questions sent, answers received, elapsed time and answers per second on stderr'
+complete -c grpc-convo -n "__fish_grpc_convo_using_subcommand ask" -l keep-open -d 'At the end of input, do not half-close: wait for the server to end the conversation (or --timeout, --max-answers, --until, --idle-timeout)'
+complete -c grpc-convo -n "__fish_grpc_convo_using_subcommand ask" -l wait-ready -d 'If the server is not up yet, keep trying to connect, with backoff, until --connect-timeout runs out'
 complete -c grpc-convo -n "__fish_grpc_convo_using_subcommand ask" -s v -l verbose -d 'More log output on stderr: -v for debug, -vv for trace (RUST_LOG overrides)'
 complete -c grpc-convo -n "__fish_grpc_convo_using_subcommand ask" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c grpc-convo -n "__fish_grpc_convo_using_subcommand ask" -s V -l version -d 'Print version'

@@ -1,20 +1,23 @@
 //! Every flag in one place: the single source for `--help`, the shell completions and the README.
 
-use std::time::Duration;
+use std::{path::PathBuf, time::Duration};
 
 use clap::{ArgAction, Args, Parser, Subcommand, ValueEnum, builder::TypedValueParser};
 use clap_complete::Shell;
+use regex::Regex;
 
 use crate::{addr::Addr, client::headers::Header, server::DEFAULT_MAX_MESSAGE_SIZE};
 
 const ASK_EXIT_CODES: &str = "Exit status:
-  0        the conversation ended OK (or stdout was closed early, as by `| head -1`)
-  1        any other failure
+  0        the conversation ended OK, or --max-answers or --until was satisfied (or stdout
+           was closed early, as by `| head -1`)
+  1        any other failure, such as a conversation that ended without matching --until
   2        usage error (a bad flag or value)
   3        bad input: a line that is not UTF-8, not JSON (--input json) or over
            --max-message-size
   64+CODE  the conversation ended with gRPC status CODE: 78 UNAVAILABLE (also when the server
-           cannot be reached), 68 DEADLINE_EXCEEDED, 72 RESOURCE_EXHAUSTED, ...
+           cannot be reached), 68 DEADLINE_EXCEEDED (also --timeout), 72 RESOURCE_EXHAUSTED, ...
+  124      --idle-timeout: no answer came in time (a local limit, unlike 68)
   130      interrupted (Ctrl-C); 143 terminated (SIGTERM)";
 
 #[derive(Debug, Parser)]
@@ -166,6 +169,35 @@ pub struct AskArgs {
     /// answers per second on stderr
     #[arg(long)]
     pub stats: bool,
+
+    /// After the N-th answer is printed, cancel the conversation and exit 0
+    #[arg(long, value_name = "N", value_parser = clap::value_parser!(u64).range(1..))]
+    pub max_answers: Option<u64>,
+
+    /// After the first answer matching REGEX is printed, cancel the conversation and exit 0; if
+    /// the conversation ends without one, exit 1
+    #[arg(long, value_name = "REGEX")]
+    pub until: Option<Regex>,
+
+    /// At the end of input, do not half-close: wait for the server to end the conversation (or
+    /// --timeout, --max-answers, --until, --idle-timeout)
+    #[arg(long)]
+    pub keep_open: bool,
+
+    /// Once a question has been sent, give up (exit 124) when no answer comes and no question
+    /// goes for DURATION
+    #[arg(long, value_name = "DURATION", value_parser = duration)]
+    pub idle_timeout: Option<Duration>,
+
+    /// If the server is not up yet, keep trying to connect, with backoff, until
+    /// --connect-timeout runs out
+    #[arg(long)]
+    pub wait_ready: bool,
+
+    /// Write every question and answer, and the final status, to FILE as JSON Lines, each with
+    /// a millisecond offset from the start
+    #[arg(long, value_name = "FILE")]
+    pub transcript: Option<PathBuf>,
 
     /// The questions; without any, each line of stdin is one question (an interactive prompt
     /// when stdin and stdout are a terminal)

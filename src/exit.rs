@@ -14,6 +14,8 @@ pub mod code {
     pub const USAGE: u8 = 2;
     pub const BAD_INPUT: u8 = 3;
     pub const RPC_BASE: u8 = 64;
+    /// ask's `--idle-timeout`: a local time limit, numbered as timeout(1) numbers its own.
+    pub const IDLE: u8 = 124;
     // 130 and 143, for SIGINT and SIGTERM, come from `Signal::exit_code`.
 }
 
@@ -65,6 +67,9 @@ pub fn outcome(err: &anyhow::Error) -> Outcome {
         }
         if cause.is::<crate::client::Unreachable>() {
             return Outcome::Report(rpc_code(Code::Unavailable));
+        }
+        if cause.is::<crate::client::Idle>() {
+            return Outcome::Report(code::IDLE);
         }
         if cause.is::<BadInput>() {
             return Outcome::Report(code::BAD_INPUT);

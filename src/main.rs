@@ -102,6 +102,7 @@ async fn ask(args: AskArgs) -> anyhow::Result<()> {
         addr: args.addr,
         timeout: args.timeout,
         connect_timeout: args.connect_timeout,
+        wait_ready: args.wait_ready,
         max_message_size: args.limits.max_message_size,
         input: input::Format {
             json: args.input == LinesOrJson::Json,
@@ -114,6 +115,11 @@ async fn ask(args: AskArgs) -> anyhow::Result<()> {
         headers: args.headers,
         lockstep: args.lockstep,
         stats: args.stats,
+        max_answers: args.max_answers,
+        until: args.until,
+        keep_open: args.keep_open,
+        idle_timeout: args.idle_timeout,
+        transcript: args.transcript,
     };
     let interrupt = async { anyhow::Error::new(signals.next().await) };
     if !args.questions.is_empty() {

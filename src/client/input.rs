@@ -5,6 +5,7 @@
 
 use std::{
     io::{BufRead, BufReader, Read},
+    sync::{Arc, Mutex},
     thread,
 };
 
@@ -52,9 +53,35 @@ pub struct Input<S> {
     pub questions: S,
     /// Why the questions stopped, when it was not the end of the input: a refused record is
     /// reported once the answers to the questions before it are in.
-    pub refused: oneshot::Receiver<anyhow::Error>,
+    pub refusal: Refusal,
     /// Ctrl-C at the prompt, where the terminal delivers it as a key rather than a signal.
     pub interrupted: oneshot::Receiver<Signal>,
+}
+
+/// The error that stopped the questions, set before the question stream ends, so that whoever
+/// sees the end can tell a refusal from the end of the input.
+#[derive(Clone, Default)]
+pub struct Refusal(Arc<Mutex<Option<anyhow::Error>>>);
+
+impl Refusal {
+    fn set(&self, err: anyhow::Error) {
+        *self.lock() = Some(err);
+    }
+
+    fn is_set(&self) -> bool {
+        self.lock().is_some()
+    }
+
+    pub fn take(&self) -> Option<anyhow::Error> {
+        self.lock().take()
+    }
+
+    fn lock(&self) -> std::sync::MutexGuard<'_, Option<anyhow::Error>> {
+        // A panic elsewhere cannot leave an Option half-written.
+        self.0
+            .lock()
+            .unwrap_or_else(|poisoned| poisoned.into_inner())
+    }
 }
 
 /// Lines read before a batch is handed over regardless of what else is buffered, so that memory
@@ -65,13 +92,15 @@ const READ_BUFFER: usize = 64 * 1024;
 const BATCHES_QUEUED: usize = 4;
 
 /// The questions to send, in order. Nothing is sent for a record that is refused, nor after it.
+/// With `keep_open`, the stream does not end with the input (it still ends at a refusal).
 pub fn questions(
     source: Source,
     format: Format,
     max_message_size: usize,
+    keep_open: bool,
 ) -> Input<impl Stream<Item = StreamRequest> + Send + 'static> {
     let decoder = Decoder::new(format, max_message_size);
-    let (refused_tx, refused) = oneshot::channel();
+    let refusal = Refusal::default();
     let (interrupted_tx, interrupted) = oneshot::channel();
     let stream = match source {
         Source::Args(args) => {
@@ -81,17 +110,18 @@ pub fn questions(
                 .enumerate()
                 .map(|(i, arg)| decoder.decode(arg.as_bytes(), || format!("argument {}", i + 1)))
                 .collect();
-            let questions = decoded.unwrap_or_else(|refusal| {
-                let _ = refused_tx.send(refusal.into());
+            let questions = decoded.unwrap_or_else(|refused| {
+                refusal.set(refused.into());
                 Vec::new()
             });
             stream::iter(questions.into_iter().flatten()).left_stream()
         }
         Source::Stream(reader) => {
             let records = Records::new(reader, format.delimiter, decoder.raw_limit());
+            let refusal = refusal.clone();
             spawn_reader(Box::new(move |tx| {
                 if let Err(err) = pump(records, &decoder, tx) {
-                    let _ = refused_tx.send(err);
+                    refusal.set(err);
                 }
             }))
             .right_stream()
@@ -122,9 +152,20 @@ pub fn questions(
         }))
         .right_stream(),
     };
+    let held_open = {
+        let refusal = refusal.clone();
+        stream::once(async move {
+            if keep_open && !refusal.is_set() {
+                std::future::pending::<()>().await;
+            }
+        })
+        .filter_map(|()| std::future::ready(None))
+    };
     Input {
-        questions: stream.map(|question| StreamRequest { question }),
-        refused,
+        questions: stream
+            .chain(held_open)
+            .map(|question| StreamRequest { question }),
+        refusal,
         interrupted,
     }
 }
@@ -332,6 +373,7 @@ pub fn max_question_len(max_message_size: usize) -> usize {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use futures_util::FutureExt;
     use prost::Message;
 
     #[test]
@@ -354,9 +396,14 @@ mod tests {
         format: Format,
         max_message_size: usize,
     ) -> (Vec<String>, Option<String>) {
-        let input = questions(Source::Stream(Box::new(input)), format, max_message_size);
+        let input = questions(
+            Source::Stream(Box::new(input)),
+            format,
+            max_message_size,
+            false,
+        );
         let got = input.questions.map(|r| r.question).collect().await;
-        (got, input.refused.await.ok().map(|e| e.to_string()))
+        (got, input.refusal.take().map(|e| e.to_string()))
     }
 
     async fn collect(
@@ -449,12 +496,30 @@ mod tests {
     }
 
     #[tokio::test]
+    async fn keep_open_holds_the_stream_after_the_input_but_not_after_a_refusal() {
+        let args = vec!["one".to_owned()];
+        let input = questions(Source::Args(args), Format::default(), 100, true);
+        let mut held = Box::pin(input.questions);
+        assert_eq!(held.next().await.unwrap().question, "one");
+        assert!(held.next().now_or_never().is_none(), "held open");
+
+        let input = questions(
+            Source::Stream(Box::new(&b"ok\n\xff\n"[..])),
+            Format::default(),
+            100,
+            true,
+        );
+        assert_eq!(input.questions.count().await, 1);
+        assert!(input.refusal.take().is_some());
+    }
+
+    #[tokio::test]
     async fn arguments_are_checked_before_any_is_sent() {
         let args = vec!["short".to_owned(), "far too long".to_owned()];
-        let input = questions(Source::Args(args), Format::default(), 7);
+        let input = questions(Source::Args(args), Format::default(), 7, false);
         assert_eq!(input.questions.count().await, 0);
         assert_eq!(
-            input.refused.await.unwrap().to_string(),
+            input.refusal.take().unwrap().to_string(),
             "argument 2: question over the 7-byte message limit (--max-message-size)"
         );
     }

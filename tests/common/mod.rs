@@ -249,6 +249,14 @@ impl Coprocess {
         (read > 0).then(|| line.trim_end_matches('\n').to_owned())
     }
 
+    pub fn signal(&self, signal: &str) {
+        let status = Command::new("kill")
+            .args([format!("-{signal}"), self.child.id().to_string()])
+            .status()
+            .expect("run kill");
+        assert!(status.success());
+    }
+
     /// Closes our end of its stdout, as `| head -1` does after one line.
     pub fn close_stdout(&mut self) {
         self.stdout = None;

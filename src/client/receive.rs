@@ -1,0 +1,124 @@
+//! The receiving half of ask: answers to the writer as they arrive, until the server ends the
+//! conversation or ask has heard enough (`--max-answers`, `--until`) or too little
+//! (`--idle-timeout`).
+
+use std::{fmt, io::Write, time::Duration};
+
+use futures_util::FutureExt;
+use regex::Regex;
+use tokio::time::Instant;
+use tonic::{Code, Status, Streaming};
+
+use super::{output::AnswerWriter, tally::Tally, transcript::Transcript};
+use crate::{exit::RpcError, proto::StreamResponse};
+
+/// When ask stops listening before the server ends the conversation.
+pub struct Enough {
+    pub max_answers: Option<u64>,
+    pub until: Option<Regex>,
+    pub idle_timeout: Option<Duration>,
+}
+
+/// How the conversation ended, when it ended well.
+#[derive(Debug, PartialEq, Eq)]
+pub enum Ended {
+    /// The server ended it with OK.
+    ByServer,
+    /// `--max-answers` or `--until` was satisfied; ask cancels the rest.
+    Enough,
+}
+
+/// Nothing moved for `--idle-timeout`; exits 124, as timeout(1) does.
+#[derive(Debug)]
+pub struct Idle(pub Duration);
+
+impl fmt::Display for Idle {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(
+            f,
+            "no answer for {} (--idle-timeout)",
+            humantime::format_duration(self.0)
+        )
+    }
+}
+
+impl std::error::Error for Idle {}
+
+pub async fn print_answers(
+    mut answers: Streaming<StreamResponse>,
+    out: &mut AnswerWriter<impl Write>,
+    tally: &Tally,
+    enough: &Enough,
+    transcript: Option<&Transcript>,
+    max_message_size: usize,
+) -> anyhow::Result<Ended> {
+    loop {
+        // Write out what we have only when no further answer is ready: one write per burst.
+        let next = match answers.message().now_or_never() {
+            Some(next) => next,
+            None => {
+                out.flush()?;
+                match enough.idle_timeout {
+                    None => answers.message().await,
+                    Some(limit) => next_before_idle(&mut answers, tally, limit).await?,
+                }
+            }
+        };
+        let answer = match next {
+            Ok(Some(StreamResponse { answer })) => answer,
+            Ok(None) => return Ok(Ended::ByServer),
+            Err(status) => return Err(RpcError(over_limit(status, max_message_size)).into()),
+        };
+        out.answer(&answer)?;
+        if let Some(transcript) = transcript {
+            transcript.answer(&answer);
+        }
+        let count = tally.answer_received();
+        let matched = enough
+            .until
+            .as_ref()
+            .is_some_and(|until| until.is_match(&answer));
+        if matched || enough.max_answers == Some(count) {
+            out.flush()?;
+            return Ok(Ended::Enough);
+        }
+    }
+}
+
+/// The next answer, unless nothing moves for `limit` once a question has been sent.
+async fn next_before_idle(
+    answers: &mut Streaming<StreamResponse>,
+    tally: &Tally,
+    limit: Duration,
+) -> Result<Result<Option<StreamResponse>, Status>, Idle> {
+    loop {
+        // Before the first question there is nothing to wait for: look again after `limit`.
+        let since = tally.last_moved().map(Instant::from_std);
+        let deadline = since.unwrap_or_else(Instant::now) + limit;
+        // `message()` may be dropped and called again without losing anything.
+        if let Ok(next) = tokio::time::timeout_at(deadline, answers.message()).await {
+            return Ok(next);
+        }
+        let quiet_since = tally.last_moved().map(Instant::from_std);
+        if quiet_since.is_some_and(|moved| moved + limit <= Instant::now()) {
+            return Err(Idle(limit));
+        }
+    }
+}
+
+/// tonic reports an answer over our receive limit as OUT_OF_RANGE; gRPC's own clients say
+/// RESOURCE_EXHAUSTED. Only tonic's decoder words its status this way: a server's own
+/// OUT_OF_RANGE passes unchanged.
+fn over_limit(status: Status, max_message_size: usize) -> Status {
+    if status.code() == Code::OutOfRange
+        && status
+            .message()
+            .starts_with("Error, decoded message length too large")
+    {
+        return Status::resource_exhausted(format!(
+            "answer over the {max_message_size}-byte message limit (--max-message-size; {})",
+            status.message()
+        ));
+    }
+    status
+}

@@ -1,0 +1,79 @@
+//! What the two directions of a conversation need to know of each other: counts for `--stats`,
+//! the turn-taking of `--lockstep`, and when anything last moved, for `--idle-timeout`.
+
+use std::{
+    sync::atomic::{AtomicU64, Ordering},
+    time::{Duration, Instant},
+};
+
+use tokio::sync::Semaphore;
+
+pub struct Tally {
+    started: Instant,
+    sent: AtomicU64,
+    answered: AtomicU64,
+    /// Microseconds from `started` to the last question sent or answer received, plus one; zero
+    /// until the first question goes out. Kept only for `--idle-timeout`, as it reads the clock.
+    last_moved: Option<AtomicU64>,
+    /// One permit per question that may go out now; in lockstep an answer adds the next.
+    turn: Option<Semaphore>,
+}
+
+impl Tally {
+    pub fn new(lockstep: bool, watch_idle: bool) -> Self {
+        Tally {
+            started: Instant::now(),
+            sent: AtomicU64::new(0),
+            answered: AtomicU64::new(0),
+            last_moved: watch_idle.then(|| AtomicU64::new(0)),
+            turn: lockstep.then(|| Semaphore::new(1)),
+        }
+    }
+
+    /// Waits for the question's turn (in lockstep), then counts it as sent.
+    pub async fn before_sending(&self) {
+        if let Some(turn) = &self.turn
+            && let Ok(permit) = turn.acquire().await
+        {
+            permit.forget();
+        }
+        self.sent.fetch_add(1, Ordering::Relaxed);
+        self.moved();
+    }
+
+    /// Counts an answer and returns how many have come.
+    pub fn answer_received(&self) -> u64 {
+        if let Some(turn) = &self.turn {
+            turn.add_permits(1);
+        }
+        self.moved();
+        self.answered.fetch_add(1, Ordering::Relaxed) + 1
+    }
+
+    fn moved(&self) {
+        if let Some(last_moved) = &self.last_moved {
+            let micros = self.started.elapsed().as_micros() as u64 + 1;
+            last_moved.fetch_max(micros, Ordering::Relaxed);
+        }
+    }
+
+    /// When the conversation last moved in either direction; `None` before the first question
+    /// (or when idleness is not watched).
+    pub fn last_moved(&self) -> Option<Instant> {
+        match self.last_moved.as_ref()?.load(Ordering::Relaxed) {
+            0 => None,
+            micros => Some(self.started + Duration::from_micros(micros - 1)),
+        }
+    }
+
+    pub fn summary(&self) -> String {
+        let elapsed = self.started.elapsed();
+        let answered = self.answered.load(Ordering::Relaxed);
+        let rate = answered as f64 / elapsed.as_secs_f64().max(1e-9);
+        format!(
+            "{} questions sent, {answered} answers received, {:.3}s, {rate:.0} answers/s",
+            self.sent.load(Ordering::Relaxed),
+            elapsed.as_secs_f64(),
+        )
+    }
+}

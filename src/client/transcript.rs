@@ -1,0 +1,71 @@
+//! `--transcript FILE`: every question sent and every answer received, in order, as JSON Lines
+//! with a millisecond offset from the start, and the final status as the last line, so that a
+//! conversation's timing can be read back with jq.
+
+use std::{
+    fs::File,
+    io::{self, BufWriter, Write},
+    path::Path,
+    sync::Mutex,
+    time::Instant,
+};
+
+use anyhow::Context as _;
+use serde_json::json;
+use tonic::Status;
+
+use crate::exit::code_name;
+
+pub struct Transcript {
+    started: Instant,
+    out: Mutex<BufWriter<File>>,
+}
+
+impl Transcript {
+    pub fn create(path: &Path) -> anyhow::Result<Transcript> {
+        let file = File::create(path)
+            .with_context(|| format!("cannot write the transcript {}", path.display()))?;
+        Ok(Transcript {
+            started: Instant::now(),
+            out: Mutex::new(BufWriter::new(file)),
+        })
+    }
+
+    pub fn question(&self, text: &str) {
+        self.record(json!({ "direction": "question", "ms": self.ms(), "text": text }));
+    }
+
+    pub fn answer(&self, text: &str) {
+        self.record(json!({ "direction": "answer", "ms": self.ms(), "text": text }));
+    }
+
+    /// The last line: how the conversation ended.
+    pub fn status(&self, status: &Status) -> io::Result<()> {
+        self.record(json!({
+            "direction": "status",
+            "ms": self.ms(),
+            "code": code_name(status.code()),
+            "number": status.code() as i32,
+            "message": status.message(),
+        }));
+        self.lock().flush()
+    }
+
+    fn ms(&self) -> f64 {
+        // Microsecond resolution, in milliseconds: enough to see the time between two answers.
+        (self.started.elapsed().as_micros() as f64) / 1000.0
+    }
+
+    fn record(&self, line: serde_json::Value) {
+        let mut out = self.lock();
+        // A failed write shows up again, and is reported, when the status is flushed.
+        let _ = serde_json::to_writer(&mut *out, &line);
+        let _ = out.write_all(b"\n");
+    }
+
+    fn lock(&self) -> std::sync::MutexGuard<'_, BufWriter<File>> {
+        self.out
+            .lock()
+            .unwrap_or_else(|poisoned| poisoned.into_inner())
+    }
+}

@@ -1,0 +1,255 @@
+//! When a conversation ends, as ask decides it: enough answers, a pattern, an open end, silence,
+//! a server still starting, a server that ends first, signals; and the transcript it leaves.
+
+mod common;
+
+use common::*;
+use futures_util::{StreamExt, stream};
+use grpc_convo::server::{Answers, Conversation, Questions, Responder};
+
+#[test]
+fn max_answers_stops_after_the_nth_answer_with_0() {
+    let server = Serve::start(&[]);
+    let output = ask(
+        &server.addr,
+        &["--max-answers", "3", "a", "b", "c", "d", "e"],
+        b"",
+    );
+    assert_eq!(
+        stdout_lines(&output),
+        [echo(1, "a"), echo(2, "b"), echo(3, "c")]
+    );
+    assert!(output.status.success(), "{}", stderr_text(&output));
+
+    // The same with stdin still open: ask does not wait for more input.
+    let mut coprocess = Coprocess::start(&server.addr, &["--max-answers", "2"]);
+    coprocess.send("x");
+    coprocess.send("y");
+    assert_eq!(coprocess.read_line().unwrap(), echo(1, "x"));
+    assert_eq!(coprocess.read_line().unwrap(), echo(2, "y"));
+    assert_eq!(coprocess.read_line(), None);
+    let (status, stderr) = coprocess.finish();
+    assert!(status.success(), "{stderr}");
+}
+
+#[test]
+fn until_stops_after_the_first_match_and_fails_without_one() {
+    let server = Serve::start(&[]);
+    let output = ask(
+        &server.addr,
+        &["--until", "question is b+$", "a", "bb", "bbb"],
+        b"",
+    );
+    assert_eq!(stdout_lines(&output), [echo(1, "a"), echo(2, "bb")]);
+    assert!(output.status.success(), "{}", stderr_text(&output));
+
+    let output = ask(&server.addr, &["--until", "never", "a", "b"], b"");
+    assert_eq!(stdout_lines(&output), [echo(1, "a"), echo(2, "b")]);
+    assert_eq!(output.status.code(), Some(1));
+    assert_eq!(
+        stderr_text(&output),
+        "grpc-convo: the conversation ended without an answer matching 'never' (--until)\n"
+    );
+}
+
+#[test]
+fn a_bad_until_pattern_is_a_usage_error() {
+    let output = bin()
+        .args(["ask", "--until", "(unclosed", "q"])
+        .output()
+        .unwrap();
+    assert_eq!(output.status.code(), Some(2));
+    assert!(stderr_text(&output).contains("--until"));
+}
+
+/// Echoes, and when the client half-closes, says so in one last answer.
+struct ReportsHalfClose;
+
+impl Responder for ReportsHalfClose {
+    fn respond(&self, _: &Conversation, questions: Questions) -> Answers {
+        questions
+            .map(|question| question.map(|q| format!("heard {q}")))
+            .chain(stream::once(async { Ok("half-closed".to_owned()) }))
+            .boxed()
+    }
+}
+
+#[test]
+fn keep_open_does_not_half_close_at_the_end_of_input() {
+    let server = TestServer::start(ReportsHalfClose);
+    let output = ask(&server.addr, &["q"], b"");
+    assert_eq!(stdout_lines(&output), ["heard q", "half-closed"]);
+
+    // Held open, only another limit ends it: here the idle timeout, with exit 124.
+    let output = ask(
+        &server.addr,
+        &["--keep-open", "--idle-timeout", "300ms", "q"],
+        b"",
+    );
+    assert_eq!(stdout_lines(&output), ["heard q"]);
+    assert_eq!(output.status.code(), Some(124), "{}", stderr_text(&output));
+    assert_eq!(
+        stderr_text(&output),
+        "grpc-convo: no answer for 300ms (--idle-timeout)\n"
+    );
+}
+
+/// Reads questions and never answers, nor ends.
+struct Silent;
+
+impl Responder for Silent {
+    fn respond(&self, _: &Conversation, questions: Questions) -> Answers {
+        questions
+            .filter_map(|_| std::future::ready(None))
+            .chain(stream::pending())
+            .boxed()
+    }
+}
+
+#[test]
+fn idle_timeout_counts_only_once_a_question_has_been_sent() {
+    let server = TestServer::start(Silent);
+    let output = ask(&server.addr, &["--idle-timeout", "200ms", "hello?"], b"");
+    assert_eq!(output.status.code(), Some(124), "{}", stderr_text(&output));
+
+    // With no question yet there is nothing to wait for: only the overall deadline ends it.
+    let coprocess = Coprocess::start(
+        &server.addr,
+        &["--idle-timeout", "200ms", "--timeout", "1s"],
+    );
+    let (status, stderr) = coprocess.finish();
+    assert_eq!(status.code(), Some(68), "{stderr}");
+}
+
+#[test]
+fn wait_ready_waits_for_a_server_that_is_still_starting() {
+    let dir = std::env::temp_dir().join(format!("grpc-convo-ready-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    let addr = format!("unix:{}", dir.join("late.sock").display());
+    let asking = std::process::Command::new(env!("CARGO_BIN_EXE_grpc-convo"))
+        .args([
+            "ask",
+            "--addr",
+            &addr,
+            "--wait-ready",
+            "--connect-timeout",
+            "60s",
+            "early",
+        ])
+        .stdout(std::process::Stdio::piped())
+        .stderr(std::process::Stdio::piped())
+        .spawn()
+        .unwrap();
+    let _server = Serve::start_at(&addr, &[]);
+    let output = output_limited(asking);
+    assert_eq!(stdout_lines(&output), [echo(1, "early")]);
+    assert!(output.status.success(), "{}", stderr_text(&output));
+    drop(_server);
+    std::fs::remove_dir_all(dir).unwrap();
+}
+
+#[test]
+fn wait_ready_gives_up_when_the_connect_timeout_runs_out() {
+    let dir = std::env::temp_dir().join(format!("grpc-convo-never-{}", std::process::id()));
+    let addr = format!("unix:{}", dir.join("never.sock").display());
+    let output = ask(
+        &addr,
+        &["--wait-ready", "--connect-timeout", "300ms", "q"],
+        b"",
+    );
+    assert_eq!(output.status.code(), Some(78));
+    let stderr = stderr_text(&output);
+    assert!(
+        stderr.starts_with(&format!("grpc-convo: cannot reach {addr}: "))
+            && stderr.contains("attempts"),
+        "{stderr}"
+    );
+}
+
+/// Answers the first question, then ends the conversation with OK.
+struct OneAndDone;
+
+impl Responder for OneAndDone {
+    fn respond(&self, _: &Conversation, questions: Questions) -> Answers {
+        questions
+            .take(1)
+            .map(|q| q.map(|q| format!("only {q}")))
+            .boxed()
+    }
+}
+
+#[test]
+fn when_the_server_ends_first_ask_exits_at_once_though_stdin_is_open() {
+    let server = TestServer::start(OneAndDone);
+    let mut coprocess = Coprocess::start(&server.addr, &[]);
+    coprocess.send("one");
+    assert_eq!(coprocess.read_line().unwrap(), "only one");
+    let (status, stderr) = coprocess.finish();
+    assert!(status.success(), "{stderr}");
+}
+
+#[test]
+fn signals_cancel_the_conversation_print_nothing_and_exit_128_plus_signal() {
+    for (signal, code) in [("INT", 130), ("TERM", 143)] {
+        let server = Serve::start(&[]);
+        let mut coprocess = Coprocess::start(&server.addr, &[]);
+        coprocess.send("q");
+        assert_eq!(coprocess.read_line().unwrap(), echo(1, "q"));
+        coprocess.signal(signal);
+        assert_eq!(
+            coprocess.read_line(),
+            None,
+            "nothing printed after SIG{signal}"
+        );
+        let (status, stderr) = coprocess.finish();
+        assert_eq!(status.code(), Some(code), "SIG{signal}: {stderr}");
+        assert_eq!(stderr, "");
+        let closed = server.wait_for_log("conversation closed");
+        assert!(closed.contains("status=CANCELLED"), "{closed}");
+    }
+}
+
+#[test]
+fn the_transcript_records_both_directions_in_order_and_the_status_last() {
+    let server = Serve::start(&[]);
+    let path = std::env::temp_dir().join(format!(
+        "grpc-convo-transcript-{}.jsonl",
+        std::process::id()
+    ));
+    let path_arg = path.to_str().unwrap();
+    let output = ask(
+        &server.addr,
+        &["--transcript", path_arg, "--lockstep", "a", "b"],
+        b"",
+    );
+    assert!(output.status.success(), "{}", stderr_text(&output));
+    let text = std::fs::read_to_string(&path).unwrap();
+    std::fs::remove_file(&path).unwrap();
+    let records: Vec<serde_json::Value> = text
+        .lines()
+        .map(|line| serde_json::from_str(line).unwrap())
+        .collect();
+    let shape: Vec<_> = records
+        .iter()
+        .map(|r| {
+            (
+                r["direction"].as_str().unwrap(),
+                r["text"].as_str().unwrap_or(""),
+            )
+        })
+        .collect();
+    let (a, b) = (echo(1, "a"), echo(2, "b"));
+    assert_eq!(
+        shape,
+        [
+            ("question", "a"),
+            ("answer", &a[..]),
+            ("question", "b"),
+            ("answer", &b[..]),
+            ("status", "")
+        ]
+    );
+    assert_eq!(records[4]["code"], "OK");
+    let times: Vec<f64> = records.iter().map(|r| r["ms"].as_f64().unwrap()).collect();
+    assert!(times.windows(2).all(|w| w[0] <= w[1]), "{times:?}");
+}
