@@ -211,7 +211,7 @@ _grpc__convo() {
             return 0
             ;;
         grpc__subcmd__convo__subcmd__serve)
-            opts="-v -h -V --addr --max-message-size --max-conversations --idle-timeout --keepalive --grace --no-reflection --log-format --verbose --help --version"
+            opts="-v -h -V --addr --max-message-size --max-conversations --idle-timeout --keepalive --grace --no-reflection --log-format --kill-grace --verbose --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -243,6 +243,10 @@ _grpc__convo() {
                     ;;
                 --log-format)
                     COMPREPLY=($(compgen -W "text json" -- "${cur}"))
+                    return 0
+                    ;;
+                --kill-grace)
+                    COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
                 *)

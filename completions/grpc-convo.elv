@@ -37,6 +37,7 @@ set edit:completion:arg-completer[grpc-convo] = {|@words|
             cand --keepalive 'Interval of HTTP/2 keepalive pings, so that dead peers are noticed'
             cand --grace 'On SIGINT or SIGTERM, how long conversations in progress may go on before they are ended with UNAVAILABLE'
             cand --log-format 'Format of the log lines on stderr'
+            cand --kill-grace 'With a COMMAND: after SIGTERM, how long a conversation''s process may take to exit before SIGKILL'
             cand --no-reflection 'Do not serve gRPC server reflection (v1 and v1alpha)'
             cand -v 'More log output on stderr: -v for debug, -vv for trace (RUST_LOG overrides)'
             cand --verbose 'More log output on stderr: -v for debug, -vv for trace (RUST_LOG overrides)'

@@ -39,6 +39,7 @@ complete -c grpc-convo -n "__fish_grpc_convo_using_subcommand serve" -l keepaliv
 complete -c grpc-convo -n "__fish_grpc_convo_using_subcommand serve" -l grace -d 'On SIGINT or SIGTERM, how long conversations in progress may go on before they are ended with UNAVAILABLE' -r
 complete -c grpc-convo -n "__fish_grpc_convo_using_subcommand serve" -l log-format -d 'Format of the log lines on stderr' -r -f -a "text\t'Human-readable lines'
 json\t'One JSON object per line'"
+complete -c grpc-convo -n "__fish_grpc_convo_using_subcommand serve" -l kill-grace -d 'With a COMMAND: after SIGTERM, how long a conversation\'s process may take to exit before SIGKILL' -r
 complete -c grpc-convo -n "__fish_grpc_convo_using_subcommand serve" -l no-reflection -d 'Do not serve gRPC server reflection (v1 and v1alpha)'
 complete -c grpc-convo -n "__fish_grpc_convo_using_subcommand serve" -s v -l verbose -d 'More log output on stderr: -v for debug, -vv for trace (RUST_LOG overrides)'
 complete -c grpc-convo -n "__fish_grpc_convo_using_subcommand serve" -s h -l help -d 'Print help (see more with \'--help\')'

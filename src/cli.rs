@@ -6,7 +6,7 @@ use clap::{ArgAction, Args, Parser, Subcommand, ValueEnum, builder::TypedValuePa
 use clap_complete::Shell;
 use regex::Regex;
 
-use crate::{addr::Addr, client::headers::Header, server::DEFAULT_MAX_MESSAGE_SIZE};
+use crate::{addr::Addr, client::headers::Header, message::DEFAULT_MAX_MESSAGE_SIZE};
 
 const ASK_EXIT_CODES: &str = "Exit status:
   0        the conversation ended OK, or --max-answers or --until was satisfied (or stdout
@@ -53,7 +53,17 @@ pub enum Command {
                             second signal stops it at once.\n\n\
                             grpc.health.v1.Health answers for \"\" and \"proto.Stream\"; server \
                             reflection (v1 and v1alpha) lists the service unless \
-                            --no-reflection.")]
+                            --no-reflection.\n\n\
+                            With `-- COMMAND [ARGS]...`, each conversation gets its own process \
+                            of COMMAND, started without a shell: questions are written to its \
+                            stdin one per line, every line it writes to stdout is an answer the \
+                            moment it is written, and its stderr goes to the log. Exit status 0 \
+                            ends the conversation OK; any other ends it with UNKNOWN naming the \
+                            status and the last stderr line. A conversation that ends early \
+                            (cancel, disconnect, deadline, drain) sends its process group \
+                            SIGTERM, then SIGKILL after --kill-grace. The process sees \
+                            GRPC_CONVO_PEER, GRPC_CONVO_CONVERSATION and GRPC_CONVO_META_<NAME> \
+                            for each request metadata entry.")]
     Serve(ServeArgs),
     /// Stream questions to a server and print each answer the moment it arrives
     #[command(after_long_help = ASK_EXIT_CODES)]
@@ -107,6 +117,16 @@ pub struct ServeArgs {
     /// Format of the log lines on stderr
     #[arg(long, value_enum, value_name = "FORMAT", default_value_t = LogFormat::Text)]
     pub log_format: LogFormat,
+
+    /// With a COMMAND: after SIGTERM, how long a conversation's process may take to exit before
+    /// SIGKILL
+    #[arg(long, value_name = "DURATION", value_parser = grace, default_value = "2s")]
+    pub kill_grace: Duration,
+
+    /// Answer each conversation with its own process of COMMAND (no shell): questions go to its
+    /// stdin one per line, each line it writes to stdout is an answer
+    #[arg(last = true, value_name = "COMMAND")]
+    pub command: Vec<String>,
 }
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]

@@ -68,6 +68,9 @@ pub fn outcome(err: &anyhow::Error) -> Outcome {
         if cause.is::<crate::client::Unreachable>() {
             return Outcome::Report(rpc_code(Code::Unavailable));
         }
+        if cause.is::<crate::server::exec::NotExecutable>() {
+            return Outcome::Report(code::USAGE);
+        }
         if cause.is::<crate::client::Idle>() {
             return Outcome::Report(code::IDLE);
         }

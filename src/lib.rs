@@ -6,6 +6,7 @@ pub mod cli;
 pub mod client;
 pub mod exit;
 pub mod flow;
+pub mod message;
 pub mod proto;
 pub mod server;
 pub mod signals;

@@ -18,7 +18,7 @@ use grpc_convo::{
         prompt::Prompt,
     },
     exit::{self, Outcome},
-    server::{self, Echo},
+    server::{self, Echo, Responder, exec::Exec},
     signals::Signals,
 };
 use tracing_subscriber::EnvFilter;
@@ -69,10 +69,24 @@ fn runtime() -> anyhow::Result<tokio::runtime::Runtime> {
 
 async fn serve(args: ServeArgs) -> anyhow::Result<()> {
     let mut signals = Signals::install().context("cannot install signal handlers")?;
+    let max_message_size = args.limits.max_message_size;
+    // A command that cannot run is a usage error, reported before anything listens.
+    let exec = match args.command.as_slice() {
+        [] => None,
+        command => Some(Arc::new(Exec::new(
+            command,
+            args.kill_grace,
+            max_message_size,
+        )?)),
+    };
+    let responder: Arc<dyn Responder> = match &exec {
+        Some(exec) => exec.clone(),
+        None => Arc::new(Echo),
+    };
     let listener = args.addr.bind().await?;
     eprintln!("listening on {}", listener.local_addr()?);
     let config = server::Config {
-        max_message_size: args.limits.max_message_size,
+        max_message_size,
         max_conversations: args.max_conversations,
         idle_timeout: args.idle_timeout,
         keepalive: args.keepalive,
@@ -80,16 +94,25 @@ async fn serve(args: ServeArgs) -> anyhow::Result<()> {
         reflection: !args.no_reflection,
     };
     let (drain, draining) = tokio::sync::oneshot::channel();
-    let server = server::run(listener, config, Arc::new(Echo), async {
+    let server = server::run(listener, config, responder, async {
         let _ = draining.await;
     });
     tokio::select! {
-        served = server => served,
+        served = server => {
+            // The last conversations' processes are still being stopped: wait for them.
+            if let Some(exec) = &exec {
+                exec.reap().await;
+            }
+            served
+        }
         signal = async {
             let _ = drain.send(signals.next().await);
             signals.next().await
         } => {
             tracing::warn!("{signal} again: stopping without waiting for conversations");
+            if let Some(exec) = &exec {
+                exec.kill_all();
+            }
             Ok(())
         }
     }

@@ -16,7 +16,7 @@ use tokio::sync::{mpsc, oneshot};
 use tokio_stream::wrappers::ReceiverStream;
 
 use super::prompt::{Prompt, Typed};
-use crate::{exit::BadInput, proto::StreamRequest, signals::Signal};
+use crate::{exit::BadInput, message::max_text_len, proto::StreamRequest, signals::Signal};
 
 /// Where the questions come from.
 pub enum Source {
@@ -307,7 +307,7 @@ impl Decoder {
     fn new(format: Format, max_message_size: usize) -> Self {
         Decoder {
             json: format.json,
-            limit: max_question_len(max_message_size),
+            limit: max_text_len(max_message_size),
             max_message_size,
         }
     }
@@ -360,36 +360,10 @@ impl Decoder {
     }
 }
 
-/// The longest question whose encoded StreamRequest fits in `max_message_size` bytes: one tag
-/// byte and a varint length come before the text.
-pub fn max_question_len(max_message_size: usize) -> usize {
-    let mut len = max_message_size.saturating_sub(1);
-    while len > 0 && 1 + prost::encoding::encoded_len_varint(len as u64) + len > max_message_size {
-        len -= 1;
-    }
-    len
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
     use futures_util::FutureExt;
-    use prost::Message;
-
-    #[test]
-    fn max_question_len_is_exactly_the_largest_that_fits() {
-        for limit in [1, 2, 127, 128, 129, 130, 16_384, 16_387, 4 * 1024 * 1024] {
-            let len = max_question_len(limit);
-            let fits = StreamRequest {
-                question: "x".repeat(len),
-            };
-            assert!(fits.encoded_len() <= limit, "limit {limit}");
-            let over = StreamRequest {
-                question: "x".repeat(len + 1),
-            };
-            assert!(over.encoded_len() > limit, "limit {limit}");
-        }
-    }
 
     async fn collect_with(
         input: &'static [u8],

@@ -3,6 +3,7 @@
 //! Beside it run the standard health and reflection services, so that load balancers, probes and
 //! tools such as grpcurl know what the server is.
 
+pub mod exec;
 mod idle;
 pub mod responder;
 
@@ -34,13 +35,11 @@ use crate::{
     addr::Listener,
     exit::code_name,
     flow,
+    message::DEFAULT_MAX_MESSAGE_SIZE,
     proto::{self, StreamRequest, StreamResponse, stream_server::StreamServer},
 };
 use idle::IdleLimit;
 pub use responder::{Answers, Conversation, Echo, Questions, Responder};
-
-/// gRPC's customary default, for questions and answers alike.
-pub const DEFAULT_MAX_MESSAGE_SIZE: usize = 4 * 1024 * 1024;
 
 /// How long connections may take to close once no conversation is left: long enough to flush
 /// the last answers to a slow reader, short enough not to hold up a restart.
@@ -234,6 +233,7 @@ impl proto::stream_server::Stream for Service {
                 self.config.max_conversations
             ))
         })?;
+        let deadline = Deadline::from_metadata(request.metadata());
         let conversation = Conversation {
             id: self.next_id.fetch_add(1, Ordering::Relaxed),
             peer: Service::peer(&request),
@@ -271,6 +271,7 @@ impl proto::stream_server::Stream for Service {
             answers,
             stop: self.stop.clone(),
             stopped: Box::pin(self.stop.clone().cancelled_owned()),
+            deadline,
             conversation,
             questions: questions_seen,
             answers_sent: 0,
@@ -283,12 +284,13 @@ impl proto::stream_server::Stream for Service {
 }
 
 /// One conversation's answer stream as the wire sees it: it counts, enforces the answer size
-/// limit, ends when the drain's grace is over, holds the conversation's slot, and logs the
-/// conversation's close when it is dropped, however it ended.
+/// limit and the client's deadline, ends when the drain's grace is over, holds the
+/// conversation's slot, and logs the conversation's close when it is dropped, however it ended.
 pub struct Tracked {
     answers: Answers,
     stop: CancellationToken,
     stopped: Pin<Box<WaitForCancellationFutureOwned>>,
+    deadline: Option<Deadline>,
     conversation: Conversation,
     questions: Arc<AtomicU64>,
     answers_sent: u64,
@@ -336,21 +338,76 @@ impl Stream for Tracked {
         if self.status.is_some() {
             return Poll::Ready(None);
         }
-        // A flag check per answer, so that a conversation with answers always ready still
-        // notices the end of the grace period; the waker is registered only when idle.
+        // A flag check per answer (and a clock check where there is a deadline), so that a
+        // conversation with answers always ready still notices the end of the grace period or
+        // its deadline; the wakers are registered only when it is idle.
+        let passed = |deadline: &Deadline| Instant::now() >= deadline.at;
         let outcome = if self.stop.is_cancelled() {
-            Some(Err(Status::unavailable("server shutting down")))
+            Some(Err(shutting_down()))
+        } else if self.deadline.as_ref().is_some_and(passed) {
+            Some(Err(deadline_passed()))
         } else {
             match self.answers.poll_next_unpin(cx) {
                 Poll::Ready(outcome) => outcome,
                 Poll::Pending => {
-                    ready!(self.stopped.as_mut().poll(cx));
-                    Some(Err(Status::unavailable("server shutting down")))
+                    let deadline_fired = match self.deadline.as_mut() {
+                        Some(deadline) => deadline.timer.as_mut().poll(cx).is_ready(),
+                        None => false,
+                    };
+                    if deadline_fired {
+                        Some(Err(deadline_passed()))
+                    } else {
+                        ready!(self.stopped.as_mut().poll(cx));
+                        Some(Err(shutting_down()))
+                    }
                 }
             }
         };
         Poll::Ready(self.record(outcome))
     }
+}
+
+fn shutting_down() -> Status {
+    Status::unavailable("server shutting down")
+}
+
+fn deadline_passed() -> Status {
+    Status::deadline_exceeded("the conversation passed its deadline (grpc-timeout)")
+}
+
+/// The deadline a client sent as `grpc-timeout`.
+struct Deadline {
+    at: Instant,
+    timer: Pin<Box<tokio::time::Sleep>>,
+}
+
+impl Deadline {
+    fn from_metadata(metadata: &tonic::metadata::MetadataMap) -> Option<Deadline> {
+        let timeout = parse_grpc_timeout(metadata.get("grpc-timeout")?.to_str().ok()?)?;
+        let at = Instant::now() + timeout;
+        Some(Deadline {
+            at,
+            timer: Box::pin(tokio::time::sleep_until(at.into())),
+        })
+    }
+}
+
+/// `grpc-timeout`: at most eight digits and a unit, H, M, S, m (milli), u (micro) or n (nano).
+fn parse_grpc_timeout(value: &str) -> Option<Duration> {
+    let (digits, unit) = value.split_at(value.len().checked_sub(1)?);
+    if digits.is_empty() || digits.len() > 8 || !digits.bytes().all(|b| b.is_ascii_digit()) {
+        return None;
+    }
+    let n: u64 = digits.parse().ok()?;
+    Some(match unit {
+        "H" => Duration::from_secs(n * 3600),
+        "M" => Duration::from_secs(n * 60),
+        "S" => Duration::from_secs(n),
+        "m" => Duration::from_millis(n),
+        "u" => Duration::from_micros(n),
+        "n" => Duration::from_nanos(n),
+        _ => return None,
+    })
 }
 
 impl Drop for Tracked {
@@ -365,5 +422,26 @@ impl Drop for Tracked {
             status = %status,
             "conversation closed"
         );
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn grpc_timeout_takes_every_unit_and_refuses_the_malformed() {
+        assert_eq!(parse_grpc_timeout("2H"), Some(Duration::from_secs(7200)));
+        assert_eq!(parse_grpc_timeout("3M"), Some(Duration::from_secs(180)));
+        assert_eq!(parse_grpc_timeout("10S"), Some(Duration::from_secs(10)));
+        assert_eq!(parse_grpc_timeout("500m"), Some(Duration::from_millis(500)));
+        assert_eq!(parse_grpc_timeout("7u"), Some(Duration::from_micros(7)));
+        assert_eq!(
+            parse_grpc_timeout("99999999n"),
+            Some(Duration::from_nanos(99_999_999))
+        );
+        for bad in ["", "S", "123456789S", "10s", "-1S", "1.5S", "10"] {
+            assert_eq!(parse_grpc_timeout(bad), None, "{bad:?}");
+        }
     }
 }

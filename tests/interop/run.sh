@@ -237,6 +237,23 @@ else
     failed=$((failed + 1))
 fi
 
+# A line-oriented program behind serve, talked to by grpc-go and grpcio clients.
+if start grpc-convo-exec "$BIN" serve --addr 127.0.0.1:0 -- sh -c \
+    'while IFS= read -r q; do echo "from stream server answer: the $((n = n + 1)) question is $q"; done'; then
+    if [ "$HAVE_GO" = yes ]; then
+        check go-pipelined-10k-vs-serve-exec go_pipelined "$ADDR" 10000
+    else
+        skip go-client-vs-serve-exec "Go peers $HAVE_GO"
+    fi
+    if [ "$HAVE_PY" = yes ]; then
+        check grpcio-pipelined-vs-serve-exec "$PY" "$HERE/peer.py" pipeline "$ADDR" 2000
+    else
+        skip grpcio-vs-serve-exec "Python peers $HAVE_PY"
+    fi
+else
+    failed=$((failed + 1))
+fi
+
 if [ "$HAVE_GO" = yes ] && start go-server "$GO_BIN/server" -addr 127.0.0.1:0; then
     check ask-vs-go-tutorial-server ask_tutorial_questions "$ADDR"
     check ask-pipelined-100k-vs-go-server ask_pipelined "$ADDR" 100000

@@ -1,0 +1,520 @@
+//! `serve -- COMMAND`: each conversation gets a process of its own, as websocketd gives each
+//! WebSocket one. Questions go to its stdin one per line; every line it writes to stdout is an
+//! answer the moment it is written. Its stderr goes to the server's log. When the conversation
+//! ends early (cancel, disconnect, deadline, drain) its process group gets SIGTERM, then SIGKILL
+//! after the kill grace, and is always waited for: no zombies, no orphans.
+
+use std::{
+    collections::HashSet,
+    ffi::OsString,
+    fmt, io,
+    os::unix::fs::PermissionsExt,
+    path::{Path, PathBuf},
+    process::{ExitStatus, Stdio},
+    sync::{Arc, Mutex},
+    time::Duration,
+};
+
+use futures_util::{FutureExt, StreamExt, stream};
+use nix::{sys::signal::Signal as Sig, unistd::Pid};
+use tokio::{
+    io::{AsyncBufReadExt, AsyncRead, AsyncReadExt, AsyncWriteExt, BufReader, BufWriter},
+    process::{Child, ChildStdin, ChildStdout, Command},
+    sync::oneshot,
+    task::JoinHandle,
+};
+use tokio_util::task::TaskTracker;
+use tonic::{Status, metadata::KeyRef};
+
+use super::responder::{Answers, Conversation, Questions, Responder};
+use crate::message::max_text_len;
+
+/// The longest stderr line kept whole in the log; longer ones are logged in pieces.
+const STDERR_LINE: usize = 4096;
+
+/// How long an exited process's stderr may stay open before its end is reported without it.
+const STDERR_CLOSE: Duration = Duration::from_secs(1);
+
+/// COMMAND could not be used; reported at startup as a usage error.
+#[derive(Debug)]
+pub struct NotExecutable(String);
+
+impl fmt::Display for NotExecutable {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(&self.0)
+    }
+}
+
+impl std::error::Error for NotExecutable {}
+
+pub struct Exec {
+    program: PathBuf,
+    args: Vec<OsString>,
+    /// The command as the user wrote it, for messages.
+    shown: String,
+    kill_grace: Duration,
+    max_message_size: usize,
+    /// Tasks that stop and wait for processes whose conversations have ended.
+    reapers: TaskTracker,
+    /// Process groups that may still be running, for `kill_all`.
+    live: Arc<Mutex<HashSet<i32>>>,
+}
+
+impl Exec {
+    /// Checks that `command[0]` resolves to an executable file now, so that a typo is reported
+    /// at startup rather than to every client.
+    pub fn new(
+        command: &[String],
+        kill_grace: Duration,
+        max_message_size: usize,
+    ) -> Result<Exec, NotExecutable> {
+        let (name, args) = command
+            .split_first()
+            .ok_or_else(|| NotExecutable("no command given after --".into()))?;
+        Ok(Exec {
+            program: resolve(name)?,
+            args: args.iter().map(OsString::from).collect(),
+            shown: command.join(" "),
+            kill_grace,
+            max_message_size,
+            reapers: TaskTracker::new(),
+            live: Arc::default(),
+        })
+    }
+
+    /// SIGKILL for every process still running: the server is stopping without a drain.
+    pub fn kill_all(&self) {
+        for &group in lock(&self.live).iter() {
+            let _ = nix::sys::signal::killpg(Pid::from_raw(group), Sig::SIGKILL);
+        }
+    }
+
+    /// Waits until every process of an ended conversation has been stopped and waited for.
+    pub async fn reap(&self) {
+        self.reapers.close();
+        self.reapers.wait().await;
+    }
+
+    fn spawn(&self, conversation: &Conversation) -> io::Result<Process> {
+        let mut command = Command::new(&self.program);
+        command
+            .args(&self.args)
+            .stdin(Stdio::piped())
+            .stdout(Stdio::piped())
+            .stderr(Stdio::piped())
+            // A group of its own, so that stopping it stops whatever it started too.
+            .process_group(0)
+            .env("GRPC_CONVO_PEER", &conversation.peer)
+            .env("GRPC_CONVO_CONVERSATION", conversation.id.to_string());
+        for (name, value) in metadata_env(conversation) {
+            command.env(name, value);
+        }
+        let child = command.spawn()?;
+        let group = child.id().map_or(0, |pid| pid as i32);
+        lock(&self.live).insert(group);
+        Ok(Process {
+            child: Some(child),
+            group,
+            id: conversation.id,
+            kill_grace: self.kill_grace,
+            reapers: self.reapers.clone(),
+            live: self.live.clone(),
+        })
+    }
+}
+
+impl Responder for Exec {
+    fn respond(&self, conversation: &Conversation, questions: Questions) -> Answers {
+        let mut process = match self.spawn(conversation) {
+            Ok(process) => process,
+            Err(err) => {
+                let status = Status::unavailable(format!("cannot start {}: {err}", self.shown));
+                return stream::once(async { Err(status) }).boxed();
+            }
+        };
+        let child = process.child.as_mut().expect("just spawned");
+        let (stdin, stdout, stderr) =
+            (child.stdin.take(), child.stdout.take(), child.stderr.take());
+        let (Some(stdin), Some(stdout), Some(stderr)) = (stdin, stdout, stderr) else {
+            return stream::once(async {
+                Err(Status::internal("the command's pipes are missing"))
+            })
+            .boxed();
+        };
+        let last_stderr = Arc::new(Mutex::new(String::new()));
+        let stderr_logger = tokio::spawn(log_stderr(stderr, conversation.id, last_stderr.clone()));
+        let (failed_tx, failed) = oneshot::channel();
+        let feeder = tokio::spawn(feed(questions, stdin, failed_tx));
+        let talk = Talk {
+            stdout: BufReader::new(stdout),
+            line: Vec::new(),
+            max_line: max_text_len(self.max_message_size),
+            max_message_size: self.max_message_size,
+            failed: Some(failed),
+            _feeder: AbortOnDrop(feeder),
+            stderr_logger: Some(stderr_logger),
+            last_stderr,
+            shown: self.shown.clone(),
+            id: conversation.id,
+            process,
+        };
+        stream::unfold(Some(talk), |talk| async move {
+            let mut talk = talk?;
+            let (item, done) = talk.next().await?;
+            Some((item, (!done).then_some(talk)))
+        })
+        .boxed()
+    }
+}
+
+/// One conversation's side of its process: stdout lines in, the process's end out.
+struct Talk {
+    stdout: BufReader<ChildStdout>,
+    line: Vec<u8>,
+    max_line: usize,
+    max_message_size: usize,
+    /// A status that ended the questions (a question over the limit, an idle timeout).
+    failed: Option<oneshot::Receiver<Status>>,
+    _feeder: AbortOnDrop,
+    /// Done when the process's stderr closes; its last line is then in `last_stderr`.
+    stderr_logger: Option<JoinHandle<()>>,
+    last_stderr: Arc<Mutex<String>>,
+    shown: String,
+    id: u64,
+    /// Last, so that the pipes and the feeder go before the process is stopped.
+    process: Process,
+}
+
+impl Talk {
+    /// The next answer, or how the conversation ends: `None` for OK, `(status, true)` for an
+    /// error that ends it.
+    async fn next(&mut self) -> Option<(Result<String, Status>, bool)> {
+        let slot = &mut self.failed;
+        let failed = async {
+            if let Some(failed) = slot.as_mut()
+                && let Ok(status) = failed.await
+            {
+                return status;
+            }
+            // The questions ended well: from now on only the process decides.
+            *slot = None;
+            std::future::pending().await
+        };
+        let line = tokio::select! {
+            biased;
+            status = failed => return Some((Err(status), true)),
+            line = read_line(&mut self.stdout, &mut self.line, self.max_line) => line,
+        };
+        match line {
+            Ok(Line::Text) => {
+                let answer = match String::from_utf8(std::mem::take(&mut self.line)) {
+                    Ok(answer) => answer,
+                    Err(err) => {
+                        tracing::warn!(id = self.id, "the command wrote a line that is not UTF-8");
+                        String::from_utf8_lossy(err.as_bytes()).into_owned()
+                    }
+                };
+                Some((Ok(answer), false))
+            }
+            Ok(Line::TooLong) => Some((
+                Err(Status::resource_exhausted(format!(
+                    "{} wrote a line over the {}-byte message limit",
+                    self.shown, self.max_message_size
+                ))),
+                true,
+            )),
+            Ok(Line::End) => {
+                let status = self.process.wait().await;
+                // The last stderr line may still be in the pipe; something the process left
+                // running may hold it open, so wait only a moment.
+                if let Some(logger) = self.stderr_logger.take() {
+                    let _ = tokio::time::timeout(STDERR_CLOSE, logger).await;
+                }
+                self.ended(status).map(|status| (Err(status), true))
+            }
+            Err(err) => Some((
+                Err(Status::internal(format!(
+                    "reading from {}: {err}",
+                    self.shown
+                ))),
+                true,
+            )),
+        }
+    }
+
+    /// The conversation's end once the process has exited: OK for status 0.
+    fn ended(&self, status: io::Result<ExitStatus>) -> Option<Status> {
+        use std::os::unix::process::ExitStatusExt;
+        let how = match status {
+            Ok(status) if status.success() => return None,
+            Ok(status) => match (status.code(), status.signal()) {
+                (Some(code), _) => format!("exited with status {code}"),
+                (None, Some(signal)) => match Sig::try_from(signal) {
+                    Ok(name) => format!("was killed by signal {signal} ({name})"),
+                    Err(_) => format!("was killed by signal {signal}"),
+                },
+                (None, None) => "ended abnormally".to_owned(),
+            },
+            Err(err) => format!("could not be waited for: {err}"),
+        };
+        let last = lock(&self.last_stderr);
+        let message = match last.as_str() {
+            "" => format!("{} {how}", self.shown),
+            line => format!("{} {how}: {line}", self.shown),
+        };
+        Some(Status::unknown(message))
+    }
+}
+
+enum Line {
+    /// A line, without its `\n` (or `\r\n`), is in the buffer.
+    Text,
+    TooLong,
+    End,
+}
+
+/// Reads one line of at most `max` bytes into `line`. Cancel-safe: a partial line stays in
+/// `line` for the next call.
+async fn read_line(
+    reader: &mut BufReader<ChildStdout>,
+    line: &mut Vec<u8>,
+    max: usize,
+) -> io::Result<Line> {
+    let room = (max + 2).saturating_sub(line.len()) as u64;
+    let read = (&mut *reader).take(room).read_until(b'\n', line).await?;
+    if line.last() == Some(&b'\n') {
+        line.pop();
+        if line.last() == Some(&b'\r') {
+            line.pop();
+        }
+    } else if read == 0 && line.is_empty() {
+        return Ok(Line::End);
+    } else if read as u64 == room {
+        return Ok(Line::TooLong);
+    }
+    // A last line without a newline counts, as it does for ask's input.
+    if line.len() > max {
+        return Ok(Line::TooLong);
+    }
+    Ok(Line::Text)
+}
+
+/// Questions to the process's stdin, one per line, flushed whenever no further question is
+/// ready. The end of the questions closes stdin; a broken question stream ends the conversation.
+async fn feed(mut questions: Questions, stdin: ChildStdin, failed: oneshot::Sender<Status>) {
+    let mut stdin = BufWriter::new(stdin);
+    let mut writable = true;
+    loop {
+        let next = match questions.next().now_or_never() {
+            Some(next) => next,
+            None => {
+                if writable {
+                    writable = stdin.flush().await.is_ok();
+                }
+                questions.next().await
+            }
+        };
+        match next {
+            Some(Ok(question)) if writable => {
+                let written = async {
+                    stdin.write_all(question.as_bytes()).await?;
+                    stdin.write_all(b"\n").await
+                };
+                // A process that stops reading has said all it will; its questions are
+                // still taken off the wire so that the client is not left waiting.
+                writable = written.await.is_ok();
+            }
+            Some(Ok(_)) => {}
+            Some(Err(status)) => {
+                let _ = failed.send(status);
+                return;
+            }
+            None => break,
+        }
+    }
+    if writable {
+        let _ = stdin.shutdown().await;
+    }
+}
+
+async fn log_stderr(stderr: impl AsyncRead + Unpin, id: u64, last: Arc<Mutex<String>>) {
+    let mut reader = BufReader::new(stderr);
+    let mut line = Vec::new();
+    loop {
+        line.clear();
+        match (&mut reader)
+            .take(STDERR_LINE as u64)
+            .read_until(b'\n', &mut line)
+            .await
+        {
+            Ok(0) | Err(_) => return,
+            Ok(_) => {}
+        }
+        let text = String::from_utf8_lossy(&line);
+        let text = text.trim_end_matches(['\n', '\r']);
+        tracing::info!(id, stderr = %text, "command stderr");
+        *lock(&last) = text.to_owned();
+    }
+}
+
+/// The process of one conversation. Dropped before it has been waited for, it is stopped:
+/// SIGTERM to its group, SIGKILL after the grace, then waited for.
+struct Process {
+    child: Option<Child>,
+    /// The process's pid, which is also its group's id.
+    group: i32,
+    /// The conversation's id, for the log.
+    id: u64,
+    kill_grace: Duration,
+    reapers: TaskTracker,
+    live: Arc<Mutex<HashSet<i32>>>,
+}
+
+impl Process {
+    async fn wait(&mut self) -> io::Result<ExitStatus> {
+        let child = self.child.as_mut().expect("waited for once");
+        let status = child.wait().await;
+        self.child = None;
+        status
+    }
+}
+
+impl Drop for Process {
+    fn drop(&mut self) {
+        let group = Pid::from_raw(self.group);
+        // Whatever the process started goes with it, even when it exited by itself.
+        let _ = nix::sys::signal::killpg(group, Sig::SIGTERM);
+        let Some(mut child) = self.child.take() else {
+            lock(&self.live).remove(&self.group);
+            return;
+        };
+        let (grace, live, pid, id) = (self.kill_grace, self.live.clone(), self.group, self.id);
+        let reaper = async move {
+            let signal = match tokio::time::timeout(grace, child.wait()).await {
+                Ok(_) => Sig::SIGTERM,
+                Err(_) => {
+                    let _ = nix::sys::signal::killpg(group, Sig::SIGKILL);
+                    let _ = child.wait().await;
+                    Sig::SIGKILL
+                }
+            };
+            lock(&live).remove(&pid);
+            tracing::info!(id, pid, %signal, "stopped the process of an ended conversation");
+        };
+        match tokio::runtime::Handle::try_current() {
+            Ok(handle) => {
+                self.reapers.spawn_on(reaper, &handle);
+            }
+            // No runtime left to wait in: make sure it dies; tokio reaps what it orphans.
+            Err(_) => {
+                let _ = nix::sys::signal::killpg(group, Sig::SIGKILL);
+            }
+        }
+    }
+}
+
+struct AbortOnDrop(JoinHandle<()>);
+
+impl Drop for AbortOnDrop {
+    fn drop(&mut self) {
+        self.0.abort();
+    }
+}
+
+/// `GRPC_CONVO_META_<NAME>` for each ASCII metadata entry, as websocketd hands CGI-style
+/// variables to its processes; several values of one name are joined with commas.
+fn metadata_env(conversation: &Conversation) -> Vec<(String, String)> {
+    let metadata = &conversation.metadata;
+    metadata
+        .keys()
+        .filter_map(|key| match key {
+            KeyRef::Ascii(key) => Some(key),
+            KeyRef::Binary(_) => None,
+        })
+        .map(|key| {
+            let values: Vec<_> = metadata
+                .get_all(key.as_str())
+                .iter()
+                .filter_map(|value| value.to_str().ok())
+                .collect();
+            let name = key.as_str().to_ascii_uppercase().replace('-', "_");
+            (format!("GRPC_CONVO_META_{name}"), values.join(","))
+        })
+        .collect()
+}
+
+/// Finds `name` as the shell would: a path if it holds a slash, else the first match in PATH.
+fn resolve(name: &str) -> Result<PathBuf, NotExecutable> {
+    let executable = |path: &Path| {
+        path.metadata()
+            .is_ok_and(|meta| meta.is_file() && meta.permissions().mode() & 0o111 != 0)
+    };
+    if name.contains('/') {
+        let path = PathBuf::from(name);
+        return if executable(&path) {
+            Ok(path)
+        } else if path.exists() {
+            Err(NotExecutable(format!("{name}: not an executable file")))
+        } else {
+            Err(NotExecutable(format!("{name}: no such file")))
+        };
+    }
+    std::env::var_os("PATH")
+        .iter()
+        .flat_map(std::env::split_paths)
+        .map(|dir| dir.join(name))
+        .find(|path| executable(path))
+        .ok_or_else(|| NotExecutable(format!("{name}: command not found in PATH")))
+}
+
+fn lock<T>(mutex: &Mutex<T>) -> std::sync::MutexGuard<'_, T> {
+    // The data behind these locks is a set or a line: a panic cannot leave it half-written.
+    mutex
+        .lock()
+        .unwrap_or_else(|poisoned| poisoned.into_inner())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn resolve_finds_commands_in_path_and_refuses_what_is_not_there() {
+        assert!(resolve("sh").unwrap().ends_with("sh"));
+        assert!(resolve("/bin/sh").is_ok());
+        let missing = resolve("no-such-command-here").unwrap_err().to_string();
+        assert_eq!(missing, "no-such-command-here: command not found in PATH");
+        let plain = std::env::temp_dir().join(format!("grpc-convo-plain-{}", std::process::id()));
+        std::fs::write(&plain, "not a program").unwrap();
+        std::fs::set_permissions(&plain, std::fs::Permissions::from_mode(0o644)).unwrap();
+        let refused = resolve(plain.to_str().unwrap()).unwrap_err().to_string();
+        std::fs::remove_file(&plain).unwrap();
+        assert!(refused.contains("not an executable"), "{refused}");
+        assert!(
+            resolve("./nowhere/x")
+                .unwrap_err()
+                .to_string()
+                .contains("no such file")
+        );
+    }
+
+    #[test]
+    fn metadata_becomes_upper_case_environment_variables() {
+        let mut metadata = tonic::metadata::MetadataMap::new();
+        metadata.append("x-team", "blue".parse().unwrap());
+        metadata.append("x-team", "green".parse().unwrap());
+        metadata.append_bin(
+            "trace-bin",
+            tonic::metadata::BinaryMetadataValue::from_bytes(b"\0"),
+        );
+        let conversation = Conversation {
+            id: 1,
+            peer: "test".into(),
+            metadata,
+        };
+        assert_eq!(
+            metadata_env(&conversation),
+            [("GRPC_CONVO_META_X_TEAM".to_owned(), "blue,green".to_owned())]
+        );
+    }
+}
