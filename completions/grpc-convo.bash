@@ -61,7 +61,7 @@ _grpc__convo() {
             return 0
             ;;
         grpc__subcmd__convo__subcmd__ask)
-            opts="-o -0 -H -v -h -V --addr --timeout --connect-timeout --max-message-size --output --input --null --header --lockstep --stats --max-answers --until --keep-open --idle-timeout --wait-ready --transcript --verbose --help --version"
+            opts="-o -0 -H -v -h -V --addr --connect-timeout --wait-ready --tls --ca-cert --tls-server-name --cert --key --token-file --allow-plaintext-token --timeout --max-message-size --output --input --null --header --lockstep --stats --max-answers --until --keep-open --idle-timeout --transcript --verbose --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -71,11 +71,31 @@ _grpc__convo() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
-                --timeout)
+                --connect-timeout)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
-                --connect-timeout)
+                --ca-cert)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --tls-server-name)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --cert)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --key)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --token-file)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --timeout)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
@@ -211,7 +231,7 @@ _grpc__convo() {
             return 0
             ;;
         grpc__subcmd__convo__subcmd__serve)
-            opts="-v -h -V --addr --max-message-size --max-conversations --idle-timeout --keepalive --grace --no-reflection --log-format --kill-grace --verbose --help --version"
+            opts="-v -h -V --addr --max-message-size --max-conversations --idle-timeout --keepalive --grace --no-reflection --log-format --tls-cert --tls-key --client-ca --token-file --kill-grace --verbose --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -243,6 +263,22 @@ _grpc__convo() {
                     ;;
                 --log-format)
                     COMPREPLY=($(compgen -W "text json" -- "${cur}"))
+                    return 0
+                    ;;
+                --tls-cert)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --tls-key)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --client-ca)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --token-file)
+                    COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
                 --kill-grace)

@@ -39,14 +39,23 @@ complete -c grpc-convo -n "__fish_grpc_convo_using_subcommand serve" -l keepaliv
 complete -c grpc-convo -n "__fish_grpc_convo_using_subcommand serve" -l grace -d 'On SIGINT or SIGTERM, how long conversations in progress may go on before they are ended with UNAVAILABLE' -r
 complete -c grpc-convo -n "__fish_grpc_convo_using_subcommand serve" -l log-format -d 'Format of the log lines on stderr' -r -f -a "text\t'Human-readable lines'
 json\t'One JSON object per line'"
+complete -c grpc-convo -n "__fish_grpc_convo_using_subcommand serve" -l tls-cert -d 'Serve over TLS with this certificate chain, in PEM (with --tls-key)' -r -F
+complete -c grpc-convo -n "__fish_grpc_convo_using_subcommand serve" -l tls-key -d 'Private key of --tls-cert, in PEM' -r -F
+complete -c grpc-convo -n "__fish_grpc_convo_using_subcommand serve" -l client-ca -d 'Mutual TLS: require every client to present a certificate signed by a CA in this PEM file' -r -F
+complete -c grpc-convo -n "__fish_grpc_convo_using_subcommand serve" -l token-file -d 'Require "authorization: Bearer TOKEN" on every conversation, TOKEN being this file\'s content (or GRPC_CONVO_TOKEN\'s); missing or wrong gets UNAUTHENTICATED. Health checks and reflection stay open' -r -F
 complete -c grpc-convo -n "__fish_grpc_convo_using_subcommand serve" -l kill-grace -d 'With a COMMAND: after SIGTERM, how long a conversation\'s process may take to exit before SIGKILL' -r
 complete -c grpc-convo -n "__fish_grpc_convo_using_subcommand serve" -l no-reflection -d 'Do not serve gRPC server reflection (v1 and v1alpha)'
 complete -c grpc-convo -n "__fish_grpc_convo_using_subcommand serve" -s v -l verbose -d 'More log output on stderr: -v for debug, -vv for trace (RUST_LOG overrides)'
 complete -c grpc-convo -n "__fish_grpc_convo_using_subcommand serve" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c grpc-convo -n "__fish_grpc_convo_using_subcommand serve" -s V -l version -d 'Print version'
-complete -c grpc-convo -n "__fish_grpc_convo_using_subcommand ask" -l addr -d 'Server to ask' -r
-complete -c grpc-convo -n "__fish_grpc_convo_using_subcommand ask" -l timeout -d 'Deadline for the whole conversation (500ms, 10s, 2m), sent to the server as grpc-timeout' -r
+complete -c grpc-convo -n "__fish_grpc_convo_using_subcommand ask" -l addr -d 'Server to talk to' -r
 complete -c grpc-convo -n "__fish_grpc_convo_using_subcommand ask" -l connect-timeout -d 'How long to wait for the connection to the server' -r
+complete -c grpc-convo -n "__fish_grpc_convo_using_subcommand ask" -l ca-cert -d 'Connect with TLS, trusting only the CA certificate(s) in this PEM file' -r -F
+complete -c grpc-convo -n "__fish_grpc_convo_using_subcommand ask" -l tls-server-name -d 'The name to verify in the server\'s certificate, when it differs from the address (implies --tls)' -r
+complete -c grpc-convo -n "__fish_grpc_convo_using_subcommand ask" -l cert -d 'Client certificate for mutual TLS, in PEM (with --key; implies --tls)' -r -F
+complete -c grpc-convo -n "__fish_grpc_convo_using_subcommand ask" -l key -d 'Private key of --cert, in PEM' -r -F
+complete -c grpc-convo -n "__fish_grpc_convo_using_subcommand ask" -l token-file -d 'Send the bearer token in this file as "authorization: Bearer TOKEN" (or set GRPC_CONVO_TOKEN); no flag takes the token itself, as argv is visible to every user' -r -F
+complete -c grpc-convo -n "__fish_grpc_convo_using_subcommand ask" -l timeout -d 'Deadline for the whole conversation (500ms, 10s, 2m), sent to the server as grpc-timeout' -r
 complete -c grpc-convo -n "__fish_grpc_convo_using_subcommand ask" -l max-message-size -d 'Largest message sent or received, in bytes (encoded protobuf)' -r
 complete -c grpc-convo -n "__fish_grpc_convo_using_subcommand ask" -s o -l output -d 'How answers are printed: text, or json (one {"answer":"..."} object per line, which survives answers holding newlines; a failed conversation\'s status goes to stderr as {"code":...,"number":...,"message":...})' -r -f -a "text\t''
 json\t''"
@@ -57,11 +66,13 @@ complete -c grpc-convo -n "__fish_grpc_convo_using_subcommand ask" -l max-answer
 complete -c grpc-convo -n "__fish_grpc_convo_using_subcommand ask" -l until -d 'After the first answer matching REGEX is printed, cancel the conversation and exit 0; if the conversation ends without one, exit 1' -r
 complete -c grpc-convo -n "__fish_grpc_convo_using_subcommand ask" -l idle-timeout -d 'Once a question has been sent, give up (exit 124) when no answer comes and no question goes for DURATION' -r
 complete -c grpc-convo -n "__fish_grpc_convo_using_subcommand ask" -l transcript -d 'Write every question and answer, and the final status, to FILE as JSON Lines, each with a millisecond offset from the start' -r -F
+complete -c grpc-convo -n "__fish_grpc_convo_using_subcommand ask" -l wait-ready -d 'If the server is not up yet, keep trying to connect, with backoff, until --connect-timeout runs out'
+complete -c grpc-convo -n "__fish_grpc_convo_using_subcommand ask" -l tls -d 'Connect with TLS, trusting the system\'s root certificates'
+complete -c grpc-convo -n "__fish_grpc_convo_using_subcommand ask" -l allow-plaintext-token -d 'Send the token even without TLS to an address that is not this machine'
 complete -c grpc-convo -n "__fish_grpc_convo_using_subcommand ask" -s 0 -l null -d 'Questions are separated by NUL bytes and answers end with NUL (find -print0, xargs -0)'
 complete -c grpc-convo -n "__fish_grpc_convo_using_subcommand ask" -l lockstep -d 'Send each question only after the previous one is answered (for servers that answer every question exactly once)'
 complete -c grpc-convo -n "__fish_grpc_convo_using_subcommand ask" -l stats -d 'When the conversation ends, print questions sent, answers received, elapsed time and answers per second on stderr'
 complete -c grpc-convo -n "__fish_grpc_convo_using_subcommand ask" -l keep-open -d 'At the end of input, do not half-close: wait for the server to end the conversation (or --timeout, --max-answers, --until, --idle-timeout)'
-complete -c grpc-convo -n "__fish_grpc_convo_using_subcommand ask" -l wait-ready -d 'If the server is not up yet, keep trying to connect, with backoff, until --connect-timeout runs out'
 complete -c grpc-convo -n "__fish_grpc_convo_using_subcommand ask" -s v -l verbose -d 'More log output on stderr: -v for debug, -vv for trace (RUST_LOG overrides)'
 complete -c grpc-convo -n "__fish_grpc_convo_using_subcommand ask" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c grpc-convo -n "__fish_grpc_convo_using_subcommand ask" -s V -l version -d 'Print version'

@@ -69,19 +69,38 @@ impl Addr {
         }
     }
 
-    /// The `http://` URI a client connects to. `:PORT` dials this machine, as Go's `net.Dial`
-    /// does; a Unix socket needs an authority only for the `:authority` header.
-    pub fn uri(&self) -> String {
+    /// The URI a client connects to, `https://` with TLS. `:PORT` dials this machine, as Go's
+    /// `net.Dial` does; a Unix socket needs an authority only for `:authority` (and, with TLS,
+    /// as the name to verify unless one is given).
+    pub fn uri(&self, tls: bool) -> String {
+        let scheme = if tls { "https" } else { "http" };
         match self {
             Addr::Tcp { host, port } => {
                 let host = if host.is_empty() { "localhost" } else { host };
                 if host.contains(':') {
-                    format!("http://[{host}]:{port}")
+                    format!("{scheme}://[{host}]:{port}")
                 } else {
-                    format!("http://{host}:{port}")
+                    format!("{scheme}://{host}:{port}")
                 }
             }
-            Addr::Unix(_) => "http://localhost".to_owned(),
+            Addr::Unix(_) => format!("{scheme}://localhost"),
+        }
+    }
+
+    /// Whether everything sent to this address stays on this machine: a Unix socket, or a host
+    /// that is (or resolves only to) a loopback address.
+    pub async fn is_local(&self) -> bool {
+        match self {
+            Addr::Unix(_) => true,
+            Addr::Tcp { host, .. } if host.is_empty() => true,
+            Addr::Tcp { host, port } => match tokio::net::lookup_host((host.as_str(), *port)).await
+            {
+                Ok(addrs) => {
+                    let addrs: Vec<_> = addrs.collect();
+                    !addrs.is_empty() && addrs.iter().all(|addr| addr.ip().is_loopback())
+                }
+                Err(_) => false,
+            },
         }
     }
 }
@@ -258,10 +277,25 @@ mod tests {
 
     #[test]
     fn uri_brackets_ipv6_and_dials_localhost_for_bare_port() {
-        assert_eq!(parse("[::1]:9").uri(), "http://[::1]:9");
-        assert_eq!(parse(":9").uri(), "http://localhost:9");
-        assert_eq!(parse("10.0.0.1:9").uri(), "http://10.0.0.1:9");
-        assert_eq!(parse("unix:/x").uri(), "http://localhost");
+        assert_eq!(parse("[::1]:9").uri(false), "http://[::1]:9");
+        assert_eq!(parse(":9").uri(false), "http://localhost:9");
+        assert_eq!(parse("10.0.0.1:9").uri(true), "https://10.0.0.1:9");
+        assert_eq!(parse("unix:/x").uri(true), "https://localhost");
+    }
+
+    #[tokio::test]
+    async fn only_loopback_and_unix_addresses_are_local() {
+        for local in [":9", "127.0.0.1:9", "[::1]:9", "localhost:9", "unix:/x"] {
+            assert!(parse(local).is_local().await, "{local}");
+        }
+        for remote in [
+            "10.0.0.1:9",
+            "192.0.2.7:9",
+            "[2001:db8::1]:9",
+            "no-such-host.invalid:9",
+        ] {
+            assert!(!parse(remote).is_local().await, "{remote}");
+        }
     }
 
     #[test]

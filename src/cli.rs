@@ -12,11 +12,13 @@ const ASK_EXIT_CODES: &str = "Exit status:
   0        the conversation ended OK, or --max-answers or --until was satisfied (or stdout
            was closed early, as by `| head -1`)
   1        any other failure, such as a conversation that ended without matching --until
-  2        usage error (a bad flag or value)
+  2        usage error: a bad flag or value, a file named on the command line that cannot be
+           read or used (a PEM, a token file), a token that would go out in plaintext
   3        bad input: a line that is not UTF-8, not JSON (--input json) or over
            --max-message-size
   64+CODE  the conversation ended with gRPC status CODE: 78 UNAVAILABLE (also when the server
-           cannot be reached), 68 DEADLINE_EXCEEDED (also --timeout), 72 RESOURCE_EXHAUSTED, ...
+           cannot be reached or the TLS handshake fails), 68 DEADLINE_EXCEEDED (also
+           --timeout), 72 RESOURCE_EXHAUSTED, 80 UNAUTHENTICATED (a missing or wrong token), ...
   124      --idle-timeout: no answer came in time (a local limit, unlike 68)
   130      interrupted (Ctrl-C); 143 terminated (SIGTERM)";
 
@@ -118,6 +120,25 @@ pub struct ServeArgs {
     #[arg(long, value_enum, value_name = "FORMAT", default_value_t = LogFormat::Text)]
     pub log_format: LogFormat,
 
+    /// Serve over TLS with this certificate chain, in PEM (with --tls-key)
+    #[arg(long, value_name = "PEM", requires = "tls_key")]
+    pub tls_cert: Option<PathBuf>,
+
+    /// Private key of --tls-cert, in PEM
+    #[arg(long, value_name = "PEM", requires = "tls_cert")]
+    pub tls_key: Option<PathBuf>,
+
+    /// Mutual TLS: require every client to present a certificate signed by a CA in this PEM
+    /// file
+    #[arg(long, value_name = "PEM", requires = "tls_cert")]
+    pub client_ca: Option<PathBuf>,
+
+    /// Require "authorization: Bearer TOKEN" on every conversation, TOKEN being this file's
+    /// content (or GRPC_CONVO_TOKEN's); missing or wrong gets UNAUTHENTICATED. Health checks
+    /// and reflection stay open
+    #[arg(long, value_name = "PATH")]
+    pub token_file: Option<PathBuf>,
+
     /// With a COMMAND: after SIGTERM, how long a conversation's process may take to exit before
     /// SIGKILL
     #[arg(long, value_name = "DURATION", value_parser = grace, default_value = "2s")]
@@ -139,24 +160,12 @@ pub enum LogFormat {
 
 #[derive(Debug, Args)]
 pub struct AskArgs {
-    /// Server to ask
-    #[arg(
-        long,
-        env = "GRPC_CONVO_ADDR",
-        value_name = "ADDR",
-        default_value = "127.0.0.1:8000",
-        long_help = "Server to ask: HOST:PORT, :PORT (this machine) or [IPV6]:PORT; names \
-                       are resolved."
-    )]
-    pub addr: Addr,
+    #[command(flatten)]
+    pub connect: ConnectArgs,
 
     /// Deadline for the whole conversation (500ms, 10s, 2m), sent to the server as grpc-timeout
     #[arg(long, value_name = "DURATION", value_parser = duration)]
     pub timeout: Option<Duration>,
-
-    /// How long to wait for the connection to the server
-    #[arg(long, value_name = "DURATION", value_parser = duration, default_value = "10s")]
-    pub connect_timeout: Duration,
 
     #[command(flatten)]
     pub limits: Limits,
@@ -209,11 +218,6 @@ pub struct AskArgs {
     #[arg(long, value_name = "DURATION", value_parser = duration)]
     pub idle_timeout: Option<Duration>,
 
-    /// If the server is not up yet, keep trying to connect, with backoff, until
-    /// --connect-timeout runs out
-    #[arg(long)]
-    pub wait_ready: bool,
-
     /// Write every question and answer, and the final status, to FILE as JSON Lines, each with
     /// a millisecond offset from the start
     #[arg(long, value_name = "FILE")]
@@ -223,6 +227,67 @@ pub struct AskArgs {
     /// when stdin and stdout are a terminal)
     #[arg(value_name = "QUESTION")]
     pub questions: Vec<String>,
+}
+
+/// How a client reaches a server: shared by every command that connects.
+#[derive(Debug, Args)]
+pub struct ConnectArgs {
+    /// Server to talk to
+    #[arg(
+        long,
+        env = "GRPC_CONVO_ADDR",
+        value_name = "ADDR",
+        default_value = "127.0.0.1:8000",
+        long_help = "Server to talk to: HOST:PORT, :PORT (this machine), [IPV6]:PORT or \
+                       unix:PATH; names are resolved."
+    )]
+    pub addr: Addr,
+
+    /// How long to wait for the connection to the server
+    #[arg(long, value_name = "DURATION", value_parser = duration, default_value = "10s")]
+    pub connect_timeout: Duration,
+
+    /// If the server is not up yet, keep trying to connect, with backoff, until
+    /// --connect-timeout runs out
+    #[arg(long)]
+    pub wait_ready: bool,
+
+    /// Connect with TLS, trusting the system's root certificates
+    #[arg(long)]
+    pub tls: bool,
+
+    /// Connect with TLS, trusting only the CA certificate(s) in this PEM file
+    #[arg(long, value_name = "PEM")]
+    pub ca_cert: Option<PathBuf>,
+
+    /// The name to verify in the server's certificate, when it differs from the address
+    /// (implies --tls)
+    #[arg(long, value_name = "NAME")]
+    pub tls_server_name: Option<String>,
+
+    /// Client certificate for mutual TLS, in PEM (with --key; implies --tls)
+    #[arg(long, value_name = "PEM", requires = "key")]
+    pub cert: Option<PathBuf>,
+
+    /// Private key of --cert, in PEM
+    #[arg(long, value_name = "PEM", requires = "cert")]
+    pub key: Option<PathBuf>,
+
+    /// Send the bearer token in this file as "authorization: Bearer TOKEN" (or set
+    /// GRPC_CONVO_TOKEN); no flag takes the token itself, as argv is visible to every user
+    #[arg(long, value_name = "PATH")]
+    pub token_file: Option<PathBuf>,
+
+    /// Send the token even without TLS to an address that is not this machine
+    #[arg(long)]
+    pub allow_plaintext_token: bool,
+}
+
+impl ConnectArgs {
+    /// Any TLS flag means TLS.
+    pub fn uses_tls(&self) -> bool {
+        self.tls || self.ca_cert.is_some() || self.tls_server_name.is_some() || self.cert.is_some()
+    }
 }
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]

@@ -36,6 +36,19 @@ impl fmt::Display for RpcError {
 
 impl std::error::Error for RpcError {}
 
+/// Something given on the command line cannot be used: a file that cannot be read or parsed, a
+/// command that does not exist. Found at startup, it exits as a usage error.
+#[derive(Debug)]
+pub struct Usage(pub String);
+
+impl fmt::Display for Usage {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(&self.0)
+    }
+}
+
+impl std::error::Error for Usage {}
+
 /// Input that cannot be sent, named by where it was found.
 #[derive(Debug)]
 pub struct BadInput(pub String);
@@ -68,7 +81,7 @@ pub fn outcome(err: &anyhow::Error) -> Outcome {
         if cause.is::<crate::client::Unreachable>() {
             return Outcome::Report(rpc_code(Code::Unavailable));
         }
-        if cause.is::<crate::server::exec::NotExecutable>() {
+        if cause.is::<Usage>() {
             return Outcome::Report(code::USAGE);
         }
         if cause.is::<crate::client::Idle>() {

@@ -10,3 +10,5 @@ pub mod message;
 pub mod proto;
 pub mod server;
 pub mod signals;
+pub mod tls;
+pub mod token;

@@ -10,9 +10,9 @@ use std::{
 use anyhow::Context;
 use clap::{CommandFactory, Parser};
 use grpc_convo::{
-    cli::{AskArgs, Cli, Command, LinesOrJson, LogFormat, ServeArgs, TextOrJson},
+    cli::{AskArgs, Cli, Command, ConnectArgs, LinesOrJson, LogFormat, ServeArgs, TextOrJson},
     client::{
-        self, AskConfig,
+        self, AskConfig, ConnectConfig,
         input::{self, Source},
         output,
         prompt::Prompt,
@@ -20,6 +20,8 @@ use grpc_convo::{
     exit::{self, Outcome},
     server::{self, Echo, Responder, exec::Exec},
     signals::Signals,
+    tls,
+    token::Token,
 };
 use tracing_subscriber::EnvFilter;
 
@@ -70,7 +72,8 @@ fn runtime() -> anyhow::Result<tokio::runtime::Runtime> {
 async fn serve(args: ServeArgs) -> anyhow::Result<()> {
     let mut signals = Signals::install().context("cannot install signal handlers")?;
     let max_message_size = args.limits.max_message_size;
-    // A command that cannot run is a usage error, reported before anything listens.
+    // Whatever cannot be used (a command, a PEM or token file) is a usage error, reported
+    // before anything listens.
     let exec = match args.command.as_slice() {
         [] => None,
         command => Some(Arc::new(Exec::new(
@@ -83,6 +86,15 @@ async fn serve(args: ServeArgs) -> anyhow::Result<()> {
         Some(exec) => exec.clone(),
         None => Arc::new(Echo),
     };
+    let tls = match (&args.tls_cert, &args.tls_key) {
+        (Some(cert), Some(key)) => Some(tls::server_config(&tls::ServerFiles {
+            cert,
+            key,
+            client_ca: args.client_ca.as_deref(),
+        })?),
+        _ => None,
+    };
+    let token = Token::load(args.token_file.as_deref())?;
     let listener = args.addr.bind().await?;
     eprintln!("listening on {}", listener.local_addr()?);
     let config = server::Config {
@@ -92,6 +104,8 @@ async fn serve(args: ServeArgs) -> anyhow::Result<()> {
         keepalive: args.keepalive,
         grace: args.grace,
         reflection: !args.no_reflection,
+        tls,
+        token,
     };
     let (drain, draining) = tokio::sync::oneshot::channel();
     let server = server::run(listener, config, responder, async {
@@ -122,10 +136,10 @@ async fn ask(args: AskArgs) -> anyhow::Result<()> {
     let mut signals = Signals::install().context("cannot install signal handlers")?;
     let terminator = if args.null { b'\0' } else { b'\n' };
     let config = AskConfig {
-        addr: args.addr,
+        connect: connect_config(&args.connect)?,
+        token: Token::load(args.connect.token_file.as_deref())?,
+        allow_plaintext_token: args.connect.allow_plaintext_token,
         timeout: args.timeout,
-        connect_timeout: args.connect_timeout,
-        wait_ready: args.wait_ready,
         max_message_size: args.limits.max_message_size,
         input: input::Format {
             json: args.input == LinesOrJson::Json,
@@ -156,6 +170,27 @@ async fn ask(args: AskArgs) -> anyhow::Result<()> {
     }
     let source = Source::Stream(Box::new(io::stdin()));
     client::ask(&config, source, io::stdout(), interrupt).await
+}
+
+/// The connection settings, with every file they name read and checked.
+fn connect_config(args: &ConnectArgs) -> anyhow::Result<ConnectConfig> {
+    let tls = args
+        .uses_tls()
+        .then(|| {
+            tls::client_config(&tls::ClientFiles {
+                ca_cert: args.ca_cert.as_deref(),
+                server_name: args.tls_server_name.as_deref(),
+                cert: args.cert.as_deref(),
+                key: args.key.as_deref(),
+            })
+        })
+        .transpose()?;
+    Ok(ConnectConfig {
+        addr: args.addr.clone(),
+        connect_timeout: args.connect_timeout,
+        wait_ready: args.wait_ready,
+        tls,
+    })
 }
 
 /// Logs go to stderr: serve reports conversations at info by default, ask only warnings.

@@ -4,7 +4,7 @@
 use std::{fmt, time::Duration};
 
 use tokio::time::Instant;
-use tonic::transport::{Channel, Endpoint};
+use tonic::transport::{Channel, ClientTlsConfig, Endpoint};
 
 use crate::{addr::Addr, flow};
 
@@ -27,23 +27,41 @@ impl fmt::Display for Unreachable {
 
 impl std::error::Error for Unreachable {}
 
+/// How to reach the server.
+#[derive(Clone, Debug)]
+pub struct ConnectConfig {
+    pub addr: Addr,
+    pub connect_timeout: Duration,
+    /// Retry connecting until `connect_timeout` runs out.
+    pub wait_ready: bool,
+    pub tls: Option<ClientTlsConfig>,
+}
+
 /// Connects within `connect_timeout`. With `wait_ready`, a refused or failed attempt is retried
 /// with backoff until that time runs out, for servers still starting up.
-pub async fn connect(
-    addr: &Addr,
-    connect_timeout: Duration,
-    wait_ready: bool,
-) -> Result<Channel, Unreachable> {
+pub async fn connect(config: &ConnectConfig) -> Result<Channel, Unreachable> {
+    let ConnectConfig {
+        addr,
+        connect_timeout,
+        wait_ready,
+        tls,
+    } = config;
+    let (connect_timeout, wait_ready) = (*connect_timeout, *wait_ready);
     let unreachable = |cause: String| Unreachable {
         addr: addr.clone(),
-        cause,
+        cause: hint(cause, tls.is_some()),
     };
-    let endpoint = Endpoint::from_shared(addr.uri())
+    let mut endpoint = Endpoint::from_shared(addr.uri(tls.is_some()))
         .and_then(|endpoint| endpoint.user_agent(concat!("grpc-convo/", env!("CARGO_PKG_VERSION"))))
         .map_err(|err| unreachable(err.to_string()))?
         .tcp_nodelay(true)
         .initial_stream_window_size(flow::STREAM_WINDOW)
         .initial_connection_window_size(flow::CONNECTION_WINDOW);
+    if let Some(tls) = tls.clone() {
+        endpoint = endpoint
+            .tls_config(tls)
+            .map_err(|err| unreachable(format!("cannot set up TLS: {}", innermost(&err))))?;
+    }
     let deadline = Instant::now() + connect_timeout;
     let mut backoff = FIRST_BACKOFF;
     let mut attempts = 0u32;
@@ -68,6 +86,38 @@ pub async fn connect(
     }
 }
 
+/// Adds what the usual cause of a failure is, when the bare error would leave a user guessing.
+pub(super) fn hint(cause: String, tls: bool) -> String {
+    let hint = if tls && cause.contains("InvalidContentType") {
+        "is the server using TLS? without --tls-cert it is not; leave out --tls and --ca-cert"
+    } else if tls && cause.contains("UnknownIssuer") {
+        "the server's certificate is not signed by a CA this client trusts: --ca-cert names one"
+    } else if tls && cause.contains("not valid for name") {
+        "the server's certificate is for another name: --tls-server-name sets the one to verify"
+    } else if tls && cause.contains("Expired") {
+        "the server's certificate has expired"
+    } else if tls && cause.contains("CertificateRequired") {
+        "the server requires a client certificate: --cert and --key"
+    } else if tls && (cause.contains("connection closed") || cause.contains("broken pipe")) {
+        "if the server requires a client certificate, give --cert and --key"
+    } else if !tls
+        && [
+            "connection closed",
+            "invalid size",
+            "reset by peer",
+            "broken pipe",
+            "http2 error",
+        ]
+        .iter()
+        .any(|sign| cause.contains(sign))
+    {
+        "if the server uses TLS, add --tls or --ca-cert"
+    } else {
+        return cause;
+    };
+    format!("{cause} ({hint})")
+}
+
 async fn attempt(addr: &Addr, endpoint: Endpoint) -> Result<Channel, String> {
     let connected = match addr {
         Addr::Tcp { .. } => endpoint.connect().await,
@@ -83,12 +133,14 @@ async fn attempt(addr: &Addr, endpoint: Endpoint) -> Result<Channel, String> {
             endpoint.connect_with_connector(connector).await
         }
     };
-    connected.map_err(|err| {
-        // tonic wraps the cause in layers of "transport error"; the innermost says what happened.
-        let mut cause: &dyn std::error::Error = &err;
-        while let Some(source) = cause.source() {
-            cause = source;
-        }
-        cause.to_string()
-    })
+    connected.map_err(|err| innermost(&err))
+}
+
+/// tonic wraps a cause in layers of "transport error"; the innermost says what happened.
+pub fn innermost(err: &(dyn std::error::Error + 'static)) -> String {
+    let mut cause = err;
+    while let Some(source) = cause.source() {
+        cause = source;
+    }
+    cause.to_string()
 }

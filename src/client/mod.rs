@@ -14,14 +14,14 @@ use std::{future::Future, io::Write, path::PathBuf, sync::Arc, time::Duration};
 
 use futures_util::StreamExt;
 use regex::Regex;
-use tonic::{Request, Status};
+use tonic::{Code, Request, Status};
 
 use crate::{
-    addr::Addr,
-    exit::{RpcError, rpc_status},
+    exit::{RpcError, Usage, rpc_status},
     proto::stream_client::StreamClient,
+    token::Token,
 };
-pub use connect::{Unreachable, connect};
+pub use connect::{ConnectConfig, Unreachable, connect, innermost};
 use headers::Header;
 use input::Source;
 use output::AnswerWriter;
@@ -32,12 +32,13 @@ use transcript::Transcript;
 
 #[derive(Clone, Debug)]
 pub struct AskConfig {
-    pub addr: Addr,
+    pub connect: ConnectConfig,
+    /// Sent as `authorization: Bearer <token>`.
+    pub token: Option<Token>,
+    /// Send the token even in plaintext to an address off this machine.
+    pub allow_plaintext_token: bool,
     /// Deadline for the whole conversation, sent to the server as `grpc-timeout`.
     pub timeout: Option<Duration>,
-    pub connect_timeout: Duration,
-    /// Retry connecting until `connect_timeout` runs out.
-    pub wait_ready: bool,
     /// The largest encoded message sent or accepted, in bytes.
     pub max_message_size: usize,
     pub input: input::Format,
@@ -74,7 +75,8 @@ pub async fn ask(
         .map(Transcript::create)
         .transpose()?
         .map(Arc::new);
-    let channel = connect(&config.addr, config.connect_timeout, config.wait_ready).await?;
+    check_token_transport(config).await?;
+    let channel = connect(&config.connect).await?;
     let mut client = StreamClient::new(channel)
         .max_decoding_message_size(config.max_message_size)
         .max_encoding_message_size(config.max_message_size);
@@ -108,6 +110,11 @@ pub async fn ask(
     for header in &config.headers {
         header.insert_into(request.metadata_mut());
     }
+    if let Some(token) = &config.token {
+        request
+            .metadata_mut()
+            .insert("authorization", token.header_value());
+    }
 
     let enough = Enough {
         max_answers: config.max_answers,
@@ -119,7 +126,7 @@ pub async fn ask(
         let answers = client
             .conversations(request)
             .await
-            .map_err(RpcError)?
+            .map_err(|status| RpcError(transport_failure(status, config.connect.tls.is_some())))?
             .into_inner();
         let transcript = transcript.as_deref();
         let max_message_size = config.max_message_size;
@@ -182,6 +189,45 @@ pub async fn ask(
     }
     ended?;
     Ok(flushed?)
+}
+
+/// tonic reports a connection that fails under the call as UNKNOWN "transport error",
+/// CANCELLED "operation was canceled" or INTERNAL "h2 protocol error: http2 error", with the
+/// cause out of sight: say what happened, as UNAVAILABLE, the status gRPC gives a broken
+/// connection.
+fn transport_failure(status: Status, tls: bool) -> Status {
+    // hyper's "operation was canceled": the connection closed before the server answered.
+    let broken = match status.code() {
+        Code::Unknown => status.message() == "transport error",
+        Code::Cancelled => status.message() == "operation was canceled",
+        // Bytes that are not HTTP/2 at all: a TLS server's alert, read as a frame.
+        Code::Internal => status
+            .message()
+            .starts_with("h2 protocol error: http2 error"),
+        _ => false,
+    };
+    if !broken {
+        return status;
+    }
+    let cause = connect::innermost(&status);
+    Status::unavailable(format!("connection lost: {}", connect::hint(cause, tls)))
+}
+
+/// A token sent in plaintext can be read by anyone on the path: only to this machine, unless the
+/// user says otherwise.
+async fn check_token_transport(config: &AskConfig) -> Result<(), Usage> {
+    let connect = &config.connect;
+    if config.token.is_none() || connect.tls.is_some() || config.allow_plaintext_token {
+        return Ok(());
+    }
+    if connect.addr.is_local().await {
+        return Ok(());
+    }
+    Err(Usage(format!(
+        "refusing to send the token in plaintext to {}: use --tls or --ca-cert, or \
+         --allow-plaintext-token",
+        connect.addr
+    )))
 }
 
 /// The status a transcript ends with: the server's, or CANCELLED with the reason when ask ended

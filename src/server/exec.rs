@@ -7,7 +7,7 @@
 use std::{
     collections::HashSet,
     ffi::OsString,
-    fmt, io,
+    io,
     os::unix::fs::PermissionsExt,
     path::{Path, PathBuf},
     process::{ExitStatus, Stdio},
@@ -27,25 +27,13 @@ use tokio_util::task::TaskTracker;
 use tonic::{Status, metadata::KeyRef};
 
 use super::responder::{Answers, Conversation, Questions, Responder};
-use crate::message::max_text_len;
+use crate::{exit::Usage, message::max_text_len};
 
 /// The longest stderr line kept whole in the log; longer ones are logged in pieces.
 const STDERR_LINE: usize = 4096;
 
 /// How long an exited process's stderr may stay open before its end is reported without it.
 const STDERR_CLOSE: Duration = Duration::from_secs(1);
-
-/// COMMAND could not be used; reported at startup as a usage error.
-#[derive(Debug)]
-pub struct NotExecutable(String);
-
-impl fmt::Display for NotExecutable {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str(&self.0)
-    }
-}
-
-impl std::error::Error for NotExecutable {}
 
 pub struct Exec {
     program: PathBuf,
@@ -67,10 +55,10 @@ impl Exec {
         command: &[String],
         kill_grace: Duration,
         max_message_size: usize,
-    ) -> Result<Exec, NotExecutable> {
+    ) -> Result<Exec, Usage> {
         let (name, args) = command
             .split_first()
-            .ok_or_else(|| NotExecutable("no command given after --".into()))?;
+            .ok_or_else(|| Usage("no command given after --".into()))?;
         Ok(Exec {
             program: resolve(name)?,
             args: args.iter().map(OsString::from).collect(),
@@ -421,15 +409,16 @@ impl Drop for AbortOnDrop {
     }
 }
 
-/// `GRPC_CONVO_META_<NAME>` for each ASCII metadata entry, as websocketd hands CGI-style
-/// variables to its processes; several values of one name are joined with commas.
+/// `GRPC_CONVO_META_<NAME>` for each ASCII metadata entry but `authorization`, as websocketd
+/// hands CGI-style variables to its processes; several values of one name are joined with commas.
 fn metadata_env(conversation: &Conversation) -> Vec<(String, String)> {
     let metadata = &conversation.metadata;
     metadata
         .keys()
         .filter_map(|key| match key {
-            KeyRef::Ascii(key) => Some(key),
-            KeyRef::Binary(_) => None,
+            // Credentials stay with the server, as CGI keeps Authorization from its scripts.
+            KeyRef::Ascii(key) if key.as_str() != "authorization" => Some(key),
+            _ => None,
         })
         .map(|key| {
             let values: Vec<_> = metadata
@@ -444,7 +433,7 @@ fn metadata_env(conversation: &Conversation) -> Vec<(String, String)> {
 }
 
 /// Finds `name` as the shell would: a path if it holds a slash, else the first match in PATH.
-fn resolve(name: &str) -> Result<PathBuf, NotExecutable> {
+fn resolve(name: &str) -> Result<PathBuf, Usage> {
     let executable = |path: &Path| {
         path.metadata()
             .is_ok_and(|meta| meta.is_file() && meta.permissions().mode() & 0o111 != 0)
@@ -454,9 +443,9 @@ fn resolve(name: &str) -> Result<PathBuf, NotExecutable> {
         return if executable(&path) {
             Ok(path)
         } else if path.exists() {
-            Err(NotExecutable(format!("{name}: not an executable file")))
+            Err(Usage(format!("{name}: not an executable file")))
         } else {
-            Err(NotExecutable(format!("{name}: no such file")))
+            Err(Usage(format!("{name}: no such file")))
         };
     }
     std::env::var_os("PATH")
@@ -464,7 +453,7 @@ fn resolve(name: &str) -> Result<PathBuf, NotExecutable> {
         .flat_map(std::env::split_paths)
         .map(|dir| dir.join(name))
         .find(|path| executable(path))
-        .ok_or_else(|| NotExecutable(format!("{name}: command not found in PATH")))
+        .ok_or_else(|| Usage(format!("{name}: command not found in PATH")))
 }
 
 fn lock<T>(mutex: &Mutex<T>) -> std::sync::MutexGuard<'_, T> {
@@ -503,6 +492,7 @@ mod tests {
         let mut metadata = tonic::metadata::MetadataMap::new();
         metadata.append("x-team", "blue".parse().unwrap());
         metadata.append("x-team", "green".parse().unwrap());
+        metadata.append("authorization", "Bearer secret".parse().unwrap());
         metadata.append_bin(
             "trace-bin",
             tonic::metadata::BinaryMetadataValue::from_bytes(b"\0"),

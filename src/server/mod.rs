@@ -27,7 +27,10 @@ use tokio_util::sync::{CancellationToken, WaitForCancellationFutureOwned};
 use tonic::{
     Code, Request, Response, Status, Streaming,
     server::NamedService,
-    transport::server::{TcpIncoming, UdsConnectInfo},
+    transport::{
+        ServerTlsConfig,
+        server::{TcpIncoming, UdsConnectInfo},
+    },
 };
 use tonic_health::{ServingStatus, server::HealthReporter};
 
@@ -37,6 +40,7 @@ use crate::{
     flow,
     message::DEFAULT_MAX_MESSAGE_SIZE,
     proto::{self, StreamRequest, StreamResponse, stream_server::StreamServer},
+    token::Token,
 };
 use idle::IdleLimit;
 pub use responder::{Answers, Conversation, Echo, Questions, Responder};
@@ -62,6 +66,10 @@ pub struct Config {
     pub grace: Duration,
     /// Serve gRPC reflection (v1 and v1alpha).
     pub reflection: bool,
+    /// Serve over TLS (and require client certificates if it names a client CA).
+    pub tls: Option<ServerTlsConfig>,
+    /// Require `authorization: Bearer <token>` on every conversation.
+    pub token: Option<Token>,
 }
 
 impl Default for Config {
@@ -73,6 +81,8 @@ impl Default for Config {
             keepalive: Duration::from_secs(30),
             grace: Duration::from_secs(10),
             reflection: true,
+            tls: None,
+            token: None,
         }
     }
 }
@@ -118,7 +128,11 @@ pub async fn run(
         }
     };
 
-    let router = tonic::transport::Server::builder()
+    let mut builder = tonic::transport::Server::builder();
+    if let Some(tls) = config.tls.clone() {
+        builder = builder.tls_config(tls).context("cannot set up TLS")?;
+    }
+    let router = builder
         .initial_stream_window_size(flow::STREAM_WINDOW)
         .initial_connection_window_size(flow::CONNECTION_WINDOW)
         .http2_keepalive_interval(Some(config.keepalive))
@@ -227,6 +241,16 @@ impl proto::stream_server::Stream for Service {
         &self,
         request: Request<Streaming<StreamRequest>>,
     ) -> Result<Response<Tracked>, Status> {
+        if let Some(token) = &self.config.token {
+            let authorization = request
+                .metadata()
+                .get("authorization")
+                .map(|v| v.as_bytes());
+            if !token.admits(authorization) {
+                tracing::warn!(peer = %Service::peer(&request), "conversation refused: missing or wrong bearer token");
+                return Err(Status::unauthenticated("missing or wrong bearer token"));
+            }
+        }
         let slot = self.slots.clone().try_acquire_owned().map_err(|_| {
             Status::resource_exhausted(format!(
                 "server busy: {} conversations in progress",

@@ -123,6 +123,30 @@ def client_oversize(addr):
             fail(f"server did not answer after an oversize question: {again}")
 
 
+def client_tls_token(addr, ca_file, cert_file, key_file, token_file):
+    """Mutual TLS and a bearer token: answered with them, UNAUTHENTICATED without the token."""
+    read = lambda path: open(path, "rb").read()
+    credentials = grpc.ssl_channel_credentials(
+        root_certificates=read(ca_file),
+        private_key=read(key_file),
+        certificate_chain=read(cert_file),
+    )
+    token = read(token_file).decode().strip()
+    with grpc.secure_channel(addr, credentials) as channel:
+        stub = stream_pb2_grpc.StreamStub(channel)
+        texts = [f"secure {i}" for i in range(100)]
+        metadata = [("authorization", f"Bearer {token}")]
+        got = [r.answer for r in stub.Conversations(questions(texts), metadata=metadata)]
+        if got != [echo(i + 1, t) for i, t in enumerate(texts)]:
+            fail(f"{len(got)} answers over TLS with a token")
+        try:
+            list(stub.Conversations(questions(["no token"])))
+            fail("answered without a token")
+        except grpc.RpcError as err:
+            if err.code() != grpc.StatusCode.UNAUTHENTICATED:
+                fail(f"no token gave {err.code()}")
+
+
 class FailAfter(stream_pb2_grpc.StreamServicer):
     """Answers like the tutorial, then ends each conversation with RESOURCE_EXHAUSTED."""
 
@@ -169,6 +193,8 @@ def main():
         client_deadline(args[0])
     elif command == "oversize":
         client_oversize(args[0])
+    elif command == "tls-token":
+        client_tls_token(*args)
     elif command == "serve-fail-after":
         serve(FailAfter(int(args[0])))
     elif command == "serve-metadata":

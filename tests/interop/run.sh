@@ -237,6 +237,55 @@ else
     failed=$((failed + 1))
 fi
 
+# TLS, mutual TLS and a token, with certificates made here by openssl.
+make_pki() {
+    local pki=$WORK/pki
+    rm -rf "$pki" && mkdir -p "$pki" && cd "$pki" || return 1
+    openssl req -x509 -newkey rsa:2048 -nodes -days 2 -subj "/CN=interop CA" -keyout ca.key -out ca.pem &&
+        openssl req -newkey rsa:2048 -nodes -subj "/CN=localhost" -keyout server.key -out server.csr &&
+        openssl x509 -req -in server.csr -CA ca.pem -CAkey ca.key -CAcreateserial -days 2 -out server.pem \
+            -extfile <(printf 'subjectAltName=DNS:localhost,IP:127.0.0.1\nextendedKeyUsage=serverAuth\n') &&
+        openssl req -newkey rsa:2048 -nodes -subj "/CN=client" -keyout client.key -out client.csr &&
+        openssl x509 -req -in client.csr -CA ca.pem -CAkey ca.key -CAcreateserial -days 2 -out client.pem \
+            -extfile <(printf 'extendedKeyUsage=clientAuth\n') &&
+        openssl rand -hex 16 >token
+}
+
+grpcurl_tls_token() {
+    local pki=$WORK/pki
+    printf '{"question":"over tls"}\n' |
+        "$GRPCURL" -cacert "$pki/ca.pem" -cert "$pki/client.pem" -key "$pki/client.key" \
+            -H "authorization: Bearer $(cat "$pki/token")" -d @ "$1" proto.Stream/Conversations >"$WORK/got" ||
+        return 1
+    echo "over tls" | echo_answers | awk '{ print "{\n  \"answer\": \"" $0 "\"\n}" }' >"$WORK/want"
+    same "$WORK/want" "$WORK/got" || return 1
+    # Without the token: UNAUTHENTICATED, which grpcurl reports as its exit code 64 + 16.
+    local status=0
+    printf '{"question":"x"}\n' |
+        "$GRPCURL" -cacert "$pki/ca.pem" -cert "$pki/client.pem" -key "$pki/client.key" \
+            -d @ "$1" proto.Stream/Conversations >/dev/null 2>&1 || status=$?
+    [ "$status" -eq 80 ] || { echo "grpcurl without a token exited $status, want 80"; return 1; }
+}
+export -f grpcurl_tls_token
+
+if ! command -v openssl >/dev/null; then
+    skip tls-and-tokens "openssl not installed (apt-get install openssl)"
+elif (make_pki) >"$LOGS/pki.log" 2>&1 &&
+    PKI=$WORK/pki && start grpc-convo-tls "$BIN" serve --addr 127.0.0.1:0 \
+        --tls-cert "$PKI/server.pem" --tls-key "$PKI/server.key" --client-ca "$PKI/ca.pem" \
+        --token-file "$PKI/token"; then
+    if [ "$HAVE_PY" = yes ]; then
+        check grpcurl-tls-token-vs-serve grpcurl_tls_token "$ADDR"
+        check grpcio-tls-token-vs-serve "$PY" "$HERE/peer.py" tls-token "$ADDR" \
+            "$PKI/ca.pem" "$PKI/client.pem" "$PKI/client.key" "$PKI/token"
+    else
+        skip grpcio-and-grpcurl-tls "Python peers $HAVE_PY"
+    fi
+else
+    failed=$((failed + 1))
+    say "FAIL tls set-up: see $LOGS/pki.log"
+fi
+
 # A line-oriented program behind serve, talked to by grpc-go and grpcio clients.
 if start grpc-convo-exec "$BIN" serve --addr 127.0.0.1:0 -- sh -c \
     'while IFS= read -r q; do echo "from stream server answer: the $((n = n + 1)) question is $q"; done'; then
