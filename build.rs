@@ -17,6 +17,8 @@ fn main() -> Result<(), Box<dyn Error>> {
         out_dir.join("stream_descriptor.bin"),
         compiler.encode_file_descriptor_set(),
     )?;
-    tonic_prost_build::configure().compile_fds(compiler.file_descriptor_set())?;
+    tonic_prost_build::configure()
+        .codec_path("crate::codec::LeanCodec")
+        .compile_fds(compiler.file_descriptor_set())?;
     Ok(())
 }

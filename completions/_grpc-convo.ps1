@@ -29,6 +29,7 @@ Register-ArgumentCompleter -Native -CommandName 'grpc-convo' -ScriptBlock {
             [CompletionResult]::new('--version', '--version', [CompletionResultType]::ParameterName, 'Print version')
             [CompletionResult]::new('serve', 'serve', [CompletionResultType]::ParameterValue, 'Answer conversations on proto.Stream/Conversations')
             [CompletionResult]::new('ask', 'ask', [CompletionResultType]::ParameterValue, 'Stream questions to a server and print each answer the moment it arrives')
+            [CompletionResult]::new('bench', 'bench', [CompletionResultType]::ParameterValue, 'Measure a server: many conversations at once, answers per second and latency percentiles')
             [CompletionResult]::new('completions', 'completions', [CompletionResultType]::ParameterValue, 'Print a completion script for a shell')
             [CompletionResult]::new('help', 'help', [CompletionResultType]::ParameterValue, 'Print this message or the help of the given subcommand(s)')
             break
@@ -90,6 +91,38 @@ Register-ArgumentCompleter -Native -CommandName 'grpc-convo' -ScriptBlock {
             [CompletionResult]::new('--version', '--version', [CompletionResultType]::ParameterName, 'Print version')
             break
         }
+        'grpc-convo;bench' {
+            [CompletionResult]::new('--addr', '--addr', [CompletionResultType]::ParameterName, 'Server to talk to')
+            [CompletionResult]::new('--connect-timeout', '--connect-timeout', [CompletionResultType]::ParameterName, 'How long to wait for the connection to the server')
+            [CompletionResult]::new('--ca-cert', '--ca-cert', [CompletionResultType]::ParameterName, 'Connect with TLS, trusting only the CA certificate(s) in this PEM file')
+            [CompletionResult]::new('--tls-server-name', '--tls-server-name', [CompletionResultType]::ParameterName, 'The name to verify in the server''s certificate, when it differs from the address (implies --tls)')
+            [CompletionResult]::new('--cert', '--cert', [CompletionResultType]::ParameterName, 'Client certificate for mutual TLS, in PEM (with --key; implies --tls)')
+            [CompletionResult]::new('--key', '--key', [CompletionResultType]::ParameterName, 'Private key of --cert, in PEM')
+            [CompletionResult]::new('--token-file', '--token-file', [CompletionResultType]::ParameterName, 'Send the bearer token in this file as "authorization: Bearer TOKEN" (or set GRPC_CONVO_TOKEN); no flag takes the token itself, as argv is visible to every user')
+            [CompletionResult]::new('-c', '-c', [CompletionResultType]::ParameterName, 'Conversations at once')
+            [CompletionResult]::new('--conversations', '--conversations', [CompletionResultType]::ParameterName, 'Conversations at once')
+            [CompletionResult]::new('-n', '-n', [CompletionResultType]::ParameterName, 'Questions in each conversation')
+            [CompletionResult]::new('--questions', '--questions', [CompletionResultType]::ParameterName, 'Questions in each conversation')
+            [CompletionResult]::new('--duration', '--duration', [CompletionResultType]::ParameterName, 'Instead of -n: each conversation sends questions for this long')
+            [CompletionResult]::new('--payload', '--payload', [CompletionResultType]::ParameterName, 'Bytes in each question')
+            [CompletionResult]::new('--connections', '--connections', [CompletionResultType]::ParameterName, 'HTTP/2 connections the conversations are spread over')
+            [CompletionResult]::new('--rate', '--rate', [CompletionResultType]::ParameterName, 'Questions per second over all conversations, each on schedule: latency then counts from when a question was due, so a stalled server cannot hide (no coordinated omission)')
+            [CompletionResult]::new('-o', '-o', [CompletionResultType]::ParameterName, 'Report format: text, or json (one object)')
+            [CompletionResult]::new('--output', '--output', [CompletionResultType]::ParameterName, 'Report format: text, or json (one object)')
+            [CompletionResult]::new('--max-message-size', '--max-message-size', [CompletionResultType]::ParameterName, 'Largest message sent or received, in bytes (encoded protobuf)')
+            [CompletionResult]::new('--wait-ready', '--wait-ready', [CompletionResultType]::ParameterName, 'If the server is not up yet, keep trying to connect, with backoff, until --connect-timeout runs out')
+            [CompletionResult]::new('--tls', '--tls', [CompletionResultType]::ParameterName, 'Connect with TLS, trusting the system''s root certificates')
+            [CompletionResult]::new('--allow-plaintext-token', '--allow-plaintext-token', [CompletionResultType]::ParameterName, 'Send the token even without TLS to an address that is not this machine')
+            [CompletionResult]::new('--lockstep', '--lockstep', [CompletionResultType]::ParameterName, 'Send each question only after the previous one is answered (measures round trips)')
+            [CompletionResult]::new('--check', '--check', [CompletionResultType]::ParameterName, 'Verify that every answer is the echo server''s answer to its question')
+            [CompletionResult]::new('-v', '-v', [CompletionResultType]::ParameterName, 'More log output on stderr: -v for debug, -vv for trace (RUST_LOG overrides)')
+            [CompletionResult]::new('--verbose', '--verbose', [CompletionResultType]::ParameterName, 'More log output on stderr: -v for debug, -vv for trace (RUST_LOG overrides)')
+            [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')
+            [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')
+            [CompletionResult]::new('-V', '-V ', [CompletionResultType]::ParameterName, 'Print version')
+            [CompletionResult]::new('--version', '--version', [CompletionResultType]::ParameterName, 'Print version')
+            break
+        }
         'grpc-convo;completions' {
             [CompletionResult]::new('-v', '-v', [CompletionResultType]::ParameterName, 'More log output on stderr: -v for debug, -vv for trace (RUST_LOG overrides)')
             [CompletionResult]::new('--verbose', '--verbose', [CompletionResultType]::ParameterName, 'More log output on stderr: -v for debug, -vv for trace (RUST_LOG overrides)')
@@ -102,6 +135,7 @@ Register-ArgumentCompleter -Native -CommandName 'grpc-convo' -ScriptBlock {
         'grpc-convo;help' {
             [CompletionResult]::new('serve', 'serve', [CompletionResultType]::ParameterValue, 'Answer conversations on proto.Stream/Conversations')
             [CompletionResult]::new('ask', 'ask', [CompletionResultType]::ParameterValue, 'Stream questions to a server and print each answer the moment it arrives')
+            [CompletionResult]::new('bench', 'bench', [CompletionResultType]::ParameterValue, 'Measure a server: many conversations at once, answers per second and latency percentiles')
             [CompletionResult]::new('completions', 'completions', [CompletionResultType]::ParameterValue, 'Print a completion script for a shell')
             [CompletionResult]::new('help', 'help', [CompletionResultType]::ParameterValue, 'Print this message or the help of the given subcommand(s)')
             break
@@ -110,6 +144,9 @@ Register-ArgumentCompleter -Native -CommandName 'grpc-convo' -ScriptBlock {
             break
         }
         'grpc-convo;help;ask' {
+            break
+        }
+        'grpc-convo;help;bench' {
             break
         }
         'grpc-convo;help;completions' {

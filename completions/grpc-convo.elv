@@ -26,6 +26,7 @@ set edit:completion:arg-completer[grpc-convo] = {|@words|
             cand --version 'Print version'
             cand serve 'Answer conversations on proto.Stream/Conversations'
             cand ask 'Stream questions to a server and print each answer the moment it arrives'
+            cand bench 'Measure a server: many conversations at once, answers per second and latency percentiles'
             cand completions 'Print a completion script for a shell'
             cand help 'Print this message or the help of the given subcommand(s)'
         }
@@ -84,6 +85,37 @@ set edit:completion:arg-completer[grpc-convo] = {|@words|
             cand -V 'Print version'
             cand --version 'Print version'
         }
+        &'grpc-convo;bench'= {
+            cand --addr 'Server to talk to'
+            cand --connect-timeout 'How long to wait for the connection to the server'
+            cand --ca-cert 'Connect with TLS, trusting only the CA certificate(s) in this PEM file'
+            cand --tls-server-name 'The name to verify in the server''s certificate, when it differs from the address (implies --tls)'
+            cand --cert 'Client certificate for mutual TLS, in PEM (with --key; implies --tls)'
+            cand --key 'Private key of --cert, in PEM'
+            cand --token-file 'Send the bearer token in this file as "authorization: Bearer TOKEN" (or set GRPC_CONVO_TOKEN); no flag takes the token itself, as argv is visible to every user'
+            cand -c 'Conversations at once'
+            cand --conversations 'Conversations at once'
+            cand -n 'Questions in each conversation'
+            cand --questions 'Questions in each conversation'
+            cand --duration 'Instead of -n: each conversation sends questions for this long'
+            cand --payload 'Bytes in each question'
+            cand --connections 'HTTP/2 connections the conversations are spread over'
+            cand --rate 'Questions per second over all conversations, each on schedule: latency then counts from when a question was due, so a stalled server cannot hide (no coordinated omission)'
+            cand -o 'Report format: text, or json (one object)'
+            cand --output 'Report format: text, or json (one object)'
+            cand --max-message-size 'Largest message sent or received, in bytes (encoded protobuf)'
+            cand --wait-ready 'If the server is not up yet, keep trying to connect, with backoff, until --connect-timeout runs out'
+            cand --tls 'Connect with TLS, trusting the system''s root certificates'
+            cand --allow-plaintext-token 'Send the token even without TLS to an address that is not this machine'
+            cand --lockstep 'Send each question only after the previous one is answered (measures round trips)'
+            cand --check 'Verify that every answer is the echo server''s answer to its question'
+            cand -v 'More log output on stderr: -v for debug, -vv for trace (RUST_LOG overrides)'
+            cand --verbose 'More log output on stderr: -v for debug, -vv for trace (RUST_LOG overrides)'
+            cand -h 'Print help (see more with ''--help'')'
+            cand --help 'Print help (see more with ''--help'')'
+            cand -V 'Print version'
+            cand --version 'Print version'
+        }
         &'grpc-convo;completions'= {
             cand -v 'More log output on stderr: -v for debug, -vv for trace (RUST_LOG overrides)'
             cand --verbose 'More log output on stderr: -v for debug, -vv for trace (RUST_LOG overrides)'
@@ -95,12 +127,15 @@ set edit:completion:arg-completer[grpc-convo] = {|@words|
         &'grpc-convo;help'= {
             cand serve 'Answer conversations on proto.Stream/Conversations'
             cand ask 'Stream questions to a server and print each answer the moment it arrives'
+            cand bench 'Measure a server: many conversations at once, answers per second and latency percentiles'
             cand completions 'Print a completion script for a shell'
             cand help 'Print this message or the help of the given subcommand(s)'
         }
         &'grpc-convo;help;serve'= {
         }
         &'grpc-convo;help;ask'= {
+        }
+        &'grpc-convo;help;bench'= {
         }
         &'grpc-convo;help;completions'= {
         }

@@ -29,6 +29,7 @@ complete -c grpc-convo -n "__fish_grpc_convo_needs_command" -s h -l help -d 'Pri
 complete -c grpc-convo -n "__fish_grpc_convo_needs_command" -s V -l version -d 'Print version'
 complete -c grpc-convo -n "__fish_grpc_convo_needs_command" -f -a "serve" -d 'Answer conversations on proto.Stream/Conversations'
 complete -c grpc-convo -n "__fish_grpc_convo_needs_command" -f -a "ask" -d 'Stream questions to a server and print each answer the moment it arrives'
+complete -c grpc-convo -n "__fish_grpc_convo_needs_command" -f -a "bench" -d 'Measure a server: many conversations at once, answers per second and latency percentiles'
 complete -c grpc-convo -n "__fish_grpc_convo_needs_command" -f -a "completions" -d 'Print a completion script for a shell'
 complete -c grpc-convo -n "__fish_grpc_convo_needs_command" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
 complete -c grpc-convo -n "__fish_grpc_convo_using_subcommand serve" -l addr -d 'Address to listen on; port 0 picks a free port, printed as "listening on ADDRESS" on stderr' -r
@@ -76,10 +77,35 @@ complete -c grpc-convo -n "__fish_grpc_convo_using_subcommand ask" -l keep-open 
 complete -c grpc-convo -n "__fish_grpc_convo_using_subcommand ask" -s v -l verbose -d 'More log output on stderr: -v for debug, -vv for trace (RUST_LOG overrides)'
 complete -c grpc-convo -n "__fish_grpc_convo_using_subcommand ask" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c grpc-convo -n "__fish_grpc_convo_using_subcommand ask" -s V -l version -d 'Print version'
+complete -c grpc-convo -n "__fish_grpc_convo_using_subcommand bench" -l addr -d 'Server to talk to' -r
+complete -c grpc-convo -n "__fish_grpc_convo_using_subcommand bench" -l connect-timeout -d 'How long to wait for the connection to the server' -r
+complete -c grpc-convo -n "__fish_grpc_convo_using_subcommand bench" -l ca-cert -d 'Connect with TLS, trusting only the CA certificate(s) in this PEM file' -r -F
+complete -c grpc-convo -n "__fish_grpc_convo_using_subcommand bench" -l tls-server-name -d 'The name to verify in the server\'s certificate, when it differs from the address (implies --tls)' -r
+complete -c grpc-convo -n "__fish_grpc_convo_using_subcommand bench" -l cert -d 'Client certificate for mutual TLS, in PEM (with --key; implies --tls)' -r -F
+complete -c grpc-convo -n "__fish_grpc_convo_using_subcommand bench" -l key -d 'Private key of --cert, in PEM' -r -F
+complete -c grpc-convo -n "__fish_grpc_convo_using_subcommand bench" -l token-file -d 'Send the bearer token in this file as "authorization: Bearer TOKEN" (or set GRPC_CONVO_TOKEN); no flag takes the token itself, as argv is visible to every user' -r -F
+complete -c grpc-convo -n "__fish_grpc_convo_using_subcommand bench" -s c -l conversations -d 'Conversations at once' -r
+complete -c grpc-convo -n "__fish_grpc_convo_using_subcommand bench" -s n -l questions -d 'Questions in each conversation' -r
+complete -c grpc-convo -n "__fish_grpc_convo_using_subcommand bench" -l duration -d 'Instead of -n: each conversation sends questions for this long' -r
+complete -c grpc-convo -n "__fish_grpc_convo_using_subcommand bench" -l payload -d 'Bytes in each question' -r
+complete -c grpc-convo -n "__fish_grpc_convo_using_subcommand bench" -l connections -d 'HTTP/2 connections the conversations are spread over' -r
+complete -c grpc-convo -n "__fish_grpc_convo_using_subcommand bench" -l rate -d 'Questions per second over all conversations, each on schedule: latency then counts from when a question was due, so a stalled server cannot hide (no coordinated omission)' -r
+complete -c grpc-convo -n "__fish_grpc_convo_using_subcommand bench" -s o -l output -d 'Report format: text, or json (one object)' -r -f -a "text\t''
+json\t''"
+complete -c grpc-convo -n "__fish_grpc_convo_using_subcommand bench" -l max-message-size -d 'Largest message sent or received, in bytes (encoded protobuf)' -r
+complete -c grpc-convo -n "__fish_grpc_convo_using_subcommand bench" -l wait-ready -d 'If the server is not up yet, keep trying to connect, with backoff, until --connect-timeout runs out'
+complete -c grpc-convo -n "__fish_grpc_convo_using_subcommand bench" -l tls -d 'Connect with TLS, trusting the system\'s root certificates'
+complete -c grpc-convo -n "__fish_grpc_convo_using_subcommand bench" -l allow-plaintext-token -d 'Send the token even without TLS to an address that is not this machine'
+complete -c grpc-convo -n "__fish_grpc_convo_using_subcommand bench" -l lockstep -d 'Send each question only after the previous one is answered (measures round trips)'
+complete -c grpc-convo -n "__fish_grpc_convo_using_subcommand bench" -l check -d 'Verify that every answer is the echo server\'s answer to its question'
+complete -c grpc-convo -n "__fish_grpc_convo_using_subcommand bench" -s v -l verbose -d 'More log output on stderr: -v for debug, -vv for trace (RUST_LOG overrides)'
+complete -c grpc-convo -n "__fish_grpc_convo_using_subcommand bench" -s h -l help -d 'Print help (see more with \'--help\')'
+complete -c grpc-convo -n "__fish_grpc_convo_using_subcommand bench" -s V -l version -d 'Print version'
 complete -c grpc-convo -n "__fish_grpc_convo_using_subcommand completions" -s v -l verbose -d 'More log output on stderr: -v for debug, -vv for trace (RUST_LOG overrides)'
 complete -c grpc-convo -n "__fish_grpc_convo_using_subcommand completions" -s h -l help -d 'Print help'
 complete -c grpc-convo -n "__fish_grpc_convo_using_subcommand completions" -s V -l version -d 'Print version'
-complete -c grpc-convo -n "__fish_grpc_convo_using_subcommand help; and not __fish_seen_subcommand_from serve ask completions help" -f -a "serve" -d 'Answer conversations on proto.Stream/Conversations'
-complete -c grpc-convo -n "__fish_grpc_convo_using_subcommand help; and not __fish_seen_subcommand_from serve ask completions help" -f -a "ask" -d 'Stream questions to a server and print each answer the moment it arrives'
-complete -c grpc-convo -n "__fish_grpc_convo_using_subcommand help; and not __fish_seen_subcommand_from serve ask completions help" -f -a "completions" -d 'Print a completion script for a shell'
-complete -c grpc-convo -n "__fish_grpc_convo_using_subcommand help; and not __fish_seen_subcommand_from serve ask completions help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
+complete -c grpc-convo -n "__fish_grpc_convo_using_subcommand help; and not __fish_seen_subcommand_from serve ask bench completions help" -f -a "serve" -d 'Answer conversations on proto.Stream/Conversations'
+complete -c grpc-convo -n "__fish_grpc_convo_using_subcommand help; and not __fish_seen_subcommand_from serve ask bench completions help" -f -a "ask" -d 'Stream questions to a server and print each answer the moment it arrives'
+complete -c grpc-convo -n "__fish_grpc_convo_using_subcommand help; and not __fish_seen_subcommand_from serve ask bench completions help" -f -a "bench" -d 'Measure a server: many conversations at once, answers per second and latency percentiles'
+complete -c grpc-convo -n "__fish_grpc_convo_using_subcommand help; and not __fish_seen_subcommand_from serve ask bench completions help" -f -a "completions" -d 'Print a completion script for a shell'
+complete -c grpc-convo -n "__fish_grpc_convo_using_subcommand help; and not __fish_seen_subcommand_from serve ask bench completions help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'

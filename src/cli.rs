@@ -70,6 +70,8 @@ pub enum Command {
     /// Stream questions to a server and print each answer the moment it arrives
     #[command(after_long_help = ASK_EXIT_CODES)]
     Ask(AskArgs),
+    /// Measure a server: many conversations at once, answers per second and latency percentiles
+    Bench(BenchArgs),
     /// Print a completion script for a shell
     Completions {
         #[arg(value_enum)]
@@ -227,6 +229,62 @@ pub struct AskArgs {
     /// when stdin and stdout are a terminal)
     #[arg(value_name = "QUESTION")]
     pub questions: Vec<String>,
+}
+
+#[derive(Debug, Args)]
+pub struct BenchArgs {
+    #[command(flatten)]
+    pub connect: ConnectArgs,
+
+    /// Conversations at once
+    #[arg(short = 'c', long, value_name = "C", default_value_t = 1,
+          value_parser = clap::value_parser!(u32).range(1..).map(|n| n as usize))]
+    pub conversations: usize,
+
+    /// Questions in each conversation
+    #[arg(short = 'n', long, value_name = "M", default_value_t = 1000, conflicts_with = "duration",
+          value_parser = clap::value_parser!(u64).range(1..))]
+    pub questions: u64,
+
+    /// Instead of -n: each conversation sends questions for this long
+    #[arg(long, value_name = "DURATION", value_parser = duration)]
+    pub duration: Option<Duration>,
+
+    /// Send each question only after the previous one is answered (measures round trips)
+    #[arg(long)]
+    pub lockstep: bool,
+
+    /// Bytes in each question
+    #[arg(long, value_name = "BYTES", default_value_t = 16)]
+    pub payload: usize,
+
+    /// HTTP/2 connections the conversations are spread over
+    #[arg(long, value_name = "K", default_value_t = 1,
+          value_parser = clap::value_parser!(u32).range(1..).map(|n| n as usize))]
+    pub connections: usize,
+
+    /// Questions per second over all conversations, each on schedule: latency then counts from
+    /// when a question was due, so a stalled server cannot hide (no coordinated omission)
+    #[arg(long, value_name = "R", value_parser = rate)]
+    pub rate: Option<f64>,
+
+    /// Verify that every answer is the echo server's answer to its question
+    #[arg(long)]
+    pub check: bool,
+
+    /// Report format: text, or json (one object)
+    #[arg(short, long, value_enum, value_name = "FORMAT", default_value_t = TextOrJson::Text)]
+    pub output: TextOrJson,
+
+    #[command(flatten)]
+    pub limits: Limits,
+}
+
+fn rate(text: &str) -> Result<f64, String> {
+    match text.parse::<f64>() {
+        Ok(rate) if rate.is_finite() && rate > 0.0 => Ok(rate),
+        _ => Err("must be a number of questions per second above zero".into()),
+    }
 }
 
 /// How a client reaches a server: shared by every command that connects.

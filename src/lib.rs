@@ -2,8 +2,10 @@
 //! shell over this library, which the tests drive directly too.
 
 pub mod addr;
+pub mod bench;
 pub mod cli;
 pub mod client;
+pub mod codec;
 pub mod exit;
 pub mod flow;
 pub mod message;

@@ -56,11 +56,7 @@ fn after_the_grace_period_conversations_end_with_unavailable_and_the_server_exit
     assert_eq!(status.code(), Some(78), "{stderr}");
     assert_eq!(stderr, "grpc-convo: UNAVAILABLE: server shutting down\n");
     assert_eq!(server.wait().code(), Some(0));
-    assert!(
-        server.stderr().contains("ending 1 conversations"),
-        "{}",
-        server.stderr()
-    );
+    server.wait_for_log("ending 1 conversations");
 }
 
 #[test]
@@ -73,11 +69,7 @@ fn a_second_signal_stops_at_once() {
     server.wait_for_log("shutting down");
     server.kill("TERM");
     assert_eq!(server.wait().code(), Some(0), "{}", server.stderr());
-    assert!(
-        server.stderr().contains("terminated again"),
-        "{}",
-        server.stderr()
-    );
+    server.wait_for_log("terminated again");
 }
 
 #[test]
@@ -311,7 +303,7 @@ fn a_unix_socket_works_end_to_end_and_is_removed_on_exit() {
     assert_eq!(server.addr, addr);
     let output = ask(&addr, &["over a socket"], b"");
     assert_eq!(stdout_lines(&output), [echo(1, "over a socket")]);
-    assert!(server.stderr().contains("peer=unix"), "{}", server.stderr());
+    server.wait_for_log("peer=unix");
     assert_eq!(server.signal("TERM").code(), Some(0));
     assert!(!path.exists(), "socket file left behind");
     std::fs::remove_dir(dir).unwrap();
@@ -322,7 +314,7 @@ fn json_logs_are_one_object_per_line() {
     let mut server = Serve::start(&["--log-format", "json"]);
     ask(&server.addr, &["logged"], b"");
     assert_eq!(server.signal("TERM").code(), Some(0));
-    let log = server.stderr();
+    let log = server.stderr_after_exit();
     let mut lines = log.lines();
     assert!(lines.next().unwrap().starts_with("listening on "));
     let records: Vec<serde_json::Value> = lines

@@ -272,7 +272,7 @@ fn a_token_is_required_right_and_its_value_is_never_shown() {
 
     let mut server = server;
     server.signal("TERM");
-    let everything = format!("{}{}", server.stderr(), stderr_text(&output));
+    let everything = format!("{}{}", server.stderr_after_exit(), stderr_text(&output));
     for value in [secret, wrong] {
         assert!(
             !everything.contains(value),

@@ -36,7 +36,7 @@ fn logs_each_conversation_open_and_close_with_its_counts() {
     // The close is logged when the server drops the conversation, which may come a moment after
     // ask exits; stopping the server flushes every line.
     assert!(server.signal("TERM").success());
-    let log = server.stderr();
+    let log = server.stderr_after_exit();
     assert!(log.contains("conversation opened"), "{log}");
     let closed = log
         .lines()
@@ -62,7 +62,7 @@ fn logs_each_question_at_debug_with_v() {
     let mut server = Serve::start(&["-v"]);
     ask(&server.addr, &["visible"], b"");
     server.signal("TERM");
-    let log = server.stderr();
+    let log = server.stderr_after_exit();
     assert!(log.contains("question=\"visible\""), "{log}");
 }
 

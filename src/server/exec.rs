@@ -26,7 +26,10 @@ use tokio::{
 use tokio_util::task::TaskTracker;
 use tonic::{Status, metadata::KeyRef};
 
-use super::responder::{Answers, Conversation, Questions, Responder};
+use super::{
+    AbortOnDrop,
+    responder::{Answers, Conversation, Questions, Responder},
+};
 use crate::{exit::Usage, message::max_text_len};
 
 /// The longest stderr line kept whole in the log; longer ones are logged in pieces.
@@ -398,14 +401,6 @@ impl Drop for Process {
                 let _ = nix::sys::signal::killpg(group, Sig::SIGKILL);
             }
         }
-    }
-}
-
-struct AbortOnDrop(JoinHandle<()>);
-
-impl Drop for AbortOnDrop {
-    fn drop(&mut self) {
-        self.0.abort();
     }
 }
 

@@ -5,6 +5,7 @@
 
 pub mod exec;
 mod idle;
+mod memory;
 pub mod responder;
 
 use std::{
@@ -99,11 +100,21 @@ pub async fn run(
 ) -> anyhow::Result<()> {
     let slots = Arc::new(Semaphore::new(config.max_conversations as usize));
     let stop = CancellationToken::new();
+    let idle = memory::Idle::default();
+    let trimmer = {
+        let (slots, max) = (slots.clone(), config.max_conversations as usize);
+        tokio::spawn(
+            idle.clone()
+                .trim_when_idle(move || slots.available_permits() < max),
+        )
+    };
+    let _trimmer = AbortOnDrop(trimmer);
     let service = StreamServer::new(Service {
         responder,
         stop: stop.clone(),
         next_id: AtomicU64::new(1),
         slots: slots.clone(),
+        idle,
         config: config.clone(),
     })
     .max_decoding_message_size(config.max_message_size)
@@ -217,6 +228,7 @@ struct Service {
     stop: CancellationToken,
     next_id: AtomicU64,
     slots: Arc<Semaphore>,
+    idle: memory::Idle,
     config: Config,
 }
 
@@ -302,7 +314,10 @@ impl proto::stream_server::Stream for Service {
             max_message_size: self.config.max_message_size,
             started: Instant::now(),
             status: None,
-            _slot: slot,
+            slot,
+            slots: self.slots.clone(),
+            max_conversations: self.config.max_conversations as usize,
+            idle: self.idle.clone(),
         }))
     }
 }
@@ -322,7 +337,11 @@ pub struct Tracked {
     started: Instant,
     /// Set once the stream has ended; `None` at drop means the client went away first.
     status: Option<Code>,
-    _slot: OwnedSemaphorePermit,
+    /// This conversation's place among `--max-conversations`, given back when it is dropped.
+    slot: OwnedSemaphorePermit,
+    slots: Arc<Semaphore>,
+    max_conversations: usize,
+    idle: memory::Idle,
 }
 
 impl Tracked {
@@ -446,6 +465,19 @@ impl Drop for Tracked {
             status = %status,
             "conversation closed"
         );
+        // Our own slot is still held: all the others free means this was the last one.
+        if self.slots.available_permits() + self.slot.num_permits() == self.max_conversations {
+            self.idle.now_idle();
+        }
+    }
+}
+
+/// A task that goes when its owner does.
+struct AbortOnDrop(tokio::task::JoinHandle<()>);
+
+impl Drop for AbortOnDrop {
+    fn drop(&mut self) {
+        self.0.abort();
     }
 }
 

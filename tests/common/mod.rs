@@ -30,6 +30,7 @@ pub struct Serve {
     pub addr: String,
     child: Child,
     log: Arc<(Mutex<String>, Condvar)>,
+    reader: Option<thread::JoinHandle<()>>,
 }
 
 impl Serve {
@@ -49,7 +50,7 @@ impl Serve {
         let log = Arc::new((Mutex::new(String::new()), Condvar::new()));
         let lines = BufReader::new(child.stderr.take().unwrap()).lines();
         let writer = log.clone();
-        thread::spawn(move || {
+        let reader = thread::spawn(move || {
             for line in lines.map_while(Result::ok) {
                 let (text, changed) = &*writer;
                 let mut text = text.lock().unwrap();
@@ -62,6 +63,7 @@ impl Serve {
             addr: String::new(),
             child,
             log,
+            reader: Some(reader),
         };
         let line = server.wait_for_log("listening on ");
         server.addr = line["listening on ".len()..].to_owned();
@@ -70,6 +72,15 @@ impl Serve {
 
     pub fn stderr(&self) -> String {
         self.log.0.lock().unwrap().clone()
+    }
+
+    /// All of stderr, once the server has exited: waits until every line has been read.
+    pub fn stderr_after_exit(&mut self) -> String {
+        self.wait();
+        if let Some(reader) = self.reader.take() {
+            reader.join().unwrap();
+        }
+        self.stderr()
     }
 
     /// Waits until a line of stderr starts with or contains `needle`, and returns that line.

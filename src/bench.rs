@@ -1,0 +1,427 @@
+//! `grpc-convo bench`: a load generator for any server of `proto.Stream/Conversations`, the way
+//! ghz and `nats bench` measure theirs. C conversations over K HTTP/2 connections send questions
+//! (a fixed number each, or for a while), pipelined or lockstep, optionally at a fixed total rate;
+//! the latency of each question, from its sending (or, at a fixed rate, from when it was due, so
+//! that a stalled server cannot hide) to its answer, goes into an HDR histogram.
+
+use std::{
+    collections::BTreeMap,
+    io::IsTerminal,
+    sync::{
+        Arc, Mutex,
+        atomic::{AtomicU64, Ordering},
+    },
+    time::Duration,
+};
+
+use anyhow::Context as _;
+use futures_util::stream;
+use hdrhistogram::Histogram;
+use serde_json::json;
+use tokio::{
+    sync::{Semaphore, mpsc},
+    time::Instant,
+};
+use tonic::{Code, Request, transport::Channel};
+
+use crate::{
+    client::{ConnectConfig, connect},
+    exit::code_name,
+    proto::{StreamRequest, stream_client::StreamClient},
+    server::Echo,
+    token::Token,
+};
+
+/// How long each conversation goes on.
+#[derive(Clone, Copy, Debug)]
+pub enum Length {
+    Questions(u64),
+    Duration(Duration),
+}
+
+#[derive(Clone, Debug)]
+pub struct BenchConfig {
+    pub connect: ConnectConfig,
+    pub token: Option<Token>,
+    pub conversations: usize,
+    pub connections: usize,
+    pub length: Length,
+    /// Each question waits for the previous answer.
+    pub lockstep: bool,
+    /// Bytes in each question.
+    pub payload: usize,
+    /// Questions per second over all conversations.
+    pub rate: Option<f64>,
+    /// Verify each answer is the echo server's answer to its question.
+    pub check: bool,
+    pub max_message_size: usize,
+}
+
+/// What a run measured.
+pub struct Report {
+    config: BenchConfig,
+    sent: u64,
+    answers: u64,
+    /// Conversations that ended with a non-OK status, by code.
+    errors: BTreeMap<&'static str, u64>,
+    mismatches: u64,
+    wall: Duration,
+    /// Nanoseconds from sending (or being due) to the answer.
+    latency: Histogram<u64>,
+}
+
+/// Samples a conversation keeps before adding them to the shared histogram under its lock.
+const LOCAL_SAMPLES: usize = 1024;
+
+pub async fn run(config: BenchConfig) -> anyhow::Result<Report> {
+    let mut channels = Vec::with_capacity(config.connections);
+    for _ in 0..config.connections {
+        channels.push(connect(&config.connect).await?);
+    }
+    let shared = Arc::new(Shared {
+        latency: Mutex::new(
+            Histogram::new_with_bounds(1, 3_600_000_000_000, 3).context("latency histogram")?,
+        ),
+        answers: AtomicU64::new(0),
+        started: Instant::now(),
+    });
+    let progress = Progress::start(&config, shared.clone());
+    let conversations = (0..config.conversations).map(|n| {
+        let channel = channels[n % channels.len()].clone();
+        let (config, shared) = (config.clone(), shared.clone());
+        tokio::spawn(async move { converse(channel, n, &config, &shared).await })
+    });
+    let outcomes = futures_util::future::join_all(conversations).await;
+    let wall = shared.started.elapsed();
+    progress.finish();
+
+    let mut report = Report {
+        latency: std::mem::replace(
+            &mut *shared.latency.lock().unwrap_or_else(|p| p.into_inner()),
+            Histogram::new(1).context("latency histogram")?,
+        ),
+        config,
+        sent: 0,
+        answers: 0,
+        errors: BTreeMap::new(),
+        mismatches: 0,
+        wall,
+    };
+    for outcome in outcomes {
+        let outcome = outcome.context("a conversation task failed")?;
+        report.sent += outcome.sent;
+        report.answers += outcome.answers;
+        report.mismatches += outcome.mismatches;
+        if let Some(code) = outcome.error {
+            *report.errors.entry(code_name(code)).or_default() += 1;
+        }
+    }
+    Ok(report)
+}
+
+struct Shared {
+    latency: Mutex<Histogram<u64>>,
+    /// For the progress bar.
+    answers: AtomicU64,
+    started: Instant,
+}
+
+struct Outcome {
+    sent: u64,
+    answers: u64,
+    mismatches: u64,
+    error: Option<Code>,
+}
+
+/// The text of question `i` of conversation `n`, `payload` bytes long (or its number alone when
+/// that does not fit).
+fn question(n: usize, i: u64, payload: usize) -> String {
+    let mut text = format!("{n}.{i}");
+    if text.len() < payload {
+        text.extend(std::iter::repeat_n('.', payload - text.len()));
+    }
+    text
+}
+
+async fn converse(channel: Channel, n: usize, config: &BenchConfig, shared: &Shared) -> Outcome {
+    let mut client = StreamClient::new(channel)
+        .max_decoding_message_size(config.max_message_size)
+        .max_encoding_message_size(config.max_message_size);
+    // When each question went out (or was due), for the answer that comes back in its place.
+    let (sent_at_tx, mut sent_at) = mpsc::unbounded_channel::<Instant>();
+    let turn = config.lockstep.then(|| Arc::new(Semaphore::new(1)));
+    let sent = Arc::new(AtomicU64::new(0));
+    let schedule = config.rate.map(|rate| {
+        // Each conversation takes every C-th slot of the total rate, offset by its number.
+        let interval = Duration::from_secs_f64(config.conversations as f64 / rate);
+        let offset = Duration::from_secs_f64(n as f64 / rate);
+        (shared.started + offset, interval)
+    });
+    let (length, payload) = (config.length, config.payload);
+    let questions = {
+        let (turn, sent) = (turn.clone(), sent.clone());
+        let started = shared.started;
+        stream::unfold(0u64, move |i| {
+            let (turn, sent, sent_at_tx) = (turn.clone(), sent.clone(), sent_at_tx.clone());
+            async move {
+                let more = match length {
+                    Length::Questions(count) => i < count,
+                    Length::Duration(duration) => started.elapsed() < duration,
+                };
+                if !more {
+                    return None;
+                }
+                if let Some(turn) = &turn
+                    && let Ok(permit) = turn.acquire().await
+                {
+                    permit.forget();
+                }
+                let stamp = match schedule {
+                    Some((first, interval)) => {
+                        let due = first + interval.mul_f64(i as f64);
+                        // A question due after the run's end is never sent, but the conversation
+                        // lasts the run all the same.
+                        if let Length::Duration(duration) = length
+                            && due >= started + duration
+                        {
+                            tokio::time::sleep_until(started + duration).await;
+                            return None;
+                        }
+                        tokio::time::sleep_until(due).await;
+                        due
+                    }
+                    None => Instant::now(),
+                };
+                let _ = sent_at_tx.send(stamp);
+                sent.fetch_add(1, Ordering::Relaxed);
+                Some((
+                    StreamRequest {
+                        question: question(n, i, payload),
+                    },
+                    i + 1,
+                ))
+            }
+        })
+    };
+    let mut request = Request::new(questions);
+    if let Some(token) = &config.token {
+        request
+            .metadata_mut()
+            .insert("authorization", token.header_value());
+    }
+
+    let mut outcome = Outcome {
+        sent: 0,
+        answers: 0,
+        mismatches: 0,
+        error: None,
+    };
+    let mut samples = Vec::with_capacity(LOCAL_SAMPLES);
+    let ended = async {
+        let mut answers = client.conversations(request).await?.into_inner();
+        while let Some(response) = answers.message().await? {
+            let now = Instant::now();
+            if let Ok(stamp) = sent_at.try_recv() {
+                samples.push(now.saturating_duration_since(stamp).as_nanos() as u64);
+                if samples.len() == LOCAL_SAMPLES {
+                    record(shared, &mut samples);
+                }
+            }
+            if config.check
+                && response.answer
+                    != Echo::answer(outcome.answers + 1, &question(n, outcome.answers, payload))
+            {
+                outcome.mismatches += 1;
+            }
+            outcome.answers += 1;
+            shared.answers.fetch_add(1, Ordering::Relaxed);
+            if let Some(turn) = &turn {
+                turn.add_permits(1);
+            }
+        }
+        Ok::<_, tonic::Status>(())
+    }
+    .await;
+    record(shared, &mut samples);
+    outcome.sent = sent.load(Ordering::Relaxed);
+    outcome.error = ended.err().map(|status| status.code());
+    outcome
+}
+
+fn record(shared: &Shared, samples: &mut Vec<u64>) {
+    let mut latency = shared.latency.lock().unwrap_or_else(|p| p.into_inner());
+    for &sample in samples.iter() {
+        // Values past the histogram's hour are clamped rather than lost.
+        latency.saturating_record(sample.max(1));
+    }
+    samples.clear();
+}
+
+/// A progress bar on stderr while the run goes on, when stderr is a terminal.
+struct Progress {
+    bar: Option<indicatif::ProgressBar>,
+    ticker: Option<tokio::task::JoinHandle<()>>,
+}
+
+impl Progress {
+    fn start(config: &BenchConfig, shared: Arc<Shared>) -> Progress {
+        if !std::io::stderr().is_terminal() {
+            return Progress {
+                bar: None,
+                ticker: None,
+            };
+        }
+        let bar = match config.length {
+            Length::Questions(count) => {
+                let bar = indicatif::ProgressBar::new(count * config.conversations as u64);
+                bar.set_style(
+                    indicatif::ProgressStyle::with_template(
+                        "{bar:40} {pos}/{len} answers, {per_sec}, eta {eta}",
+                    )
+                    .unwrap_or_else(|_| indicatif::ProgressStyle::default_bar()),
+                );
+                bar
+            }
+            Length::Duration(duration) => {
+                let bar = indicatif::ProgressBar::new(duration.as_millis() as u64);
+                bar.set_style(
+                    indicatif::ProgressStyle::with_template("{bar:40} {msg}")
+                        .unwrap_or_else(|_| indicatif::ProgressStyle::default_bar()),
+                );
+                bar
+            }
+        };
+        let by_time = matches!(config.length, Length::Duration(_));
+        let ticking = bar.clone();
+        let ticker = tokio::spawn(async move {
+            let mut tick = tokio::time::interval(Duration::from_millis(100));
+            loop {
+                tick.tick().await;
+                let answers = shared.answers.load(Ordering::Relaxed);
+                if by_time {
+                    ticking.set_position(shared.started.elapsed().as_millis() as u64);
+                    ticking.set_message(format!("{answers} answers"));
+                } else {
+                    ticking.set_position(answers);
+                }
+            }
+        });
+        Progress {
+            bar: Some(bar),
+            ticker: Some(ticker),
+        }
+    }
+
+    fn finish(self) {
+        if let Some(ticker) = self.ticker {
+            ticker.abort();
+        }
+        if let Some(bar) = self.bar {
+            bar.finish_and_clear();
+        }
+    }
+}
+
+impl Report {
+    pub fn failed(&self) -> bool {
+        !self.errors.is_empty() || self.mismatches > 0
+    }
+
+    fn answers_per_second(&self) -> f64 {
+        self.answers as f64 / self.wall.as_secs_f64().max(1e-9)
+    }
+
+    fn percentile_us(&self, quantile: f64) -> f64 {
+        self.latency.value_at_quantile(quantile) as f64 / 1000.0
+    }
+
+    pub fn text(&self) -> String {
+        let config = &self.config;
+        let length = match config.length {
+            Length::Questions(count) => format!("{count} questions each"),
+            Length::Duration(duration) => format!("for {}", humantime::format_duration(duration)),
+        };
+        let mode = match (config.lockstep, config.rate) {
+            (true, _) => "lockstep".to_owned(),
+            (false, Some(rate)) => format!("pipelined at {rate} questions/s"),
+            (false, None) => "pipelined".to_owned(),
+        };
+        let errors = if self.errors.is_empty() {
+            "none".to_owned()
+        } else {
+            let by_code: Vec<_> = self
+                .errors
+                .iter()
+                .map(|(code, n)| format!("{code} {n}"))
+                .collect();
+            by_code.join(", ")
+        };
+        let mut text = format!(
+            "{} conversations over {} connections, {length}, {mode}, {}-byte questions\n\
+             questions   {}\n\
+             answers     {}\n\
+             errors      {errors}\n",
+            config.conversations, config.connections, config.payload, self.sent, self.answers,
+        );
+        if config.check {
+            text.push_str(&format!("mismatches  {}\n", self.mismatches));
+        }
+        text.push_str(&format!(
+            "wall time   {:.3} s\n\
+             answers/s   {:.0}\n\
+             latency     p50 {:.1} µs   p90 {:.1} µs   p99 {:.1} µs   p99.9 {:.1} µs   max {:.1} µs\n",
+            self.wall.as_secs_f64(),
+            self.answers_per_second(),
+            self.percentile_us(0.5),
+            self.percentile_us(0.9),
+            self.percentile_us(0.99),
+            self.percentile_us(0.999),
+            self.latency.max() as f64 / 1000.0,
+        ));
+        text
+    }
+
+    pub fn json(&self) -> String {
+        let config = &self.config;
+        json!({
+            "conversations": config.conversations,
+            "connections": config.connections,
+            "questions_per_conversation": match config.length {
+                Length::Questions(count) => Some(count),
+                Length::Duration(_) => None,
+            },
+            "duration_s": match config.length {
+                Length::Questions(_) => None,
+                Length::Duration(duration) => Some(duration.as_secs_f64()),
+            },
+            "lockstep": config.lockstep,
+            "rate": config.rate,
+            "payload": config.payload,
+            "questions": self.sent,
+            "answers": self.answers,
+            "errors": self.errors,
+            "mismatches": config.check.then_some(self.mismatches),
+            "wall_s": self.wall.as_secs_f64(),
+            "answers_per_s": self.answers_per_second(),
+            "latency_us": {
+                "p50": self.percentile_us(0.5),
+                "p90": self.percentile_us(0.9),
+                "p99": self.percentile_us(0.99),
+                "p99_9": self.percentile_us(0.999),
+                "max": self.latency.max() as f64 / 1000.0,
+            },
+        })
+        .to_string()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn questions_have_the_payload_size_unless_their_number_is_longer() {
+        assert_eq!(question(3, 7, 10), "3.7.......");
+        assert_eq!(question(12, 345, 2), "12.345");
+    }
+}

@@ -1,0 +1,140 @@
+//! `grpc-convo bench`, run briefly: counts and the JSON report, never its timings.
+
+mod common;
+
+use common::*;
+
+fn bench(addr: &str, args: &[&str]) -> std::process::Output {
+    let child = bin()
+        .args(["bench", "--addr", addr])
+        .args(args)
+        .stdin(std::process::Stdio::null())
+        .stdout(std::process::Stdio::piped())
+        .stderr(std::process::Stdio::piped())
+        .spawn()
+        .unwrap();
+    output_limited(child)
+}
+
+fn report(output: &std::process::Output) -> serde_json::Value {
+    let stdout = String::from_utf8(output.stdout.clone()).unwrap();
+    assert_eq!(stdout.lines().count(), 1, "one JSON object: {stdout}");
+    serde_json::from_str(&stdout).unwrap_or_else(|e| panic!("{e}: {stdout}"))
+}
+
+#[test]
+fn pipelined_conversations_are_all_answered_and_checked() {
+    let server = Serve::start(&[]);
+    let output = bench(
+        &server.addr,
+        &[
+            "-c",
+            "20",
+            "-n",
+            "50",
+            "--connections",
+            "3",
+            "--check",
+            "-o",
+            "json",
+        ],
+    );
+    assert!(output.status.success(), "{}", stderr_text(&output));
+    let report = report(&output);
+    assert_eq!(report["questions"], 1000);
+    assert_eq!(report["answers"], 1000);
+    assert_eq!(report["mismatches"], 0);
+    assert_eq!(report["errors"], serde_json::json!({}));
+    assert_eq!(report["connections"], 3);
+    let latency = &report["latency_us"];
+    for key in ["p50", "p90", "p99", "p99_9", "max"] {
+        assert!(latency[key].as_f64().unwrap() > 0.0, "{key}: {latency}");
+    }
+    assert!(latency["p50"].as_f64() <= latency["max"].as_f64());
+    assert!(report["answers_per_s"].as_f64().unwrap() > 0.0);
+}
+
+#[test]
+fn lockstep_and_rate_and_duration_runs_report_what_they_did() {
+    let server = Serve::start(&[]);
+    let output = bench(&server.addr, &["-n", "100", "--lockstep", "-o", "json"]);
+    let report_ = report(&output);
+    assert_eq!(
+        (report_["answers"].as_u64(), report_["lockstep"].as_bool()),
+        (Some(100), Some(true))
+    );
+
+    let output = bench(
+        &server.addr,
+        &[
+            "-c",
+            "2",
+            "--duration",
+            "300ms",
+            "--rate",
+            "200",
+            "-o",
+            "json",
+        ],
+    );
+    assert!(output.status.success(), "{}", stderr_text(&output));
+    let report_ = report(&output);
+    let answers = report_["answers"].as_u64().unwrap();
+    assert_eq!(report_["questions"].as_u64(), Some(answers));
+    // 200 a second for 0.3 s is at most 60 questions (two at the very start): the schedule
+    // holds them back, however fast the server. A slow machine may send fewer.
+    assert!((1..=62).contains(&answers), "{answers} answers");
+}
+
+#[test]
+fn the_text_report_names_every_figure() {
+    let server = Serve::start(&[]);
+    let output = bench(&server.addr, &["-c", "2", "-n", "10"]);
+    assert!(output.status.success(), "{}", stderr_text(&output));
+    let text = String::from_utf8(output.stdout).unwrap();
+    for label in [
+        "answers     20",
+        "errors      none",
+        "wall time",
+        "answers/s",
+        "p50",
+        "p99.9",
+        "max",
+    ] {
+        assert!(text.contains(label), "{label:?} missing from\n{text}");
+    }
+}
+
+#[test]
+fn failed_conversations_are_counted_by_status_and_fail_the_run() {
+    let server = Serve::start(&["--max-message-size", "20"]);
+    let output = bench(
+        &server.addr,
+        &["-c", "3", "-n", "5", "--payload", "100", "-o", "json"],
+    );
+    assert_eq!(output.status.code(), Some(1), "{}", stderr_text(&output));
+    assert_eq!(
+        report(&output)["errors"],
+        serde_json::json!({ "RESOURCE_EXHAUSTED": 3 })
+    );
+}
+
+#[test]
+fn check_catches_answers_that_are_not_the_echo() {
+    let server = Serve::start(&["--", "cat"]);
+    let output = bench(
+        &server.addr,
+        &["-n", "10", "--lockstep", "--check", "-o", "json"],
+    );
+    assert_eq!(output.status.code(), Some(1));
+    assert_eq!(report(&output)["mismatches"], 10);
+}
+
+#[test]
+fn bench_reaches_a_server_over_a_unix_socket() {
+    let path = std::env::temp_dir().join(format!("grpc-convo-bench-{}.sock", std::process::id()));
+    let addr = format!("unix:{}", path.display());
+    let _server = Serve::start_at(&addr, &[]);
+    let output = bench(&addr, &["-c", "4", "-n", "25", "-o", "json"]);
+    assert_eq!(report(&output)["answers"], 100);
+}
