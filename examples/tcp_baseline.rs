@@ -12,7 +12,7 @@ use std::{io::Write, time::Instant};
 
 use tokio::{
     io::{AsyncBufReadExt, AsyncReadExt, AsyncWriteExt, BufReader, BufWriter},
-    net::{TcpListener, TcpStream},
+    net::{TcpSocket, TcpStream},
 };
 
 type Result<T> = std::result::Result<T, Box<dyn std::error::Error + Send + Sync>>;
@@ -36,7 +36,16 @@ async fn main() -> Result<()> {
 }
 
 async fn serve(addr: &str) -> Result<()> {
-    let listener = TcpListener::bind(addr).await?;
+    let addr: std::net::SocketAddr = addr.parse()?;
+    let socket = if addr.is_ipv4() {
+        TcpSocket::new_v4()?
+    } else {
+        TcpSocket::new_v6()?
+    };
+    socket.set_reuseaddr(true)?;
+    socket.bind(addr)?;
+    // A thousand connections arrive at once in the benchmark: a long accept queue.
+    let listener = socket.listen(4096)?;
     eprintln!("listening on {}", listener.local_addr()?);
     loop {
         let (socket, _) = listener.accept().await?;

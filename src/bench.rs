@@ -357,7 +357,7 @@ impl Report {
             by_code.join(", ")
         };
         let mut text = format!(
-            "{} conversations over {} connections, {length}, {mode}, {}-byte questions\n\
+            "{} conversations over {} connection(s), {length}, {mode}, {}-byte questions\n\
              questions   {}\n\
              answers     {}\n\
              errors      {errors}\n",

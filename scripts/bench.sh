@@ -1,0 +1,112 @@
+#!/usr/bin/env bash
+# Reproduces the tables in BENCHMARKS.md in one run: grpc-convo (release build) against the
+# raw-TCP ceiling (examples/tcp_baseline.rs, same answer text, no HTTP/2 or protobuf), and, when
+# the interop suite has built them, the Go tutorial's server and a grpc-go client for scale.
+# Everything runs on this machine over loopback; servers take free ports. Prints Markdown.
+#
+#   scripts/bench.sh            # about two minutes on a 2-core machine
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+cargo build --release --quiet --bin grpc-convo --example tcp_baseline
+B=target/release/grpc-convo
+T=target/release/examples/tcp_baseline
+GO=target/interop/go-bin
+WORK=$(mktemp -d)
+PIDS=()
+trap 'kill "${PIDS[@]}" 2>/dev/null; rm -rf "$WORK"' EXIT
+
+# start NAME COMMAND...: a server on a free port; sets ADDR and PID.
+start() {
+    local name=$1 fd line
+    shift
+    exec {fd}< <(exec "$@" 2>&1)
+    PID=$!
+    PIDS+=("$PID")
+    IFS= read -r -u "$fd" line
+    ADDR=${line#listening on }
+    cat <&"$fd" >"$WORK/$name.log" &
+}
+
+rss_mib() { awk '/VmRSS/ { printf "%.1f", $2 / 1024 }' "/proc/$1/status"; }
+peak_mib() { awk '/VmHWM/ { printf "%.1f", $2 / 1024 }' "/proc/$1/status"; }
+median() { sort -g | awk '{ v[NR] = $1 } END { print v[int((NR + 1) / 2)] }'; }
+json() { python3 -c "import json, sys; d = json.load(sys.stdin); print($1)"; }
+
+# ms RUNS COMMAND: the median wall time of a shell command, in milliseconds.
+ms() {
+    local runs=$1 i start
+    shift
+    for ((i = 0; i < runs; i++)); do
+        start=$(date +%s%N)
+        eval "$*" >/dev/null
+        echo $((($(date +%s%N) - start) / 1000))
+    done | median | awk '{ printf "%.2f", $1 / 1000 }'
+}
+
+start convo "$B" serve --addr 127.0.0.1:0
+CONVO=$ADDR CONVO_PID=$PID
+start tcp "$T" serve 127.0.0.1:0
+TCP=$ADDR
+
+seq 1000000 >"$WORK/million"
+echo hi >"$WORK/hi"
+
+ask_million=$(ms 5 "$B ask --addr $CONVO <$WORK/million")
+tcp_million=$(ms 5 "$T ask $TCP <$WORK/million")
+ask_hi=$(ms 51 "$B ask --addr $CONVO <$WORK/hi")
+tcp_hi=$(ms 51 "$T ask $TCP <$WORK/hi")
+lockstep=$(for i in 1 2 3; do "$B" bench --addr "$CONVO" -n 20000 --lockstep -o json | json 'd["latency_us"]["p50"]'; done | median)
+tcp_lockstep=$(for i in 1 2 3; do "$T" bench "$TCP" 1 20000 lockstep | json 'd["latency_us"]["p50"]'; done | median)
+pipelined=$(for i in 1 2 3; do "$B" bench --addr "$CONVO" -c 1000 -n 200 --check -o json | json 'int(d["answers_per_s"])'; done | median)
+tcp_pipelined=$(for i in 1 2 3; do "$T" bench "$TCP" 1000 200 | json 'int(d["answers_per_s"])'; done | median)
+
+idle_before=$(rss_mib "$CONVO_PID")
+"$B" bench --addr "$CONVO" -c 10000 --duration 6s --rate 1 -o json >/dev/null &
+sleep 4 # measuring, not synchronising: the 10,000 conversations are open well before this
+idle_during=$(rss_mib "$CONVO_PID")
+wait $!
+sleep 1 # the server trims its heap 100 ms after the last conversation; give it that
+idle_after=$(rss_mib "$CONVO_PID")
+
+ratio() { awk -v a="$1" -v b="$2" 'BEGIN { printf "%.2f", a / b }'; }
+
+echo "Measured $(date -u +%Y-%m-%d) on $(nproc) cores, $(uname -sr), $(rustc --version)."
+echo
+echo "| target | grpc-convo | TCP ceiling | grpc-convo / ceiling | goal |"
+echo "|---|---|---|---|---|"
+echo "| \`seq 1000000 \\| ask\` against serve | ${ask_million} ms | ${tcp_million} ms | $(ratio "$ask_million" "$tcp_million") | under 1000 ms |"
+echo "| bench, 1 conversation, lockstep: p50 round trip | ${lockstep} µs | ${tcp_lockstep} µs | $(ratio "$lockstep" "$tcp_lockstep") | under 50 µs |"
+echo "| bench, 1000 conversations × 200, pipelined | ${pipelined} answers/s | ${tcp_pipelined} answers/s (1000 connections) | $(ratio "$pipelined" "$tcp_pipelined") | over 500,000/s |"
+echo "| 10,000 idle conversations: server RSS | ${idle_during} MiB (from ${idle_before}; ${idle_after} after they close) | | | under 100 MiB |"
+echo "| \`echo hi \\| ask\`: start, connect, one answer, exit (median of 51) | ${ask_hi} ms | ${tcp_hi} ms | $(ratio "$ask_hi" "$tcp_hi") | under 5 ms |"
+
+if [ -x "$GO/server" ] && [ -x "$GO/pipeclient" ]; then
+    start go "$GO/server" -addr 127.0.0.1:0
+    GOSERVER=$ADDR
+    go_client_convo=$(ms 5 "$GO/pipeclient -addr $CONVO <$WORK/million")
+    go_client_go=$(ms 5 "$GO/pipeclient -addr $GOSERVER <$WORK/million")
+    ask_go=$(ms 5 "$B ask --addr $GOSERVER <$WORK/million")
+    echo
+    echo "For scale, 1,000,000 pipelined questions through one conversation, in the same run:"
+    echo
+    echo "| client → server | time |"
+    echo "|---|---|"
+    echo "| grpc-convo ask → grpc-convo serve | ${ask_million} ms |"
+    echo "| grpc-go full-duplex client → grpc-convo serve | ${go_client_convo} ms |"
+    echo "| grpc-convo ask → the tutorial's Go server | ${ask_go} ms |"
+    echo "| grpc-go full-duplex client → the tutorial's Go server | ${go_client_go} ms |"
+fi
+
+echo
+echo "How cost grows: a fresh server for each row, 200 pipelined questions per conversation over"
+echo "one connection; RSS is the server's peak (VmHWM)."
+echo
+echo "| conversations | answers/s | server peak RSS |"
+echo "|---|---|---|"
+for c in 1 10 100 1000 10000; do
+    start "scale-$c" "$B" serve --addr 127.0.0.1:0
+    rate=$("$B" bench --addr "$ADDR" -c "$c" -n 200 -o json | json 'int(d["answers_per_s"])')
+    echo "| $c | $rate | $(peak_mib "$PID") MiB |"
+    kill "$PID"
+done
