@@ -14,7 +14,7 @@ use std::{future::Future, io::Write, path::PathBuf, sync::Arc, time::Duration};
 
 use futures_util::StreamExt;
 use regex::Regex;
-use tonic::{Code, Request, Status};
+use tonic::{Request, Status};
 
 use crate::{
     exit::{RpcError, Usage, rpc_status},
@@ -26,7 +26,7 @@ use headers::Header;
 use input::Source;
 use output::AnswerWriter;
 pub use receive::Idle;
-use receive::{Ended, Enough};
+use receive::{Ended, Enough, Explain};
 use tally::Tally;
 use transcript::Transcript;
 
@@ -122,23 +122,18 @@ pub async fn ask(
         idle_timeout: config.idle_timeout,
     };
     let mut out = AnswerWriter::new(out, config.output);
+    let explain = Explain {
+        tls: config.connect.tls.is_some(),
+        max_message_size: config.max_message_size,
+    };
     let conversation = async {
         let answers = client
             .conversations(request)
             .await
-            .map_err(|status| RpcError(transport_failure(status, config.connect.tls.is_some())))?
+            .map_err(|status| RpcError(explain.explain(status)))?
             .into_inner();
         let transcript = transcript.as_deref();
-        let max_message_size = config.max_message_size;
-        receive::print_answers(
-            answers,
-            &mut out,
-            &tally,
-            &enough,
-            transcript,
-            max_message_size,
-        )
-        .await
+        receive::print_answers(answers, &mut out, &tally, &enough, transcript, &explain).await
     };
     // The server is told the deadline, but enforcing it here too covers servers that ignore it.
     let deadline = async {
@@ -189,28 +184,6 @@ pub async fn ask(
     }
     ended?;
     Ok(flushed?)
-}
-
-/// tonic reports a connection that fails under the call as UNKNOWN "transport error",
-/// CANCELLED "operation was canceled" or INTERNAL "h2 protocol error: http2 error", with the
-/// cause out of sight: say what happened, as UNAVAILABLE, the status gRPC gives a broken
-/// connection.
-fn transport_failure(status: Status, tls: bool) -> Status {
-    // hyper's "operation was canceled": the connection closed before the server answered.
-    let broken = match status.code() {
-        Code::Unknown => status.message() == "transport error",
-        Code::Cancelled => status.message() == "operation was canceled",
-        // Bytes that are not HTTP/2 at all: a TLS server's alert, read as a frame.
-        Code::Internal => status
-            .message()
-            .starts_with("h2 protocol error: http2 error"),
-        _ => false,
-    };
-    if !broken {
-        return status;
-    }
-    let cause = connect::innermost(&status);
-    Status::unavailable(format!("connection lost: {}", connect::hint(cause, tls)))
 }
 
 /// A token sent in plaintext can be read by anyone on the path: only to this machine, unless the

@@ -50,7 +50,7 @@ pub async fn print_answers(
     tally: &Tally,
     enough: &Enough,
     transcript: Option<&Transcript>,
-    max_message_size: usize,
+    explain: &Explain,
 ) -> anyhow::Result<Ended> {
     loop {
         // Write out what we have only when no further answer is ready: one write per burst.
@@ -67,7 +67,7 @@ pub async fn print_answers(
         let answer = match next {
             Ok(Some(StreamResponse { answer })) => answer,
             Ok(None) => return Ok(Ended::ByServer),
-            Err(status) => return Err(RpcError(over_limit(status, max_message_size)).into()),
+            Err(status) => return Err(RpcError(explain.explain(status)).into()),
         };
         out.answer(&answer)?;
         if let Some(transcript) = transcript {
@@ -106,19 +106,55 @@ async fn next_before_idle(
     }
 }
 
-/// tonic reports an answer over our receive limit as OUT_OF_RANGE; gRPC's own clients say
-/// RESOURCE_EXHAUSTED. Only tonic's decoder words its status this way: a server's own
-/// OUT_OF_RANGE passes unchanged.
-fn over_limit(status: Status, max_message_size: usize) -> Status {
-    if status.code() == Code::OutOfRange
-        && status
-            .message()
-            .starts_with("Error, decoded message length too large")
-    {
-        return Status::resource_exhausted(format!(
-            "answer over the {max_message_size}-byte message limit (--max-message-size; {})",
-            status.message()
-        ));
+/// What ask knows that turns tonic's statuses into ones a user can act on.
+pub struct Explain {
+    pub tls: bool,
+    pub max_message_size: usize,
+}
+
+impl Explain {
+    pub fn explain(&self, status: Status) -> Status {
+        self.broken_connection(self.over_limit(status))
     }
-    status
+
+    /// tonic reports an answer over our receive limit as OUT_OF_RANGE; gRPC's own clients say
+    /// RESOURCE_EXHAUSTED. Only tonic's decoder words its status this way: a server's own
+    /// OUT_OF_RANGE passes unchanged.
+    fn over_limit(&self, status: Status) -> Status {
+        if status.code() == Code::OutOfRange
+            && status
+                .message()
+                .starts_with("Error, decoded message length too large")
+        {
+            return Status::resource_exhausted(format!(
+                "answer over the {}-byte message limit (--max-message-size; {})",
+                self.max_message_size,
+                status.message()
+            ));
+        }
+        status
+    }
+
+    /// tonic reports a connection that fails under the call as UNKNOWN "transport error",
+    /// CANCELLED "operation was canceled" or INTERNAL "h2 protocol error: ...", with the cause
+    /// out of sight: say what happened, as UNAVAILABLE, the status gRPC gives a broken
+    /// connection.
+    fn broken_connection(&self, status: Status) -> Status {
+        let message = status.message();
+        let broken = match status.code() {
+            Code::Unknown => message == "transport error",
+            // hyper's word for a connection that closed before the server answered.
+            Code::Cancelled => message == "operation was canceled",
+            // The HTTP/2 layer failed under the conversation (a proxy resetting the stream when
+            // the server behind it died, a TLS server's alert read as a frame): no server said
+            // INTERNAL, the way to the server broke.
+            Code::Internal => message.starts_with("h2 protocol error"),
+            _ => false,
+        };
+        if !broken {
+            return status;
+        }
+        let cause = super::connect::hint(super::connect::innermost(&status), self.tls);
+        Status::unavailable(format!("connection lost: {cause}"))
+    }
 }
