@@ -98,6 +98,46 @@ if [ -x "$GO/server" ] && [ -x "$GO/pipeclient" ]; then
     echo "| grpc-go full-duplex client → the tutorial's Go server | ${go_client_go} ms |"
 fi
 
+NGINX=$(command -v nginx || { [ -x /usr/sbin/nginx ] && echo /usr/sbin/nginx; } || true)
+if [ -n "$NGINX" ]; then
+    # deploy/nginx.conf in front of one replica and of two, everything on Unix sockets.
+    N=$WORK/nginx
+    mkdir -p "$N"
+    start replica-a "$B" serve --addr "unix:$N/a.sock"
+    start replica-b "$B" serve --addr "unix:$N/b.sock"
+    proxy() { # proxy NAME REPLICA-SOCKET...: nginx with deploy/nginx.conf; sets PROXY
+        local name=$1 servers=""
+        shift
+        for socket in "$@"; do servers+="    server unix:$socket;\n"; done
+        sed -e "/server 127.0.0.1:800[12];/d" -e "s|keepalive 32;|$servers    keepalive 32;|" \
+            -e "s|listen 8000 http2;|listen unix:$N/$name.sock http2;|" deploy/nginx.conf >"$N/$name-site.conf"
+        printf 'events {}\nhttp {\n    access_log off;\n    include %s;\n}\n' "$N/$name-site.conf" >"$N/$name.conf"
+        for kind in client_body proxy fastcgi uwsgi scgi; do
+            sed -i "s|^http {|http {\n    ${kind}_temp_path $N/$name-$kind;|" "$N/$name.conf"
+        done
+        "$NGINX" -p "$N" -c "$N/$name.conf" -e "$N/$name-error.log" \
+            -g "daemon off; master_process off; pid $N/$name.pid;" &
+        PIDS+=("$!")
+        PROXY=unix:$N/$name.sock
+        "$B" ask --addr "$PROXY" --wait-ready --connect-timeout 30s ready >/dev/null
+    }
+    proxy two "$N/a.sock" "$N/b.sock"
+    TWO=$PROXY
+    proxy one "$N/a.sock"
+    ONE=$PROXY
+    through() { for i in 1 2 3; do "$B" bench --addr "$1" -c 100 -n 200 --connections 100 -o json | json 'int(d["answers_per_s"])'; done | median; }
+    two_replicas=$(through "$TWO")
+    one_replica=$(through "$ONE")
+    echo
+    echo "Through nginx ($("$NGINX" -v 2>&1 | sed 's/.*: //'), deploy/nginx.conf, one worker process), the same load"
+    echo "(\`bench -c 100 -n 200 --connections 100\`) in the same run:"
+    echo
+    echo "| replicas | answers/s | two / one |"
+    echo "|---|---|---|"
+    echo "| 1 | $one_replica | |"
+    echo "| 2 | $two_replicas | $(ratio "$two_replicas" "$one_replica") |"
+fi
+
 echo
 echo "How cost grows: a fresh server for each row, 200 pipelined questions per conversation over"
 echo "one connection; RSS is the server's peak (VmHWM)."

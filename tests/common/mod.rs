@@ -244,9 +244,15 @@ impl Coprocess {
     }
 
     pub fn send(&mut self, line: &str) {
+        assert!(self.try_send(line), "ask closed its stdin: it has exited");
+    }
+
+    /// Sends a line unless ask has already exited (its stdin is closed).
+    pub fn try_send(&mut self, line: &str) -> bool {
         let stdin = self.stdin.as_mut().expect("stdin still open");
-        writeln!(stdin, "{line}").unwrap();
-        stdin.flush().unwrap();
+        writeln!(stdin, "{line}")
+            .and_then(|()| stdin.flush())
+            .is_ok()
     }
 
     /// The next line of stdout, failing the test if none comes within `LIMIT`.

