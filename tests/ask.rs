@@ -78,13 +78,7 @@ fn a_coprocess_gets_each_answer_before_it_closes_stdin() {
 
 #[test]
 fn an_unreachable_server_is_named_and_exits_78() {
-    // A port that was free a moment ago: bound, read back, released.
-    let port = std::net::TcpListener::bind("127.0.0.1:0")
-        .unwrap()
-        .local_addr()
-        .unwrap()
-        .port();
-    let addr = format!("127.0.0.1:{port}");
+    let addr = unused_addr();
     let output = ask(&addr, &["hello"], b"");
     assert_eq!(output.status.code(), Some(78));
     let stderr = stderr_text(&output);

@@ -220,11 +220,7 @@ async fn a_hundred_concurrent_conversations_each_have_their_own_process() {
         tokio::task::spawn_blocking(|| exec_test_server(&["sh", "-c", "echo $$; exec cat"]))
             .await
             .unwrap();
-    let channel = tonic::transport::Endpoint::from_shared(format!("http://{}", server.addr))
-        .unwrap()
-        .connect()
-        .await
-        .unwrap();
+    let channel = channel(&server.addr).await;
     let conversations = (0..100).map(|n| {
         let mut client = StreamClient::new(channel.clone());
         tokio::spawn(async move {
@@ -258,12 +254,6 @@ async fn a_hundred_concurrent_conversations_each_have_their_own_process() {
         .unwrap();
 }
 
-fn rss_kib(pid: u32) -> u64 {
-    let status = std::fs::read_to_string(format!("/proc/{pid}/status")).unwrap();
-    let line = status.lines().find(|l| l.starts_with("VmRSS:")).unwrap();
-    line.split_whitespace().nth(1).unwrap().parse().unwrap()
-}
-
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_fast_process_and_a_slow_reader_do_not_grow_the_server() {
     let server = exec_server(
@@ -273,11 +263,7 @@ async fn a_fast_process_and_a_slow_reader_do_not_grow_the_server() {
         ],
         &[],
     );
-    let channel = tonic::transport::Endpoint::from_shared(format!("http://{}", server.addr))
-        .unwrap()
-        .connect()
-        .await
-        .unwrap();
+    let channel = channel(&server.addr).await;
     let mut client = StreamClient::new(channel);
     let mut answers = client
         .conversations(futures_util::stream::pending::<StreamRequest>())

@@ -8,18 +8,10 @@ use std::time::Duration;
 use common::*;
 use futures_util::StreamExt;
 use grpc_convo::proto::{StreamRequest, stream_client::StreamClient};
-use tonic::transport::{Channel, Endpoint};
+use tonic::transport::Channel;
 use tonic_health::pb::{
     HealthCheckRequest, health_check_response::ServingStatus, health_client::HealthClient,
 };
-
-async fn channel(addr: &str) -> Channel {
-    Endpoint::from_shared(format!("http://{addr}"))
-        .unwrap()
-        .connect()
-        .await
-        .unwrap()
-}
 
 #[test]
 fn sigterm_lets_a_conversation_in_progress_finish_refuses_new_ones_and_exits_0() {
@@ -125,12 +117,6 @@ fn idle_timeout_ends_a_silent_conversation_with_deadline_exceeded() {
         stderr,
         "grpc-convo: DEADLINE_EXCEEDED: no question for 300ms (--idle-timeout)\n"
     );
-}
-
-fn rss_kib(pid: u32) -> u64 {
-    let status = std::fs::read_to_string(format!("/proc/{pid}/status")).unwrap();
-    let line = status.lines().find(|l| l.starts_with("VmRSS:")).unwrap();
-    line.split_whitespace().nth(1).unwrap().parse().unwrap()
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]

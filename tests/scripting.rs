@@ -45,12 +45,7 @@ fn json_output_parses_line_by_line_whatever_the_answers_hold() {
 
 #[test]
 fn json_output_reports_a_failed_status_as_json_on_stderr() {
-    let port = std::net::TcpListener::bind("127.0.0.1:0")
-        .unwrap()
-        .local_addr()
-        .unwrap()
-        .port();
-    let output = ask(&format!("127.0.0.1:{port}"), &["-o", "json", "q"], b"");
+    let output = ask(&unused_addr(), &["-o", "json", "q"], b"");
     assert_eq!(output.status.code(), Some(78));
     let status: serde_json::Value = serde_json::from_str(stderr_text(&output).trim()).unwrap();
     assert_eq!(status["code"], "UNAVAILABLE");

@@ -288,12 +288,8 @@ fn health_stays_open_without_a_token() {
     let server = Serve::start(&["--token-file", &token]);
     let runtime = tokio::runtime::Runtime::new().unwrap();
     let status = runtime.block_on(async {
-        let channel = tonic::transport::Endpoint::from_shared(format!("http://{}", server.addr))
-            .unwrap()
-            .connect()
-            .await
-            .unwrap();
-        let mut health = tonic_health::pb::health_client::HealthClient::new(channel);
+        let mut health =
+            tonic_health::pb::health_client::HealthClient::new(channel(&server.addr).await);
         let request = tonic_health::pb::HealthCheckRequest {
             service: "proto.Stream".into(),
         };

@@ -132,11 +132,7 @@ async fn many_concurrent_conversations_on_one_server_each_count_their_own() {
     let server = tokio::task::spawn_blocking(|| TestServer::start(Echo))
         .await
         .unwrap();
-    let channel = tonic::transport::Endpoint::from_shared(format!("http://{}", server.addr))
-        .unwrap()
-        .connect()
-        .await
-        .unwrap();
+    let channel = channel(&server.addr).await;
     const CONVERSATIONS: usize = 200;
     const QUESTIONS: usize = 50;
     let conversations = (0..CONVERSATIONS).map(|c| {

@@ -148,8 +148,16 @@ pub async fn run(
         .initial_connection_window_size(flow::CONNECTION_WINDOW)
         .http2_keepalive_interval(Some(config.keepalive))
         .add_service(health_service)
-        .add_optional_service(config.reflection.then(reflection_v1))
-        .add_optional_service(config.reflection.then(reflection_v1alpha))
+        .add_optional_service(
+            config
+                .reflection
+                .then(|| reflection().build_v1().expect(VALID_DESCRIPTORS)),
+        )
+        .add_optional_service(
+            config
+                .reflection
+                .then(|| reflection().build_v1alpha().expect(VALID_DESCRIPTORS)),
+        )
         .add_service(service);
     let serve = match listener {
         Listener::Tcp(listener) => {
@@ -203,25 +211,14 @@ async fn set_health(health: &HealthReporter, status: ServingStatus) {
     health.set_service_status(SERVICE_NAME, status).await;
 }
 
-fn reflection_v1() -> tonic_reflection::server::v1::ServerReflectionServer<
-    impl tonic_reflection::server::v1::ServerReflection,
-> {
+/// Reflection knows the conversation service and the health service.
+fn reflection() -> tonic_reflection::server::Builder<'static> {
     tonic_reflection::server::Builder::configure()
         .register_encoded_file_descriptor_set(proto::FILE_DESCRIPTOR_SET)
         .register_encoded_file_descriptor_set(tonic_health::pb::FILE_DESCRIPTOR_SET)
-        .build_v1()
-        .expect("the descriptors compiled into this binary are valid")
 }
 
-fn reflection_v1alpha() -> tonic_reflection::server::v1alpha::ServerReflectionServer<
-    impl tonic_reflection::server::v1alpha::ServerReflection,
-> {
-    tonic_reflection::server::Builder::configure()
-        .register_encoded_file_descriptor_set(proto::FILE_DESCRIPTOR_SET)
-        .register_encoded_file_descriptor_set(tonic_health::pb::FILE_DESCRIPTOR_SET)
-        .build_v1alpha()
-        .expect("the descriptors compiled into this binary are valid")
-}
+const VALID_DESCRIPTORS: &str = "the descriptors compiled into this binary are valid";
 
 struct Service {
     responder: Arc<dyn Responder>,

@@ -322,6 +322,29 @@ impl Watchdog {
     }
 }
 
+/// A plaintext HTTP/2 channel to a server of ours, for tests that speak gRPC themselves.
+pub async fn channel(addr: &str) -> tonic::transport::Channel {
+    tonic::transport::Endpoint::from_shared(format!("http://{addr}"))
+        .unwrap()
+        .connect()
+        .await
+        .unwrap()
+}
+
+/// A loopback address nothing listens on: a port that was free a moment ago, bound, read back
+/// and released.
+pub fn unused_addr() -> String {
+    let listener = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+    listener.local_addr().unwrap().to_string()
+}
+
+/// A process's resident memory, from /proc.
+pub fn rss_kib(pid: u32) -> u64 {
+    let status = std::fs::read_to_string(format!("/proc/{pid}/status")).unwrap();
+    let line = status.lines().find(|l| l.starts_with("VmRSS:")).unwrap();
+    line.split_whitespace().nth(1).unwrap().parse().unwrap()
+}
+
 pub fn echo(n: usize, question: &str) -> String {
     format!("from stream server answer: the {n} question is {question}")
 }
