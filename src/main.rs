@@ -70,10 +70,23 @@ fn run(cli: Cli) -> anyhow::Result<()> {
             runtime(threads)?.block_on(bench(args))
         }
         Command::Completions { shell } => {
-            clap_complete::generate(shell, &mut Cli::command(), "grpc-convo", &mut io::stdout());
-            Ok(())
+            // clap_complete panics on a failed write: generate in memory, then write, so that
+            // `| head` is a closed pipe like any other.
+            let mut script = Vec::new();
+            clap_complete::generate(shell, &mut Cli::command(), "grpc-convo", &mut script);
+            write_stdout(&script)
         }
     }
+}
+
+/// `print!` panics when stdout is closed; this reports it as the error it is (a closed pipe
+/// exits quietly with 0).
+fn write_stdout(bytes: &[u8]) -> anyhow::Result<()> {
+    use std::io::Write;
+    let mut stdout = io::stdout().lock();
+    stdout.write_all(bytes)?;
+    stdout.flush()?;
+    Ok(())
 }
 
 enum Threads {
@@ -213,10 +226,11 @@ async fn bench(args: BenchArgs) -> anyhow::Result<()> {
         max_message_size: args.limits.max_message_size,
     };
     let report = bench::run(config).await?;
-    match args.output {
-        TextOrJson::Text => print!("{}", report.text()),
-        TextOrJson::Json => println!("{}", report.json()),
-    }
+    let text = match args.output {
+        TextOrJson::Text => report.text(),
+        TextOrJson::Json => report.json() + "\n",
+    };
+    write_stdout(text.as_bytes())?;
     if report.failed() {
         anyhow::bail!("some conversations failed or answered wrongly (see the report)");
     }

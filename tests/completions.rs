@@ -39,3 +39,26 @@ fn committed_completions_match_the_cli() {
         stale.join(", completions/")
     );
 }
+
+#[test]
+fn a_closed_stdout_is_no_panic() {
+    use std::io::Read;
+    let mut child = common::bin()
+        .args(["completions", "bash"])
+        .stdout(std::process::Stdio::piped())
+        .stderr(std::process::Stdio::piped())
+        .spawn()
+        .unwrap();
+    // Read nothing: the pipe closes before the script is written, as `| head -0` would.
+    drop(child.stdout.take());
+    let mut stderr = String::new();
+    child
+        .stderr
+        .take()
+        .unwrap()
+        .read_to_string(&mut stderr)
+        .unwrap();
+    let status = common::wait_limited(&mut child);
+    assert_eq!(status.code(), Some(0), "{stderr}");
+    assert!(!stderr.contains("panicked"), "{stderr}");
+}
