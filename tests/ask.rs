@@ -254,6 +254,32 @@ fn a_closed_stdout_ends_quietly_with_0() {
 }
 
 #[test]
+fn a_reader_that_pauses_longer_than_the_keepalive_timeout_loses_nothing() {
+    // The server pings every second and gives up on a peer that has not answered in 20 s.
+    let server = Serve::start(&["--keepalive", "1s"]);
+    let mut child = bin()
+        .args(["ask", "--addr", &server.addr])
+        .stdin(std::process::Stdio::piped())
+        .stdout(std::process::Stdio::piped())
+        .stderr(std::process::Stdio::piped())
+        .spawn()
+        .unwrap();
+    let mut stdin = child.stdin.take().unwrap();
+    let writer = std::thread::spawn(move || {
+        use std::io::Write;
+        let questions: String = (1..=300_000).map(|n| format!("{n}\n")).collect();
+        let _ = stdin.write_all(questions.as_bytes());
+    });
+    // The pause is the experiment: ask blocks writing to a full pipe for longer than the
+    // server waits for a ping's answer.
+    std::thread::sleep(std::time::Duration::from_secs(25));
+    let output = output_limited(child);
+    writer.join().unwrap();
+    assert!(output.status.success(), "{}", stderr_text(&output));
+    assert_eq!(stdout_lines(&output).len(), 300_000);
+}
+
+#[test]
 fn timeout_ends_the_conversation_with_68() {
     let server = Serve::start(&[]);
     // A question answered, then silence with stdin open: only the deadline can end it.

@@ -1,5 +1,5 @@
 //! `serve -- COMMAND`: each conversation with a process of its own, driven by programs every
-//! machine has (sh, cat, tail, yes).
+//! machine has (sh, cat, sleep, yes).
 
 mod common;
 
@@ -101,8 +101,9 @@ fn a_client_that_cancels_gets_its_process_stopped_within_the_grace() {
 
 #[test]
 fn a_process_that_ignores_sigterm_gets_sigkill_after_the_kill_grace() {
-    // An ignored signal stays ignored across exec, so tail ignores SIGTERM too.
-    let script = "trap '' TERM; echo $$; exec tail -f /dev/null";
+    // An ignored signal stays ignored across exec, so sleep ignores SIGTERM too (and, unlike
+    // tail -f, does not leave when its output closes).
+    let script = "trap '' TERM; echo $$; exec sleep 600";
     let server = exec_server(&["sh", "-c", script], &["--kill-grace", "200ms"]);
     let mut coprocess = Coprocess::start(&server.addr, &[]);
     let pid = coprocess.read_line().unwrap();

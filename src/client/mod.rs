@@ -130,7 +130,7 @@ pub async fn ask(
         let answers = client
             .conversations(request)
             .await
-            .map_err(|status| RpcError(explain.explain(status)))?
+            .map_err(|status| RpcError(explain.explain(status, true)))?
             .into_inner();
         let transcript = transcript.as_deref();
         receive::print_answers(answers, &mut out, &tally, &enough, transcript, &explain).await

@@ -25,6 +25,26 @@ impl Default for Format {
     }
 }
 
+/// Stdout, written from inside the runtime. A write can block for as long as the reader of our
+/// output pauses (a full pipe into a pager); handing the runtime's other work to another thread
+/// first keeps the connection answering the server's keepalive pings meanwhile, so a slow reader
+/// slows the conversation down instead of losing it.
+pub struct Stdout;
+
+impl Write for Stdout {
+    fn write(&mut self, buf: &[u8]) -> io::Result<usize> {
+        tokio::task::block_in_place(|| io::stdout().lock().write(buf))
+    }
+
+    fn write_all(&mut self, buf: &[u8]) -> io::Result<()> {
+        tokio::task::block_in_place(|| io::stdout().lock().write_all(buf))
+    }
+
+    fn flush(&mut self) -> io::Result<()> {
+        tokio::task::block_in_place(|| io::stdout().lock().flush())
+    }
+}
+
 pub struct AnswerWriter<W: Write> {
     out: W,
     format: Format,

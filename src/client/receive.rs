@@ -67,7 +67,10 @@ pub async fn print_answers(
         let answer = match next {
             Ok(Some(StreamResponse { answer })) => answer,
             Ok(None) => return Ok(Ended::ByServer),
-            Err(status) => return Err(RpcError(explain.explain(status)).into()),
+            Err(status) => {
+                let first = tally.answered() == 0;
+                return Err(RpcError(explain.explain(status, first)).into());
+            }
         };
         out.answer(&answer)?;
         if let Some(transcript) = transcript {
@@ -113,8 +116,10 @@ pub struct Explain {
 }
 
 impl Explain {
-    pub fn explain(&self, status: Status) -> Status {
-        self.broken_connection(self.over_limit(status))
+    /// `before_any_answer`: whether the connection could be the wrong kind (plaintext to a TLS
+    /// server and the like), which is worth a hint only until an answer has come through.
+    pub fn explain(&self, status: Status, before_any_answer: bool) -> Status {
+        self.broken_connection(self.over_limit(status), before_any_answer)
     }
 
     /// tonic reports an answer over our receive limit as OUT_OF_RANGE; gRPC's own clients say
@@ -135,14 +140,16 @@ impl Explain {
         status
     }
 
-    /// tonic reports a connection that fails under the call as UNKNOWN "transport error",
-    /// CANCELLED "operation was canceled" or INTERNAL "h2 protocol error: ...", with the cause
-    /// out of sight: say what happened, as UNAVAILABLE, the status gRPC gives a broken
-    /// connection.
-    fn broken_connection(&self, status: Status) -> Status {
+    /// tonic reports a connection that fails under the call as UNKNOWN "transport error" or
+    /// "h2 protocol error: ...", CANCELLED "operation was canceled" or INTERNAL "h2 protocol
+    /// error: ...", with the cause out of sight: say what happened, as UNAVAILABLE, the status
+    /// gRPC gives a broken connection.
+    fn broken_connection(&self, status: Status, before_any_answer: bool) -> Status {
         let message = status.message();
         let broken = match status.code() {
-            Code::Unknown => message == "transport error",
+            Code::Unknown => {
+                message == "transport error" || message.starts_with("h2 protocol error")
+            }
             // hyper's word for a connection that closed before the server answered.
             Code::Cancelled => message == "operation was canceled",
             // The HTTP/2 layer failed under the conversation (a proxy resetting the stream when
@@ -154,7 +161,11 @@ impl Explain {
         if !broken {
             return status;
         }
-        let cause = super::connect::hint(super::connect::innermost(&status), self.tls);
+        let cause = super::connect::innermost(&status);
+        let cause = match before_any_answer {
+            true => super::connect::hint(cause, self.tls),
+            false => cause,
+        };
         Status::unavailable(format!("connection lost: {cause}"))
     }
 }

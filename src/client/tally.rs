@@ -66,6 +66,10 @@ impl Tally {
         }
     }
 
+    pub fn answered(&self) -> u64 {
+        self.answered.load(Ordering::Relaxed)
+    }
+
     pub fn summary(&self) -> String {
         let elapsed = self.started.elapsed();
         let answered = self.answered.load(Ordering::Relaxed);
