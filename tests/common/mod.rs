@@ -170,16 +170,21 @@ impl Drop for TestServer {
     }
 }
 
-/// Runs `grpc-convo ask --addr ADDR ARGS...` with `stdin` as its whole input.
-pub fn ask(addr: &str, args: &[&str], stdin: &[u8]) -> Output {
-    let mut child = bin()
+/// `grpc-convo ask --addr ADDR ARGS...` with all three streams piped.
+fn spawn_ask(addr: &str, args: &[&str]) -> Child {
+    bin()
         .args(["ask", "--addr", addr])
         .args(args)
         .stdin(Stdio::piped())
         .stdout(Stdio::piped())
         .stderr(Stdio::piped())
         .spawn()
-        .expect("start grpc-convo ask");
+        .expect("start grpc-convo ask")
+}
+
+/// Runs `grpc-convo ask --addr ADDR ARGS...` with `stdin` as its whole input.
+pub fn ask(addr: &str, args: &[&str], stdin: &[u8]) -> Output {
+    let mut child = spawn_ask(addr, args);
     let mut input = child.stdin.take().unwrap();
     let stdin = stdin.to_vec();
     // A writer thread, so that a large input cannot deadlock against unread output.
@@ -226,14 +231,7 @@ pub struct Coprocess {
 
 impl Coprocess {
     pub fn start(addr: &str, args: &[&str]) -> Coprocess {
-        let mut child = bin()
-            .args(["ask", "--addr", addr])
-            .args(args)
-            .stdin(Stdio::piped())
-            .stdout(Stdio::piped())
-            .stderr(Stdio::piped())
-            .spawn()
-            .expect("start grpc-convo ask");
+        let mut child = spawn_ask(addr, args);
         let stdin = child.stdin.take();
         let stdout = child.stdout.take().map(BufReader::new);
         Coprocess {
