@@ -39,7 +39,7 @@ Register-ArgumentCompleter -Native -CommandName 'grpc-convo' -ScriptBlock {
             [CompletionResult]::new('--max-message-size', '--max-message-size', [CompletionResultType]::ParameterName, 'Largest message sent or received, in bytes (encoded protobuf)')
             [CompletionResult]::new('--max-conversations', '--max-conversations', [CompletionResultType]::ParameterName, 'Conversations in progress at once; one more gets RESOURCE_EXHAUSTED "server busy"')
             [CompletionResult]::new('--idle-timeout', '--idle-timeout', [CompletionResultType]::ParameterName, 'End a conversation with DEADLINE_EXCEEDED after this long without a question [default: off]')
-            [CompletionResult]::new('--keepalive', '--keepalive', [CompletionResultType]::ParameterName, 'Interval of HTTP/2 keepalive pings, so that dead peers are noticed')
+            [CompletionResult]::new('--keepalive', '--keepalive', [CompletionResultType]::ParameterName, 'Interval of HTTP/2 pings, so that dead clients are noticed: one not answered within this long (20 s at most) closes the connection; 0 sends none')
             [CompletionResult]::new('--grace', '--grace', [CompletionResultType]::ParameterName, 'On SIGINT or SIGTERM, how long conversations in progress may go on before they are ended with UNAVAILABLE')
             [CompletionResult]::new('--log-format', '--log-format', [CompletionResultType]::ParameterName, 'Format of the log lines on stderr')
             [CompletionResult]::new('--tls-cert', '--tls-cert', [CompletionResultType]::ParameterName, 'Serve over TLS with this certificate chain, in PEM (with --tls-key)')
@@ -58,7 +58,8 @@ Register-ArgumentCompleter -Native -CommandName 'grpc-convo' -ScriptBlock {
         }
         'grpc-convo;ask' {
             [CompletionResult]::new('--addr', '--addr', [CompletionResultType]::ParameterName, 'Server to talk to')
-            [CompletionResult]::new('--connect-timeout', '--connect-timeout', [CompletionResultType]::ParameterName, 'How long to wait for the connection to the server')
+            [CompletionResult]::new('--connect-timeout', '--connect-timeout', [CompletionResultType]::ParameterName, 'How long to wait for the connection to the server: TCP, TLS and the server''s first HTTP/2 frame')
+            [CompletionResult]::new('--keepalive', '--keepalive', [CompletionResultType]::ParameterName, 'Interval of HTTP/2 pings while a conversation is open, so that a frozen or vanished server is noticed: one not answered within this long (20 s at most) ends the conversation with UNAVAILABLE; 0 sends none')
             [CompletionResult]::new('--ca-cert', '--ca-cert', [CompletionResultType]::ParameterName, 'Connect with TLS, trusting only the CA certificate(s) in this PEM file')
             [CompletionResult]::new('--tls-server-name', '--tls-server-name', [CompletionResultType]::ParameterName, 'The name to verify in the server''s certificate, when it differs from the address (implies --tls)')
             [CompletionResult]::new('--cert', '--cert', [CompletionResultType]::ParameterName, 'Client certificate for mutual TLS, in PEM (with --key; implies --tls)')
@@ -93,7 +94,8 @@ Register-ArgumentCompleter -Native -CommandName 'grpc-convo' -ScriptBlock {
         }
         'grpc-convo;bench' {
             [CompletionResult]::new('--addr', '--addr', [CompletionResultType]::ParameterName, 'Server to talk to')
-            [CompletionResult]::new('--connect-timeout', '--connect-timeout', [CompletionResultType]::ParameterName, 'How long to wait for the connection to the server')
+            [CompletionResult]::new('--connect-timeout', '--connect-timeout', [CompletionResultType]::ParameterName, 'How long to wait for the connection to the server: TCP, TLS and the server''s first HTTP/2 frame')
+            [CompletionResult]::new('--keepalive', '--keepalive', [CompletionResultType]::ParameterName, 'Interval of HTTP/2 pings while a conversation is open, so that a frozen or vanished server is noticed: one not answered within this long (20 s at most) ends the conversation with UNAVAILABLE; 0 sends none')
             [CompletionResult]::new('--ca-cert', '--ca-cert', [CompletionResultType]::ParameterName, 'Connect with TLS, trusting only the CA certificate(s) in this PEM file')
             [CompletionResult]::new('--tls-server-name', '--tls-server-name', [CompletionResultType]::ParameterName, 'The name to verify in the server''s certificate, when it differs from the address (implies --tls)')
             [CompletionResult]::new('--cert', '--cert', [CompletionResultType]::ParameterName, 'Client certificate for mutual TLS, in PEM (with --key; implies --tls)')

@@ -67,7 +67,7 @@ _grpc__convo() {
             return 0
             ;;
         grpc__subcmd__convo__subcmd__ask)
-            opts="-o -0 -H -v -h -V --addr --connect-timeout --wait-ready --tls --ca-cert --tls-server-name --cert --key --token-file --allow-plaintext-token --timeout --max-message-size --output --input --null --header --lockstep --stats --max-answers --until --keep-open --idle-timeout --transcript --verbose --help --version"
+            opts="-o -0 -H -v -h -V --addr --connect-timeout --wait-ready --keepalive --tls --ca-cert --tls-server-name --cert --key --token-file --allow-plaintext-token --timeout --max-message-size --output --input --null --header --lockstep --stats --max-answers --until --keep-open --idle-timeout --transcript --verbose --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -78,6 +78,10 @@ _grpc__convo() {
                     return 0
                     ;;
                 --connect-timeout)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --keepalive)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
@@ -153,7 +157,7 @@ _grpc__convo() {
             return 0
             ;;
         grpc__subcmd__convo__subcmd__bench)
-            opts="-c -n -o -v -h -V --addr --connect-timeout --wait-ready --tls --ca-cert --tls-server-name --cert --key --token-file --allow-plaintext-token --conversations --questions --duration --lockstep --payload --connections --rate --check --output --max-message-size --verbose --help --version"
+            opts="-c -n -o -v -h -V --addr --connect-timeout --wait-ready --keepalive --tls --ca-cert --tls-server-name --cert --key --token-file --allow-plaintext-token --conversations --questions --duration --lockstep --payload --connections --rate --check --output --max-message-size --verbose --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -164,6 +168,10 @@ _grpc__convo() {
                     return 0
                     ;;
                 --connect-timeout)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --keepalive)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;

@@ -35,7 +35,7 @@ set edit:completion:arg-completer[grpc-convo] = {|@words|
             cand --max-message-size 'Largest message sent or received, in bytes (encoded protobuf)'
             cand --max-conversations 'Conversations in progress at once; one more gets RESOURCE_EXHAUSTED "server busy"'
             cand --idle-timeout 'End a conversation with DEADLINE_EXCEEDED after this long without a question [default: off]'
-            cand --keepalive 'Interval of HTTP/2 keepalive pings, so that dead peers are noticed'
+            cand --keepalive 'Interval of HTTP/2 pings, so that dead clients are noticed: one not answered within this long (20 s at most) closes the connection; 0 sends none'
             cand --grace 'On SIGINT or SIGTERM, how long conversations in progress may go on before they are ended with UNAVAILABLE'
             cand --log-format 'Format of the log lines on stderr'
             cand --tls-cert 'Serve over TLS with this certificate chain, in PEM (with --tls-key)'
@@ -53,7 +53,8 @@ set edit:completion:arg-completer[grpc-convo] = {|@words|
         }
         &'grpc-convo;ask'= {
             cand --addr 'Server to talk to'
-            cand --connect-timeout 'How long to wait for the connection to the server'
+            cand --connect-timeout 'How long to wait for the connection to the server: TCP, TLS and the server''s first HTTP/2 frame'
+            cand --keepalive 'Interval of HTTP/2 pings while a conversation is open, so that a frozen or vanished server is noticed: one not answered within this long (20 s at most) ends the conversation with UNAVAILABLE; 0 sends none'
             cand --ca-cert 'Connect with TLS, trusting only the CA certificate(s) in this PEM file'
             cand --tls-server-name 'The name to verify in the server''s certificate, when it differs from the address (implies --tls)'
             cand --cert 'Client certificate for mutual TLS, in PEM (with --key; implies --tls)'
@@ -87,7 +88,8 @@ set edit:completion:arg-completer[grpc-convo] = {|@words|
         }
         &'grpc-convo;bench'= {
             cand --addr 'Server to talk to'
-            cand --connect-timeout 'How long to wait for the connection to the server'
+            cand --connect-timeout 'How long to wait for the connection to the server: TCP, TLS and the server''s first HTTP/2 frame'
+            cand --keepalive 'Interval of HTTP/2 pings while a conversation is open, so that a frozen or vanished server is noticed: one not answered within this long (20 s at most) ends the conversation with UNAVAILABLE; 0 sends none'
             cand --ca-cert 'Connect with TLS, trusting only the CA certificate(s) in this PEM file'
             cand --tls-server-name 'The name to verify in the server''s certificate, when it differs from the address (implies --tls)'
             cand --cert 'Client certificate for mutual TLS, in PEM (with --key; implies --tls)'

@@ -36,7 +36,7 @@ complete -c grpc-convo -n "__fish_grpc_convo_using_subcommand serve" -l addr -d 
 complete -c grpc-convo -n "__fish_grpc_convo_using_subcommand serve" -l max-message-size -d 'Largest message sent or received, in bytes (encoded protobuf)' -r
 complete -c grpc-convo -n "__fish_grpc_convo_using_subcommand serve" -l max-conversations -d 'Conversations in progress at once; one more gets RESOURCE_EXHAUSTED "server busy"' -r
 complete -c grpc-convo -n "__fish_grpc_convo_using_subcommand serve" -l idle-timeout -d 'End a conversation with DEADLINE_EXCEEDED after this long without a question [default: off]' -r
-complete -c grpc-convo -n "__fish_grpc_convo_using_subcommand serve" -l keepalive -d 'Interval of HTTP/2 keepalive pings, so that dead peers are noticed' -r
+complete -c grpc-convo -n "__fish_grpc_convo_using_subcommand serve" -l keepalive -d 'Interval of HTTP/2 pings, so that dead clients are noticed: one not answered within this long (20 s at most) closes the connection; 0 sends none' -r
 complete -c grpc-convo -n "__fish_grpc_convo_using_subcommand serve" -l grace -d 'On SIGINT or SIGTERM, how long conversations in progress may go on before they are ended with UNAVAILABLE' -r
 complete -c grpc-convo -n "__fish_grpc_convo_using_subcommand serve" -l log-format -d 'Format of the log lines on stderr' -r -f -a "text\t'Human-readable lines'
 json\t'One JSON object per line'"
@@ -50,7 +50,8 @@ complete -c grpc-convo -n "__fish_grpc_convo_using_subcommand serve" -s v -l ver
 complete -c grpc-convo -n "__fish_grpc_convo_using_subcommand serve" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c grpc-convo -n "__fish_grpc_convo_using_subcommand serve" -s V -l version -d 'Print version'
 complete -c grpc-convo -n "__fish_grpc_convo_using_subcommand ask" -l addr -d 'Server to talk to' -r
-complete -c grpc-convo -n "__fish_grpc_convo_using_subcommand ask" -l connect-timeout -d 'How long to wait for the connection to the server' -r
+complete -c grpc-convo -n "__fish_grpc_convo_using_subcommand ask" -l connect-timeout -d 'How long to wait for the connection to the server: TCP, TLS and the server\'s first HTTP/2 frame' -r
+complete -c grpc-convo -n "__fish_grpc_convo_using_subcommand ask" -l keepalive -d 'Interval of HTTP/2 pings while a conversation is open, so that a frozen or vanished server is noticed: one not answered within this long (20 s at most) ends the conversation with UNAVAILABLE; 0 sends none' -r
 complete -c grpc-convo -n "__fish_grpc_convo_using_subcommand ask" -l ca-cert -d 'Connect with TLS, trusting only the CA certificate(s) in this PEM file' -r -F
 complete -c grpc-convo -n "__fish_grpc_convo_using_subcommand ask" -l tls-server-name -d 'The name to verify in the server\'s certificate, when it differs from the address (implies --tls)' -r
 complete -c grpc-convo -n "__fish_grpc_convo_using_subcommand ask" -l cert -d 'Client certificate for mutual TLS, in PEM (with --key; implies --tls)' -r -F
@@ -78,7 +79,8 @@ complete -c grpc-convo -n "__fish_grpc_convo_using_subcommand ask" -s v -l verbo
 complete -c grpc-convo -n "__fish_grpc_convo_using_subcommand ask" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c grpc-convo -n "__fish_grpc_convo_using_subcommand ask" -s V -l version -d 'Print version'
 complete -c grpc-convo -n "__fish_grpc_convo_using_subcommand bench" -l addr -d 'Server to talk to' -r
-complete -c grpc-convo -n "__fish_grpc_convo_using_subcommand bench" -l connect-timeout -d 'How long to wait for the connection to the server' -r
+complete -c grpc-convo -n "__fish_grpc_convo_using_subcommand bench" -l connect-timeout -d 'How long to wait for the connection to the server: TCP, TLS and the server\'s first HTTP/2 frame' -r
+complete -c grpc-convo -n "__fish_grpc_convo_using_subcommand bench" -l keepalive -d 'Interval of HTTP/2 pings while a conversation is open, so that a frozen or vanished server is noticed: one not answered within this long (20 s at most) ends the conversation with UNAVAILABLE; 0 sends none' -r
 complete -c grpc-convo -n "__fish_grpc_convo_using_subcommand bench" -l ca-cert -d 'Connect with TLS, trusting only the CA certificate(s) in this PEM file' -r -F
 complete -c grpc-convo -n "__fish_grpc_convo_using_subcommand bench" -l tls-server-name -d 'The name to verify in the server\'s certificate, when it differs from the address (implies --tls)' -r
 complete -c grpc-convo -n "__fish_grpc_convo_using_subcommand bench" -l cert -d 'Client certificate for mutual TLS, in PEM (with --key; implies --tls)' -r -F

@@ -32,6 +32,8 @@ rss_mib() { awk '/VmRSS/ { printf "%.1f", $2 / 1024 }' "/proc/$1/status"; }
 peak_mib() { awk '/VmHWM/ { printf "%.1f", $2 / 1024 }' "/proc/$1/status"; }
 median() { sort -g | awk '{ v[NR] = $1 } END { print v[int((NR + 1) / 2)] }'; }
 json() { python3 -c "import json, sys; d = json.load(sys.stdin); print($1)"; }
+# Connections for C conversations all open at once: serve takes 256 per connection (src/flow.rs).
+conns() { echo $((($1 + 255) / 256)); }
 
 # ms RUNS COMMAND: the median wall time of a shell command, in milliseconds.
 ms() {
@@ -58,11 +60,11 @@ ask_hi=$(ms 51 "$B ask --addr $CONVO <$WORK/hi")
 tcp_hi=$(ms 51 "$T ask $TCP <$WORK/hi")
 lockstep=$(for i in 1 2 3; do "$B" bench --addr "$CONVO" -n 20000 --lockstep -o json | json 'd["latency_us"]["p50"]'; done | median)
 tcp_lockstep=$(for i in 1 2 3; do "$T" bench "$TCP" 1 20000 lockstep | json 'd["latency_us"]["p50"]'; done | median)
-pipelined=$(for i in 1 2 3; do "$B" bench --addr "$CONVO" -c 1000 -n 200 --check -o json | json 'int(d["answers_per_s"])'; done | median)
+pipelined=$(for i in 1 2 3; do "$B" bench --addr "$CONVO" -c 1000 -n 200 --connections "$(conns 1000)" --check -o json | json 'int(d["answers_per_s"])'; done | median)
 tcp_pipelined=$(for i in 1 2 3; do "$T" bench "$TCP" 1000 200 | json 'int(d["answers_per_s"])'; done | median)
 
 idle_before=$(rss_mib "$CONVO_PID")
-"$B" bench --addr "$CONVO" -c 10000 --duration 6s --rate 1 -o json >/dev/null &
+"$B" bench --addr "$CONVO" -c 10000 --connections "$(conns 10000)" --duration 6s --rate 1 -o json >/dev/null &
 sleep 4 # measuring, not synchronising: the 10,000 conversations are open well before this
 idle_during=$(rss_mib "$CONVO_PID")
 wait $!
@@ -96,6 +98,19 @@ if [ -x "$GO/server" ] && [ -x "$GO/pipeclient" ]; then
     echo "| grpc-go full-duplex client → grpc-convo serve | ${go_client_convo} ms |"
     echo "| grpc-convo ask → the tutorial's Go server | ${ask_go} ms |"
     echo "| grpc-go full-duplex client → the tutorial's Go server | ${go_client_go} ms |"
+fi
+if [ -x "$GO/server" ] && [ -x "$GO/loadclient" ]; then
+    load() { for i in 1 2 3; do "$GO/loadclient" -addr "$1" -c 1000 -n 200 | sed 's/.*, \([0-9]*\) answers\/s/\1/'; done | median; }
+    load_convo=$(load "$CONVO")
+    load_go=$(load "$GOSERVER")
+    echo
+    echo "A grpc-go client's load: 1000 conversations × 200 pipelined questions on its one"
+    echo "connection, every answer checked (tests/interop/go/loadclient), median of 3:"
+    echo
+    echo "| server | answers/s |"
+    echo "|---|---|"
+    echo "| grpc-convo serve | ${load_convo} |"
+    echo "| the tutorial's Go server | ${load_go} |"
 fi
 
 NGINX=$(command -v nginx || { [ -x /usr/sbin/nginx ] && echo /usr/sbin/nginx; } || true)
@@ -139,14 +154,14 @@ if [ -n "$NGINX" ]; then
 fi
 
 echo
-echo "How cost grows: a fresh server for each row, 200 pipelined questions per conversation over"
-echo "one connection; RSS is the server's peak (VmHWM)."
+echo "How cost grows: a fresh server for each row, 200 pipelined questions per conversation, all"
+echo "conversations open at once (one connection per 256); RSS is the server's peak (VmHWM)."
 echo
 echo "| conversations | answers/s | server peak RSS |"
 echo "|---|---|---|"
 for c in 1 10 100 1000 10000; do
     start "scale-$c" "$B" serve --addr 127.0.0.1:0
-    rate=$("$B" bench --addr "$ADDR" -c "$c" -n 200 -o json | json 'int(d["answers_per_s"])')
+    rate=$("$B" bench --addr "$ADDR" -c "$c" -n 200 --connections "$(conns "$c")" -o json | json 'int(d["answers_per_s"])')
     echo "| $c | $rate | $(peak_mib "$PID") MiB |"
     kill "$PID"
 done

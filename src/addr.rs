@@ -87,6 +87,15 @@ impl Addr {
         }
     }
 
+    /// The host to dial, and to verify in a TLS certificate unless told otherwise: this machine
+    /// for `:PORT` and for a Unix socket.
+    pub fn host(&self) -> &str {
+        match self {
+            Addr::Tcp { host, .. } if !host.is_empty() => host,
+            _ => "localhost",
+        }
+    }
+
     /// Whether everything sent to this address stays on this machine: a Unix socket, or a host
     /// that is (or resolves only to) a loopback address.
     pub async fn is_local(&self) -> bool {

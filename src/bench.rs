@@ -6,6 +6,7 @@
 
 use std::{
     collections::BTreeMap,
+    future::Future,
     io::IsTerminal,
     sync::{
         Arc, Mutex,
@@ -24,11 +25,14 @@ use tokio::{
 };
 use tonic::{Code, Request, transport::Channel};
 
+use tokio_util::sync::CancellationToken;
+
 use crate::{
     client::{ConnectConfig, connect},
     exit::code_name,
     proto::{StreamRequest, stream_client::StreamClient},
     server::Echo,
+    signals::Signal,
     token::Token,
 };
 
@@ -68,15 +72,22 @@ pub struct Report {
     wall: Duration,
     /// Nanoseconds from sending (or being due) to the answer.
     latency: Histogram<u64>,
+    /// The signal that cut the run short.
+    pub interrupted: Option<Signal>,
 }
 
 /// Samples a conversation keeps before adding them to the shared histogram under its lock.
 const LOCAL_SAMPLES: usize = 1024;
 
-pub async fn run(config: BenchConfig) -> anyhow::Result<Report> {
+/// Runs the load until every conversation is over, or `interrupt` comes: then the conversations
+/// stop where they are and the report covers what was measured until then.
+pub async fn run(
+    config: BenchConfig,
+    interrupt: impl Future<Output = Signal>,
+) -> anyhow::Result<Report> {
     let mut channels = Vec::with_capacity(config.connections);
     for _ in 0..config.connections {
-        channels.push(connect(&config.connect).await?);
+        channels.push(connect(&config.connect).await?.0);
     }
     let shared = Arc::new(Shared {
         latency: Mutex::new(
@@ -86,12 +97,20 @@ pub async fn run(config: BenchConfig) -> anyhow::Result<Report> {
         started: Instant::now(),
     });
     let progress = Progress::start(&config, shared.clone());
+    let stop = CancellationToken::new();
     let conversations = (0..config.conversations).map(|n| {
         let channel = channels[n % channels.len()].clone();
-        let (config, shared) = (config.clone(), shared.clone());
-        tokio::spawn(async move { converse(channel, n, &config, &shared).await })
+        let (config, shared, stop) = (config.clone(), shared.clone(), stop.clone());
+        tokio::spawn(async move { converse(channel, n, &config, &shared, stop).await })
     });
-    let outcomes = futures_util::future::join_all(conversations).await;
+    let mut all = futures_util::future::join_all(conversations);
+    let (outcomes, interrupted) = tokio::select! {
+        outcomes = &mut all => (outcomes, None),
+        signal = interrupt => {
+            stop.cancel();
+            (all.await, Some(signal))
+        }
+    };
     let wall = shared.started.elapsed();
     progress.finish();
 
@@ -106,6 +125,7 @@ pub async fn run(config: BenchConfig) -> anyhow::Result<Report> {
         errors: BTreeMap::new(),
         mismatches: 0,
         wall,
+        interrupted,
     };
     for outcome in outcomes {
         let outcome = outcome.context("a conversation task failed")?;
@@ -143,7 +163,13 @@ fn question(n: usize, i: u64, payload: usize) -> String {
     text
 }
 
-async fn converse(channel: Channel, n: usize, config: &BenchConfig, shared: &Shared) -> Outcome {
+async fn converse(
+    channel: Channel,
+    n: usize,
+    config: &BenchConfig,
+    shared: &Shared,
+    stop: CancellationToken,
+) -> Outcome {
     let mut client = StreamClient::new(channel)
         .max_decoding_message_size(config.max_message_size)
         .max_encoding_message_size(config.max_message_size);
@@ -240,8 +266,9 @@ async fn converse(channel: Channel, n: usize, config: &BenchConfig, shared: &Sha
             }
         }
         Ok::<_, tonic::Status>(())
-    }
-    .await;
+    };
+    // An interrupted conversation is cut short, not failed.
+    let ended = stop.run_until_cancelled(ended).await.unwrap_or(Ok(()));
     record(shared, &mut samples);
     outcome.sent = sent.load(Ordering::Relaxed);
     outcome.error = ended.err().map(|status| status.code());
@@ -366,6 +393,12 @@ impl Report {
         if config.check {
             text.push_str(&format!("mismatches  {}\n", self.mismatches));
         }
+        if let Some(signal) = self.interrupted {
+            let name = signal.name();
+            text.push_str(&format!(
+                "interrupted {name}: the figures cover the run until then\n"
+            ));
+        }
         text.push_str(&format!(
             "wall time   {:.3} s\n\
              answers/s   {:.0}\n\
@@ -401,6 +434,7 @@ impl Report {
             "answers": self.answers,
             "errors": self.errors,
             "mismatches": config.check.then_some(self.mismatches),
+            "interrupted": self.interrupted.map(Signal::name),
             "wall_s": self.wall.as_secs_f64(),
             "answers_per_s": self.answers_per_second(),
             "latency_us": {

@@ -20,7 +20,9 @@ const ASK_EXIT_CODES: &str = "Exit status:
            cannot be reached or the TLS handshake fails), 68 DEADLINE_EXCEEDED (also
            --timeout), 72 RESOURCE_EXHAUSTED, 80 UNAUTHENTICATED (a missing or wrong token), ...
   124      --idle-timeout: no answer came in time (a local limit, unlike 68)
-  130      interrupted (Ctrl-C); 143 terminated (SIGTERM)";
+  SIGINT   Ctrl-C (or SIGINT): once the answers received are printed, ask is killed by SIGINT
+           itself, so that a shell loop around it stops too (a shell shows 130); SIGTERM
+           likewise (143)";
 
 #[derive(Debug, Parser)]
 #[command(
@@ -53,6 +55,8 @@ pub enum Command {
                             new connections are refused, conversations in progress may finish \
                             within --grace, the rest end with UNAVAILABLE, and it exits 0. A \
                             second signal stops it at once.\n\n\
+                            A connection carries at most 256 conversations at once; a client's \
+                            further ones wait in its queue until one ends.\n\n\
                             grpc.health.v1.Health answers for \"\" and \"proto.Stream\"; server \
                             reflection (v1 and v1alpha) lists the service unless \
                             --no-reflection.\n\n\
@@ -105,13 +109,14 @@ pub struct ServeArgs {
     #[arg(long, value_name = "DURATION", value_parser = duration)]
     pub idle_timeout: Option<Duration>,
 
-    /// Interval of HTTP/2 keepalive pings, so that dead peers are noticed
-    #[arg(long, value_name = "DURATION", value_parser = duration, default_value = "30s")]
+    /// Interval of HTTP/2 pings, so that dead clients are noticed: one not answered within this
+    /// long (20 s at most) closes the connection; 0 sends none
+    #[arg(long, value_name = "DURATION", value_parser = duration_or_zero, default_value = "30s")]
     pub keepalive: Duration,
 
     /// On SIGINT or SIGTERM, how long conversations in progress may go on before they are ended
     /// with UNAVAILABLE
-    #[arg(long, value_name = "DURATION", value_parser = grace, default_value = "10s")]
+    #[arg(long, value_name = "DURATION", value_parser = duration_or_zero, default_value = "10s")]
     pub grace: Duration,
 
     /// Do not serve gRPC server reflection (v1 and v1alpha)
@@ -143,7 +148,7 @@ pub struct ServeArgs {
 
     /// With a COMMAND: after SIGTERM, how long a conversation's process may take to exit before
     /// SIGKILL
-    #[arg(long, value_name = "DURATION", value_parser = grace, default_value = "2s")]
+    #[arg(long, value_name = "DURATION", value_parser = duration_or_zero, default_value = "2s")]
     pub kill_grace: Duration,
 
     /// Answer each conversation with its own process of COMMAND (no shell): questions go to its
@@ -301,7 +306,8 @@ pub struct ConnectArgs {
     )]
     pub addr: Addr,
 
-    /// How long to wait for the connection to the server
+    /// How long to wait for the connection to the server: TCP, TLS and the server's first
+    /// HTTP/2 frame
     #[arg(long, value_name = "DURATION", value_parser = duration, default_value = "10s")]
     pub connect_timeout: Duration,
 
@@ -309,6 +315,24 @@ pub struct ConnectArgs {
     /// --connect-timeout runs out
     #[arg(long)]
     pub wait_ready: bool,
+
+    /// Interval of HTTP/2 pings while a conversation is open, so that a frozen or vanished
+    /// server is noticed: one not answered within this long (20 s at most) ends the
+    /// conversation with UNAVAILABLE; 0 sends none
+    #[arg(
+        long,
+        value_name = "DURATION",
+        value_parser = duration_or_zero,
+        default_value = "5m",
+        long_help = "Interval of HTTP/2 pings while a conversation is open, so that a frozen or \
+                     vanished server is noticed: a ping not answered within this long (20 s at \
+                     most) ends the conversation with UNAVAILABLE (exit 78); 0 sends none. The \
+                     default, 5m, is the shortest that grpc-go servers accept by default on a \
+                     conversation that is quiet: they close the connection (GOAWAY \
+                     too_many_pings) on a client that pings more often while they send nothing. \
+                     grpc-convo serve accepts any interval."
+    )]
+    pub keepalive: Duration,
 
     /// Connect with TLS, trusting the system's root certificates
     #[arg(long)]
@@ -371,14 +395,14 @@ pub struct Limits {
 /// `500ms`, `10s`, `2m`, `1h 30m`: humantime's forms, with zero refused: a zero timeout or
 /// interval is never what anyone means.
 fn duration(text: &str) -> Result<Duration, String> {
-    match grace(text)? {
+    match duration_or_zero(text)? {
         duration if duration.is_zero() => Err("must be longer than zero".into()),
         duration => Ok(duration),
     }
 }
 
-/// A duration where zero makes sense: no grace at all.
-fn grace(text: &str) -> Result<Duration, String> {
+/// A duration where zero makes sense: no grace, no pings.
+fn duration_or_zero(text: &str) -> Result<Duration, String> {
     humantime::parse_duration(text).map_err(|err| format!("{err} (write it as 500ms, 10s or 2m)"))
 }
 
@@ -398,6 +422,46 @@ mod tests {
         assert_eq!(duration("2m"), Ok(Duration::from_secs(120)));
         assert!(duration("0s").is_err());
         assert!(duration("10").unwrap_err().contains("10s"));
-        assert_eq!(grace("0s"), Ok(Duration::ZERO));
+        assert_eq!(duration_or_zero("0s"), Ok(Duration::ZERO));
+    }
+
+    #[test]
+    fn clients_ping_no_more_often_than_grpc_go_servers_allow_by_default() {
+        // grpc-go's defaultKeepalivePolicyMinTime: a client that pings sooner on a quiet
+        // conversation gets a strike, and the third closes its connection.
+        let grpc_go_min_time = Duration::from_secs(5 * 60);
+        for command in ["ask", "bench"] {
+            let keepalive = match Cli::try_parse_from(["grpc-convo", command])
+                .unwrap()
+                .command
+            {
+                Command::Ask(args) => args.connect.keepalive,
+                Command::Bench(args) => args.connect.keepalive,
+                _ => unreachable!(),
+            };
+            assert_eq!(keepalive, grpc_go_min_time, "{command}");
+        }
+    }
+
+    proptest::proptest! {
+        #[test]
+        fn any_duration_text_parses_or_is_refused_without_panic(text in ".*") {
+            let _ = duration(&text);
+            let _ = duration_or_zero(&text);
+        }
+
+        #[test]
+        fn every_duration_with_a_unit_means_it(
+            n in 0u64..1_000_000_000,
+            (unit, nanos_per) in proptest::sample::select(vec![
+                ("ns", 1u128), ("us", 1_000), ("ms", 1_000_000), ("s", 1_000_000_000),
+                ("m", 60_000_000_000), ("h", 3_600_000_000_000),
+            ]),
+        ) {
+            let text = format!("{n}{unit}");
+            let want = n as u128 * nanos_per;
+            proptest::prop_assert_eq!(duration_or_zero(&text).map(|d| d.as_nanos()), Ok(want));
+            proptest::prop_assert_eq!(duration(&text).is_ok(), n > 0);
+        }
     }
 }

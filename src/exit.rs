@@ -16,7 +16,7 @@ pub mod code {
     pub const RPC_BASE: u8 = 64;
     /// ask's `--idle-timeout`: a local time limit, numbered as timeout(1) numbers its own.
     pub const IDLE: u8 = 124;
-    // 130 and 143, for SIGINT and SIGTERM, come from `Signal::exit_code`.
+    // SIGINT and SIGTERM end the process by the signal itself (`Signal::die`).
 }
 
 /// A conversation that ended with a non-OK gRPC status. Its text is `CODE: message`, the form
@@ -66,9 +66,10 @@ impl std::error::Error for BadInput {}
 pub enum Outcome {
     /// Print it as one line and exit with this status.
     Report(u8),
-    /// Exit with this status and print nothing: the reader of our output has gone (`| head -1`),
-    /// or a signal asked us to stop and whoever sent it already knows.
+    /// Exit with this status and print nothing: the reader of our output has gone (`| head -1`).
     Quiet(u8),
+    /// Print nothing and die by this signal: it asked us to stop and whoever sent it knows.
+    Killed(Signal),
 }
 
 /// Decides how an error ends the process. The first recognised cause in the chain wins, so
@@ -91,7 +92,7 @@ pub fn outcome(err: &anyhow::Error) -> Outcome {
             return Outcome::Report(code::BAD_INPUT);
         }
         if let Some(signal) = cause.downcast_ref::<Signal>() {
-            return Outcome::Quiet(signal.exit_code());
+            return Outcome::Killed(*signal);
         }
         if let Some(io) = cause.downcast_ref::<io::Error>()
             && io.kind() == io::ErrorKind::BrokenPipe
@@ -182,12 +183,10 @@ mod tests {
         assert_eq!(outcome(&bad), Outcome::Report(3));
         assert_eq!(
             outcome(&anyhow::Error::new(Signal::Interrupt)),
-            Outcome::Quiet(130)
+            Outcome::Killed(Signal::Interrupt)
         );
-        assert_eq!(
-            outcome(&anyhow::Error::new(Signal::Terminate)),
-            Outcome::Quiet(143)
-        );
+        assert_eq!(Signal::Interrupt.exit_code(), 130);
+        assert_eq!(Signal::Terminate.exit_code(), 143);
     }
 
     #[test]

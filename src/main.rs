@@ -51,6 +51,7 @@ fn main() -> ExitCode {
                 ExitCode::from(code)
             }
             Outcome::Quiet(code) => ExitCode::from(code),
+            Outcome::Killed(signal) => signal.die(),
         },
     }
 }
@@ -173,7 +174,7 @@ async fn ask(args: AskArgs) -> anyhow::Result<()> {
     let mut signals = Signals::install().context("cannot install signal handlers")?;
     let terminator = if args.null { b'\0' } else { b'\n' };
     let config = AskConfig {
-        connect: connect_config(&args.connect)?,
+        connect: connect_config(&args.connect, 1)?,
         token: Token::load(args.connect.token_file.as_deref())?,
         allow_plaintext_token: args.connect.allow_plaintext_token,
         timeout: args.timeout,
@@ -210,12 +211,13 @@ async fn ask(args: AskArgs) -> anyhow::Result<()> {
 }
 
 async fn bench(args: BenchArgs) -> anyhow::Result<()> {
+    // More connections than conversations would stay idle.
+    let connections = args.connections.min(args.conversations);
     let config = BenchConfig {
-        connect: connect_config(&args.connect)?,
+        connect: connect_config(&args.connect, args.conversations.div_ceil(connections))?,
         token: Token::load(args.connect.token_file.as_deref())?,
         conversations: args.conversations,
-        // More connections than conversations would stay idle.
-        connections: args.connections.min(args.conversations),
+        connections,
         length: match args.duration {
             Some(duration) => Length::Duration(duration),
             None => Length::Questions(args.questions),
@@ -226,20 +228,26 @@ async fn bench(args: BenchArgs) -> anyhow::Result<()> {
         check: args.check,
         max_message_size: args.limits.max_message_size,
     };
-    let report = bench::run(config).await?;
+    // A signal ends the run early; its report is still printed, then the signal ends bench.
+    let mut signals = Signals::install().context("cannot install signal handlers")?;
+    let report = bench::run(config, signals.next()).await?;
     let text = match args.output {
         TextOrJson::Text => report.text(),
         TextOrJson::Json => report.json() + "\n",
     };
     write_stdout(text.as_bytes())?;
+    if let Some(signal) = report.interrupted {
+        return Err(signal.into());
+    }
     if report.failed() {
         anyhow::bail!("some conversations failed or answered wrongly (see the report)");
     }
     Ok(())
 }
 
-/// The connection settings, with every file they name read and checked.
-fn connect_config(args: &ConnectArgs) -> anyhow::Result<ConnectConfig> {
+/// The connection settings, with every file they name read and checked, for a client that opens
+/// up to `streams` conversations at once on each connection.
+fn connect_config(args: &ConnectArgs, streams: usize) -> anyhow::Result<ConnectConfig> {
     let tls = args
         .uses_tls()
         .then(|| {
@@ -256,6 +264,8 @@ fn connect_config(args: &ConnectArgs) -> anyhow::Result<ConnectConfig> {
         connect_timeout: args.connect_timeout,
         wait_ready: args.wait_ready,
         tls,
+        keepalive: args.keepalive,
+        streams,
     })
 }
 

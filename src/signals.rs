@@ -2,6 +2,7 @@
 
 use std::{fmt, io};
 
+use nix::sys::signal::SigHandler;
 use tokio::signal::unix::{self, SignalKind};
 
 /// A signal that asked us to stop.
@@ -14,10 +15,34 @@ pub enum Signal {
 impl Signal {
     /// The shell's convention for a process ended by a signal: 128 + its number.
     pub fn exit_code(self) -> u8 {
+        128 + self.number() as u8
+    }
+
+    /// SIGINT or SIGTERM.
+    pub fn name(self) -> &'static str {
+        self.number().as_str()
+    }
+
+    fn number(self) -> nix::sys::signal::Signal {
         match self {
-            Signal::Interrupt => 130,
-            Signal::Terminate => 143,
+            Signal::Interrupt => nix::sys::signal::Signal::SIGINT,
+            Signal::Terminate => nix::sys::signal::Signal::SIGTERM,
         }
+    }
+
+    /// Ends the process by this signal, with its default action, once everything worth keeping
+    /// is written. A parent must see a child killed by SIGINT, not one that exited 130: bash
+    /// takes an exit as "the child handled Ctrl-C" and carries on with a loop around it. Falls
+    /// back to exiting with the shell's code should the signal somehow not end the process.
+    pub fn die(self) -> ! {
+        let number = self.number();
+        // SAFETY: restoring the default action installs no handler, so no handler code can
+        // run at the wrong moment; nothing else in the process changes this disposition now.
+        let restored = unsafe { nix::sys::signal::signal(number, SigHandler::SigDfl) };
+        if restored.is_ok() {
+            let _ = nix::sys::signal::raise(number);
+        }
+        std::process::exit(self.exit_code().into())
     }
 }
 

@@ -3,14 +3,15 @@
 //! its certificate, is one clear line naming the file (exit 2) rather than a failed handshake
 //! later.
 
-use std::{path::Path, time::Duration};
+use std::{path::Path, sync::Arc, time::Duration};
 
 use rustls_pki_types::{CertificateDer, PrivateKeyDer, pem::PemObject};
-use tonic::transport::{Certificate, ClientTlsConfig, Identity, ServerTlsConfig};
+use tonic::transport::{Certificate, Identity, ServerTlsConfig};
 
 use crate::exit::Usage;
 
 /// A client that connects and never finishes its handshake holds a connection only this long.
+/// (Our own handshakes as a client are bounded by --connect-timeout.)
 const HANDSHAKE_TIMEOUT: Duration = Duration::from_secs(10);
 
 /// What serve was given: `--tls-cert`, `--tls-key`, and `--client-ca` for mutual TLS.
@@ -42,36 +43,72 @@ pub struct ClientFiles<'a> {
     pub key: Option<&'a Path>,
 }
 
-pub fn client_config(files: &ClientFiles) -> Result<ClientTlsConfig, Usage> {
-    let mut config = ClientTlsConfig::new();
-    config = match files.ca_cert {
+/// The client's TLS settings, for the handshake the connector does itself.
+#[derive(Clone, Debug)]
+pub struct ClientTls {
+    pub config: Arc<rustls::ClientConfig>,
+    /// The name to verify, when it is not the address's host (`--tls-server-name`).
+    pub server_name: Option<String>,
+}
+
+pub fn client_config(files: &ClientFiles) -> Result<ClientTls, Usage> {
+    let mut roots = rustls::RootCertStore::empty();
+    match files.ca_cert {
         // Only the CA named: as grpcurl's -cacert, not the system roots as well.
-        Some(path) => config.ca_certificate(Certificate::from_pem(
-            read_certificates("--ca-cert", path)?.pem,
-        )),
-        None => config.with_native_roots(),
+        Some(path) => {
+            for cert in read_certificates("--ca-cert", path)?.parsed {
+                roots.add(cert).map_err(|err| {
+                    Usage(format!(
+                        "--ca-cert {}: not a usable CA: {err}",
+                        path.display()
+                    ))
+                })?;
+            }
+        }
+        // A system root that rustls cannot use is skipped, as browsers skip them.
+        None => {
+            for cert in rustls_native_certs::load_native_certs().certs {
+                let _ = roots.add(cert);
+            }
+        }
+    }
+    let builder = rustls::ClientConfig::builder_with_provider(provider())
+        .with_safe_default_protocol_versions()
+        .map_err(|err| Usage(format!("TLS is not available: {err}")))?
+        .with_root_certificates(roots);
+    let mut config = match (files.cert, files.key) {
+        (Some(cert_path), Some(key_path)) => {
+            let cert = read_certificates("--cert", cert_path)?;
+            let key = read_key("--key", key_path)?;
+            builder
+                .with_client_auth_cert(cert.parsed, key.parsed)
+                .map_err(|err| {
+                    Usage(format!(
+                        "--cert {} with --key {}: {}",
+                        cert_path.display(),
+                        key_path.display(),
+                        key_mismatch(err)
+                    ))
+                })?
+        }
+        _ => builder.with_no_client_auth(),
     };
-    if let Some(name) = files.server_name {
-        config = config.domain_name(name);
+    config.alpn_protocols = vec![b"h2".to_vec()];
+    Ok(ClientTls {
+        config: Arc::new(config),
+        server_name: files.server_name.map(str::to_owned),
+    })
+}
+
+fn provider() -> Arc<rustls::crypto::CryptoProvider> {
+    Arc::new(rustls::crypto::ring::default_provider())
+}
+
+fn key_mismatch(err: rustls::Error) -> String {
+    match err {
+        rustls::Error::InconsistentKeys(_) => "the key does not belong to the certificate".into(),
+        other => other.to_string(),
     }
-    if let (Some(cert_path), Some(key_path)) = (files.cert, files.key) {
-        let cert = read_certificates("--cert", cert_path)?;
-        let key = read_key("--key", key_path)?;
-        config = config.identity(Identity::from_pem(cert.pem, key.pem));
-        // tonic checks the client's own certificate when the connection is set up: ask now,
-        // while the files can still be named.
-        tonic::transport::Endpoint::from_static("https://localhost")
-            .tls_config(config.clone())
-            .map_err(|err| {
-                Usage(format!(
-                    "--cert {} with --key {}: {}",
-                    cert_path.display(),
-                    key_path.display(),
-                    crate::client::innermost(&err)
-                ))
-            })?;
-    }
-    Ok(config.timeout(HANDSHAKE_TIMEOUT))
 }
 
 struct Pem<T> {
@@ -116,24 +153,18 @@ fn check_key_matches(
     key: &Pem<PrivateKeyDer<'static>>,
     files: &ServerFiles,
 ) -> Result<(), Usage> {
-    let provider = std::sync::Arc::new(rustls::crypto::ring::default_provider());
-    rustls::ServerConfig::builder_with_provider(provider)
+    rustls::ServerConfig::builder_with_provider(provider())
         .with_safe_default_protocol_versions()
         .map_err(|err| Usage(format!("TLS is not available: {err}")))?
         .with_no_client_auth()
         .with_single_cert(cert.parsed.clone(), key.parsed.clone_key())
         .map(drop)
         .map_err(|err| {
-            let why = match err {
-                rustls::Error::InconsistentKeys(_) => {
-                    "the key does not belong to the certificate".to_owned()
-                }
-                other => other.to_string(),
-            };
             Usage(format!(
-                "--tls-key {} with --tls-cert {}: {why}",
+                "--tls-key {} with --tls-cert {}: {}",
                 files.key.display(),
-                files.cert.display()
+                files.cert.display(),
+                key_mismatch(err)
             ))
         })
 }

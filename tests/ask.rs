@@ -255,7 +255,7 @@ fn a_closed_stdout_ends_quietly_with_0() {
 
 #[test]
 fn a_reader_that_pauses_longer_than_the_keepalive_timeout_loses_nothing() {
-    // The server pings every second and gives up on a peer that has not answered in 20 s.
+    // The server pings every second and gives up on a peer that has not answered in a second.
     let server = Serve::start(&["--keepalive", "1s"]);
     let mut child = bin()
         .args(["ask", "--addr", &server.addr])
@@ -272,7 +272,7 @@ fn a_reader_that_pauses_longer_than_the_keepalive_timeout_loses_nothing() {
     });
     // The pause is the experiment: ask blocks writing to a full pipe for longer than the
     // server waits for a ping's answer.
-    std::thread::sleep(std::time::Duration::from_secs(25));
+    std::thread::sleep(std::time::Duration::from_secs(3));
     let output = output_limited(child);
     writer.join().unwrap();
     assert!(output.status.success(), "{}", stderr_text(&output));

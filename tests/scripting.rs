@@ -285,7 +285,7 @@ fn at_a_terminal_answers_arrive_above_the_prompt_without_garbling_the_line_being
 }
 
 #[test]
-fn at_a_terminal_ctrl_c_ends_with_130() {
+fn at_a_terminal_ctrl_c_ends_ask_by_sigint() {
     let server = Serve::start(&[]);
     let mut terminal = prompt_session(&server.addr);
     terminal.exp_string("> ").unwrap();
@@ -294,5 +294,11 @@ fn at_a_terminal_ctrl_c_ends_with_130() {
     terminal.send("abandoned").unwrap();
     terminal.send_control('c').unwrap();
     terminal.exp_eof().unwrap();
-    assert_exit(&terminal, 130);
+    // Killed by SIGINT (130 in a shell), as if the key had been a signal.
+    match terminal.process().wait().unwrap() {
+        rexpect::process::WaitStatus::Signaled(_, signal, _) => {
+            assert_eq!(signal, rexpect::process::Signal::SIGINT)
+        }
+        other => panic!("not killed by SIGINT: {other:?}"),
+    }
 }

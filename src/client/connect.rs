@@ -1,31 +1,41 @@
-//! Opening the HTTP/2 connection, over TCP or a Unix socket, and waiting for a server that is
-//! still starting (`--wait-ready`).
+//! Opening the HTTP/2 connection, over TCP or a Unix socket, with TLS when asked, and waiting
+//! for a server that is still starting (`--wait-ready`).
+//!
+//! `--connect-timeout` bounds the whole set-up: TCP, TLS and the server's first HTTP/2 bytes.
+//! h2's client handshake only sends our preface and does not wait for the server's SETTINGS, so a
+//! process that accepts and then says nothing (a hung server, the wrong port, a half-dead proxy)
+//! would pass for a connection. The connector here therefore does TCP and TLS itself and hands
+//! hyper a socket that reports its first bytes; tonic's own TLS would sit outside it, where those
+//! bytes are handshake records that say nothing about HTTP/2.
 
-use std::{fmt, time::Duration};
+use std::{
+    io,
+    pin::Pin,
+    sync::{
+        Arc,
+        atomic::{AtomicU8, Ordering},
+    },
+    task::{Context, Poll},
+    time::Duration,
+};
 
-use tokio::time::Instant;
-use tonic::transport::{Channel, ClientTlsConfig, Endpoint};
+use hyper_util::rt::TokioIo;
+use rustls_pki_types::ServerName;
+use tokio::{
+    io::{AsyncRead, AsyncWrite, ReadBuf},
+    net::{TcpStream, UnixStream},
+    sync::watch,
+    time::Instant,
+};
+use tonic::transport::{Channel, Endpoint, Uri};
 
-use crate::{addr::Addr, flow};
+use super::link::Frames;
+pub use super::link::{Link, Unreachable};
+use crate::{addr::Addr, flow, tls::ClientTls};
 
 /// The first pause between attempts under `--wait-ready`; it doubles up to `MAX_BACKOFF`.
 const FIRST_BACKOFF: Duration = Duration::from_millis(50);
 const MAX_BACKOFF: Duration = Duration::from_secs(1);
-
-/// The server could not be reached at all; exits as UNAVAILABLE.
-#[derive(Debug)]
-pub struct Unreachable {
-    addr: Addr,
-    cause: String,
-}
-
-impl fmt::Display for Unreachable {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        write!(f, "cannot reach {}: {}", self.addr, self.cause)
-    }
-}
-
-impl std::error::Error for Unreachable {}
 
 /// How to reach the server.
 #[derive(Clone, Debug)]
@@ -34,55 +44,290 @@ pub struct ConnectConfig {
     pub connect_timeout: Duration,
     /// Retry connecting until `connect_timeout` runs out.
     pub wait_ready: bool,
-    pub tls: Option<ClientTlsConfig>,
+    pub tls: Option<ClientTls>,
+    /// Interval between HTTP/2 pings while a call is open; zero for none.
+    pub keepalive: Duration,
+    /// Conversations this client may open at once on one connection, which sizes its windows.
+    pub streams: usize,
+}
+
+impl ConnectConfig {
+    /// How long a ping may go unanswered before the server counts as lost.
+    pub fn ping_timeout(&self) -> Duration {
+        flow::ping_timeout(self.keepalive)
+    }
 }
 
 /// Connects within `connect_timeout`. With `wait_ready`, a refused or failed attempt is retried
 /// with backoff until that time runs out, for servers still starting up.
-pub async fn connect(config: &ConnectConfig) -> Result<Channel, Unreachable> {
-    let ConnectConfig {
-        addr,
-        connect_timeout,
-        wait_ready,
-        tls,
-    } = config;
-    let (connect_timeout, wait_ready) = (*connect_timeout, *wait_ready);
-    let unreachable = |cause: String| Unreachable {
-        addr: addr.clone(),
-        cause: hint(cause, tls.is_some()),
-    };
-    let mut endpoint = Endpoint::from_shared(addr.uri(tls.is_some()))
-        .and_then(|endpoint| endpoint.user_agent(concat!("grpc-convo/", env!("CARGO_PKG_VERSION"))))
-        .map_err(|err| unreachable(err.to_string()))?
-        .tcp_nodelay(true)
-        .initial_stream_window_size(flow::STREAM_WINDOW)
-        .initial_connection_window_size(flow::CONNECTION_WINDOW);
-    if let Some(tls) = tls.clone() {
-        endpoint = endpoint
-            .tls_config(tls)
-            .map_err(|err| unreachable(format!("cannot set up TLS: {}", innermost(&err))))?;
-    }
-    let deadline = Instant::now() + connect_timeout;
+pub async fn connect(config: &ConnectConfig) -> Result<(Channel, Link), Unreachable> {
+    let endpoint = endpoint(config)?;
+    let deadline = Instant::now() + config.connect_timeout;
     let mut backoff = FIRST_BACKOFF;
     let mut attempts = 0u32;
     loop {
         attempts += 1;
-        let left = deadline.saturating_duration_since(Instant::now());
-        let cause = match attempt(addr, endpoint.clone().connect_timeout(left)).await {
-            Ok(channel) => return Ok(channel),
-            Err(cause) => cause,
+        let failure = match attempt(config, &endpoint, deadline).await {
+            Ok(connected) => return Ok(connected),
+            Err(failure) => failure,
         };
-        if !wait_ready {
-            return Err(unreachable(cause));
+        if failure.silent {
+            return Err(Unreachable::said(failure.cause));
+        }
+        if !config.wait_ready {
+            return Err(Unreachable::new(&config.addr, failure.cause));
         }
         if Instant::now() + backoff >= deadline {
-            let waited = humantime::format_duration(connect_timeout);
-            return Err(unreachable(format!(
-                "{cause} (still, after {attempts} attempts in {waited})"
-            )));
+            let waited = humantime::format_duration(config.connect_timeout);
+            let cause = format!(
+                "{} (still, after {attempts} attempts in {waited})",
+                failure.cause
+            );
+            return Err(Unreachable::new(&config.addr, cause));
         }
         tokio::time::sleep(backoff).await;
         backoff = (backoff * 2).min(MAX_BACKOFF);
+    }
+}
+
+fn endpoint(config: &ConnectConfig) -> Result<Endpoint, Unreachable> {
+    // The connector does TLS, so tonic must see plain `http`; the origin puts `https` back into
+    // each request's `:scheme`.
+    let unreachable =
+        |err: tonic::transport::Error| Unreachable::new(&config.addr, err.to_string());
+    let mut endpoint = Endpoint::from_shared(config.addr.uri(false))
+        .and_then(|endpoint| endpoint.user_agent(concat!("grpc-convo/", env!("CARGO_PKG_VERSION"))))
+        .map_err(unreachable)?
+        .initial_stream_window_size(flow::client_stream_window(config.streams))
+        .initial_connection_window_size(flow::CONNECTION_WINDOW);
+    if config.tls.is_some() {
+        let origin: Uri = config
+            .addr
+            .uri(true)
+            .parse()
+            .map_err(|err| Unreachable::new(&config.addr, format!("{err}")))?;
+        endpoint = endpoint.origin(origin);
+    }
+    if !config.keepalive.is_zero() {
+        endpoint = endpoint
+            .http2_keep_alive_interval(config.keepalive)
+            .keep_alive_timeout(config.ping_timeout())
+            // Pings only while a call is open: grpc-go servers count pings on an idle
+            // connection against the client.
+            .keep_alive_while_idle(false);
+    }
+    Ok(endpoint)
+}
+
+/// Why one attempt failed; `silent` when the time ran out rather than something saying no.
+struct Failure {
+    cause: String,
+    silent: bool,
+}
+
+/// How far an attempt got, for the message when time runs out.
+#[derive(Clone, Copy)]
+#[repr(u8)]
+enum Stage {
+    Connecting,
+    Handshaking,
+    AwaitingHttp2,
+}
+
+async fn attempt(
+    config: &ConnectConfig,
+    endpoint: &Endpoint,
+    deadline: Instant,
+) -> Result<(Channel, Link), Failure> {
+    let stage = Arc::new(AtomicU8::new(Stage::Connecting as u8));
+    let (heard, mut hearing) = watch::channel(None);
+    let link = Link::default();
+    let connector = {
+        let (config, stage, link) = (config.clone(), stage.clone(), link.clone());
+        let heard = Arc::new(heard);
+        tower::service_fn(move |_: Uri| {
+            let (config, stage, link, heard) =
+                (config.clone(), stage.clone(), link.clone(), heard.clone());
+            async move {
+                let stream = open(&config, &stage).await?;
+                stage.store(Stage::AwaitingHttp2 as u8, Ordering::Relaxed);
+                Ok::<_, io::Error>(TokioIo::new(Watched::new(stream, heard, link)))
+            }
+        })
+    };
+    let connecting = async {
+        let channel = endpoint
+            .connect_with_connector(connector)
+            .await
+            .map_err(|err| hint(innermost(&err), config.tls.is_some()))?;
+        // The connection task reads on its own; its first bytes are the server's SETTINGS.
+        let first = hearing
+            .wait_for(Option::is_some)
+            .await
+            .ok()
+            .and_then(|first| first.clone());
+        match first {
+            Some(Err(cause)) => Err(hint(cause, config.tls.is_some())),
+            _ => Ok(channel),
+        }
+    };
+    match tokio::time::timeout_at(deadline, connecting).await {
+        Ok(Ok(channel)) => Ok((channel, link)),
+        Ok(Err(cause)) => Err(Failure {
+            cause,
+            silent: false,
+        }),
+        Err(_) => Err(Failure {
+            cause: silence(config, stage.load(Ordering::Relaxed)),
+            silent: true,
+        }),
+    }
+}
+
+/// What a connection that ran out of time was waiting for.
+fn silence(config: &ConnectConfig, stage: u8) -> String {
+    let (addr, within) = (
+        &config.addr,
+        humantime::format_duration(config.connect_timeout),
+    );
+    match stage {
+        s if s == Stage::Connecting as u8 => {
+            format!("cannot reach {addr}: no connection within {within} (--connect-timeout)")
+        }
+        s if s == Stage::Handshaking as u8 => {
+            format!("no TLS handshake with {addr} within {within}: is it a TLS server?")
+        }
+        _ => format!("no HTTP/2 answer from {addr} within {within}: is it a gRPC server?"),
+    }
+}
+
+trait Io: AsyncRead + AsyncWrite + Send + Unpin {}
+impl<T: AsyncRead + AsyncWrite + Send + Unpin> Io for T {}
+
+/// A socket to the server, with TLS over it when configured.
+async fn open(config: &ConnectConfig, stage: &AtomicU8) -> io::Result<Box<dyn Io>> {
+    let stream: Box<dyn Io> = match &config.addr {
+        Addr::Tcp { host, port } => Box::new(tcp(host, *port).await?),
+        Addr::Unix(path) => Box::new(UnixStream::connect(path).await?),
+    };
+    let Some(tls) = &config.tls else {
+        return Ok(stream);
+    };
+    stage.store(Stage::Handshaking as u8, Ordering::Relaxed);
+    let name = tls
+        .server_name
+        .clone()
+        .unwrap_or_else(|| config.addr.host().to_owned());
+    let name = ServerName::try_from(name)
+        .map_err(|err| io::Error::new(io::ErrorKind::InvalidInput, err))?;
+    let stream = tokio_rustls::TlsConnector::from(tls.config.clone())
+        .connect(name, stream)
+        .await?;
+    if stream.get_ref().1.alpn_protocol() != Some(b"h2") {
+        return Err(io::Error::other(
+            "the server did not agree to HTTP/2 in the TLS handshake (ALPN h2)",
+        ));
+    }
+    Ok(Box::new(stream))
+}
+
+/// Each address the name resolves to in turn, as Go's `net.Dial` does.
+async fn tcp(host: &str, port: u16) -> io::Result<TcpStream> {
+    let mut last = io::Error::new(io::ErrorKind::NotFound, "the name resolved to no address");
+    for candidate in tokio::net::lookup_host((host, port)).await? {
+        match TcpStream::connect(candidate).await {
+            Ok(stream) => {
+                // One question is one small write: send it now, not after the next ACK.
+                stream.set_nodelay(true)?;
+                return Ok(stream);
+            }
+            Err(err) => last = err,
+        }
+    }
+    Err(last)
+}
+
+/// What first came from the server: bytes, or the end of the connection and why.
+type FirstRead = Option<Result<(), String>>;
+
+/// A socket that says when the server is first heard from, and keeps the [`Link`] current.
+struct Watched {
+    inner: Box<dyn Io>,
+    heard: Option<Arc<watch::Sender<FirstRead>>>,
+    link: Link,
+    frames: Frames,
+}
+
+impl Watched {
+    fn new(inner: Box<dyn Io>, heard: Arc<watch::Sender<FirstRead>>, link: Link) -> Watched {
+        Watched {
+            inner,
+            heard: Some(heard),
+            link,
+            frames: Frames::default(),
+        }
+    }
+}
+
+impl AsyncRead for Watched {
+    fn poll_read(
+        mut self: Pin<&mut Self>,
+        cx: &mut Context<'_>,
+        buf: &mut ReadBuf<'_>,
+    ) -> Poll<io::Result<()>> {
+        let before = buf.filled().len();
+        let polled = Pin::new(&mut self.inner).poll_read(cx, buf);
+        let first = match &polled {
+            Poll::Pending => return polled,
+            Poll::Ready(Ok(())) if buf.filled().len() > before => {
+                let Watched { frames, link, .. } = &mut *self;
+                frames.scan(&buf.filled()[before..], link);
+                link.heard();
+                Ok(())
+            }
+            // The end of the stream, or an error: the server (or the path) closed it.
+            Poll::Ready(read) => {
+                self.link.closed_by_peer();
+                Err(match read {
+                    Err(err) => err.to_string(),
+                    Ok(()) => "connection closed by the server".to_owned(),
+                })
+            }
+        };
+        if let Some(heard) = self.heard.take() {
+            heard.send_replace(Some(first));
+        }
+        polled
+    }
+}
+
+impl AsyncWrite for Watched {
+    fn poll_write(
+        mut self: Pin<&mut Self>,
+        cx: &mut Context<'_>,
+        buf: &[u8],
+    ) -> Poll<io::Result<usize>> {
+        Pin::new(&mut self.inner).poll_write(cx, buf)
+    }
+
+    fn poll_write_vectored(
+        mut self: Pin<&mut Self>,
+        cx: &mut Context<'_>,
+        bufs: &[io::IoSlice<'_>],
+    ) -> Poll<io::Result<usize>> {
+        Pin::new(&mut self.inner).poll_write_vectored(cx, bufs)
+    }
+
+    fn is_write_vectored(&self) -> bool {
+        self.inner.is_write_vectored()
+    }
+
+    fn poll_flush(mut self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<io::Result<()>> {
+        Pin::new(&mut self.inner).poll_flush(cx)
+    }
+
+    fn poll_shutdown(mut self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<io::Result<()>> {
+        Pin::new(&mut self.inner).poll_shutdown(cx)
     }
 }
 
@@ -116,24 +361,6 @@ pub(super) fn hint(cause: String, tls: bool) -> String {
         return cause;
     };
     format!("{cause} ({hint})")
-}
-
-async fn attempt(addr: &Addr, endpoint: Endpoint) -> Result<Channel, String> {
-    let connected = match addr {
-        Addr::Tcp { .. } => endpoint.connect().await,
-        Addr::Unix(path) => {
-            let path = path.clone();
-            let connector = tower::service_fn(move |_| {
-                let path = path.clone();
-                async move {
-                    let stream = tokio::net::UnixStream::connect(path).await?;
-                    Ok::<_, std::io::Error>(hyper_util::rt::TokioIo::new(stream))
-                }
-            });
-            endpoint.connect_with_connector(connector).await
-        }
-    };
-    connected.map_err(|err| innermost(&err))
 }
 
 /// tonic wraps a cause in layers of "transport error"; the innermost says what happened.

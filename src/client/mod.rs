@@ -4,6 +4,7 @@
 mod connect;
 pub mod headers;
 pub mod input;
+mod link;
 pub mod output;
 pub mod prompt;
 mod receive;
@@ -21,7 +22,7 @@ use crate::{
     proto::stream_client::StreamClient,
     token::Token,
 };
-pub use connect::{ConnectConfig, Unreachable, connect, innermost};
+pub use connect::{ConnectConfig, Link, Unreachable, connect, innermost};
 use headers::Header;
 use input::Source;
 use output::AnswerWriter;
@@ -76,7 +77,7 @@ pub async fn ask(
         .transpose()?
         .map(Arc::new);
     check_token_transport(config).await?;
-    let channel = connect(&config.connect).await?;
+    let (channel, link) = connect(&config.connect).await?;
     let mut client = StreamClient::new(channel)
         .max_decoding_message_size(config.max_message_size)
         .max_encoding_message_size(config.max_message_size);
@@ -122,10 +123,7 @@ pub async fn ask(
         idle_timeout: config.idle_timeout,
     };
     let mut out = AnswerWriter::new(out, config.output);
-    let explain = Explain {
-        tls: config.connect.tls.is_some(),
-        max_message_size: config.max_message_size,
-    };
+    let explain = Explain::new(&config.connect, link, config.max_message_size);
     let conversation = async {
         let answers = client
             .conversations(request)

@@ -9,7 +9,10 @@ use regex::Regex;
 use tokio::time::Instant;
 use tonic::{Code, Status, Streaming};
 
-use super::{output::AnswerWriter, tally::Tally, transcript::Transcript};
+use super::{
+    ConnectConfig, Link, connect::innermost, link::GoAway, output::AnswerWriter, tally::Tally,
+    transcript::Transcript,
+};
 use crate::{exit::RpcError, proto::StreamResponse};
 
 /// When ask stops listening before the server ends the conversation.
@@ -111,11 +114,23 @@ async fn next_before_idle(
 
 /// What ask knows that turns tonic's statuses into ones a user can act on.
 pub struct Explain {
-    pub tls: bool,
-    pub max_message_size: usize,
+    tls: bool,
+    max_message_size: usize,
+    link: Link,
+    /// How long a keepalive ping may go unanswered, when pings are sent.
+    ping_timeout: Option<Duration>,
 }
 
 impl Explain {
+    pub fn new(connect: &ConnectConfig, link: Link, max_message_size: usize) -> Explain {
+        Explain {
+            tls: connect.tls.is_some(),
+            max_message_size,
+            link,
+            ping_timeout: (!connect.keepalive.is_zero()).then(|| connect.ping_timeout()),
+        }
+    }
+
     /// `before_any_answer`: whether the connection could be the wrong kind (plaintext to a TLS
     /// server and the like), which is worth a hint only until an answer has come through.
     pub fn explain(&self, status: Status, before_any_answer: bool) -> Status {
@@ -155,17 +170,48 @@ impl Explain {
             // The HTTP/2 layer failed under the conversation (a proxy resetting the stream when
             // the server behind it died, a TLS server's alert read as a frame): no server said
             // INTERNAL, the way to the server broke.
-            Code::Internal => message.starts_with("h2 protocol error"),
+            Code::Internal | Code::Unavailable => message.starts_with("h2 protocol error"),
             _ => false,
         };
         if !broken {
             return status;
         }
-        let cause = super::connect::innermost(&status);
-        let cause = match before_any_answer {
-            true => super::connect::hint(cause, self.tls),
-            false => cause,
+        let cause = match self.lost_why() {
+            Some(why) => why,
+            None if before_any_answer => super::connect::hint(innermost(&status), self.tls),
+            None => innermost(&status),
         };
         Status::unavailable(format!("connection lost: {cause}"))
+    }
+
+    /// The causes worth more than the innermost error's words: a server that closed the
+    /// connection with a reason, and our keepalive giving up on a silent one.
+    fn lost_why(&self) -> Option<String> {
+        if let Some(GoAway { reason, debug }) = self.link.go_away()
+            && reason != h2::Reason::NO_ERROR
+        {
+            if reason == h2::Reason::ENHANCE_YOUR_CALM && debug == "too_many_pings" {
+                return Some(
+                    "the server closed the connection for too many pings (GOAWAY too_many_pings): \
+                     make --keepalive longer (grpc-go servers take one per 5 minutes by default)"
+                        .into(),
+                );
+            }
+            let debug = if debug.is_empty() {
+                debug
+            } else {
+                format!(" ({debug})")
+            };
+            return Some(format!(
+                "the server closed the connection: GOAWAY {reason:?}{debug}"
+            ));
+        }
+        let timeout = self.ping_timeout?;
+        self.link.went_silent(timeout).then(|| {
+            format!(
+                "no answer to a keepalive ping within {} (--keepalive)",
+                humantime::format_duration(timeout)
+            )
+        })
     }
 }

@@ -61,7 +61,7 @@ pub struct Config {
     pub max_conversations: u32,
     /// End a conversation that has sent no question for this long.
     pub idle_timeout: Option<Duration>,
-    /// HTTP/2 ping interval, so that dead peers are noticed.
+    /// HTTP/2 ping interval, so that dead peers are noticed; zero for none.
     pub keepalive: Duration,
     /// How long conversations in progress may go on after shutdown begins.
     pub grace: Duration,
@@ -143,10 +143,15 @@ pub async fn run(
     if let Some(tls) = config.tls.clone() {
         builder = builder.tls_config(tls).context("cannot set up TLS")?;
     }
+    // A ping unanswered for the interval (20 s at most) closes the connection: a shorter
+    // interval should also notice a dead client sooner than hyper's fixed 20 s would.
+    let keepalive = (!config.keepalive.is_zero()).then_some(config.keepalive);
     let router = builder
         .initial_stream_window_size(flow::STREAM_WINDOW)
         .initial_connection_window_size(flow::CONNECTION_WINDOW)
-        .http2_keepalive_interval(Some(config.keepalive))
+        .max_concurrent_streams(flow::MAX_STREAMS)
+        .http2_keepalive_interval(keepalive)
+        .http2_keepalive_timeout(keepalive.map(flow::ping_timeout))
         .add_service(health_service)
         .add_optional_service(
             config
@@ -434,7 +439,9 @@ impl Deadline {
 
 /// `grpc-timeout`: at most eight digits and a unit, H, M, S, m (milli), u (micro) or n (nano).
 fn parse_grpc_timeout(value: &str) -> Option<Duration> {
-    let (digits, unit) = value.split_at(value.len().checked_sub(1)?);
+    // Split at a character: a multi-byte last character (never valid) must not split a byte.
+    let unit = value.chars().next_back()?;
+    let (digits, unit) = value.split_at(value.len() - unit.len_utf8());
     if digits.is_empty() || digits.len() > 8 || !digits.bytes().all(|b| b.is_ascii_digit()) {
         return None;
     }
@@ -518,6 +525,30 @@ mod tests {
         );
         for bad in ["", "S", "123456789S", "10s", "-1S", "1.5S", "10"] {
             assert_eq!(parse_grpc_timeout(bad), None, "{bad:?}");
+        }
+    }
+
+    proptest::proptest! {
+        #[test]
+        fn any_grpc_timeout_text_parses_or_is_refused_without_panic(text in ".*") {
+            let _ = parse_grpc_timeout(&text);
+        }
+
+        #[test]
+        fn every_valid_grpc_timeout_means_its_digits_in_its_unit(
+            n in 0u64..100_000_000,
+            unit in proptest::sample::select(vec!["H", "M", "S", "m", "u", "n"]),
+        ) {
+            let nanos_per = match unit {
+                "H" => 3_600_000_000_000u128,
+                "M" => 60_000_000_000,
+                "S" => 1_000_000_000,
+                "m" => 1_000_000,
+                "u" => 1_000,
+                _ => 1,
+            };
+            let parsed = parse_grpc_timeout(&format!("{n}{unit}")).unwrap();
+            proptest::prop_assert_eq!(parsed.as_nanos(), n as u128 * nanos_per);
         }
     }
 }

@@ -358,3 +358,63 @@ pub fn stdout_lines(output: &Output) -> Vec<String> {
 pub fn stderr_text(output: &Output) -> String {
     String::from_utf8_lossy(&output.stderr).into_owned()
 }
+
+/// examples/faultproxy between a client and `upstream`, killed when dropped: the network's
+/// faults, switched on and off through its stdin.
+pub struct FaultProxy {
+    pub addr: String,
+    child: Child,
+    commands: ChildStdin,
+    acks: BufReader<ChildStdout>,
+}
+
+impl FaultProxy {
+    pub fn start(upstream: &str, options: &[&str]) -> FaultProxy {
+        // Cargo builds examples beside the binaries, under the same target directory.
+        let bin = std::path::Path::new(env!("CARGO_BIN_EXE_grpc-convo"));
+        let path = bin.with_file_name("examples").join("faultproxy");
+        let mut child = Command::new(&path)
+            .args(["127.0.0.1:0", upstream])
+            .args(options)
+            .stdin(Stdio::piped())
+            .stdout(Stdio::piped())
+            .stderr(Stdio::piped())
+            .spawn()
+            .unwrap_or_else(|err| panic!("start {}: {err}", path.display()));
+        let mut line = String::new();
+        let watchdog = Watchdog::arm(child.id());
+        BufReader::new(child.stderr.take().unwrap())
+            .read_line(&mut line)
+            .unwrap();
+        watchdog.disarm();
+        let addr = line
+            .trim_end()
+            .strip_prefix("listening on ")
+            .unwrap_or_else(|| panic!("faultproxy said {line:?}"))
+            .to_owned();
+        FaultProxy {
+            addr,
+            commands: child.stdin.take().unwrap(),
+            acks: BufReader::new(child.stdout.take().unwrap()),
+            child,
+        }
+    }
+
+    /// Gives a command and waits until the proxy says it is in force.
+    pub fn command(&mut self, command: &str) {
+        writeln!(self.commands, "{command}").unwrap();
+        self.commands.flush().unwrap();
+        let watchdog = Watchdog::arm(self.child.id());
+        let mut ack = String::new();
+        self.acks.read_line(&mut ack).unwrap();
+        watchdog.disarm();
+        assert_eq!(ack.trim_end(), format!("ok {command}"));
+    }
+}
+
+impl Drop for FaultProxy {
+    fn drop(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
+}

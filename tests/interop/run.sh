@@ -60,7 +60,7 @@ setup_go() {
         stream.proto || return 1
     (cd "$GOPATH_DIR" &&
         GOPATH=$GOPATH_DIR:/usr/share/gocode GO111MODULE=off GOFLAGS= GOCACHE=$WORK/gocache \
-            go build -o "$GO_BIN/" convo/server convo/client convo/pipeclient) || return 1
+            go build -o "$GO_BIN/" convo/server convo/client convo/pipeclient convo/loadclient) || return 1
 }
 
 setup_python() {
@@ -161,6 +161,34 @@ go_pipelined() {
         seq "$2" | echo_answers >"$WORK/want" && same "$WORK/want" "$WORK/got"
 }
 
+# grpc-go's way under load: 1000 conversations at once on its one connection, 200 pipelined
+# questions each, every answer checked; three times in a row. Prints answers/s for each run.
+go_load_one_connection() {
+    local i
+    for i in 1 2 3; do "$GO_BIN/loadclient" -addr "$1" -c 1000 -n 200 || return 1; done
+}
+
+# Against a Go server that allows a ping every 2 s on a quiet conversation (grpc-go's default is
+# 5 minutes): pings every 3 s keep a conversation that is quiet for 13 s...
+ask_keepalive_within_the_policy() {
+    "$BIN" ask --addr "$1" --keepalive 3s < <(echo quiet; sleep 13) >"$WORK/got" || return 1
+    echo quiet | echo_answers >"$WORK/want"
+    same "$WORK/want" "$WORK/got"
+}
+
+# ...and pings every second get the connection closed (GOAWAY too_many_pings), which reaches the
+# user as one line naming --keepalive, after the answer already received.
+ask_keepalive_beyond_the_policy() {
+    local status=0
+    "$BIN" ask --addr "$1" --keepalive 1s < <(echo quiet; sleep 60) >"$WORK/got" 2>"$WORK/err" ||
+        status=$?
+    echo quiet | echo_answers >"$WORK/want"
+    same "$WORK/want" "$WORK/got" || return 1
+    [ "$status" -eq 78 ] || { echo "exit status $status, want 78"; cat "$WORK/err"; return 1; }
+    [ "$(wc -l <"$WORK/err")" -eq 1 ] && grep -q 'GOAWAY too_many_pings.*--keepalive' "$WORK/err" ||
+        { echo "not one line naming too_many_pings and --keepalive:"; cat "$WORK/err"; return 1; }
+}
+
 ask_tutorial_questions() {
     local questions
     mapfile -t questions < <(tutorial_questions)
@@ -216,6 +244,7 @@ ask_headers_reach_the_server() {
 
 export ROOT WORK BIN GO_BIN GRPCURL
 export -f echo_answers tutorial_questions same go_tutorial_client go_pipelined ask_tutorial_questions \
+    go_load_one_connection ask_keepalive_within_the_policy ask_keepalive_beyond_the_policy \
     ask_pipelined grpcurl_with_proto grpcurl_with_reflection grpcurl_health \
     ask_keeps_answers_before_an_error ask_headers_reach_the_server
 
@@ -224,12 +253,14 @@ if start grpc-convo "$BIN" serve --addr 127.0.0.1:0; then
     if [ "$HAVE_GO" = yes ]; then
         check go-tutorial-client-vs-serve go_tutorial_client "$CONVO"
         check go-pipelined-100k-vs-serve go_pipelined "$CONVO" 100000
+        check go-1000x200-on-one-connection-vs-serve go_load_one_connection "$CONVO"
     else
         skip go-client-vs-serve "Go peers $HAVE_GO"
     fi
     if [ "$HAVE_PY" = yes ]; then
         check grpcio-pipelined-vs-serve "$PY" "$HERE/peer.py" pipeline "$CONVO" 20000
         check grpcio-200-conversations-vs-serve "$PY" "$HERE/peer.py" concurrent "$CONVO" 200 50
+        check grpcio-500-conversations-on-one-channel-vs-serve "$PY" "$HERE/peer.py" concurrent "$CONVO" 500 200
         check grpcio-cancel-vs-serve "$PY" "$HERE/peer.py" cancel "$CONVO"
         check grpcio-deadline-vs-serve "$PY" "$HERE/peer.py" deadline "$CONVO"
         check grpcio-oversize-vs-serve "$PY" "$HERE/peer.py" oversize "$CONVO"
@@ -312,8 +343,17 @@ fi
 if [ "$HAVE_GO" = yes ] && start go-server "$GO_BIN/server" -addr 127.0.0.1:0; then
     check ask-vs-go-tutorial-server ask_tutorial_questions "$ADDR"
     check ask-pipelined-100k-vs-go-server ask_pipelined "$ADDR" 100000
+    # The same load as against serve, for comparison (its figures are in the case's log).
+    check go-1000x200-on-one-connection-vs-go-server go_load_one_connection "$ADDR"
 else
     skip ask-vs-go-server "Go peers $HAVE_GO"
+fi
+
+if [ "$HAVE_GO" = yes ] && start go-server-strict-pings "$GO_BIN/server" -addr 127.0.0.1:0 -ping-min-time 2s; then
+    check ask-keepalive-3s-vs-go-ping-policy-2s ask_keepalive_within_the_policy "$ADDR"
+    check ask-keepalive-1s-vs-go-ping-policy-2s ask_keepalive_beyond_the_policy "$ADDR"
+else
+    skip ask-keepalive-vs-go-server "Go peers $HAVE_GO"
 fi
 
 if [ "$HAVE_PY" = yes ] && start grpcio-fail-after "$PY" "$HERE/peer.py" serve-fail-after 3; then
