@@ -15,7 +15,7 @@
 //! - `pass`: forward again (ends a black hole);
 //! - `close` / `reset`: cut every open connection on both sides, with FIN or with RST.
 //!
-//! It runs until stdin ends.
+//! It runs until killed; at the end of stdin it takes no more commands and goes on as it is.
 
 use std::{
     io::{self, BufRead, Write},
@@ -84,7 +84,7 @@ async fn main() -> Result<(), Box<dyn std::error::Error>> {
         }
         io::stdout().flush()?;
     }
-    Ok(())
+    std::future::pending().await
 }
 
 fn apply(modes: &watch::Sender<Mode>, command: &str) -> Result<(), String> {

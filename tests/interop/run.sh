@@ -18,6 +18,7 @@ HERE=$ROOT/tests/interop
 WORK=$ROOT/target/interop
 LOGS=$WORK/logs
 BIN=$ROOT/target/debug/grpc-convo
+FAULTPROXY=$ROOT/target/debug/examples/faultproxy
 VENV=$WORK/venv
 GOPATH_DIR=$WORK/gopath
 GO_BIN=$WORK/go-bin
@@ -78,7 +79,8 @@ setup_python() {
         --python_out="$PY_STUBS" --grpc_python_out="$PY_STUBS" stream.proto
 }
 
-(cd "$ROOT" && cargo build --quiet) || { say "cannot build grpc-convo"; exit 1; }
+(cd "$ROOT" && cargo build --quiet && cargo build --quiet --example faultproxy) ||
+    { say "cannot build grpc-convo"; exit 1; }
 HAVE_GO=yes; setup_go >"$LOGS/setup-go.log" 2>&1 || HAVE_GO="no: $(tail -n 1 "$LOGS/setup-go.log")"
 HAVE_PY=yes; setup_python >"$LOGS/setup-python.log" 2>&1 || HAVE_PY="no: $(tail -n 1 "$LOGS/setup-python.log")"
 if [ "${1:-}" = --setup-only ]; then
@@ -269,6 +271,26 @@ if start grpc-convo "$BIN" serve --addr 127.0.0.1:0; then
         check grpcurl-health-vs-serve grpcurl_health "$CONVO"
     else
         skip grpcio-and-grpcurl-vs-serve "Python peers $HAVE_PY"
+    fi
+else
+    failed=$((failed + 1))
+fi
+
+# Peers through examples/faultproxy: 20 ms each way, and every byte in a write of its own.
+if [ -n "${CONVO:-}" ] && start faultproxy-latency "$FAULTPROXY" 127.0.0.1:0 "$CONVO" --latency 20ms &&
+    SLOW=$ADDR && start faultproxy-bytewise "$FAULTPROXY" 127.0.0.1:0 "$CONVO" --bytewise; then
+    BYTEWISE=$ADDR
+    if [ "$HAVE_GO" = yes ]; then
+        check go-pipelined-10k-vs-serve-through-20ms-latency go_pipelined "$SLOW" 10000
+        check go-pipelined-500-vs-serve-one-byte-at-a-time go_pipelined "$BYTEWISE" 500
+    else
+        skip go-client-through-faultproxy "Go peers $HAVE_GO"
+    fi
+    if [ "$HAVE_PY" = yes ]; then
+        check grpcio-50-conversations-vs-serve-through-20ms-latency "$PY" "$HERE/peer.py" concurrent "$SLOW" 50 200
+        check grpcio-pipelined-vs-serve-one-byte-at-a-time "$PY" "$HERE/peer.py" pipeline "$BYTEWISE" 500
+    else
+        skip grpcio-through-faultproxy "Python peers $HAVE_PY"
     fi
 else
     failed=$((failed + 1))
