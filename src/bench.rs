@@ -29,7 +29,7 @@ use tokio_util::sync::CancellationToken;
 
 use crate::{
     client::{ConnectConfig, connect},
-    exit::code_name,
+    error::{code_name, lock},
     proto::{StreamRequest, stream_client::StreamClient},
     server::Echo,
     signals::Signal,
@@ -116,7 +116,7 @@ pub async fn run(
 
     let mut report = Report {
         latency: std::mem::replace(
-            &mut *shared.latency.lock().unwrap_or_else(|p| p.into_inner()),
+            &mut *lock(&shared.latency),
             Histogram::new(1).context("latency histogram")?,
         ),
         config,
@@ -276,7 +276,7 @@ async fn converse(
 }
 
 fn record(shared: &Shared, samples: &mut Vec<u64>) {
-    let mut latency = shared.latency.lock().unwrap_or_else(|p| p.into_inner());
+    let mut latency = lock(&shared.latency);
     for &sample in samples.iter() {
         // Values past the histogram's hour are clamped rather than lost.
         latency.saturating_record(sample.max(1));

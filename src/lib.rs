@@ -6,6 +6,7 @@ pub mod bench;
 pub mod cli;
 pub mod client;
 pub mod codec;
+pub mod error;
 pub mod exit;
 pub mod flow;
 pub mod message;

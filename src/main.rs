@@ -21,8 +21,9 @@ use grpc_convo::{
         output,
         prompt::Prompt,
     },
+    error::{rpc_status, status_json},
     exit::{self, Outcome},
-    server::{self, Echo, Responder, exec::Exec},
+    server::{self, Echo, Exec, Responder},
     signals::Signals,
     tls,
     token::Token,
@@ -44,8 +45,8 @@ fn main() -> ExitCode {
         Ok(()) => ExitCode::SUCCESS,
         Err(err) => match exit::outcome(&err) {
             Outcome::Report(code) => {
-                match exit::rpc_status(&err).filter(|_| json_status) {
-                    Some(status) => eprintln!("{}", exit::status_json(&status)),
+                match rpc_status(&err).filter(|_| json_status) {
+                    Some(status) => eprintln!("{}", status_json(&status)),
                     None => eprintln!("grpc-convo: {err:#}"),
                 }
                 ExitCode::from(code)
@@ -112,17 +113,9 @@ async fn serve(args: ServeArgs) -> anyhow::Result<()> {
     let max_message_size = args.limits.max_message_size;
     // Whatever cannot be used (a command, a PEM or token file) is a usage error, reported
     // before anything listens.
-    let exec = match args.command.as_slice() {
-        [] => None,
-        command => Some(Arc::new(Exec::new(
-            command,
-            args.kill_grace,
-            max_message_size,
-        )?)),
-    };
-    let responder: Arc<dyn Responder> = match &exec {
-        Some(exec) => exec.clone(),
-        None => Arc::new(Echo),
+    let responder: Arc<dyn Responder> = match args.command.as_slice() {
+        [] => Arc::new(Echo),
+        command => Arc::new(Exec::new(command, args.kill_grace, max_message_size)?),
     };
     let tls = match (&args.tls_cert, &args.tls_key) {
         (Some(cert), Some(key)) => Some(tls::server_config(&tls::ServerFiles {
@@ -145,29 +138,17 @@ async fn serve(args: ServeArgs) -> anyhow::Result<()> {
         tls,
         token,
     };
+    // The first signal drains; a second stops at once.
     let (drain, draining) = tokio::sync::oneshot::channel();
-    let server = server::run(listener, config, responder, async {
+    let aborting = async move {
+        let _ = drain.send(signals.next().await);
+        let signal = signals.next().await;
+        tracing::warn!("{signal} again");
+    };
+    let draining = async {
         let _ = draining.await;
-    });
-    tokio::select! {
-        served = server => {
-            // The last conversations' processes are still being stopped: wait for them.
-            if let Some(exec) = &exec {
-                exec.reap().await;
-            }
-            served
-        }
-        signal = async {
-            let _ = drain.send(signals.next().await);
-            signals.next().await
-        } => {
-            tracing::warn!("{signal} again: stopping without waiting for conversations");
-            if let Some(exec) = &exec {
-                exec.kill_all();
-            }
-            Ok(())
-        }
-    }
+    };
+    server::run(listener, config, responder, draining, aborting).await
 }
 
 async fn ask(args: AskArgs) -> anyhow::Result<()> {

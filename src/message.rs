@@ -1,5 +1,8 @@
-//! Message-size arithmetic shared by both sides: a question or an answer is one string field, so
-//! a limit on the encoded message is a limit on the text plus a few bytes of framing.
+//! Message-size rules shared by both sides: a question or an answer is one string field, so a
+//! limit on the encoded message is a limit on the text plus a few bytes of framing; and a message
+//! over the limit is RESOURCE_EXHAUSTED, whichever side received it.
+
+use tonic::{Code, Status};
 
 /// gRPC's customary default, for questions and answers alike.
 pub const DEFAULT_MAX_MESSAGE_SIZE: usize = 4 * 1024 * 1024;
@@ -14,11 +17,42 @@ pub fn max_text_len(max_message_size: usize) -> usize {
     len
 }
 
+/// tonic's decoder refuses a message over the receive limit with OUT_OF_RANGE; gRPC's own
+/// implementations say RESOURCE_EXHAUSTED, which grpc-convo promises. tonic's status carries no
+/// typed cause, so its words are the only sign: a peer's own OUT_OF_RANGE passes unchanged.
+pub fn over_limit(status: Status, what: &str, limit: usize) -> Status {
+    if status.code() != Code::OutOfRange
+        || !status
+            .message()
+            .starts_with("Error, decoded message length too large")
+    {
+        return status;
+    }
+    Status::resource_exhausted(format!(
+        "{what} over the {limit}-byte message limit (--max-message-size; {})",
+        status.message()
+    ))
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
     use crate::proto::{StreamRequest, StreamResponse};
     use prost::Message;
+
+    #[test]
+    fn only_tonics_own_refusal_becomes_resource_exhausted() {
+        let tonic = Status::out_of_range("Error, decoded message length too large: found 9 bytes");
+        let mapped = over_limit(tonic, "answer", 8);
+        assert_eq!(mapped.code(), Code::ResourceExhausted);
+        assert!(
+            mapped
+                .message()
+                .starts_with("answer over the 8-byte message limit")
+        );
+        let peer = Status::out_of_range("page 9 of 8");
+        assert_eq!(over_limit(peer, "answer", 8).code(), Code::OutOfRange);
+    }
 
     #[test]
     fn max_text_len_is_exactly_the_largest_that_fits() {

@@ -8,7 +8,7 @@ use std::{path::Path, sync::Arc, time::Duration};
 use rustls_pki_types::{CertificateDer, PrivateKeyDer, pem::PemObject};
 use tonic::transport::{Certificate, Identity, ServerTlsConfig};
 
-use crate::exit::Usage;
+use crate::error::Usage;
 
 /// A client that connects and never finishes its handshake holds a connection only this long.
 /// (Our own handshakes as a client are bounded by --connect-timeout.)

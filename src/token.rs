@@ -6,7 +6,7 @@ use std::{fmt, path::Path};
 use subtle::ConstantTimeEq;
 use tonic::metadata::AsciiMetadataValue;
 
-use crate::exit::Usage;
+use crate::error::Usage;
 
 /// The environment variable that may hold the token, for serve and ask alike.
 pub const ENV: &str = "GRPC_CONVO_TOKEN";

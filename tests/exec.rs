@@ -9,7 +9,7 @@ use common::*;
 use grpc_convo::{
     addr::Listener,
     proto::{StreamRequest, stream_client::StreamClient},
-    server::{self, exec::Exec},
+    server::{self, Exec},
 };
 
 const ECHO_LINES: &str = "while IFS= read -r line; do printf '%s\\n' \"$line\"; done";
@@ -296,7 +296,7 @@ async fn the_library_server_stops_its_processes_when_it_shuts_down() {
         "-c".to_owned(),
         "echo $$; exec cat".to_owned(),
     ];
-    let exec = std::sync::Arc::new(Exec::new(&command, Duration::from_secs(2), 1 << 20).unwrap());
+    let exec = Exec::new(&command, Duration::from_secs(2), 1 << 20).unwrap();
     let (stop, stopped) = tokio::sync::oneshot::channel::<()>();
     let config = server::Config {
         grace: Duration::ZERO,
@@ -305,10 +305,11 @@ async fn the_library_server_stops_its_processes_when_it_shuts_down() {
     let running = tokio::spawn(server::run(
         Listener::Tcp(listener),
         config,
-        exec.clone(),
+        std::sync::Arc::new(exec),
         async {
             let _ = stopped.await;
         },
+        std::future::pending(),
     ));
     let mut client = StreamClient::connect(format!("http://{addr}"))
         .await
@@ -326,7 +327,7 @@ async fn the_library_server_stops_its_processes_when_it_shuts_down() {
         tonic::Code::Unavailable
     );
     drop(answers);
+    // run returns only once the responder has stopped and waited for its processes.
     running.await.unwrap().unwrap();
-    exec.reap().await;
     assert!(!alive(&pid), "process {pid} outlived the server");
 }

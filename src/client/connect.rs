@@ -30,8 +30,13 @@ use tokio::{
 use tonic::transport::{Channel, Endpoint, Uri};
 
 use super::link::Frames;
-pub use super::link::{Link, Unreachable};
-use crate::{addr::Addr, flow, tls::ClientTls};
+pub use super::link::Link;
+use crate::{
+    addr::Addr,
+    error::{Unreachable, innermost},
+    flow,
+    tls::ClientTls,
+};
 
 /// The first pause between attempts under `--wait-ready`; it doubles up to `MAX_BACKOFF`.
 const FIRST_BACKOFF: Duration = Duration::from_millis(50);
@@ -361,13 +366,4 @@ pub(super) fn hint(cause: String, tls: bool) -> String {
         return cause;
     };
     format!("{cause} ({hint})")
-}
-
-/// tonic wraps a cause in layers of "transport error"; the innermost says what happened.
-pub fn innermost(err: &(dyn std::error::Error + 'static)) -> String {
-    let mut cause = err;
-    while let Some(source) = cause.source() {
-        cause = source;
-    }
-    cause.to_string()
 }

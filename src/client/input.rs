@@ -16,7 +16,12 @@ use tokio::sync::{mpsc, oneshot};
 use tokio_stream::wrappers::ReceiverStream;
 
 use super::prompt::{Prompt, Typed};
-use crate::{exit::BadInput, message::max_text_len, proto::StreamRequest, signals::Signal};
+use crate::{
+    error::{BadInput, lock},
+    message::max_text_len,
+    proto::StreamRequest,
+    signals::Signal,
+};
 
 /// Where the questions come from.
 pub enum Source {
@@ -77,10 +82,7 @@ impl Refusal {
     }
 
     fn lock(&self) -> std::sync::MutexGuard<'_, Option<anyhow::Error>> {
-        // A panic elsewhere cannot leave an Option half-written.
-        self.0
-            .lock()
-            .unwrap_or_else(|poisoned| poisoned.into_inner())
+        lock(&self.0)
     }
 }
 

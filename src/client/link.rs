@@ -2,7 +2,6 @@
 //! server was last heard, whether it closed the socket, and the GOAWAY it sent.
 
 use std::{
-    fmt,
     sync::{
         Arc, Mutex,
         atomic::{AtomicBool, AtomicU64, Ordering},
@@ -12,30 +11,7 @@ use std::{
 
 use tokio::time::Instant;
 
-use crate::addr::Addr;
-
-/// The server could not be reached at all; exits as UNAVAILABLE.
-#[derive(Debug)]
-pub struct Unreachable(String);
-
-impl Unreachable {
-    pub fn new(addr: &Addr, cause: impl fmt::Display) -> Unreachable {
-        Unreachable(format!("cannot reach {addr}: {cause}"))
-    }
-
-    /// A whole sentence that names the address itself.
-    pub(super) fn said(sentence: String) -> Unreachable {
-        Unreachable(sentence)
-    }
-}
-
-impl fmt::Display for Unreachable {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str(&self.0)
-    }
-}
-
-impl std::error::Error for Unreachable {}
+use crate::error::lock;
 
 /// Shared between the socket, which records, and the call, which asks when it fails.
 #[derive(Clone, Debug)]
@@ -78,7 +54,7 @@ impl Link {
             reason: h2::Reason::from(code),
             debug: String::from_utf8_lossy(&payload[8..]).into_owned(),
         };
-        *self.0.go_away.lock().unwrap_or_else(|p| p.into_inner()) = Some(go_away);
+        *lock(&self.0.go_away) = Some(go_away);
     }
 
     /// The last GOAWAY the server sent, if any.

@@ -18,15 +18,14 @@ use regex::Regex;
 use tonic::{Request, Status};
 
 use crate::{
-    exit::{RpcError, Usage, rpc_status},
+    error::{RpcError, Usage, rpc_status},
     proto::stream_client::StreamClient,
     token::Token,
 };
-pub use connect::{ConnectConfig, Link, Unreachable, connect, innermost};
+pub use connect::{ConnectConfig, Link, connect};
 use headers::Header;
 use input::Source;
 use output::AnswerWriter;
-pub use receive::Idle;
 use receive::{Ended, Enough, Explain};
 use tally::Tally;
 use transcript::Transcript;

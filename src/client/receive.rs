@@ -2,7 +2,7 @@
 //! conversation or ask has heard enough (`--max-answers`, `--until`) or too little
 //! (`--idle-timeout`).
 
-use std::{fmt, io::Write, time::Duration};
+use std::{io::Write, time::Duration};
 
 use futures_util::FutureExt;
 use regex::Regex;
@@ -10,10 +10,13 @@ use tokio::time::Instant;
 use tonic::{Code, Status, Streaming};
 
 use super::{
-    ConnectConfig, Link, connect::innermost, link::GoAway, output::AnswerWriter, tally::Tally,
-    transcript::Transcript,
+    ConnectConfig, Link, link::GoAway, output::AnswerWriter, tally::Tally, transcript::Transcript,
 };
-use crate::{exit::RpcError, proto::StreamResponse};
+use crate::{
+    error::{Idle, RpcError, innermost},
+    message::over_limit,
+    proto::StreamResponse,
+};
 
 /// When ask stops listening before the server ends the conversation.
 pub struct Enough {
@@ -30,22 +33,6 @@ pub enum Ended {
     /// `--max-answers` or `--until` was satisfied; ask cancels the rest.
     Enough,
 }
-
-/// Nothing moved for `--idle-timeout`; exits 124, as timeout(1) does.
-#[derive(Debug)]
-pub struct Idle(pub Duration);
-
-impl fmt::Display for Idle {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        write!(
-            f,
-            "no answer for {} (--idle-timeout)",
-            humantime::format_duration(self.0)
-        )
-    }
-}
-
-impl std::error::Error for Idle {}
 
 pub async fn print_answers(
     mut answers: Streaming<StreamResponse>,
@@ -134,25 +121,8 @@ impl Explain {
     /// `before_any_answer`: whether the connection could be the wrong kind (plaintext to a TLS
     /// server and the like), which is worth a hint only until an answer has come through.
     pub fn explain(&self, status: Status, before_any_answer: bool) -> Status {
-        self.broken_connection(self.over_limit(status), before_any_answer)
-    }
-
-    /// tonic reports an answer over our receive limit as OUT_OF_RANGE; gRPC's own clients say
-    /// RESOURCE_EXHAUSTED. Only tonic's decoder words its status this way: a server's own
-    /// OUT_OF_RANGE passes unchanged.
-    fn over_limit(&self, status: Status) -> Status {
-        if status.code() == Code::OutOfRange
-            && status
-                .message()
-                .starts_with("Error, decoded message length too large")
-        {
-            return Status::resource_exhausted(format!(
-                "answer over the {}-byte message limit (--max-message-size; {})",
-                self.max_message_size,
-                status.message()
-            ));
-        }
-        status
+        let status = over_limit(status, "answer", self.max_message_size);
+        self.broken_connection(status, before_any_answer)
     }
 
     /// tonic reports a connection that fails under the call as UNKNOWN "transport error" or

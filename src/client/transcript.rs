@@ -14,7 +14,7 @@ use anyhow::Context as _;
 use serde_json::json;
 use tonic::Status;
 
-use crate::exit::code_name;
+use crate::error::{lock, status_json};
 
 pub struct Transcript {
     started: Instant,
@@ -41,13 +41,13 @@ impl Transcript {
 
     /// The last line: how the conversation ended.
     pub fn status(&self, status: &Status) -> io::Result<()> {
-        self.record(json!({
-            "direction": "status",
-            "ms": self.ms(),
-            "code": code_name(status.code()),
-            "number": status.code() as i32,
-            "message": status.message(),
-        }));
+        let mut line = json!({ "direction": "status", "ms": self.ms() });
+        if let (Some(line), serde_json::Value::Object(status)) =
+            (line.as_object_mut(), status_json(status))
+        {
+            line.extend(status);
+        }
+        self.record(line);
         self.lock().flush()
     }
 
@@ -64,8 +64,6 @@ impl Transcript {
     }
 
     fn lock(&self) -> std::sync::MutexGuard<'_, BufWriter<File>> {
-        self.out
-            .lock()
-            .unwrap_or_else(|poisoned| poisoned.into_inner())
+        lock(&self.out)
     }
 }

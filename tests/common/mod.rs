@@ -152,6 +152,7 @@ impl TestServer {
             async {
                 let _ = stopped.await;
             },
+            std::future::pending(),
         ));
         TestServer {
             addr,

@@ -1,32 +1,8 @@
-//! How a conversation is answered: a stream of questions in, a stream of answers out. The gRPC
-//! service only wires responders to the wire, so every way of answering (echo, a bridged process,
-//! a test double) is the same kind of thing and can be driven without a network.
+//! The tutorial server's answer, and the default responder.
 
-use futures_util::{StreamExt, stream::BoxStream};
-use tonic::{Status, metadata::MetadataMap};
+use futures_util::StreamExt;
 
-/// The questions of one conversation, in order. An `Err` is the last item: the client broke the
-/// conversation (a message over the limit, a reset stream).
-pub type Questions = BoxStream<'static, Result<String, Status>>;
-
-/// The answers of one conversation. The stream ending is an OK status; an `Err` ends the
-/// conversation with that status.
-pub type Answers = BoxStream<'static, Result<String, Status>>;
-
-/// What a responder may know about the conversation it answers.
-#[derive(Clone, Debug)]
-pub struct Conversation {
-    /// Unique within this server's life; it ties log lines together.
-    pub id: u64,
-    /// The client's address as text, `unknown` where the transport does not say.
-    pub peer: String,
-    /// The request metadata the client sent.
-    pub metadata: MetadataMap,
-}
-
-pub trait Responder: Send + Sync + 'static {
-    fn respond(&self, conversation: &Conversation, questions: Questions) -> Answers;
-}
+use super::{Answers, Conversation, Questions, Responder};
 
 /// The tutorial server's answer: `from stream server answer: the {n} question is {q}`, n counting
 /// from 1 in each conversation.
@@ -54,6 +30,7 @@ impl Responder for Echo {
 mod tests {
     use super::*;
     use futures_util::stream;
+    use tonic::{Status, metadata::MetadataMap};
 
     fn conversation() -> Conversation {
         Conversation {

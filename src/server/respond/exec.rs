@@ -15,7 +15,7 @@ use std::{
     time::Duration,
 };
 
-use futures_util::{FutureExt, StreamExt, stream};
+use futures_util::{FutureExt, StreamExt, future::BoxFuture, stream};
 use nix::{sys::signal::Signal as Sig, unistd::Pid};
 use tokio::{
     io::{AsyncBufReadExt, AsyncRead, AsyncReadExt, AsyncWriteExt, BufReader, BufWriter},
@@ -23,14 +23,14 @@ use tokio::{
     sync::oneshot,
     task::JoinHandle,
 };
-use tokio_util::task::TaskTracker;
+use tokio_util::task::{AbortOnDropHandle, TaskTracker};
 use tonic::{Status, metadata::KeyRef};
 
-use super::{
-    AbortOnDrop,
-    responder::{Answers, Conversation, Questions, Responder},
+use super::{Answers, Conversation, Questions, Responder};
+use crate::{
+    error::{Usage, lock},
+    message::max_text_len,
 };
-use crate::{exit::Usage, message::max_text_len};
 
 /// The longest stderr line kept whole in the log; longer ones are logged in pieces.
 const STDERR_LINE: usize = 4096;
@@ -73,19 +73,6 @@ impl Exec {
         })
     }
 
-    /// SIGKILL for every process still running: the server is stopping without a drain.
-    pub fn kill_all(&self) {
-        for &group in lock(&self.live).iter() {
-            let _ = nix::sys::signal::killpg(Pid::from_raw(group), Sig::SIGKILL);
-        }
-    }
-
-    /// Waits until every process of an ended conversation has been stopped and waited for.
-    pub async fn reap(&self) {
-        self.reapers.close();
-        self.reapers.wait().await;
-    }
-
     fn spawn(&self, conversation: &Conversation) -> io::Result<Process> {
         let mut command = Command::new(&self.program);
         command
@@ -101,7 +88,11 @@ impl Exec {
             command.env(name, value);
         }
         let child = command.spawn()?;
-        let group = child.id().map_or(0, |pid| pid as i32);
+        // A child has an id until it is waited for; without one, group 0 would be our own.
+        let group = child
+            .id()
+            .ok_or_else(|| io::Error::other("the process was gone as it started"))?
+            as i32;
         lock(&self.live).insert(group);
         Ok(Process {
             child: Some(child),
@@ -115,6 +106,19 @@ impl Exec {
 }
 
 impl Responder for Exec {
+    /// Waits until every process of an ended conversation has been stopped and waited for.
+    fn finish(&self) -> BoxFuture<'_, ()> {
+        self.reapers.close();
+        Box::pin(self.reapers.wait())
+    }
+
+    /// SIGKILL for every process still running: the server is stopping without a drain.
+    fn abort(&self) {
+        for &group in lock(&self.live).iter() {
+            let _ = nix::sys::signal::killpg(Pid::from_raw(group), Sig::SIGKILL);
+        }
+    }
+
     fn respond(&self, conversation: &Conversation, questions: Questions) -> Answers {
         let mut process = match self.spawn(conversation) {
             Ok(process) => process,
@@ -142,7 +146,7 @@ impl Responder for Exec {
             max_line: max_text_len(self.max_message_size),
             max_message_size: self.max_message_size,
             failed: Some(failed),
-            _feeder: AbortOnDrop(feeder),
+            _feeder: AbortOnDropHandle::new(feeder),
             stderr_logger: Some(stderr_logger),
             last_stderr,
             shown: self.shown.clone(),
@@ -166,7 +170,7 @@ struct Talk {
     max_message_size: usize,
     /// A status that ended the questions (a question over the limit, an idle timeout).
     failed: Option<oneshot::Receiver<Status>>,
-    _feeder: AbortOnDrop,
+    _feeder: AbortOnDropHandle<()>,
     /// Done when the process's stderr closes; its last line is then in `last_stderr`.
     stderr_logger: Option<JoinHandle<()>>,
     last_stderr: Arc<Mutex<String>>,
@@ -449,13 +453,6 @@ fn resolve(name: &str) -> Result<PathBuf, Usage> {
         .map(|dir| dir.join(name))
         .find(|path| executable(path))
         .ok_or_else(|| Usage(format!("{name}: command not found in PATH")))
-}
-
-fn lock<T>(mutex: &Mutex<T>) -> std::sync::MutexGuard<'_, T> {
-    // The data behind these locks is a set or a line: a panic cannot leave it half-written.
-    mutex
-        .lock()
-        .unwrap_or_else(|poisoned| poisoned.into_inner())
 }
 
 #[cfg(test)]

@@ -1,0 +1,284 @@
+//! One conversation on the wire: the gRPC service that opens it (its slot among
+//! `--max-conversations`, its id, its log line) and the stream of answers that carries it to its
+//! end (the answer size limit, the client's deadline, the drain's stop, the closing log line).
+
+use std::{
+    pin::Pin,
+    sync::{
+        Arc,
+        atomic::{AtomicBool, AtomicU64, Ordering},
+    },
+    task::{Context, Poll, ready},
+    time::Instant,
+};
+
+use futures_util::{Stream, StreamExt};
+use prost::Message;
+use tokio::sync::{OwnedSemaphorePermit, Semaphore};
+use tokio_util::sync::{CancellationToken, WaitForCancellationFutureOwned};
+use tonic::{Code, Request, Response, Status, Streaming, transport::server::UdsConnectInfo};
+
+use super::{
+    Config,
+    deadline::Deadline,
+    idle::IdleLimit,
+    memory,
+    respond::{Answers, Conversation, Questions, Responder},
+};
+use crate::{
+    error::code_name,
+    message::over_limit,
+    proto::{StreamRequest, StreamResponse, stream_server},
+};
+
+/// Wires each conversation to the responder.
+pub(super) struct Service {
+    pub(super) responder: Arc<dyn Responder>,
+    pub(super) stop: Stop,
+    pub(super) next_id: AtomicU64,
+    pub(super) slots: Arc<Semaphore>,
+    pub(super) idle: memory::Idle,
+    pub(super) config: Config,
+}
+
+#[tonic::async_trait]
+impl stream_server::Stream for Service {
+    type ConversationsStream = Wire;
+
+    async fn conversations(
+        &self,
+        request: Request<Streaming<StreamRequest>>,
+    ) -> Result<Response<Wire>, Status> {
+        let slot = self.slot()?;
+        let deadline = Deadline::from_metadata(request.metadata());
+        let conversation = Conversation {
+            id: self.next_id.fetch_add(1, Ordering::Relaxed),
+            peer: peer(&request),
+            metadata: request.metadata().clone(),
+        };
+        tracing::info!(id = conversation.id, peer = %conversation.peer, "conversation opened");
+        let seen = Arc::new(AtomicU64::new(0));
+        let questions = self.questions(request.into_inner(), conversation.id, seen.clone());
+        let answers = self.responder.respond(&conversation, questions);
+        Ok(Response::new(Wire {
+            answers: Ended {
+                answers,
+                stop: self.stop.clone(),
+                stopped: Box::pin(self.stop.token.clone().cancelled_owned()),
+                deadline,
+            },
+            max_message_size: self.config.max_message_size,
+            log: CloseLog {
+                conversation,
+                questions: seen,
+                answers: 0,
+                started: Instant::now(),
+                status: None,
+                _slot: slot,
+            },
+        }))
+    }
+}
+
+impl Service {
+    /// A place among `--max-conversations`, or RESOURCE_EXHAUSTED.
+    fn slot(&self) -> Result<Slot, Status> {
+        let permit = self.slots.clone().try_acquire_owned().map_err(|_| {
+            Status::resource_exhausted(format!(
+                "server busy: {} conversations in progress",
+                self.config.max_conversations
+            ))
+        })?;
+        Ok(Slot {
+            permit: Some(permit),
+            slots: self.slots.clone(),
+            max: self.config.max_conversations as usize,
+            idle: self.idle.clone(),
+        })
+    }
+
+    /// The question texts, counted into `seen`, with the size and idle limits applied.
+    fn questions(
+        &self,
+        requests: Streaming<StreamRequest>,
+        id: u64,
+        seen: Arc<AtomicU64>,
+    ) -> Questions {
+        let limit = self.config.max_message_size;
+        let questions = requests.map(move |question| match question {
+            Ok(StreamRequest { question }) => {
+                seen.fetch_add(1, Ordering::Relaxed);
+                tracing::debug!(id, question, "question");
+                Ok(question)
+            }
+            Err(status) => Err(over_limit(status, "question", limit)),
+        });
+        match self.config.idle_timeout {
+            Some(limit) => IdleLimit::new(questions, limit).boxed(),
+            None => questions.boxed(),
+        }
+    }
+}
+
+/// The client's address for logs and responders.
+pub(super) fn peer<T>(request: &Request<T>) -> String {
+    if let Some(addr) = request.remote_addr() {
+        return addr.to_string();
+    }
+    match request.extensions().get::<UdsConnectInfo>() {
+        Some(_) => "unix".to_owned(),
+        None => "unknown".to_owned(),
+    }
+}
+
+/// One conversation's answers as the wire sees them: within the size limit, and logged when the
+/// conversation closes, however it ends.
+pub struct Wire {
+    answers: Ended,
+    max_message_size: usize,
+    log: CloseLog,
+}
+
+impl Stream for Wire {
+    type Item = Result<StreamResponse, Status>;
+
+    fn poll_next(mut self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<Option<Self::Item>> {
+        if self.log.status.is_some() {
+            return Poll::Ready(None);
+        }
+        let Some(answer) = ready!(self.answers.poll_next_unpin(cx)) else {
+            self.log.status = Some(Code::Ok);
+            return Poll::Ready(None);
+        };
+        let item = answer.and_then(|answer| self.within_limit(StreamResponse { answer }));
+        match &item {
+            Ok(_) => self.log.answers += 1,
+            Err(status) => self.log.status = Some(status.code()),
+        }
+        Poll::Ready(Some(item))
+    }
+}
+
+impl Wire {
+    fn within_limit(&self, response: StreamResponse) -> Result<StreamResponse, Status> {
+        let size = response.encoded_len();
+        if size > self.max_message_size {
+            return Err(Status::resource_exhausted(format!(
+                "answer of {size} bytes over the {}-byte message limit",
+                self.max_message_size
+            )));
+        }
+        Ok(response)
+    }
+}
+
+/// The responder's answers, cut short by the client's deadline or the end of the drain's grace.
+struct Ended {
+    answers: Answers,
+    stop: Stop,
+    stopped: Pin<Box<WaitForCancellationFutureOwned>>,
+    deadline: Option<Deadline>,
+}
+
+impl Stream for Ended {
+    type Item = Result<String, Status>;
+
+    fn poll_next(mut self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<Option<Self::Item>> {
+        // A flag check per answer (and a clock check where there is a deadline), so that a
+        // conversation with answers always ready still notices the end of the grace period or
+        // its deadline; the wakers are registered only when it is idle.
+        let passed = |deadline: &Deadline| tokio::time::Instant::now() >= deadline.at;
+        if self.stop.is_set() {
+            return Poll::Ready(Some(Err(shutting_down())));
+        }
+        if self.deadline.as_ref().is_some_and(passed) {
+            return Poll::Ready(Some(Err(deadline_passed())));
+        }
+        if let Poll::Ready(outcome) = self.answers.poll_next_unpin(cx) {
+            return Poll::Ready(outcome);
+        }
+        if let Some(deadline) = self.deadline.as_mut()
+            && deadline.timer.as_mut().poll(cx).is_ready()
+        {
+            return Poll::Ready(Some(Err(deadline_passed())));
+        }
+        ready!(self.stopped.as_mut().poll(cx));
+        Poll::Ready(Some(Err(shutting_down())))
+    }
+}
+
+fn shutting_down() -> Status {
+    Status::unavailable("server shutting down")
+}
+
+fn deadline_passed() -> Status {
+    Status::deadline_exceeded("the conversation passed its deadline (grpc-timeout)")
+}
+
+/// The closing log line, written when the conversation's stream is dropped.
+struct CloseLog {
+    conversation: Conversation,
+    questions: Arc<AtomicU64>,
+    answers: u64,
+    started: Instant,
+    /// Set once the stream has ended; `None` at drop means the client went away first.
+    status: Option<Code>,
+    /// Given back after the line is written.
+    _slot: Slot,
+}
+
+impl Drop for CloseLog {
+    fn drop(&mut self) {
+        let status = self.status.map_or("CANCELLED by client", code_name);
+        tracing::info!(
+            id = self.conversation.id,
+            peer = %self.conversation.peer,
+            questions = self.questions.load(Ordering::Relaxed),
+            answers = self.answers,
+            duration = ?self.started.elapsed(),
+            status = %status,
+            "conversation closed"
+        );
+    }
+}
+
+/// A conversation's place among `--max-conversations`. The last one given back tells the
+/// memory trimmer that the server is idle.
+struct Slot {
+    permit: Option<OwnedSemaphorePermit>,
+    slots: Arc<Semaphore>,
+    max: usize,
+    idle: memory::Idle,
+}
+
+impl Drop for Slot {
+    fn drop(&mut self) {
+        // Give the permit back first: of conversations ending at once, the last to look then
+        // sees every slot free.
+        drop(self.permit.take());
+        if self.slots.available_permits() == self.max {
+            self.idle.now_idle();
+        }
+    }
+}
+
+/// Tells every conversation that the drain's grace is over. `CancellationToken::is_cancelled`
+/// takes a mutex that all conversations share; checked per answer, that lock was the server's
+/// hottest function (9% of its time, by perf), so the per-answer check reads a flag instead.
+#[derive(Clone, Default)]
+pub(super) struct Stop {
+    flag: Arc<AtomicBool>,
+    /// Wakes conversations that are waiting for their next answer.
+    token: CancellationToken,
+}
+
+impl Stop {
+    pub(super) fn set(&self) {
+        self.flag.store(true, Ordering::Release);
+        self.token.cancel();
+    }
+
+    fn is_set(&self) -> bool {
+        self.flag.load(Ordering::Acquire)
+    }
+}

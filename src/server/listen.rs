@@ -1,0 +1,228 @@
+//! The server's life: listen, serve until told to stop, drain, close. Health and reflection run
+//! beside the conversation service, so that load balancers, probes and tools such as grpcurl
+//! know what the server is.
+
+use std::{
+    future::Future,
+    sync::{Arc, atomic::AtomicU64},
+    time::Duration,
+};
+
+use anyhow::Context as _;
+use futures_util::{FutureExt, future::BoxFuture};
+use tokio::sync::Semaphore;
+use tokio_stream::wrappers::UnixListenerStream;
+use tokio_util::{sync::CancellationToken, task::AbortOnDropHandle};
+use tonic::{
+    Request, Status,
+    server::NamedService,
+    service::{Routes, interceptor::InterceptedService},
+    transport::server::TcpIncoming,
+};
+use tonic_health::{ServingStatus, server::HealthReporter};
+
+use super::{
+    Config,
+    conversation::{Service, Stop, peer},
+    memory,
+    respond::Responder,
+};
+use crate::{addr::Listener, flow, proto, proto::stream_server::StreamServer, token::Token};
+
+/// How long connections may take to close once no conversation is left: long enough to flush
+/// the last answers to a slow reader, short enough not to hold up a restart.
+const CLOSE_LIMIT: Duration = Duration::from_secs(5);
+
+/// The service name health checks ask about, besides "" for the whole server.
+const SERVICE_NAME: &str = <StreamServer<Service> as NamedService>::NAME;
+
+/// Serves conversations on `listener` until `shutdown` completes, then drains: health turns
+/// NOT_SERVING, no new connection or conversation is accepted, conversations in progress may
+/// finish within `config.grace`, and those still going then end with UNAVAILABLE. Once every
+/// connection has closed (or `CLOSE_LIMIT` after the last conversation ended) it waits for the
+/// responder to finish what it started. `abort` cuts all that short: the responder stops
+/// whatever it runs, and this returns at once.
+pub async fn run(
+    listener: Listener,
+    config: Config,
+    responder: Arc<dyn Responder>,
+    shutdown: impl Future<Output = ()> + Send + 'static,
+    abort: impl Future<Output = ()>,
+) -> anyhow::Result<()> {
+    let served = async {
+        let served = serve(listener, config, responder.clone(), shutdown).await;
+        responder.finish().await;
+        served
+    };
+    tokio::select! {
+        served = served => served,
+        () = abort => {
+            tracing::warn!("stopping without waiting for conversations");
+            responder.abort();
+            Ok(())
+        }
+    }
+}
+
+async fn serve(
+    listener: Listener,
+    config: Config,
+    responder: Arc<dyn Responder>,
+    shutdown: impl Future<Output = ()> + Send + 'static,
+) -> anyhow::Result<()> {
+    let slots = Arc::new(Semaphore::new(config.max_conversations as usize));
+    let (stop, idle) = (Stop::default(), memory::Idle::default());
+    let _trimmer = {
+        let (slots, max) = (slots.clone(), config.max_conversations as usize);
+        let busy = move || slots.available_permits() < max;
+        AbortOnDropHandle::new(tokio::spawn(idle.clone().trim_when_idle(busy)))
+    };
+    let (mut health, health_service) = tonic_health::server::health_reporter();
+    health
+        .set_service_status(SERVICE_NAME, ServingStatus::Serving)
+        .await;
+    let draining = CancellationToken::new();
+    let signal = {
+        let (draining, health) = (draining.clone(), health.clone());
+        async move {
+            shutdown.await;
+            tracing::info!("shutting down: draining conversations in progress");
+            set_health(&health, ServingStatus::NotServing).await;
+            draining.cancel();
+        }
+    };
+    let mut routes = Routes::new(health_service);
+    if config.reflection {
+        routes = routes
+            .add_service(reflection().build_v1().expect(VALID_DESCRIPTORS))
+            .add_service(reflection().build_v1alpha().expect(VALID_DESCRIPTORS));
+    }
+    let service = Service {
+        responder,
+        stop: stop.clone(),
+        next_id: AtomicU64::new(1),
+        slots: slots.clone(),
+        idle,
+        config: config.clone(),
+    };
+    let routes = routes.add_service(conversations(service, &config));
+    let drain = async {
+        draining.cancelled().await;
+        drain(&slots, &stop, &config).await;
+        // Health watchers hold their connections open; ending their streams lets them close.
+        health.clear_service_status(SERVICE_NAME).await;
+        health.clear_service_status("").await;
+        tokio::time::sleep(CLOSE_LIMIT).await;
+    };
+    tokio::select! {
+        served = listen(routes, listener, &config, signal)? => served.context("server failed"),
+        () = drain => {
+            tracing::warn!("connections still open {CLOSE_LIMIT:?} after the drain; closing them");
+            Ok(())
+        }
+    }
+}
+
+/// The conversation service, behind the token check when there is a token.
+fn conversations(
+    service: Service,
+    config: &Config,
+) -> InterceptedService<StreamServer<Service>, impl tonic::service::Interceptor + Clone + use<>> {
+    let server = StreamServer::new(service)
+        .max_decoding_message_size(config.max_message_size)
+        // Answers are checked against the limit before they are encoded, with a clearer status
+        // than tonic's own; this only keeps tonic from refusing what we already allowed.
+        .max_encoding_message_size(usize::MAX);
+    InterceptedService::new(server, authorize(config.token.clone()))
+}
+
+/// Admits a conversation that carries `authorization: Bearer <token>`. Health and reflection are
+/// not behind it: probes and tools must see the server without a secret.
+fn authorize(
+    token: Option<Token>,
+) -> impl FnMut(Request<()>) -> Result<Request<()>, Status> + Clone {
+    move |request: Request<()>| {
+        let Some(token) = &token else {
+            return Ok(request);
+        };
+        let authorization = request.metadata().get("authorization");
+        if token.admits(authorization.map(|value| value.as_bytes())) {
+            return Ok(request);
+        }
+        tracing::warn!(peer = %peer(&request), "conversation refused: missing or wrong bearer token");
+        Err(Status::unauthenticated("missing or wrong bearer token"))
+    }
+}
+
+/// Lets conversations in progress finish within the grace, then ends the rest.
+async fn drain(slots: &Semaphore, stop: &Stop, config: &Config) {
+    let max = config.max_conversations;
+    if tokio::time::timeout(config.grace, slots.acquire_many(max))
+        .await
+        .is_err()
+    {
+        let left = max as usize - slots.available_permits();
+        tracing::warn!(
+            "grace of {} over: ending {left} conversations with UNAVAILABLE",
+            humantime::format_duration(config.grace)
+        );
+        stop.set();
+    }
+}
+
+/// Accepts connections on the listener until `signal`, with the connection settings of
+/// `src/flow.rs`, over TLS when configured.
+fn listen(
+    routes: Routes,
+    listener: Listener,
+    config: &Config,
+    signal: impl Future<Output = ()> + Send + 'static,
+) -> anyhow::Result<BoxFuture<'static, Result<(), tonic::transport::Error>>> {
+    let mut builder = tonic::transport::Server::builder();
+    if let Some(tls) = config.tls.clone() {
+        builder = builder.tls_config(tls).context("cannot set up TLS")?;
+    }
+    // A ping unanswered for the interval (20 s at most) closes the connection: a shorter
+    // interval also notices a dead client sooner than hyper's fixed 20 s would.
+    let keepalive = (!config.keepalive.is_zero()).then_some(config.keepalive);
+    let router = builder
+        .initial_stream_window_size(flow::STREAM_WINDOW)
+        .initial_connection_window_size(flow::CONNECTION_WINDOW)
+        .max_concurrent_streams(flow::MAX_STREAMS)
+        .http2_keepalive_interval(keepalive)
+        .http2_keepalive_timeout(keepalive.map(flow::ping_timeout))
+        .add_routes(routes);
+    Ok(match listener {
+        Listener::Tcp(listener) => {
+            let incoming = TcpIncoming::from(listener).with_nodelay(Some(true));
+            router
+                .serve_with_incoming_shutdown(incoming, signal)
+                .boxed()
+        }
+        Listener::Unix(listener, socket_file) => {
+            let incoming = UnixListenerStream::new(listener);
+            async move {
+                let served = router.serve_with_incoming_shutdown(incoming, signal).await;
+                // The socket file goes when the server stops, or with this future if the
+                // drain gives up on it.
+                drop(socket_file);
+                served
+            }
+            .boxed()
+        }
+    })
+}
+
+async fn set_health(health: &HealthReporter, status: ServingStatus) {
+    health.set_service_status("", status).await;
+    health.set_service_status(SERVICE_NAME, status).await;
+}
+
+/// Reflection knows the conversation service and the health service.
+fn reflection() -> tonic_reflection::server::Builder<'static> {
+    tonic_reflection::server::Builder::configure()
+        .register_encoded_file_descriptor_set(proto::FILE_DESCRIPTOR_SET)
+        .register_encoded_file_descriptor_set(tonic_health::pb::FILE_DESCRIPTOR_SET)
+}
+
+const VALID_DESCRIPTORS: &str = "the descriptors compiled into this binary are valid";
