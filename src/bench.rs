@@ -16,24 +16,20 @@ use std::{
 };
 
 use anyhow::Context as _;
-use futures_util::stream;
+use futures_util::{Stream, stream};
 use hdrhistogram::Histogram;
 use serde_json::json;
-use tokio::{
-    sync::{Semaphore, mpsc},
-    time::Instant,
-};
+use tokio::{sync::mpsc, time::Instant};
+use tokio_util::sync::CancellationToken;
 use tonic::{Code, Request, transport::Channel};
 
-use tokio_util::sync::CancellationToken;
-
 use crate::{
-    client::{ConnectConfig, connect},
+    client::{CallSetup, ConnectConfig, connect},
     error::{code_name, lock},
+    lockstep::Lockstep,
     proto::{StreamRequest, stream_client::StreamClient},
     server::Echo,
     signals::Signal,
-    token::Token,
 };
 
 /// How long each conversation goes on.
@@ -46,7 +42,8 @@ pub enum Length {
 #[derive(Clone, Debug)]
 pub struct BenchConfig {
     pub connect: ConnectConfig,
-    pub token: Option<Token>,
+    /// The token and message limits of each conversation.
+    pub call: CallSetup,
     pub conversations: usize,
     pub connections: usize,
     pub length: Length,
@@ -58,7 +55,6 @@ pub struct BenchConfig {
     pub rate: Option<f64>,
     /// Verify each answer is the echo server's answer to its question.
     pub check: bool,
-    pub max_message_size: usize,
 }
 
 /// What a run measured.
@@ -163,6 +159,7 @@ fn question(n: usize, i: u64, payload: usize) -> String {
     text
 }
 
+/// One conversation of the run, from its first question to its status.
 async fn converse(
     channel: Channel,
     n: usize,
@@ -170,109 +167,146 @@ async fn converse(
     shared: &Shared,
     stop: CancellationToken,
 ) -> Outcome {
-    let mut client = StreamClient::new(channel)
-        .max_decoding_message_size(config.max_message_size)
-        .max_encoding_message_size(config.max_message_size);
-    // When each question went out (or was due), for the answer that comes back in its place.
-    let (sent_at_tx, mut sent_at) = mpsc::unbounded_channel::<Instant>();
-    let turn = config.lockstep.then(|| Arc::new(Semaphore::new(1)));
+    let lockstep = Arc::new(Lockstep::new(config.lockstep));
     let sent = Arc::new(AtomicU64::new(0));
-    let schedule = config.rate.map(|rate| {
-        // Each conversation takes every C-th slot of the total rate, offset by its number.
-        let interval = Duration::from_secs_f64(config.conversations as f64 / rate);
-        let offset = Duration::from_secs_f64(n as f64 / rate);
-        (shared.started + offset, interval)
-    });
-    let (length, payload) = (config.length, config.payload);
-    let questions = {
-        let (turn, sent) = (turn.clone(), sent.clone());
-        let started = shared.started;
-        stream::unfold(0u64, move |i| {
-            let (turn, sent, sent_at_tx) = (turn.clone(), sent.clone(), sent_at_tx.clone());
-            async move {
-                let more = match length {
-                    Length::Questions(count) => i < count,
-                    Length::Duration(duration) => started.elapsed() < duration,
-                };
-                if !more {
-                    return None;
-                }
-                if let Some(turn) = &turn
-                    && let Ok(permit) = turn.acquire().await
-                {
-                    permit.forget();
-                }
-                let stamp = match schedule {
-                    Some((first, interval)) => {
-                        let due = first + interval.mul_f64(i as f64);
-                        // A question due after the run's end is never sent, but the conversation
-                        // lasts the run all the same.
-                        if let Length::Duration(duration) = length
-                            && due >= started + duration
-                        {
-                            tokio::time::sleep_until(started + duration).await;
-                            return None;
-                        }
-                        tokio::time::sleep_until(due).await;
-                        due
-                    }
-                    None => Instant::now(),
-                };
-                let _ = sent_at_tx.send(stamp);
-                sent.fetch_add(1, Ordering::Relaxed);
-                Some((
-                    StreamRequest {
-                        question: question(n, i, payload),
-                    },
-                    i + 1,
-                ))
-            }
-        })
-    };
-    let mut request = Request::new(questions);
-    if let Some(token) = &config.token {
-        request
-            .metadata_mut()
-            .insert("authorization", token.header_value());
-    }
-
-    let mut outcome = Outcome {
-        sent: 0,
+    // When each question went out (or was due), for the answer that comes back in its place.
+    let (stamps, mut sent_at) = mpsc::unbounded_channel::<Instant>();
+    let plan = Plan::new(n, config, shared.started);
+    let questions = questions(plan, lockstep.clone(), sent.clone(), stamps);
+    let request = config.call.request(questions);
+    let mut listener = Listener {
+        n,
+        config,
+        shared,
+        lockstep: &lockstep,
+        samples: Vec::with_capacity(LOCAL_SAMPLES),
         answers: 0,
         mismatches: 0,
-        error: None,
     };
-    let mut samples = Vec::with_capacity(LOCAL_SAMPLES);
-    let ended = async {
-        let mut answers = client.conversations(request).await?.into_inner();
-        while let Some(response) = answers.message().await? {
-            let now = Instant::now();
-            if let Ok(stamp) = sent_at.try_recv() {
-                samples.push(now.saturating_duration_since(stamp).as_nanos() as u64);
-                if samples.len() == LOCAL_SAMPLES {
-                    record(shared, &mut samples);
-                }
-            }
-            if config.check
-                && response.answer
-                    != Echo::answer(outcome.answers + 1, &question(n, outcome.answers, payload))
-            {
-                outcome.mismatches += 1;
-            }
-            outcome.answers += 1;
-            shared.answers.fetch_add(1, Ordering::Relaxed);
-            if let Some(turn) = &turn {
-                turn.add_permits(1);
-            }
-        }
-        Ok::<_, tonic::Status>(())
-    };
+    let ended = listener.listen(config.call.client(channel), request, &mut sent_at);
     // An interrupted conversation is cut short, not failed.
     let ended = stop.run_until_cancelled(ended).await.unwrap_or(Ok(()));
-    record(shared, &mut samples);
-    outcome.sent = sent.load(Ordering::Relaxed);
-    outcome.error = ended.err().map(|status| status.code());
-    outcome
+    record(shared, &mut listener.samples);
+    Outcome {
+        sent: sent.load(Ordering::Relaxed),
+        answers: listener.answers,
+        mismatches: listener.mismatches,
+        error: ended.err().map(|status| status.code()),
+    }
+}
+
+/// When the questions of one conversation go out.
+#[derive(Clone, Copy)]
+struct Plan {
+    n: usize,
+    length: Length,
+    payload: usize,
+    started: Instant,
+    /// With `--rate`: when the first question is due, and the time between two.
+    schedule: Option<(Instant, Duration)>,
+}
+
+impl Plan {
+    fn new(n: usize, config: &BenchConfig, started: Instant) -> Plan {
+        let schedule = config.rate.map(|rate| {
+            // Each conversation takes every C-th slot of the total rate, offset by its number.
+            let interval = Duration::from_secs_f64(config.conversations as f64 / rate);
+            let offset = Duration::from_secs_f64(n as f64 / rate);
+            (started + offset, interval)
+        });
+        Plan {
+            n,
+            length: config.length,
+            payload: config.payload,
+            started,
+            schedule,
+        }
+    }
+
+    /// Waits until question `i` is due and returns the time its latency counts from; `None`
+    /// when the conversation has sent all it will.
+    async fn due(&self, i: u64) -> Option<Instant> {
+        let more = match self.length {
+            Length::Questions(count) => i < count,
+            Length::Duration(duration) => self.started.elapsed() < duration,
+        };
+        if !more {
+            return None;
+        }
+        let Some((first, interval)) = self.schedule else {
+            return Some(Instant::now());
+        };
+        let due = first + interval.mul_f64(i as f64);
+        // A question due after the run's end is never sent, but the conversation lasts the
+        // run all the same.
+        if let Length::Duration(duration) = self.length
+            && due >= self.started + duration
+        {
+            tokio::time::sleep_until(self.started + duration).await;
+            return None;
+        }
+        tokio::time::sleep_until(due).await;
+        Some(due)
+    }
+}
+
+/// The questions of one conversation, each sent on its turn and time, its stamp to `stamps`.
+fn questions(
+    plan: Plan,
+    lockstep: Arc<Lockstep>,
+    sent: Arc<AtomicU64>,
+    stamps: mpsc::UnboundedSender<Instant>,
+) -> impl Stream<Item = StreamRequest> + Send + 'static {
+    stream::unfold(0u64, move |i| {
+        let (lockstep, sent, stamps) = (lockstep.clone(), sent.clone(), stamps.clone());
+        async move {
+            lockstep.take_turn().await;
+            let stamp = plan.due(i).await?;
+            let _ = stamps.send(stamp);
+            sent.fetch_add(1, Ordering::Relaxed);
+            let question = question(plan.n, i, plan.payload);
+            Some((StreamRequest { question }, i + 1))
+        }
+    })
+}
+
+/// The receiving side of one conversation: latency samples, counts and checks.
+struct Listener<'a> {
+    n: usize,
+    config: &'a BenchConfig,
+    shared: &'a Shared,
+    lockstep: &'a Lockstep,
+    samples: Vec<u64>,
+    answers: u64,
+    mismatches: u64,
+}
+
+impl Listener<'_> {
+    async fn listen(
+        &mut self,
+        mut client: StreamClient<Channel>,
+        request: Request<impl Stream<Item = StreamRequest> + Send + 'static>,
+        sent_at: &mut mpsc::UnboundedReceiver<Instant>,
+    ) -> Result<(), tonic::Status> {
+        let mut answers = client.conversations(request).await?.into_inner();
+        while let Some(response) = answers.message().await? {
+            if let Ok(stamp) = sent_at.try_recv() {
+                let latency = Instant::now().saturating_duration_since(stamp);
+                self.samples.push(latency.as_nanos() as u64);
+                if self.samples.len() == LOCAL_SAMPLES {
+                    record(self.shared, &mut self.samples);
+                }
+            }
+            let asked = question(self.n, self.answers, self.config.payload);
+            if self.config.check && response.answer != Echo::answer(self.answers + 1, &asked) {
+                self.mismatches += 1;
+            }
+            self.answers += 1;
+            self.shared.answers.fetch_add(1, Ordering::Relaxed);
+            self.lockstep.answered();
+        }
+        Ok(())
+    }
 }
 
 fn record(shared: &Shared, samples: &mut Vec<u64>) {

@@ -9,6 +9,8 @@ pub mod codec;
 pub mod error;
 pub mod exit;
 pub mod flow;
+pub mod lines;
+pub mod lockstep;
 pub mod message;
 pub mod proto;
 pub mod server;

@@ -16,10 +16,7 @@ use grpc_convo::{
         TextOrJson,
     },
     client::{
-        self, AskConfig, ConnectConfig,
-        input::{self, Source},
-        output,
-        prompt::Prompt,
+        self, AskConfig, CallSetup, ConnectConfig, Framing, input::Source, output, prompt::Prompt,
     },
     error::{rpc_status, status_json},
     exit::{self, Outcome},
@@ -153,22 +150,24 @@ async fn serve(args: ServeArgs) -> anyhow::Result<()> {
 
 async fn ask(args: AskArgs) -> anyhow::Result<()> {
     let mut signals = Signals::install().context("cannot install signal handlers")?;
-    let terminator = if args.null { b'\0' } else { b'\n' };
+    let separator = if args.null { b'\0' } else { b'\n' };
     let config = AskConfig {
         connect: connect_config(&args.connect, 1)?,
-        token: Token::load(args.connect.token_file.as_deref())?,
+        call: CallSetup {
+            timeout: args.timeout,
+            headers: args.headers,
+            token: Token::load(args.connect.token_file.as_deref())?,
+            max_message_size: args.limits.max_message_size,
+        },
         allow_plaintext_token: args.connect.allow_plaintext_token,
-        timeout: args.timeout,
-        max_message_size: args.limits.max_message_size,
-        input: input::Format {
+        input: Framing {
             json: args.input == LinesOrJson::Json,
-            delimiter: terminator,
+            separator,
         },
-        output: output::Format {
+        output: Framing {
             json: args.output == TextOrJson::Json,
-            terminator,
+            separator,
         },
-        headers: args.headers,
         lockstep: args.lockstep,
         stats: args.stats,
         max_answers: args.max_answers,
@@ -196,7 +195,11 @@ async fn bench(args: BenchArgs) -> anyhow::Result<()> {
     let connections = args.connections.min(args.conversations);
     let config = BenchConfig {
         connect: connect_config(&args.connect, args.conversations.div_ceil(connections))?,
-        token: Token::load(args.connect.token_file.as_deref())?,
+        call: CallSetup {
+            token: Token::load(args.connect.token_file.as_deref())?,
+            max_message_size: args.limits.max_message_size,
+            ..CallSetup::default()
+        },
         conversations: args.conversations,
         connections,
         length: match args.duration {
@@ -207,7 +210,6 @@ async fn bench(args: BenchArgs) -> anyhow::Result<()> {
         payload: args.payload,
         rate: args.rate,
         check: args.check,
-        max_message_size: args.limits.max_message_size,
     };
     // A signal ends the run early; its report is still printed, then the signal ends bench.
     let mut signals = Signals::install().context("cannot install signal handlers")?;

@@ -7,8 +7,9 @@ use futures_util::StreamExt;
 use grpc_convo::{
     addr::Addr,
     client::{
+        Framing,
         headers::Header,
-        input::{self, Format, Source},
+        input::{self, Source},
     },
 };
 use proptest::prelude::*;
@@ -59,7 +60,7 @@ proptest! {
     ) {
         let ending = if crlf { "\r\n" } else { "\n" };
         let text: String = lines.iter().map(|line| format!("{line}{ending}")).collect();
-        let got = read_questions(text.into_bytes(), cuts, Format::default());
+        let got = read_questions(text.into_bytes(), cuts, Framing::default());
         prop_assert_eq!(got, Ok(lines));
     }
 
@@ -69,7 +70,7 @@ proptest! {
         cuts in proptest::collection::vec(1usize..40, 1..10),
     ) {
         let text: String = records.iter().map(|record| format!("{record}\0")).collect();
-        let format = Format { json: false, delimiter: b'\0' };
+        let format = Framing { json: false, separator: b'\0' };
         let got = read_questions(text.into_bytes(), cuts, format);
         prop_assert_eq!(got, Ok(records));
     }
@@ -83,7 +84,7 @@ proptest! {
             .iter()
             .map(|question| format!("{}\n", serde_json::json!({ "question": question })))
             .collect();
-        let format = Format { json: true, delimiter: b'\n' };
+        let format = Framing { json: true, separator: b'\n' };
         let got = read_questions(text.into_bytes(), cuts, format);
         prop_assert_eq!(got, Ok(questions));
     }
@@ -95,14 +96,18 @@ proptest! {
         json in any::<bool>(),
         nul in any::<bool>(),
     ) {
-        let format = Format { json, delimiter: if nul { b'\0' } else { b'\n' } };
+        let format = Framing { json, separator: if nul { b'\0' } else { b'\n' } };
         let _ = read_questions(bytes, cuts, format);
     }
 }
 
 /// The questions `bytes` make when read in chunks of the sizes in `cuts` (cycled), or the
 /// refusal's message.
-fn read_questions(bytes: Vec<u8>, cuts: Vec<usize>, format: Format) -> Result<Vec<String>, String> {
+fn read_questions(
+    bytes: Vec<u8>,
+    cuts: Vec<usize>,
+    format: Framing,
+) -> Result<Vec<String>, String> {
     let reader = Chunked {
         bytes,
         at: 0,

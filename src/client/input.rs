@@ -15,9 +15,13 @@ use serde::Deserialize;
 use tokio::sync::{mpsc, oneshot};
 use tokio_stream::wrappers::ReceiverStream;
 
-use super::prompt::{Prompt, Typed};
+use super::{
+    framing::Framing,
+    prompt::{Prompt, Typed},
+};
 use crate::{
     error::{BadInput, lock},
+    lines::{Line, LineRules},
     message::max_text_len,
     proto::StreamRequest,
     signals::Signal,
@@ -31,26 +35,6 @@ pub enum Source {
     Stream(Box<dyn Read + Send>),
     /// Each line typed at an interactive prompt is one question.
     Prompt(Prompt),
-}
-
-/// How questions are written.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub struct Format {
-    /// Each record is a StreamRequest in protobuf JSON (`{"question":"..."}`) rather than the
-    /// question's text.
-    pub json: bool,
-    /// What ends a record: `\n` (a `\r` before it goes too) or NUL. A last record without one
-    /// counts.
-    pub delimiter: u8,
-}
-
-impl Default for Format {
-    fn default() -> Self {
-        Format {
-            json: false,
-            delimiter: b'\n',
-        }
-    }
 }
 
 /// The questions of a conversation, as they are read, and how their reading may end early.
@@ -97,7 +81,7 @@ const BATCHES_QUEUED: usize = 4;
 /// With `keep_open`, the stream does not end with the input (it still ends at a refusal).
 pub fn questions(
     source: Source,
-    format: Format,
+    format: Framing,
     max_message_size: usize,
     keep_open: bool,
 ) -> Input<impl Stream<Item = StreamRequest> + Send + 'static> {
@@ -105,21 +89,9 @@ pub fn questions(
     let refusal = Refusal::default();
     let (interrupted_tx, interrupted) = oneshot::channel();
     let stream = match source {
-        Source::Args(args) => {
-            // Every argument is checked before any is sent.
-            let decoded: Result<Vec<_>, _> = args
-                .iter()
-                .enumerate()
-                .map(|(i, arg)| decoder.decode(arg.as_bytes(), || format!("argument {}", i + 1)))
-                .collect();
-            let questions = decoded.unwrap_or_else(|refused| {
-                refusal.set(refused.into());
-                Vec::new()
-            });
-            stream::iter(questions.into_iter().flatten()).left_stream()
-        }
+        Source::Args(args) => from_args(&args, &decoder, &refusal).left_stream(),
         Source::Stream(reader) => {
-            let records = Records::new(reader, format.delimiter, decoder.raw_limit());
+            let records = Records::new(reader, format.separator, decoder.raw_limit());
             let refusal = refusal.clone();
             spawn_reader(Box::new(move |tx| {
                 if let Err(err) = pump(records, &decoder, tx) {
@@ -128,29 +100,8 @@ pub fn questions(
             }))
             .right_stream()
         }
-        Source::Prompt(mut prompt) => spawn_reader(Box::new(move |tx| {
-            let mut number = 0;
-            loop {
-                let line = match prompt.read_line() {
-                    Typed::Line(line) => line,
-                    Typed::End => return,
-                    Typed::Interrupted => {
-                        let _ = interrupted_tx.send(Signal::Interrupt);
-                        return;
-                    }
-                };
-                number += 1;
-                match decoder.decode(line.as_bytes(), || format!("line {number}")) {
-                    Ok(Some(question)) => {
-                        if tx.blocking_send(vec![question]).is_err() {
-                            return;
-                        }
-                    }
-                    Ok(None) => {}
-                    // At a prompt a refused line is reported and the conversation goes on.
-                    Err(refusal) => eprintln!("grpc-convo: {refusal}"),
-                }
-            }
+        Source::Prompt(prompt) => spawn_reader(Box::new(move |tx| {
+            from_prompt(prompt, &decoder, tx, interrupted_tx);
         }))
         .right_stream(),
     };
@@ -169,6 +120,55 @@ pub fn questions(
             .map(|question| StreamRequest { question }),
         refusal,
         interrupted,
+    }
+}
+
+/// Every argument is checked before any is sent: one refused, none goes.
+fn from_args(
+    args: &[String],
+    decoder: &Decoder,
+    refusal: &Refusal,
+) -> impl Stream<Item = String> + Send + 'static + use<> {
+    let decoded: Result<Vec<_>, _> = args
+        .iter()
+        .enumerate()
+        .map(|(i, arg)| decoder.decode(arg.as_bytes(), || format!("argument {}", i + 1)))
+        .collect();
+    let questions = decoded.unwrap_or_else(|refused| {
+        refusal.set(refused.into());
+        Vec::new()
+    });
+    stream::iter(questions.into_iter().flatten())
+}
+
+/// Typed lines until Ctrl-D (the end) or Ctrl-C (`interrupted`). At a prompt a refused line is
+/// reported and the conversation goes on.
+fn from_prompt(
+    mut prompt: Prompt,
+    decoder: &Decoder,
+    tx: &Batches,
+    interrupted: oneshot::Sender<Signal>,
+) {
+    let mut number = 0;
+    loop {
+        let line = match prompt.read_line() {
+            Typed::Line(line) => line,
+            Typed::End => return,
+            Typed::Interrupted => {
+                let _ = interrupted.send(Signal::Interrupt);
+                return;
+            }
+        };
+        number += 1;
+        match decoder.decode(line.as_bytes(), || format!("line {number}")) {
+            Ok(Some(question)) => {
+                if tx.blocking_send(vec![question]).is_err() {
+                    return;
+                }
+            }
+            Ok(None) => {}
+            Err(refusal) => eprintln!("grpc-convo: {refusal}"),
+        }
     }
 }
 
@@ -230,26 +230,23 @@ fn pump<R: Read>(mut records: Records<R>, decoder: &Decoder, tx: &Batches) -> an
 struct Records<R> {
     reader: BufReader<R>,
     record: Vec<u8>,
-    delimiter: u8,
-    /// Records longer than this are refused without being read whole.
-    limit: usize,
+    rules: LineRules,
     number: u64,
 }
 
 impl<R: Read> Records<R> {
-    fn new(reader: R, delimiter: u8, limit: usize) -> Self {
+    fn new(reader: R, separator: u8, max: usize) -> Self {
         Records {
             reader: BufReader::with_capacity(READ_BUFFER, reader),
             record: Vec::new(),
-            delimiter,
-            limit,
+            rules: LineRules { separator, max },
             number: 0,
         }
     }
 
     /// What a record is called in messages.
     fn noun(&self) -> &'static str {
-        if self.delimiter == b'\n' {
+        if self.rules.separator == b'\n' {
             "line"
         } else {
             "record"
@@ -260,30 +257,22 @@ impl<R: Read> Records<R> {
         self.reader.buffer().is_empty()
     }
 
-    /// The next record without its delimiter (and, for lines, without a `\r` before it). One
-    /// that is too long comes back as one byte longer than the limit.
+    /// The next record, numbered. One that is too long comes back cut to one byte over the
+    /// limit, which the decoder refuses by its length.
     fn next_record(&mut self) -> anyhow::Result<Option<(u64, &[u8])>> {
         let record = &mut self.record;
         record.clear();
-        // Reading at most one byte past the limit (plus `\r\n`) keeps a huge record from being
-        // buffered whole just to be refused.
+        let room = self.rules.room(0);
         let read = (&mut self.reader)
-            .take(self.limit as u64 + 2)
-            .read_until(self.delimiter, record)
+            .take(room)
+            .read_until(self.rules.separator, record)
             .context("reading stdin")?;
-        if read == 0 {
-            return Ok(None);
+        match self.rules.finish(record, read, room) {
+            Line::End => return Ok(None),
+            Line::TooLong => record.truncate(self.rules.max + 1),
+            Line::Record => {}
         }
         self.number += 1;
-        let terminated = record.last() == Some(&self.delimiter);
-        if terminated {
-            record.pop();
-            if self.delimiter == b'\n' && record.last() == Some(&b'\r') {
-                record.pop();
-            }
-        } else if read == self.limit + 2 {
-            record.truncate(self.limit + 1);
-        }
         Ok(Some((self.number, record)))
     }
 }
@@ -306,7 +295,7 @@ struct JsonRequest {
 }
 
 impl Decoder {
-    fn new(format: Format, max_message_size: usize) -> Self {
+    fn new(format: Framing, max_message_size: usize) -> Self {
         Decoder {
             json: format.json,
             limit: max_text_len(max_message_size),
@@ -369,7 +358,7 @@ mod tests {
 
     async fn collect_with(
         input: &'static [u8],
-        format: Format,
+        format: Framing,
         max_message_size: usize,
     ) -> (Vec<String>, Option<String>) {
         let input = questions(
@@ -386,7 +375,7 @@ mod tests {
         input: &'static [u8],
         max_message_size: usize,
     ) -> (Vec<String>, Option<String>) {
-        collect_with(input, Format::default(), max_message_size).await
+        collect_with(input, Framing::default(), max_message_size).await
     }
 
     #[tokio::test]
@@ -421,9 +410,9 @@ mod tests {
 
     #[tokio::test]
     async fn nul_records_keep_newlines_and_carriage_returns() {
-        let null = Format {
+        let null = Framing {
             json: false,
-            delimiter: 0,
+            separator: 0,
         };
         let (got, end) = collect_with(b"two\nlines\0cr\r\0\0last", null, 100).await;
         assert_eq!(got, ["two\nlines", "cr\r", "", "last"]);
@@ -437,9 +426,9 @@ mod tests {
 
     #[tokio::test]
     async fn json_lines_decode_escapes_skip_blank_lines_and_refuse_the_malformed() {
-        let json = Format {
+        let json = Framing {
             json: true,
-            delimiter: b'\n',
+            separator: b'\n',
         };
         let (got, end) = collect_with(
             b"{\"question\":\"multi\\nline \\u2603\"}\n\n  \n{}\n{\"question\":\"x\"}\n{\"question\":1}\n",
@@ -460,9 +449,9 @@ mod tests {
 
     #[tokio::test]
     async fn json_limits_apply_to_the_decoded_question() {
-        let json = Format {
+        let json = Framing {
             json: true,
-            delimiter: b'\n',
+            separator: b'\n',
         };
         // Escapes make the record longer than the limit, the question is not.
         let (got, end) = collect_with(b"{\"question\":\"\\u0041\\u0042\\u0043\"}\n", json, 7).await;
@@ -474,14 +463,14 @@ mod tests {
     #[tokio::test]
     async fn keep_open_holds_the_stream_after_the_input_but_not_after_a_refusal() {
         let args = vec!["one".to_owned()];
-        let input = questions(Source::Args(args), Format::default(), 100, true);
+        let input = questions(Source::Args(args), Framing::default(), 100, true);
         let mut held = Box::pin(input.questions);
         assert_eq!(held.next().await.unwrap().question, "one");
         assert!(held.next().now_or_never().is_none(), "held open");
 
         let input = questions(
             Source::Stream(Box::new(&b"ok\n\xff\n"[..])),
-            Format::default(),
+            Framing::default(),
             100,
             true,
         );
@@ -492,7 +481,7 @@ mod tests {
     #[tokio::test]
     async fn arguments_are_checked_before_any_is_sent() {
         let args = vec!["short".to_owned(), "far too long".to_owned()];
-        let input = questions(Source::Args(args), Format::default(), 7, false);
+        let input = questions(Source::Args(args), Framing::default(), 7, false);
         assert_eq!(input.questions.count().await, 0);
         assert_eq!(
             input.refusal.take().unwrap().to_string(),

@@ -1,7 +1,9 @@
 //! `ask`: connect to a server, stream questions in as they are read, print answers as they arrive.
 //! Sending and receiving run at once (full duplex), so answers flow while input is still coming.
 
+mod call;
 mod connect;
+mod framing;
 pub mod headers;
 pub mod input;
 mod link;
@@ -13,18 +15,19 @@ mod transcript;
 
 use std::{future::Future, io::Write, path::PathBuf, sync::Arc, time::Duration};
 
-use futures_util::StreamExt;
+use futures_util::{Stream, StreamExt};
 use regex::Regex;
-use tonic::{Request, Status};
+use tonic::{Request, Status, transport::Channel};
 
 use crate::{
     error::{RpcError, Usage, rpc_status},
-    proto::stream_client::StreamClient,
-    token::Token,
+    proto::StreamRequest,
+    signals::Signal,
 };
+pub use call::CallSetup;
 pub use connect::{ConnectConfig, Link, connect};
-use headers::Header;
-use input::Source;
+pub use framing::Framing;
+use input::{Input, Refusal, Source};
 use output::AnswerWriter;
 use receive::{Ended, Enough, Explain};
 use tally::Tally;
@@ -33,18 +36,12 @@ use transcript::Transcript;
 #[derive(Clone, Debug)]
 pub struct AskConfig {
     pub connect: ConnectConfig,
-    /// Sent as `authorization: Bearer <token>`.
-    pub token: Option<Token>,
+    /// The deadline, metadata, token and message limits of the call.
+    pub call: CallSetup,
     /// Send the token even in plaintext to an address off this machine.
     pub allow_plaintext_token: bool,
-    /// Deadline for the whole conversation, sent to the server as `grpc-timeout`.
-    pub timeout: Option<Duration>,
-    /// The largest encoded message sent or accepted, in bytes.
-    pub max_message_size: usize,
-    pub input: input::Format,
-    pub output: output::Format,
-    /// Request metadata, sent with the call.
-    pub headers: Vec<Header>,
+    pub input: Framing,
+    pub output: Framing,
     /// Send each question only once the previous one has been answered.
     pub lockstep: bool,
     /// Print a summary line on stderr when the conversation ends.
@@ -77,105 +74,42 @@ pub async fn ask(
         .map(Arc::new);
     check_token_transport(config).await?;
     let (channel, link) = connect(&config.connect).await?;
-    let mut client = StreamClient::new(channel)
-        .max_decoding_message_size(config.max_message_size)
-        .max_encoding_message_size(config.max_message_size);
-
-    let input = input::questions(
-        source,
-        config.input,
-        config.max_message_size,
-        config.keep_open,
-    );
+    let max_message_size = config.call.max_message_size;
+    let Input {
+        questions,
+        refusal,
+        interrupted,
+    } = input::questions(source, config.input, max_message_size, config.keep_open);
     let tally = Arc::new(Tally::new(config.lockstep, config.idle_timeout.is_some()));
-    let questions = {
-        let tally = tally.clone();
-        let transcript = transcript.clone();
-        input.questions.then(move |question| {
-            let tally = tally.clone();
-            let transcript = transcript.clone();
-            async move {
-                tally.before_sending().await;
-                if let Some(transcript) = &transcript {
-                    transcript.question(&question.question);
-                }
-                question
-            }
-        })
-    };
-    let mut request = Request::new(questions);
-    if let Some(timeout) = config.timeout {
-        request.set_timeout(timeout);
-    }
-    for header in &config.headers {
-        header.insert_into(request.metadata_mut());
-    }
-    if let Some(token) = &config.token {
-        request
-            .metadata_mut()
-            .insert("authorization", token.header_value());
-    }
-
-    let enough = Enough {
-        max_answers: config.max_answers,
-        until: config.until.clone(),
-        idle_timeout: config.idle_timeout,
-    };
+    let request = config
+        .call
+        .request(outgoing(questions, tally.clone(), transcript.clone()));
     let mut out = AnswerWriter::new(out, config.output);
-    let explain = Explain::new(&config.connect, link, config.max_message_size);
-    let conversation = async {
-        let answers = client
-            .conversations(request)
-            .await
-            .map_err(|status| RpcError(explain.explain(status, true)))?
-            .into_inner();
-        let transcript = transcript.as_deref();
-        receive::print_answers(answers, &mut out, &tally, &enough, transcript, &explain).await
-    };
-    // The server is told the deadline, but enforcing it here too covers servers that ignore it.
-    let deadline = async {
-        match config.timeout {
-            Some(timeout) => {
-                tokio::time::sleep(timeout).await;
-                let message = format!(
-                    "conversation exceeded --timeout {}",
-                    humantime::format_duration(timeout)
-                );
-                anyhow::Error::new(RpcError(Status::deadline_exceeded(message)))
-            }
-            None => std::future::pending().await,
-        }
-    };
-    let interrupted_at_prompt = async {
-        match input.interrupted.await {
-            Ok(signal) => anyhow::Error::new(signal),
-            Err(_) => std::future::pending().await,
-        }
+    let explain = Explain::new(&config.connect, link, max_message_size);
+    let talk = Talk {
+        enough: Enough {
+            max_answers: config.max_answers,
+            until: config.until.clone(),
+            idle_timeout: config.idle_timeout,
+        },
+        tally: &tally,
+        transcript: transcript.as_deref(),
+        explain: &explain,
     };
     // Whichever branch wins, the others are dropped, and with them the call: the server sees
     // the conversation cancelled.
     let ended = tokio::select! {
-        ended = conversation => ended,
-        err = deadline => Err(err),
+        ended = talk.converse(config.call.client(channel), request, &mut out) => ended,
+        err = deadline(config.call.timeout) => Err(err),
         err = interrupt => Err(err),
-        err = interrupted_at_prompt => Err(err),
+        err = at_the_prompt(interrupted) => Err(err),
     };
     // Whatever ended the conversation, the answers that came before it are kept.
     let flushed = out.flush();
     if config.stats {
         eprintln!("{}", tally.summary());
     }
-    // Refused input is why the questions stopped, so it is the error to report.
-    let ended = match input.refusal.take() {
-        Some(refusal) => Err(refusal),
-        None => ended,
-    };
-    let ended = ended.and_then(|ended| match (&config.until, ended) {
-        (Some(until), Ended::ByServer) => Err(anyhow::anyhow!(
-            "the conversation ended without an answer matching '{until}' (--until)"
-        )),
-        (_, ended) => Ok(ended),
-    });
+    let ended = settle(config, ended, &refusal);
     if let Some(transcript) = &transcript {
         transcript.status(&final_status(&ended))?;
     }
@@ -183,11 +117,98 @@ pub async fn ask(
     Ok(flushed?)
 }
 
+/// The questions as they go out: each waits for its turn (in lockstep) and is counted and
+/// recorded as it leaves.
+fn outgoing(
+    questions: impl Stream<Item = StreamRequest> + Send + 'static,
+    tally: Arc<Tally>,
+    transcript: Option<Arc<Transcript>>,
+) -> impl Stream<Item = StreamRequest> + Send + 'static {
+    questions.then(move |question| {
+        let (tally, transcript) = (tally.clone(), transcript.clone());
+        async move {
+            tally.before_sending().await;
+            if let Some(transcript) = &transcript {
+                transcript.question(&question.question);
+            }
+            question
+        }
+    })
+}
+
+/// The receiving side's view of a conversation: when it has heard enough, what it counts and
+/// records, and how it words a failure.
+struct Talk<'a> {
+    enough: Enough,
+    tally: &'a Tally,
+    transcript: Option<&'a Transcript>,
+    explain: &'a Explain,
+}
+
+impl Talk<'_> {
+    /// Opens the call and prints its answers until it ends.
+    async fn converse(
+        &self,
+        mut client: crate::proto::stream_client::StreamClient<Channel>,
+        request: Request<impl Stream<Item = StreamRequest> + Send + 'static>,
+        out: &mut AnswerWriter<impl Write>,
+    ) -> anyhow::Result<Ended> {
+        let answers = client
+            .conversations(request)
+            .await
+            .map_err(|status| RpcError(self.explain.explain(status, true)))?
+            .into_inner();
+        let (tally, enough, transcript) = (self.tally, &self.enough, self.transcript);
+        receive::print_answers(answers, out, tally, enough, transcript, self.explain).await
+    }
+}
+
+/// `--timeout`: the server is told the deadline, but enforcing it here too covers servers that
+/// ignore it.
+async fn deadline(timeout: Option<Duration>) -> anyhow::Error {
+    let Some(timeout) = timeout else {
+        return std::future::pending().await;
+    };
+    tokio::time::sleep(timeout).await;
+    let message = format!(
+        "conversation exceeded --timeout {}",
+        humantime::format_duration(timeout)
+    );
+    anyhow::Error::new(RpcError(Status::deadline_exceeded(message)))
+}
+
+/// Ctrl-C at the prompt, which the terminal hands over as a key rather than a signal.
+async fn at_the_prompt(interrupted: tokio::sync::oneshot::Receiver<Signal>) -> anyhow::Error {
+    match interrupted.await {
+        Ok(signal) => anyhow::Error::new(signal),
+        Err(_) => std::future::pending().await,
+    }
+}
+
+/// The outcome to report: refused input is why the questions stopped, so it comes first; an
+/// `--until` never matched fails a conversation the server ended well.
+fn settle(
+    config: &AskConfig,
+    ended: anyhow::Result<Ended>,
+    refusal: &Refusal,
+) -> anyhow::Result<Ended> {
+    let ended = match refusal.take() {
+        Some(refusal) => Err(refusal),
+        None => ended,
+    };
+    ended.and_then(|ended| match (&config.until, ended) {
+        (Some(until), Ended::ByServer) => Err(anyhow::anyhow!(
+            "the conversation ended without an answer matching '{until}' (--until)"
+        )),
+        (_, ended) => Ok(ended),
+    })
+}
+
 /// A token sent in plaintext can be read by anyone on the path: only to this machine, unless the
 /// user says otherwise.
 async fn check_token_transport(config: &AskConfig) -> Result<(), Usage> {
     let connect = &config.connect;
-    if config.token.is_none() || connect.tls.is_some() || config.allow_plaintext_token {
+    if config.call.token.is_none() || connect.tls.is_some() || config.allow_plaintext_token {
         return Ok(());
     }
     if connect.addr.is_local().await {

@@ -3,27 +3,10 @@
 
 use std::io::{self, Write};
 
+use super::framing::Framing;
+
 /// Buffered answers beyond this are written even while more are ready.
 const WRITE_AT: usize = 64 * 1024;
-
-/// How answers are written.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub struct Format {
-    /// Each answer as a StreamResponse in protobuf JSON, `{"answer":"..."}`, so that answers
-    /// holding newlines stay one record.
-    pub json: bool,
-    /// What ends each answer: `\n`, or NUL for `xargs -0`.
-    pub terminator: u8,
-}
-
-impl Default for Format {
-    fn default() -> Self {
-        Format {
-            json: false,
-            terminator: b'\n',
-        }
-    }
-}
 
 /// Stdout, written from inside the runtime. A write can block for as long as the reader of our
 /// output pauses (a full pipe into a pager); handing the runtime's other work to another thread
@@ -47,12 +30,12 @@ impl Write for Stdout {
 
 pub struct AnswerWriter<W: Write> {
     out: W,
-    format: Format,
+    format: Framing,
     buf: Vec<u8>,
 }
 
 impl<W: Write> AnswerWriter<W> {
-    pub fn new(out: W, format: Format) -> Self {
+    pub fn new(out: W, format: Framing) -> Self {
         AnswerWriter {
             out,
             format,
@@ -70,7 +53,7 @@ impl<W: Write> AnswerWriter<W> {
         } else {
             self.buf.extend_from_slice(answer.as_bytes());
         }
-        self.buf.push(self.format.terminator);
+        self.buf.push(self.format.separator);
         if self.buf.len() >= WRITE_AT {
             self.flush()?;
         }
@@ -93,7 +76,7 @@ impl<W: Write> AnswerWriter<W> {
 mod tests {
     use super::*;
 
-    fn written(format: Format, answers: &[&str]) -> Vec<u8> {
+    fn written(format: Framing, answers: &[&str]) -> Vec<u8> {
         let mut writer = AnswerWriter::new(Vec::new(), format);
         for answer in answers {
             writer.answer(answer).unwrap();
@@ -106,21 +89,21 @@ mod tests {
     #[test]
     fn text_answers_are_terminated_lines_or_nul_records() {
         assert_eq!(
-            written(Format::default(), &["one", "two\nlines"]),
+            written(Framing::default(), &["one", "two\nlines"]),
             b"one\ntwo\nlines\n"
         );
-        let null = Format {
+        let null = Framing {
             json: false,
-            terminator: 0,
+            separator: 0,
         };
         assert_eq!(written(null, &["a b", "c\nd"]), b"a b\0c\nd\0");
     }
 
     #[test]
     fn json_answers_parse_back_whatever_they_hold() {
-        let json = Format {
+        let json = Framing {
             json: true,
-            terminator: b'\n',
+            separator: b'\n',
         };
         let answers = [
             "",
@@ -140,7 +123,7 @@ mod tests {
 
     #[test]
     fn a_large_burst_is_written_without_waiting_for_flush() {
-        let mut writer = AnswerWriter::new(Vec::new(), Format::default());
+        let mut writer = AnswerWriter::new(Vec::new(), Framing::default());
         let answer = "x".repeat(1000);
         for _ in 0..100 {
             writer.answer(&answer).unwrap();

@@ -6,7 +6,7 @@ use std::{
     time::{Duration, Instant},
 };
 
-use tokio::sync::Semaphore;
+use crate::lockstep::Lockstep;
 
 pub struct Tally {
     started: Instant,
@@ -15,8 +15,7 @@ pub struct Tally {
     /// Microseconds from `started` to the last question sent or answer received, plus one; zero
     /// until the first question goes out. Kept only for `--idle-timeout`, as it reads the clock.
     last_moved: Option<AtomicU64>,
-    /// One permit per question that may go out now; in lockstep an answer adds the next.
-    turn: Option<Semaphore>,
+    turn: Lockstep,
 }
 
 impl Tally {
@@ -26,26 +25,20 @@ impl Tally {
             sent: AtomicU64::new(0),
             answered: AtomicU64::new(0),
             last_moved: watch_idle.then(|| AtomicU64::new(0)),
-            turn: lockstep.then(|| Semaphore::new(1)),
+            turn: Lockstep::new(lockstep),
         }
     }
 
     /// Waits for the question's turn (in lockstep), then counts it as sent.
     pub async fn before_sending(&self) {
-        if let Some(turn) = &self.turn
-            && let Ok(permit) = turn.acquire().await
-        {
-            permit.forget();
-        }
+        self.turn.take_turn().await;
         self.sent.fetch_add(1, Ordering::Relaxed);
         self.moved();
     }
 
     /// Counts an answer and returns how many have come.
     pub fn answer_received(&self) -> u64 {
-        if let Some(turn) = &self.turn {
-            turn.add_permits(1);
-        }
+        self.turn.answered();
         self.moved();
         self.answered.fetch_add(1, Ordering::Relaxed) + 1
     }

@@ -29,6 +29,7 @@ use tonic::{Status, metadata::KeyRef};
 use super::{Answers, Conversation, Questions, Responder};
 use crate::{
     error::{Usage, lock},
+    lines::{Line, LineRules},
     message::max_text_len,
 };
 
@@ -143,7 +144,10 @@ impl Responder for Exec {
         let talk = Talk {
             stdout: BufReader::new(stdout),
             line: Vec::new(),
-            max_line: max_text_len(self.max_message_size),
+            rules: LineRules {
+                separator: b'\n',
+                max: max_text_len(self.max_message_size),
+            },
             max_message_size: self.max_message_size,
             failed: Some(failed),
             _feeder: AbortOnDropHandle::new(feeder),
@@ -166,7 +170,7 @@ impl Responder for Exec {
 struct Talk {
     stdout: BufReader<ChildStdout>,
     line: Vec<u8>,
-    max_line: usize,
+    rules: LineRules,
     max_message_size: usize,
     /// A status that ended the questions (a question over the limit, an idle timeout).
     failed: Option<oneshot::Receiver<Status>>,
@@ -198,10 +202,10 @@ impl Talk {
         let line = tokio::select! {
             biased;
             status = failed => return Some((Err(status), true)),
-            line = read_line(&mut self.stdout, &mut self.line, self.max_line) => line,
+            line = read_line(&mut self.stdout, &mut self.line, self.rules) => line,
         };
         match line {
-            Ok(Line::Text) => {
+            Ok(Line::Record) => {
                 let answer = match String::from_utf8(std::mem::take(&mut self.line)) {
                     Ok(answer) => answer,
                     Err(err) => {
@@ -261,37 +265,15 @@ impl Talk {
     }
 }
 
-enum Line {
-    /// A line, without its `\n` (or `\r\n`), is in the buffer.
-    Text,
-    TooLong,
-    End,
-}
-
-/// Reads one line of at most `max` bytes into `line`. Cancel-safe: a partial line stays in
-/// `line` for the next call.
+/// Reads one line into `line`. Cancel-safe: a partial line stays in `line` for the next call.
 async fn read_line(
     reader: &mut BufReader<ChildStdout>,
     line: &mut Vec<u8>,
-    max: usize,
+    rules: LineRules,
 ) -> io::Result<Line> {
-    let room = (max + 2).saturating_sub(line.len()) as u64;
+    let room = rules.room(line.len());
     let read = (&mut *reader).take(room).read_until(b'\n', line).await?;
-    if line.last() == Some(&b'\n') {
-        line.pop();
-        if line.last() == Some(&b'\r') {
-            line.pop();
-        }
-    } else if read == 0 && line.is_empty() {
-        return Ok(Line::End);
-    } else if read as u64 == room {
-        return Ok(Line::TooLong);
-    }
-    // A last line without a newline counts, as it does for ask's input.
-    if line.len() > max {
-        return Ok(Line::TooLong);
-    }
-    Ok(Line::Text)
+    Ok(rules.finish(line, read, room))
 }
 
 /// Questions to the process's stdin, one per line, flushed whenever no further question is
