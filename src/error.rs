@@ -109,7 +109,8 @@ pub fn innermost(err: &(dyn std::error::Error + 'static)) -> String {
     cause.to_string()
 }
 
-/// The first error of type `E` in a chain of sources.
+/// The first error of type `E` in a chain of sources. An `io::Error` that wraps another error
+/// hides it from `source()`; this looks inside.
 pub fn find_cause<'a, E: std::error::Error + 'static>(
     err: &'a (dyn std::error::Error + 'static),
 ) -> Option<&'a E> {
@@ -118,7 +119,13 @@ pub fn find_cause<'a, E: std::error::Error + 'static>(
         if let Some(found) = err.downcast_ref::<E>() {
             return Some(found);
         }
-        cause = err.source();
+        let wrapped = err
+            .downcast_ref::<std::io::Error>()
+            .and_then(|io| io.get_ref());
+        cause = match wrapped {
+            Some(inner) => Some(inner as &(dyn std::error::Error + 'static)),
+            None => err.source(),
+        };
     }
     None
 }

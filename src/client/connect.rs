@@ -33,7 +33,7 @@ use super::link::Frames;
 pub use super::link::Link;
 use crate::{
     addr::Addr,
-    error::{Unreachable, innermost},
+    error::{Unreachable, find_cause, innermost},
     flow,
     tls::ClientTls,
 };
@@ -164,7 +164,7 @@ async fn attempt(
         let channel = endpoint
             .connect_with_connector(connector)
             .await
-            .map_err(|err| hint(innermost(&err), config.tls.is_some()))?;
+            .map_err(|err| hint(&err, config.tls.is_some()))?;
         // The connection task reads on its own; its first bytes are the server's SETTINGS.
         let first = hearing
             .wait_for(Option::is_some)
@@ -172,7 +172,7 @@ async fn attempt(
             .ok()
             .and_then(|first| first.clone());
         match first {
-            Some(Err(cause)) => Err(hint(cause, config.tls.is_some())),
+            Some(Err(err)) => Err(hint(err.as_ref(), config.tls.is_some())),
             _ => Ok(channel),
         }
     };
@@ -253,7 +253,7 @@ async fn tcp(host: &str, port: u16) -> io::Result<TcpStream> {
 }
 
 /// What first came from the server: bytes, or the end of the connection and why.
-type FirstRead = Option<Result<(), String>>;
+type FirstRead = Option<Result<(), Arc<io::Error>>>;
 
 /// A socket that says when the server is first heard from, and keeps the [`Link`] current.
 struct Watched {
@@ -286,21 +286,28 @@ impl AsyncRead for Watched {
             Poll::Pending => return polled,
             Poll::Ready(Ok(())) if buf.filled().len() > before => {
                 let Watched { frames, link, .. } = &mut *self;
-                frames.scan(&buf.filled()[before..], link);
+                let bytes = &buf.filled()[before..];
+                frames.scan(bytes, link);
                 link.heard();
-                Ok(())
+                match looks_like_tls(bytes) {
+                    true => Err(io::Error::new(io::ErrorKind::InvalidData, AnsweredInTls)),
+                    false => Ok(()),
+                }
             }
             // The end of the stream, or an error: the server (or the path) closed it.
             Poll::Ready(read) => {
                 self.link.closed_by_peer();
                 Err(match read {
-                    Err(err) => err.to_string(),
-                    Ok(()) => "connection closed by the server".to_owned(),
+                    Err(err) => copy(err),
+                    Ok(()) => io::Error::new(
+                        io::ErrorKind::UnexpectedEof,
+                        "connection closed by the server",
+                    ),
                 })
             }
         };
         if let Some(heard) = self.heard.take() {
-            heard.send_replace(Some(first));
+            heard.send_replace(Some(first.map_err(Arc::new)));
         }
         polled
     }
@@ -336,34 +343,85 @@ impl AsyncWrite for Watched {
     }
 }
 
-/// Adds what the usual cause of a failure is, when the bare error would leave a user guessing.
-pub(super) fn hint(cause: String, tls: bool) -> String {
-    let hint = if tls && cause.contains("InvalidContentType") {
-        "is the server using TLS? without --tls-cert it is not; leave out --tls and --ca-cert"
-    } else if tls && cause.contains("UnknownIssuer") {
-        "the server's certificate is not signed by a CA this client trusts: --ca-cert names one"
-    } else if tls && cause.contains("not valid for name") {
-        "the server's certificate is for another name: --tls-server-name sets the one to verify"
-    } else if tls && cause.contains("Expired") {
-        "the server's certificate has expired"
-    } else if tls && cause.contains("CertificateRequired") {
-        "the server requires a client certificate: --cert and --key"
-    } else if tls && (cause.contains("connection closed") || cause.contains("broken pipe")) {
-        "if the server requires a client certificate, give --cert and --key"
-    } else if !tls
-        && [
-            "connection closed",
-            "invalid size",
-            "reset by peer",
-            "broken pipe",
-            "http2 error",
-        ]
-        .iter()
-        .any(|sign| cause.contains(sign))
-    {
-        "if the server uses TLS, add --tls or --ca-cert"
-    } else {
-        return cause;
-    };
-    format!("{cause} ({hint})")
+/// An io::Error is not Clone: a copy that keeps its kind, and the TLS error inside it (say, the
+/// server's alert for a missing client certificate) for the hints.
+fn copy(err: &io::Error) -> io::Error {
+    let tls = err
+        .get_ref()
+        .and_then(|inner| inner.downcast_ref::<rustls::Error>());
+    match tls {
+        Some(tls) => io::Error::new(err.kind(), tls.clone()),
+        None => io::Error::new(err.kind(), err.to_string()),
+    }
+}
+
+/// The server's first bytes were a TLS record: a plaintext client met a TLS server.
+#[derive(Debug, thiserror::Error)]
+#[error("the server answered in TLS, not in plaintext HTTP/2")]
+struct AnsweredInTls;
+
+/// Whether the first bytes from a server are a TLS record (an alert or a handshake message,
+/// version 3.x) rather than HTTP/2's SETTINGS frame.
+fn looks_like_tls(bytes: &[u8]) -> bool {
+    matches!(bytes, [0x15 | 0x16, 0x03, ..])
+}
+
+/// The innermost cause, and what usually lies behind it where the bare error would leave a user
+/// guessing, told by the error's type.
+pub(super) fn hint(err: &(dyn std::error::Error + 'static), tls: bool) -> String {
+    let cause = innermost(err);
+    match why(err, tls) {
+        Some(hint) => format!("{cause} ({hint})"),
+        None => cause,
+    }
+}
+
+fn why(err: &(dyn std::error::Error + 'static), tls: bool) -> Option<&'static str> {
+    const ADD_TLS: &str = "if the server uses TLS, add --tls or --ca-cert";
+    if let Some(rustls) = find_cause::<rustls::Error>(err) {
+        return tls_why(rustls);
+    }
+    if find_cause::<AnsweredInTls>(err).is_some() {
+        return Some(ADD_TLS);
+    }
+    let closed = find_cause::<io::Error>(err).is_some_and(|io| {
+        use io::ErrorKind::*;
+        matches!(
+            io.kind(),
+            UnexpectedEof | ConnectionReset | ConnectionAborted | BrokenPipe
+        )
+    });
+    let broken = closed
+        || find_cause::<h2::Error>(err).is_some()
+        || find_cause::<hyper::Error>(err).is_some();
+    match (broken, tls) {
+        (false, _) => None,
+        (true, true) => Some("if the server requires a client certificate, give --cert and --key"),
+        (true, false) => Some(ADD_TLS),
+    }
+}
+
+fn tls_why(err: &rustls::Error) -> Option<&'static str> {
+    use rustls::{AlertDescription, CertificateError as Cert, Error, InvalidMessage};
+    match err {
+        Error::InvalidMessage(InvalidMessage::InvalidContentType) => Some(
+            "is the server using TLS? without --tls-cert it is not; leave out --tls and --ca-cert",
+        ),
+        Error::InvalidCertificate(Cert::UnknownIssuer) => Some(
+            "the server's certificate is not signed by a CA this client trusts: --ca-cert names one",
+        ),
+        Error::InvalidCertificate(Cert::NotValidForName | Cert::NotValidForNameContext { .. }) => {
+            Some(
+                "the server's certificate is for another name: --tls-server-name sets the one to \
+                 verify",
+            )
+        }
+        Error::InvalidCertificate(Cert::Expired | Cert::ExpiredContext { .. }) => {
+            Some("the server's certificate has expired")
+        }
+        Error::AlertReceived(AlertDescription::CertificateRequired) => {
+            Some("the server requires a client certificate: --cert and --key")
+        }
+        _ => None,
+    }
 }

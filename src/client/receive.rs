@@ -13,7 +13,7 @@ use super::{
     ConnectConfig, Link, link::GoAway, output::AnswerWriter, tally::Tally, transcript::Transcript,
 };
 use crate::{
-    error::{Idle, RpcError, innermost},
+    error::{Idle, RpcError, find_cause, innermost},
     message::over_limit,
     proto::StreamResponse,
 };
@@ -125,22 +125,21 @@ impl Explain {
         self.broken_connection(status, before_any_answer)
     }
 
-    /// tonic reports a connection that fails under the call as UNKNOWN "transport error" or
-    /// "h2 protocol error: ...", CANCELLED "operation was canceled" or INTERNAL "h2 protocol
-    /// error: ...", with the cause out of sight: say what happened, as UNAVAILABLE, the status
-    /// gRPC gives a broken connection.
+    /// A connection that fails under the call reaches us as UNKNOWN, CANCELLED, INTERNAL or
+    /// UNAVAILABLE with an HTTP/2, hyper or socket error as its source, which no server sent:
+    /// say what happened, as UNAVAILABLE, the status gRPC gives a broken connection. A status the
+    /// server sent has no source and passes unchanged.
     fn broken_connection(&self, status: Status, before_any_answer: bool) -> Status {
-        let message = status.message();
+        let transport = find_cause::<h2::Error>(&status).is_some()
+            || find_cause::<hyper::Error>(&status).is_some()
+            || find_cause::<std::io::Error>(&status).is_some();
         let broken = match status.code() {
-            Code::Unknown => {
-                message == "transport error" || message.starts_with("h2 protocol error")
+            Code::Unknown | Code::Internal | Code::Unavailable => transport,
+            // hyper cancels a call whose connection closed before the server answered; a
+            // server's RST_STREAM CANCEL stays the CANCELLED it is.
+            Code::Cancelled => {
+                find_cause::<hyper::Error>(&status).is_some_and(|err| err.is_canceled())
             }
-            // hyper's word for a connection that closed before the server answered.
-            Code::Cancelled => message == "operation was canceled",
-            // The HTTP/2 layer failed under the conversation (a proxy resetting the stream when
-            // the server behind it died, a TLS server's alert read as a frame): no server said
-            // INTERNAL, the way to the server broke.
-            Code::Internal | Code::Unavailable => message.starts_with("h2 protocol error"),
             _ => false,
         };
         if !broken {
@@ -148,7 +147,7 @@ impl Explain {
         }
         let cause = match self.lost_why() {
             Some(why) => why,
-            None if before_any_answer => super::connect::hint(innermost(&status), self.tls),
+            None if before_any_answer => super::connect::hint(&status, self.tls),
             None => innermost(&status),
         };
         Status::unavailable(format!("connection lost: {cause}"))
