@@ -58,6 +58,7 @@ pub struct BenchConfig {
 }
 
 /// What a run measured.
+#[derive(Debug)]
 pub struct Report {
     config: BenchConfig,
     sent: u64,

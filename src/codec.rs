@@ -14,7 +14,7 @@ const YIELD_AT: usize = 32 * 1024;
 
 /// Named in build.rs as the codec of the generated client and server.
 #[derive(Debug, Clone, Copy)]
-pub struct LeanCodec<T, U>(PhantomData<(T, U)>);
+pub(crate) struct LeanCodec<T, U>(PhantomData<(T, U)>);
 
 impl<T, U> Default for LeanCodec<T, U> {
     fn default() -> Self {

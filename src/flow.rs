@@ -38,7 +38,7 @@ const MAX_PING_TIMEOUT: Duration = Duration::from_secs(20);
 
 /// How long a keepalive ping sent every `interval` may go unanswered before the peer counts as
 /// lost, on both sides: the interval itself, up to 20 s (hyper's own default timeout).
-pub fn ping_timeout(interval: Duration) -> Duration {
+pub(crate) fn ping_timeout(interval: Duration) -> Duration {
     interval.min(MAX_PING_TIMEOUT)
 }
 
@@ -47,13 +47,13 @@ const MAX_WINDOW: u32 = (1 << 31) - 1;
 
 /// Per connection, both sides: as large as HTTP/2 allows, for the largest budget. It costs no
 /// memory by itself: what can arrive unread is bounded by the stream windows.
-pub const CONNECTION_WINDOW: u32 = MAX_WINDOW;
+pub(crate) const CONNECTION_WINDOW: u32 = MAX_WINDOW;
 
 /// Per conversation on serve: what a client may send before the server has read it.
-pub const STREAM_WINDOW: u32 = 64 * 1024;
+pub(crate) const STREAM_WINDOW: u32 = 64 * 1024;
 
 /// Conversations at once on one connection to serve.
-pub const MAX_STREAMS: u32 = 256;
+pub(crate) const MAX_STREAMS: u32 = 256;
 
 /// The smallest DATA frame a gRPC message makes: the 5-byte prefix of an empty message.
 const SMALLEST_MESSAGE_FRAME: u64 = 5;
@@ -62,19 +62,20 @@ const SMALLEST_MESSAGE_FRAME: u64 = 5;
 const THRESHOLD: u64 = 256;
 
 /// What `streams` stalled streams with window `window` can cost, at worst.
-pub const fn worst_cost(streams: u64, window: u64) -> u64 {
+#[cfg(test)]
+const fn worst_cost(streams: u64, window: u64) -> u64 {
     streams * window * (THRESHOLD - SMALLEST_MESSAGE_FRAME) / SMALLEST_MESSAGE_FRAME
 }
 
 /// h2's budget for a connection window of `window`.
-pub const fn budget(window: u32) -> u64 {
+pub(crate) const fn budget(window: u32) -> u64 {
     window as u64 / 2
 }
 
 /// The stream window for a client that opens `streams` conversations on one connection: HTTP/2's
 /// default while the worst case fits the budget, smaller (in whole KiB) when it would not, so
 /// that a server answering each question in a frame of its own can never trip our guard.
-pub fn client_stream_window(streams: usize) -> u32 {
+pub(crate) fn client_stream_window(streams: usize) -> u32 {
     let streams = streams.max(1) as u64;
     let fits = budget(CONNECTION_WINDOW) * SMALLEST_MESSAGE_FRAME
         / (streams * (THRESHOLD - SMALLEST_MESSAGE_FRAME));

@@ -1,17 +1,20 @@
 //! grpc-convo: bidirectional-streaming gRPC conversations from the shell. The binary is a thin
 //! shell over this library, which the tests drive directly too.
 
+// What a user or a peer controls must never end in a panic; tests may unwrap.
+#![warn(clippy::unwrap_used)]
+
 pub mod addr;
 pub mod bench;
 pub mod cli;
 pub mod client;
-pub mod codec;
+pub(crate) mod codec;
 pub mod error;
 pub mod exit;
-pub mod flow;
-pub mod lines;
-pub mod lockstep;
-pub mod message;
+pub(crate) mod flow;
+pub(crate) mod lines;
+pub(crate) mod lockstep;
+pub(crate) mod message;
 pub mod proto;
 pub mod server;
 pub mod signals;

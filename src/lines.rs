@@ -4,14 +4,14 @@
 
 /// What ends a record and how long one may be.
 #[derive(Clone, Copy, Debug)]
-pub struct LineRules {
+pub(crate) struct LineRules {
     pub separator: u8,
     pub max: usize,
 }
 
 /// What one read left in the record buffer.
 #[derive(Debug, PartialEq, Eq)]
-pub enum Line {
+pub(crate) enum Line {
     /// A whole record, without its separator (nor a `\r` before a `\n`).
     Record,
     /// Longer than `max`: refused without being read whole.
@@ -24,12 +24,12 @@ impl LineRules {
     /// How much the next read may take (`Read::take`) into a buffer already holding `have`
     /// bytes: one byte past the limit plus `\r\n`, so that an over-long record is recognised
     /// without being buffered whole.
-    pub fn room(&self, have: usize) -> u64 {
+    pub(crate) fn room(&self, have: usize) -> u64 {
         (self.max + 2).saturating_sub(have) as u64
     }
 
     /// Judges a record after `read_until(separator)` took `read` bytes of at most `room`.
-    pub fn finish(&self, record: &mut Vec<u8>, read: usize, room: u64) -> Line {
+    pub(crate) fn finish(&self, record: &mut Vec<u8>, read: usize, room: u64) -> Line {
         if record.last() == Some(&self.separator) {
             record.pop();
             if self.separator == b'\n' && record.last() == Some(&b'\r') {

@@ -5,15 +5,15 @@ use tokio::sync::Semaphore;
 
 /// The turn-taking of one conversation; a no-op when questions are pipelined.
 #[derive(Debug)]
-pub struct Lockstep(Option<Semaphore>);
+pub(crate) struct Lockstep(Option<Semaphore>);
 
 impl Lockstep {
-    pub fn new(lockstep: bool) -> Lockstep {
+    pub(crate) fn new(lockstep: bool) -> Lockstep {
         Lockstep(lockstep.then(|| Semaphore::new(1)))
     }
 
     /// Waits until the next question may go.
-    pub async fn take_turn(&self) {
+    pub(crate) async fn take_turn(&self) {
         if let Some(turn) = &self.0
             && let Ok(permit) = turn.acquire().await
         {
@@ -22,7 +22,7 @@ impl Lockstep {
     }
 
     /// An answer came: the next question may go.
-    pub fn answered(&self) {
+    pub(crate) fn answered(&self) {
         if let Some(turn) = &self.0 {
             turn.add_permits(1);
         }

@@ -1,6 +1,9 @@
 //! Parses the command line, sets up logging, runs the command, and turns its error into one line
 //! on stderr and an exit status (see `exit`).
 
+// What a user or a peer controls must never end in a panic; tests may unwrap.
+#![warn(clippy::unwrap_used)]
+
 use std::{
     io::{self, IsTerminal},
     process::ExitCode,

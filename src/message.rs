@@ -5,11 +5,11 @@
 use tonic::{Code, Status};
 
 /// gRPC's customary default, for questions and answers alike.
-pub const DEFAULT_MAX_MESSAGE_SIZE: usize = 4 * 1024 * 1024;
+pub(crate) const DEFAULT_MAX_MESSAGE_SIZE: usize = 4 * 1024 * 1024;
 
 /// The longest text whose message (StreamRequest or StreamResponse, both one string field) fits
 /// in `max_message_size` bytes: one tag byte and a varint length come before the text.
-pub fn max_text_len(max_message_size: usize) -> usize {
+pub(crate) fn max_text_len(max_message_size: usize) -> usize {
     let mut len = max_message_size.saturating_sub(1);
     while len > 0 && 1 + prost::encoding::encoded_len_varint(len as u64) + len > max_message_size {
         len -= 1;
@@ -20,7 +20,7 @@ pub fn max_text_len(max_message_size: usize) -> usize {
 /// tonic's decoder refuses a message over the receive limit with OUT_OF_RANGE; gRPC's own
 /// implementations say RESOURCE_EXHAUSTED, which grpc-convo promises. tonic's status carries no
 /// typed cause, so its words are the only sign: a peer's own OUT_OF_RANGE passes unchanged.
-pub fn over_limit(status: Status, what: &str, limit: usize) -> Status {
+pub(crate) fn over_limit(status: Status, what: &str, limit: usize) -> Status {
     if status.code() != Code::OutOfRange
         || !status
             .message()

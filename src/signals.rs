@@ -58,6 +58,7 @@ impl fmt::Display for Signal {
 impl std::error::Error for Signal {}
 
 /// SIGINT and SIGTERM, caught from the moment this is made.
+#[derive(Debug)]
 pub struct Signals {
     interrupt: unix::Signal,
     terminate: unix::Signal,

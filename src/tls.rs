@@ -15,6 +15,7 @@ use crate::error::Usage;
 const HANDSHAKE_TIMEOUT: Duration = Duration::from_secs(10);
 
 /// What serve was given: `--tls-cert`, `--tls-key`, and `--client-ca` for mutual TLS.
+#[derive(Debug)]
 pub struct ServerFiles<'a> {
     pub cert: &'a Path,
     pub key: &'a Path,
@@ -36,6 +37,7 @@ pub fn server_config(files: &ServerFiles) -> Result<ServerTlsConfig, Usage> {
 }
 
 /// What ask was given: `--tls`, `--ca-cert`, `--tls-server-name`, `--cert` and `--key`.
+#[derive(Debug)]
 pub struct ClientFiles<'a> {
     pub ca_cert: Option<&'a Path>,
     pub server_name: Option<&'a str>,

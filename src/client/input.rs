@@ -37,6 +37,12 @@ pub enum Source {
     Prompt(Prompt),
 }
 
+impl std::fmt::Debug for Source {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Source").finish_non_exhaustive()
+    }
+}
+
 /// The questions of a conversation, as they are read, and how their reading may end early.
 pub struct Input<S> {
     pub questions: S,
@@ -47,9 +53,15 @@ pub struct Input<S> {
     pub interrupted: oneshot::Receiver<Signal>,
 }
 
+impl<S> std::fmt::Debug for Input<S> {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Input").finish_non_exhaustive()
+    }
+}
+
 /// The error that stopped the questions, set before the question stream ends, so that whoever
 /// sees the end can tell a refusal from the end of the input.
-#[derive(Clone, Default)]
+#[derive(Clone, Default, Debug)]
 pub struct Refusal(Arc<Mutex<Option<anyhow::Error>>>);
 
 impl Refusal {

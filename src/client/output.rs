@@ -12,6 +12,7 @@ const WRITE_AT: usize = 64 * 1024;
 /// output pauses (a full pipe into a pager); handing the runtime's other work to another thread
 /// first keeps the connection answering the server's keepalive pings meanwhile, so a slow reader
 /// slows the conversation down instead of losing it.
+#[derive(Debug)]
 pub struct Stdout;
 
 impl Write for Stdout {
@@ -32,6 +33,12 @@ pub struct AnswerWriter<W: Write> {
     out: W,
     format: Framing,
     buf: Vec<u8>,
+}
+
+impl<W: Write> std::fmt::Debug for AnswerWriter<W> {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("AnswerWriter").finish_non_exhaustive()
+    }
 }
 
 impl<W: Write> AnswerWriter<W> {

@@ -13,7 +13,14 @@ pub struct Prompt {
     editor: DefaultEditor,
 }
 
+impl std::fmt::Debug for Prompt {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Prompt").finish_non_exhaustive()
+    }
+}
+
 /// What the user did at the prompt.
+#[derive(Debug)]
 pub enum Typed {
     Line(String),
     /// Ctrl-D: no more questions.
@@ -58,6 +65,12 @@ impl Prompt {
 pub struct PromptWriter {
     printer: Box<dyn ExternalPrinter + Send>,
     pending: Vec<u8>,
+}
+
+impl std::fmt::Debug for PromptWriter {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("PromptWriter").finish_non_exhaustive()
+    }
 }
 
 impl Write for PromptWriter {

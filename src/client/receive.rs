@@ -19,7 +19,7 @@ use crate::{
 };
 
 /// When ask stops listening before the server ends the conversation.
-pub struct Enough {
+pub(super) struct Enough {
     pub max_answers: Option<u64>,
     pub until: Option<Regex>,
     pub idle_timeout: Option<Duration>,
@@ -27,14 +27,14 @@ pub struct Enough {
 
 /// How the conversation ended, when it ended well.
 #[derive(Debug, PartialEq, Eq)]
-pub enum Ended {
+pub(super) enum Ended {
     /// The server ended it with OK.
     ByServer,
     /// `--max-answers` or `--until` was satisfied; ask cancels the rest.
     Enough,
 }
 
-pub async fn print_answers(
+pub(super) async fn print_answers(
     mut answers: Streaming<StreamResponse>,
     out: &mut AnswerWriter<impl Write>,
     tally: &Tally,
@@ -100,7 +100,7 @@ async fn next_before_idle(
 }
 
 /// What ask knows that turns tonic's statuses into ones a user can act on.
-pub struct Explain {
+pub(super) struct Explain {
     tls: bool,
     max_message_size: usize,
     link: Link,
@@ -109,7 +109,7 @@ pub struct Explain {
 }
 
 impl Explain {
-    pub fn new(connect: &ConnectConfig, link: Link, max_message_size: usize) -> Explain {
+    pub(super) fn new(connect: &ConnectConfig, link: Link, max_message_size: usize) -> Explain {
         Explain {
             tls: connect.tls.is_some(),
             max_message_size,
@@ -120,7 +120,7 @@ impl Explain {
 
     /// `before_any_answer`: whether the connection could be the wrong kind (plaintext to a TLS
     /// server and the like), which is worth a hint only until an answer has come through.
-    pub fn explain(&self, status: Status, before_any_answer: bool) -> Status {
+    pub(super) fn explain(&self, status: Status, before_any_answer: bool) -> Status {
         let status = over_limit(status, "answer", self.max_message_size);
         self.broken_connection(status, before_any_answer)
     }

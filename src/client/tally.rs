@@ -8,7 +8,7 @@ use std::{
 
 use crate::lockstep::Lockstep;
 
-pub struct Tally {
+pub(super) struct Tally {
     started: Instant,
     sent: AtomicU64,
     answered: AtomicU64,
@@ -19,7 +19,7 @@ pub struct Tally {
 }
 
 impl Tally {
-    pub fn new(lockstep: bool, watch_idle: bool) -> Self {
+    pub(super) fn new(lockstep: bool, watch_idle: bool) -> Self {
         Tally {
             started: Instant::now(),
             sent: AtomicU64::new(0),
@@ -30,14 +30,14 @@ impl Tally {
     }
 
     /// Waits for the question's turn (in lockstep), then counts it as sent.
-    pub async fn before_sending(&self) {
+    pub(super) async fn before_sending(&self) {
         self.turn.take_turn().await;
         self.sent.fetch_add(1, Ordering::Relaxed);
         self.moved();
     }
 
     /// Counts an answer and returns how many have come.
-    pub fn answer_received(&self) -> u64 {
+    pub(super) fn answer_received(&self) -> u64 {
         self.turn.answered();
         self.moved();
         self.answered.fetch_add(1, Ordering::Relaxed) + 1
@@ -52,18 +52,18 @@ impl Tally {
 
     /// When the conversation last moved in either direction; `None` before the first question
     /// (or when idleness is not watched).
-    pub fn last_moved(&self) -> Option<Instant> {
+    pub(super) fn last_moved(&self) -> Option<Instant> {
         match self.last_moved.as_ref()?.load(Ordering::Relaxed) {
             0 => None,
             micros => Some(self.started + Duration::from_micros(micros - 1)),
         }
     }
 
-    pub fn answered(&self) -> u64 {
+    pub(super) fn answered(&self) -> u64 {
         self.answered.load(Ordering::Relaxed)
     }
 
-    pub fn summary(&self) -> String {
+    pub(super) fn summary(&self) -> String {
         let elapsed = self.started.elapsed();
         let answered = self.answered.load(Ordering::Relaxed);
         let rate = answered as f64 / elapsed.as_secs_f64().max(1e-9);

@@ -16,13 +16,13 @@ use tonic::Status;
 
 use crate::error::{lock, status_json};
 
-pub struct Transcript {
+pub(super) struct Transcript {
     started: Instant,
     out: Mutex<BufWriter<File>>,
 }
 
 impl Transcript {
-    pub fn create(path: &Path) -> anyhow::Result<Transcript> {
+    pub(super) fn create(path: &Path) -> anyhow::Result<Transcript> {
         let file = File::create(path)
             .with_context(|| format!("cannot write the transcript {}", path.display()))?;
         Ok(Transcript {
@@ -31,16 +31,16 @@ impl Transcript {
         })
     }
 
-    pub fn question(&self, text: &str) {
+    pub(super) fn question(&self, text: &str) {
         self.record(json!({ "direction": "question", "ms": self.ms(), "text": text }));
     }
 
-    pub fn answer(&self, text: &str) {
+    pub(super) fn answer(&self, text: &str) {
         self.record(json!({ "direction": "answer", "ms": self.ms(), "text": text }));
     }
 
     /// The last line: how the conversation ended.
-    pub fn status(&self, status: &Status) -> io::Result<()> {
+    pub(super) fn status(&self, status: &Status) -> io::Result<()> {
         let mut line = json!({ "direction": "status", "ms": self.ms() });
         if let (Some(line), serde_json::Value::Object(status)) =
             (line.as_object_mut(), status_json(status))

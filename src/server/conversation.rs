@@ -139,6 +139,12 @@ pub struct Wire {
     log: CloseLog,
 }
 
+impl std::fmt::Debug for Wire {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Wire").finish_non_exhaustive()
+    }
+}
+
 impl Stream for Wire {
     type Item = Result<StreamResponse, Status>;
 

@@ -12,7 +12,7 @@ use tokio::time::{Instant, Sleep};
 use tonic::Status;
 
 /// Passes questions through, ending with DEADLINE_EXCEEDED after `limit` without one.
-pub struct IdleLimit<S> {
+pub(super) struct IdleLimit<S> {
     questions: S,
     limit: Duration,
     /// When the conversation goes idle, unless a question comes first.
@@ -24,7 +24,7 @@ pub struct IdleLimit<S> {
 }
 
 impl<S> IdleLimit<S> {
-    pub fn new(questions: S, limit: Duration) -> Self {
+    pub(super) fn new(questions: S, limit: Duration) -> Self {
         let deadline = Instant::now() + limit;
         IdleLimit {
             questions,

@@ -11,16 +11,16 @@ const SETTLE: Duration = Duration::from_millis(100);
 
 /// Told when the last conversation in progress ends.
 #[derive(Clone, Default)]
-pub struct Idle(Arc<Notify>);
+pub(super) struct Idle(Arc<Notify>);
 
 impl Idle {
-    pub fn now_idle(&self) {
+    pub(super) fn now_idle(&self) {
         self.0.notify_one();
     }
 
     /// Trims whenever the server has been idle for `SETTLE`; `busy` says whether conversations
     /// came back meanwhile. Runs until dropped.
-    pub async fn trim_when_idle(self, busy: impl Fn() -> bool) {
+    pub(super) async fn trim_when_idle(self, busy: impl Fn() -> bool) {
         loop {
             self.0.notified().await;
             tokio::time::sleep(SETTLE).await;

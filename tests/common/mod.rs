@@ -2,6 +2,7 @@
 //! line, an exit) rather than after a guessed sleep. A generous limit only stops a hung test.
 
 #![allow(dead_code)] // each test binary uses its own part of the harness
+#![allow(unreachable_pub)] // a module of each test crate, public to the tests that use it
 
 use std::{
     io::{BufRead, BufReader, Read, Write},

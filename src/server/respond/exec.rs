@@ -39,6 +39,7 @@ const STDERR_LINE: usize = 4096;
 /// How long an exited process's stderr may stay open before its end is reported without it.
 const STDERR_CLOSE: Duration = Duration::from_secs(1);
 
+#[derive(Debug)]
 pub struct Exec {
     program: PathBuf,
     args: Vec<OsString>,
