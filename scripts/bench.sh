@@ -9,9 +9,11 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 
 cargo build --release --quiet --bin grpc-convo --example tcp_baseline
-B=target/release/grpc-convo
-T=target/release/examples/tcp_baseline
-GO=target/interop/go-bin
+TARGET=$(cargo metadata --format-version 1 --no-deps |
+    python3 -c 'import json, sys; print(json.load(sys.stdin)["target_directory"])')
+B=$TARGET/release/grpc-convo
+T=$TARGET/release/examples/tcp_baseline
+GO=$TARGET/interop/go-bin
 WORK=$(mktemp -d)
 PIDS=()
 trap 'kill "${PIDS[@]}" 2>/dev/null; rm -rf "$WORK"' EXIT

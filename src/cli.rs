@@ -443,6 +443,20 @@ mod tests {
         }
     }
 
+    #[test]
+    fn serve_pings_more_often_than_nginx_gives_up_on_a_silent_upstream() {
+        // nginx's default grpc_read_timeout: pings are reads, so they keep a quiet conversation
+        // behind nginx alive (tests/scale_out.rs shows it, scaled down).
+        let nginx_default = Duration::from_secs(60);
+        let Command::Serve(args) = Cli::try_parse_from(["grpc-convo", "serve"])
+            .unwrap()
+            .command
+        else {
+            unreachable!()
+        };
+        assert!(args.keepalive < nginx_default && !args.keepalive.is_zero());
+    }
+
     proptest::proptest! {
         #[test]
         fn any_duration_text_parses_or_is_refused_without_panic(text in ".*") {

@@ -282,12 +282,14 @@ fn a_reader_that_pauses_longer_than_the_keepalive_timeout_loses_nothing() {
 #[test]
 fn timeout_ends_the_conversation_with_68() {
     let server = Serve::start(&[]);
-    // A question answered, then silence with stdin open: only the deadline can end it.
+    // A question, then silence with stdin open: only the deadline can end it. Whether its
+    // answer beats the deadline depends on the machine's load; if it does, it is printed.
     let mut coprocess = Coprocess::start(&server.addr, &["--timeout", "300ms"]);
     coprocess.send("before the deadline");
-    assert_eq!(
-        coprocess.read_line().as_deref(),
-        Some(echo(1, "before the deadline").as_str())
+    let printed: Vec<String> = std::iter::from_fn(|| coprocess.read_line()).collect();
+    assert!(
+        printed.is_empty() || printed == [echo(1, "before the deadline")],
+        "{printed:?}"
     );
     let (status, stderr) = coprocess.finish();
     assert_eq!(status.code(), Some(68), "{stderr}");

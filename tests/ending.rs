@@ -82,18 +82,49 @@ fn keep_open_does_not_half_close_at_the_end_of_input() {
     let output = ask(&server.addr, &["q"], b"");
     assert_eq!(stdout_lines(&output), ["heard q", "half-closed"]);
 
-    // Held open, only another limit ends it: here the idle timeout, with exit 124.
-    let output = ask(
-        &server.addr,
-        &["--keep-open", "--idle-timeout", "300ms", "q"],
-        b"",
-    );
-    assert_eq!(stdout_lines(&output), ["heard q"]);
-    assert_eq!(output.status.code(), Some(124), "{}", stderr_text(&output));
-    assert_eq!(
-        stderr_text(&output),
-        "grpc-convo: no answer for 300ms (--idle-timeout)\n"
-    );
+    // Held open, the conversation outlives its input until something else ends it, here
+    // SIGTERM: the server sees it cancelled, never half-closed.
+    let (ends, ended) = std::sync::mpsc::channel();
+    let server = TestServer::start(TellsHowItEnded(std::sync::Mutex::new(ends)));
+    let mut coprocess = Coprocess::start(&server.addr, &["--keep-open", "q"]);
+    assert_eq!(coprocess.read_line().unwrap(), "heard q");
+    coprocess.signal("TERM");
+    coprocess.finish();
+    let how = ended.recv_timeout(LIMIT).expect("the conversation ended");
+    assert_eq!(how, "cancelled");
+}
+
+/// Echoes, and says on its channel how each conversation ended: "half-closed" when the client
+/// half-closed, "cancelled" when the conversation was dropped before that.
+struct TellsHowItEnded(std::sync::Mutex<std::sync::mpsc::Sender<&'static str>>);
+
+impl Responder for TellsHowItEnded {
+    fn respond(&self, _: &Conversation, questions: Questions) -> Answers {
+        let ends = self.0.lock().unwrap().clone();
+        let mut report = Report(Some(ends));
+        let half_closed = stream::once(async move { report.say("half-closed") });
+        questions
+            .map(|question| question.map(|q| format!("heard {q}")))
+            .chain(half_closed.filter_map(|()| std::future::ready(None)))
+            .boxed()
+    }
+}
+
+/// Says "cancelled" if dropped before it said anything else.
+struct Report(Option<std::sync::mpsc::Sender<&'static str>>);
+
+impl Report {
+    fn say(&mut self, how: &'static str) {
+        if let Some(ends) = self.0.take() {
+            let _ = ends.send(how);
+        }
+    }
+}
+
+impl Drop for Report {
+    fn drop(&mut self) {
+        self.say("cancelled");
+    }
 }
 
 /// Reads questions and never answers, nor ends.

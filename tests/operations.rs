@@ -108,13 +108,22 @@ fn an_oversize_question_ends_only_its_own_conversation() {
 #[test]
 fn idle_timeout_ends_a_silent_conversation_with_deadline_exceeded() {
     let server = Serve::start(&["--idle-timeout", "300ms"]);
-    let mut coprocess = Coprocess::start(&server.addr, &[]);
-    coprocess.send("then nothing");
-    assert_eq!(coprocess.read_line().unwrap(), echo(1, "then nothing"));
-    let (status, stderr) = coprocess.finish();
-    assert_eq!(status.code(), Some(64 + 4), "{stderr}");
+    // One question, then a client that stays but says nothing more. Whether the question beats
+    // the idle timer depends on the machine's load; if it does, its answer is printed.
+    let output = ask(&server.addr, &["--keep-open", "then nothing"], b"");
+    let printed = stdout_lines(&output);
+    assert!(
+        printed.is_empty() || printed == [echo(1, "then nothing")],
+        "{printed:?}"
+    );
     assert_eq!(
-        stderr,
+        output.status.code(),
+        Some(64 + 4),
+        "{}",
+        stderr_text(&output)
+    );
+    assert_eq!(
+        stderr_text(&output),
         "grpc-convo: DEADLINE_EXCEEDED: no question for 300ms (--idle-timeout)\n"
     );
 }

@@ -66,9 +66,10 @@ impl Drop for Nginx {
     }
 }
 
-/// `deploy/nginx.conf` with its listener and replicas moved to Unix sockets; without the raised
-/// timeouts when `raised` is false, to show what nginx's defaults do.
-fn site_config(listen: &str, replicas: &[&str], raised: bool) -> String {
+/// `deploy/nginx.conf` with its listener and replicas moved to Unix sockets; with `timeout`, its
+/// three raised timeouts are set to that many seconds instead: nginx's default of 60 s, scaled
+/// down so that a test of it takes seconds.
+fn site_config(listen: &str, replicas: &[&str], timeout: Option<u32>) -> String {
     let deployed =
         std::fs::read_to_string(concat!(env!("CARGO_MANIFEST_DIR"), "/deploy/nginx.conf")).unwrap();
     let servers = "    server 127.0.0.1:8001;\n    server 127.0.0.1:8002;\n";
@@ -80,30 +81,44 @@ fn site_config(listen: &str, replicas: &[&str], raised: bool) -> String {
     let config = deployed
         .replace(servers, &replicas)
         .replace("listen 8000 http2;", &format!("listen {listen} http2;"));
-    if raised {
+    let Some(timeout) = timeout else {
         return config;
-    }
-    let timeouts = [
+    };
+    let raised = [
         "client_body_timeout",
         "grpc_read_timeout",
         "grpc_send_timeout",
     ];
-    let kept: Vec<_> = config
+    let lines: Vec<String> = config
         .lines()
-        .filter(|line| !timeouts.iter().any(|t| line.trim_start().starts_with(t)))
+        .map(
+            |line| match raised.iter().find(|t| line.trim_start().starts_with(*t)) {
+                Some(name) => format!("    {name} {timeout}s;"),
+                None => line.to_owned(),
+            },
+        )
         .collect();
     assert_eq!(
-        kept.len(),
-        config.lines().count() - 3,
+        lines
+            .iter()
+            .filter(|line| line.ends_with(&format!(" {timeout}s;")))
+            .count(),
+        3,
         "the three timeouts are in the config"
     );
-    kept.join("\n")
+    lines.join("\n")
 }
 
-fn start_nginx(nginx: &Path, dir: &Dir, name: &str, replicas: &[&str], raised: bool) -> Nginx {
+fn start_nginx(
+    nginx: &Path,
+    dir: &Dir,
+    name: &str,
+    replicas: &[&str],
+    timeout: Option<u32>,
+) -> Nginx {
     let path = |suffix: &str| dir.0.join(format!("{name}{suffix}"));
     let addr = dir.socket(name);
-    std::fs::write(path("-site.conf"), site_config(&addr, replicas, raised)).unwrap();
+    std::fs::write(path("-site.conf"), site_config(&addr, replicas, timeout)).unwrap();
     let temp: String = ["client_body", "proxy", "fastcgi", "uwsgi", "scgi"]
         .iter()
         .map(|kind| {
@@ -175,7 +190,7 @@ fn a_hundred_conversations_through_nginx_are_answered_in_order_by_both_replicas(
     };
     let dir = Dir::new("hundred");
     let (mut a, mut b) = (replica(&dir, "a"), replica(&dir, "b"));
-    let nginx = start_nginx(&nginx_path, &dir, "nginx", &[&a.addr, &b.addr], true);
+    let nginx = start_nginx(&nginx_path, &dir, "nginx", &[&a.addr, &b.addr], None);
     std::thread::scope(|scope| {
         for batch in 0..10 {
             let addr = &nginx.addr;
@@ -214,7 +229,7 @@ fn a_replica_killed_ends_its_conversations_with_unavailable_and_the_other_goes_o
     };
     let dir = Dir::new("kill");
     let (mut a, mut b) = (replica(&dir, "a"), replica(&dir, "b"));
-    let nginx = start_nginx(&nginx_path, &dir, "nginx", &[&a.addr, &b.addr], true);
+    let nginx = start_nginx(&nginx_path, &dir, "nginx", &[&a.addr, &b.addr], None);
     let conversations: Vec<_> = (0..10).map(|n| open_conversation(&nginx.addr, n)).collect();
 
     a.kill("KILL");
@@ -268,7 +283,7 @@ fn a_replica_drained_finishes_its_conversations_and_new_ones_go_to_the_other() {
     };
     let dir = Dir::new("drain");
     let (mut a, b) = (replica(&dir, "a"), replica(&dir, "b"));
-    let nginx = start_nginx(&nginx_path, &dir, "nginx", &[&a.addr, &b.addr], true);
+    let nginx = start_nginx(&nginx_path, &dir, "nginx", &[&a.addr, &b.addr], None);
     let conversations: Vec<_> = (0..10).map(|n| open_conversation(&nginx.addr, n)).collect();
 
     a.kill("TERM");
@@ -306,32 +321,33 @@ fn a_replica_drained_finishes_its_conversations_and_new_ones_go_to_the_other() {
     );
 }
 
-/// nginx ends a conversation that reads nothing from the replica for 60 s (its default). The
-/// replica's HTTP/2 pings count as reads, so with serve's default --keepalive (30 s) a silent
-/// conversation survives even nginx's defaults; with pings rarer than that it is cut, and the
-/// raised timeouts of deploy/nginx.conf keep it. All three side by side, so the wait is paid once.
+/// nginx ends a conversation that reads nothing from the replica for 60 s (its default), here
+/// scaled down to 2 s. The replica's HTTP/2 pings count as reads, so with pings more often than
+/// the timeout a silent conversation survives it; without pings it is cut, and the raised
+/// timeouts of deploy/nginx.conf keep it. All three side by side, so the wait is paid once.
 #[test]
-fn a_conversation_silent_past_nginx_default_timeout_survives() {
+fn a_conversation_silent_past_nginx_timeout_survives_by_pings_or_by_the_config() {
     let Some(nginx_path) = nginx_binary() else {
         return;
     };
     let dir = Dir::new("idle");
-    let pinging = Serve::start_at(&dir.socket("pinging"), &[]);
-    let quiet = Serve::start_at(&dir.socket("quiet"), &["--keepalive", "10m"]);
+    let pinging = Serve::start_at(&dir.socket("pinging"), &["--keepalive", "500ms"]);
+    let quiet = Serve::start_at(&dir.socket("quiet"), &["--keepalive", "0"]);
+    let scaled = Some(2);
     let defaults_pinging = start_nginx(
         &nginx_path,
         &dir,
         "defaults-pinging",
         &[&pinging.addr],
-        false,
+        scaled,
     );
-    let defaults_quiet = start_nginx(&nginx_path, &dir, "defaults-quiet", &[&quiet.addr], false);
-    let raised_quiet = start_nginx(&nginx_path, &dir, "raised-quiet", &[&quiet.addr], true);
+    let defaults_quiet = start_nginx(&nginx_path, &dir, "defaults-quiet", &[&quiet.addr], scaled);
+    let raised_quiet = start_nginx(&nginx_path, &dir, "raised-quiet", &[&quiet.addr], None);
     let mut kept_by_pings = open_conversation(&defaults_pinging.addr, 1);
     let mut cut = open_conversation(&defaults_quiet.addr, 2);
     let mut kept_by_config = open_conversation(&raised_quiet.addr, 3);
-    // The silence is what is being tested: longer than nginx's default 60 s.
-    std::thread::sleep(Duration::from_secs(65));
+    // The silence is what is being tested: longer than nginx's (scaled-down) timeout.
+    std::thread::sleep(Duration::from_secs(4));
     for kept in [&mut kept_by_pings, &mut kept_by_config] {
         kept.send("still there?");
         assert_eq!(kept.read_line().unwrap(), echo(2, "still there?"));
@@ -340,7 +356,7 @@ fn a_conversation_silent_past_nginx_default_timeout_survives() {
     assert_eq!(
         cut.read_line().filter(|_| sent),
         None,
-        "nginx's defaults should have ended it"
+        "nginx's timeout should have ended it"
     );
     let (status, stderr) = cut.finish();
     assert_eq!(status.code(), Some(78), "{stderr}");

