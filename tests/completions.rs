@@ -12,7 +12,7 @@ const SHELLS: [(&str, &str); 5] = [
     ("elvish", "grpc-convo.elv"),
 ];
 
-const REFRESH: &str = "UPDATE_COMPLETIONS=1 cargo test --test completions";
+const REFRESH: &str = "UPDATE_COMPLETIONS=1 cargo test --test completions --test manpages";
 
 #[test]
 fn committed_completions_match_the_cli() {
