@@ -30,6 +30,8 @@ Register-ArgumentCompleter -Native -CommandName 'grpc-convo' -ScriptBlock {
             [CompletionResult]::new('serve', 'serve', [CompletionResultType]::ParameterValue, 'Answer conversations on proto.Stream/Conversations')
             [CompletionResult]::new('ask', 'ask', [CompletionResultType]::ParameterValue, 'Stream questions to a server and print each answer the moment it arrives')
             [CompletionResult]::new('bench', 'bench', [CompletionResultType]::ParameterValue, 'Measure a server: many conversations at once, answers per second and latency percentiles')
+            [CompletionResult]::new('list', 'list', [CompletionResultType]::ParameterValue, 'List a server''s services (by reflection, or from --proto/--protoset files), or the methods of one')
+            [CompletionResult]::new('describe', 'describe', [CompletionResultType]::ParameterValue, 'Show a service, method, message or enum in proto syntax')
             [CompletionResult]::new('completions', 'completions', [CompletionResultType]::ParameterValue, 'Print a completion script for a shell')
             [CompletionResult]::new('help', 'help', [CompletionResultType]::ParameterValue, 'Print this message or the help of the given subcommand(s)')
             break
@@ -65,13 +67,22 @@ Register-ArgumentCompleter -Native -CommandName 'grpc-convo' -ScriptBlock {
             [CompletionResult]::new('--cert', '--cert', [CompletionResultType]::ParameterName, 'Client certificate for mutual TLS, in PEM (with --key; implies --tls)')
             [CompletionResult]::new('--key', '--key', [CompletionResultType]::ParameterName, 'Private key of --cert, in PEM')
             [CompletionResult]::new('--token-file', '--token-file', [CompletionResultType]::ParameterName, 'Send the bearer token in this file as "authorization: Bearer TOKEN" (or set GRPC_CONVO_TOKEN); no flag takes the token itself, as argv is visible to every user')
-            [CompletionResult]::new('--timeout', '--timeout', [CompletionResultType]::ParameterName, 'Deadline for the whole conversation (500ms, 10s, 2m), sent to the server as grpc-timeout')
-            [CompletionResult]::new('--max-message-size', '--max-message-size', [CompletionResultType]::ParameterName, 'Largest message sent or received, in bytes (encoded protobuf)')
-            [CompletionResult]::new('-o', '-o', [CompletionResultType]::ParameterName, 'How answers are printed: text, or json (one {"answer":"..."} object per line, which survives answers holding newlines; a failed conversation''s status goes to stderr as {"code":...,"number":...,"message":...})')
-            [CompletionResult]::new('--output', '--output', [CompletionResultType]::ParameterName, 'How answers are printed: text, or json (one {"answer":"..."} object per line, which survives answers holding newlines; a failed conversation''s status goes to stderr as {"code":...,"number":...,"message":...})')
-            [CompletionResult]::new('--input', '--input', [CompletionResultType]::ParameterName, 'How questions are read: lines (each line is a question), or json (each line is a StreamRequest such as {"question":"..."}, as grpcurl -d @ reads; blank lines are skipped)')
             [CompletionResult]::new('-H', '-H ', [CompletionResultType]::ParameterName, 'Request metadata, as ''name: value'' (repeatable); names ending in -bin take base64 values')
             [CompletionResult]::new('--header', '--header', [CompletionResultType]::ParameterName, 'Request metadata, as ''name: value'' (repeatable); names ending in -bin take base64 values')
+            [CompletionResult]::new('--method', '--method', [CompletionResultType]::ParameterName, 'The method, as pkg.Service/Method or pkg.Service.Method; its types come from --proto or --protoset, else from the server''s reflection (the default method is known without either)')
+            [CompletionResult]::new('--proto', '--proto', [CompletionResultType]::ParameterName, 'A .proto file that defines the method''s types, parsed at run time (repeatable); given any of --proto or --protoset, no reflection call is made')
+            [CompletionResult]::new('-I', '-I ', [CompletionResultType]::ParameterName, 'Where --proto files and their imports are found (repeatable); each --proto file''s own directory is searched too')
+            [CompletionResult]::new('--import-path', '--import-path', [CompletionResultType]::ParameterName, 'Where --proto files and their imports are found (repeatable); each --proto file''s own directory is searched too')
+            [CompletionResult]::new('--protoset', '--protoset', [CompletionResultType]::ParameterName, 'A FileDescriptorSet, as `protoc -o` or `buf build -o` writes it (repeatable)')
+            [CompletionResult]::new('--field', '--field', [CompletionResultType]::ParameterName, 'The string field each line fills, as a dotted path (meta.note) [default: the request''s only string field]')
+            [CompletionResult]::new('--set', '--set', [CompletionResultType]::ParameterName, 'A fixed value in every request, as PATH=VALUE: a number, true/false, an enum by name or number, bytes in base64; repeat for each element of a repeated field')
+            [CompletionResult]::new('--answer-field', '--answer-field', [CompletionResultType]::ParameterName, 'The response field each answer prints: a string as it is, a number or bool as text, an enum by name, bytes in base64, a message in JSON [default: the response''s only string field, else the whole response in JSON]')
+            [CompletionResult]::new('--parallel', '--parallel', [CompletionResultType]::ParameterName, 'Unary methods: calls in flight at once on the connection; answers still print in question order')
+            [CompletionResult]::new('--timeout', '--timeout', [CompletionResultType]::ParameterName, 'Deadline for the whole conversation (500ms, 10s, 2m), sent to the server as grpc-timeout')
+            [CompletionResult]::new('--max-message-size', '--max-message-size', [CompletionResultType]::ParameterName, 'Largest message sent or received, in bytes (encoded protobuf)')
+            [CompletionResult]::new('-o', '-o', [CompletionResultType]::ParameterName, 'How answers are printed: text, or json (each response as one line of protobuf JSON with every field written, such as {"answer":"..."}, which survives answers holding newlines; a failed conversation''s status goes to stderr as {"code":...,"number":...,"message":...})')
+            [CompletionResult]::new('--output', '--output', [CompletionResultType]::ParameterName, 'How answers are printed: text, or json (each response as one line of protobuf JSON with every field written, such as {"answer":"..."}, which survives answers holding newlines; a failed conversation''s status goes to stderr as {"code":...,"number":...,"message":...})')
+            [CompletionResult]::new('--input', '--input', [CompletionResultType]::ParameterName, 'How questions are read: lines (each line is a question), or json (each line is a whole request in protobuf JSON, such as {"question":"..."}, as grpcurl -d @ reads; blank lines are skipped)')
             [CompletionResult]::new('--max-answers', '--max-answers', [CompletionResultType]::ParameterName, 'After the N-th answer is printed, cancel the conversation and exit 0')
             [CompletionResult]::new('--until', '--until', [CompletionResultType]::ParameterName, 'After the first answer matching REGEX is printed, cancel the conversation and exit 0; if the conversation ends without one, exit 1')
             [CompletionResult]::new('--idle-timeout', '--idle-timeout', [CompletionResultType]::ParameterName, 'Once a question has been sent, give up (exit 124) when no answer comes and no question goes for DURATION')
@@ -79,6 +90,7 @@ Register-ArgumentCompleter -Native -CommandName 'grpc-convo' -ScriptBlock {
             [CompletionResult]::new('--wait-ready', '--wait-ready', [CompletionResultType]::ParameterName, 'If the server is not up yet, keep trying to connect, with backoff, until --connect-timeout runs out')
             [CompletionResult]::new('--tls', '--tls', [CompletionResultType]::ParameterName, 'Connect with TLS, trusting the system''s root certificates')
             [CompletionResult]::new('--allow-plaintext-token', '--allow-plaintext-token', [CompletionResultType]::ParameterName, 'Send the token even without TLS to an address that is not this machine')
+            [CompletionResult]::new('--proto-names', '--proto-names', [CompletionResultType]::ParameterName, 'With -o json: keep field names as written in the .proto instead of their JSON names')
             [CompletionResult]::new('-0', '-0', [CompletionResultType]::ParameterName, 'Questions are separated by NUL bytes and answers end with NUL (find -print0, xargs -0)')
             [CompletionResult]::new('--null', '--null', [CompletionResultType]::ParameterName, 'Questions are separated by NUL bytes and answers end with NUL (find -print0, xargs -0)')
             [CompletionResult]::new('--lockstep', '--lockstep', [CompletionResultType]::ParameterName, 'Send each question only after the previous one is answered (for servers that answer every question exactly once)')
@@ -101,6 +113,8 @@ Register-ArgumentCompleter -Native -CommandName 'grpc-convo' -ScriptBlock {
             [CompletionResult]::new('--cert', '--cert', [CompletionResultType]::ParameterName, 'Client certificate for mutual TLS, in PEM (with --key; implies --tls)')
             [CompletionResult]::new('--key', '--key', [CompletionResultType]::ParameterName, 'Private key of --cert, in PEM')
             [CompletionResult]::new('--token-file', '--token-file', [CompletionResultType]::ParameterName, 'Send the bearer token in this file as "authorization: Bearer TOKEN" (or set GRPC_CONVO_TOKEN); no flag takes the token itself, as argv is visible to every user')
+            [CompletionResult]::new('-H', '-H ', [CompletionResultType]::ParameterName, 'Request metadata, as ''name: value'' (repeatable); names ending in -bin take base64 values')
+            [CompletionResult]::new('--header', '--header', [CompletionResultType]::ParameterName, 'Request metadata, as ''name: value'' (repeatable); names ending in -bin take base64 values')
             [CompletionResult]::new('-c', '-c', [CompletionResultType]::ParameterName, 'Conversations at once')
             [CompletionResult]::new('--conversations', '--conversations', [CompletionResultType]::ParameterName, 'Conversations at once')
             [CompletionResult]::new('-n', '-n', [CompletionResultType]::ParameterName, 'Questions in each conversation')
@@ -125,6 +139,58 @@ Register-ArgumentCompleter -Native -CommandName 'grpc-convo' -ScriptBlock {
             [CompletionResult]::new('--version', '--version', [CompletionResultType]::ParameterName, 'Print version')
             break
         }
+        'grpc-convo;list' {
+            [CompletionResult]::new('--addr', '--addr', [CompletionResultType]::ParameterName, 'Server to talk to')
+            [CompletionResult]::new('--connect-timeout', '--connect-timeout', [CompletionResultType]::ParameterName, 'How long to wait for the connection to the server: TCP, TLS and the server''s first HTTP/2 frame')
+            [CompletionResult]::new('--keepalive', '--keepalive', [CompletionResultType]::ParameterName, 'Interval of HTTP/2 pings while a conversation is open, so that a frozen or vanished server is noticed: one not answered within this long (20 s at most) ends the conversation with UNAVAILABLE; 0 sends none')
+            [CompletionResult]::new('--ca-cert', '--ca-cert', [CompletionResultType]::ParameterName, 'Connect with TLS, trusting only the CA certificate(s) in this PEM file')
+            [CompletionResult]::new('--tls-server-name', '--tls-server-name', [CompletionResultType]::ParameterName, 'The name to verify in the server''s certificate, when it differs from the address (implies --tls)')
+            [CompletionResult]::new('--cert', '--cert', [CompletionResultType]::ParameterName, 'Client certificate for mutual TLS, in PEM (with --key; implies --tls)')
+            [CompletionResult]::new('--key', '--key', [CompletionResultType]::ParameterName, 'Private key of --cert, in PEM')
+            [CompletionResult]::new('--token-file', '--token-file', [CompletionResultType]::ParameterName, 'Send the bearer token in this file as "authorization: Bearer TOKEN" (or set GRPC_CONVO_TOKEN); no flag takes the token itself, as argv is visible to every user')
+            [CompletionResult]::new('-H', '-H ', [CompletionResultType]::ParameterName, 'Request metadata, as ''name: value'' (repeatable); names ending in -bin take base64 values')
+            [CompletionResult]::new('--header', '--header', [CompletionResultType]::ParameterName, 'Request metadata, as ''name: value'' (repeatable); names ending in -bin take base64 values')
+            [CompletionResult]::new('--proto', '--proto', [CompletionResultType]::ParameterName, 'A .proto file that defines the method''s types, parsed at run time (repeatable); given any of --proto or --protoset, no reflection call is made')
+            [CompletionResult]::new('-I', '-I ', [CompletionResultType]::ParameterName, 'Where --proto files and their imports are found (repeatable); each --proto file''s own directory is searched too')
+            [CompletionResult]::new('--import-path', '--import-path', [CompletionResultType]::ParameterName, 'Where --proto files and their imports are found (repeatable); each --proto file''s own directory is searched too')
+            [CompletionResult]::new('--protoset', '--protoset', [CompletionResultType]::ParameterName, 'A FileDescriptorSet, as `protoc -o` or `buf build -o` writes it (repeatable)')
+            [CompletionResult]::new('--wait-ready', '--wait-ready', [CompletionResultType]::ParameterName, 'If the server is not up yet, keep trying to connect, with backoff, until --connect-timeout runs out')
+            [CompletionResult]::new('--tls', '--tls', [CompletionResultType]::ParameterName, 'Connect with TLS, trusting the system''s root certificates')
+            [CompletionResult]::new('--allow-plaintext-token', '--allow-plaintext-token', [CompletionResultType]::ParameterName, 'Send the token even without TLS to an address that is not this machine')
+            [CompletionResult]::new('-v', '-v', [CompletionResultType]::ParameterName, 'More log output on stderr: -v for debug, -vv for trace (RUST_LOG overrides)')
+            [CompletionResult]::new('--verbose', '--verbose', [CompletionResultType]::ParameterName, 'More log output on stderr: -v for debug, -vv for trace (RUST_LOG overrides)')
+            [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')
+            [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')
+            [CompletionResult]::new('-V', '-V ', [CompletionResultType]::ParameterName, 'Print version')
+            [CompletionResult]::new('--version', '--version', [CompletionResultType]::ParameterName, 'Print version')
+            break
+        }
+        'grpc-convo;describe' {
+            [CompletionResult]::new('--addr', '--addr', [CompletionResultType]::ParameterName, 'Server to talk to')
+            [CompletionResult]::new('--connect-timeout', '--connect-timeout', [CompletionResultType]::ParameterName, 'How long to wait for the connection to the server: TCP, TLS and the server''s first HTTP/2 frame')
+            [CompletionResult]::new('--keepalive', '--keepalive', [CompletionResultType]::ParameterName, 'Interval of HTTP/2 pings while a conversation is open, so that a frozen or vanished server is noticed: one not answered within this long (20 s at most) ends the conversation with UNAVAILABLE; 0 sends none')
+            [CompletionResult]::new('--ca-cert', '--ca-cert', [CompletionResultType]::ParameterName, 'Connect with TLS, trusting only the CA certificate(s) in this PEM file')
+            [CompletionResult]::new('--tls-server-name', '--tls-server-name', [CompletionResultType]::ParameterName, 'The name to verify in the server''s certificate, when it differs from the address (implies --tls)')
+            [CompletionResult]::new('--cert', '--cert', [CompletionResultType]::ParameterName, 'Client certificate for mutual TLS, in PEM (with --key; implies --tls)')
+            [CompletionResult]::new('--key', '--key', [CompletionResultType]::ParameterName, 'Private key of --cert, in PEM')
+            [CompletionResult]::new('--token-file', '--token-file', [CompletionResultType]::ParameterName, 'Send the bearer token in this file as "authorization: Bearer TOKEN" (or set GRPC_CONVO_TOKEN); no flag takes the token itself, as argv is visible to every user')
+            [CompletionResult]::new('-H', '-H ', [CompletionResultType]::ParameterName, 'Request metadata, as ''name: value'' (repeatable); names ending in -bin take base64 values')
+            [CompletionResult]::new('--header', '--header', [CompletionResultType]::ParameterName, 'Request metadata, as ''name: value'' (repeatable); names ending in -bin take base64 values')
+            [CompletionResult]::new('--proto', '--proto', [CompletionResultType]::ParameterName, 'A .proto file that defines the method''s types, parsed at run time (repeatable); given any of --proto or --protoset, no reflection call is made')
+            [CompletionResult]::new('-I', '-I ', [CompletionResultType]::ParameterName, 'Where --proto files and their imports are found (repeatable); each --proto file''s own directory is searched too')
+            [CompletionResult]::new('--import-path', '--import-path', [CompletionResultType]::ParameterName, 'Where --proto files and their imports are found (repeatable); each --proto file''s own directory is searched too')
+            [CompletionResult]::new('--protoset', '--protoset', [CompletionResultType]::ParameterName, 'A FileDescriptorSet, as `protoc -o` or `buf build -o` writes it (repeatable)')
+            [CompletionResult]::new('--wait-ready', '--wait-ready', [CompletionResultType]::ParameterName, 'If the server is not up yet, keep trying to connect, with backoff, until --connect-timeout runs out')
+            [CompletionResult]::new('--tls', '--tls', [CompletionResultType]::ParameterName, 'Connect with TLS, trusting the system''s root certificates')
+            [CompletionResult]::new('--allow-plaintext-token', '--allow-plaintext-token', [CompletionResultType]::ParameterName, 'Send the token even without TLS to an address that is not this machine')
+            [CompletionResult]::new('-v', '-v', [CompletionResultType]::ParameterName, 'More log output on stderr: -v for debug, -vv for trace (RUST_LOG overrides)')
+            [CompletionResult]::new('--verbose', '--verbose', [CompletionResultType]::ParameterName, 'More log output on stderr: -v for debug, -vv for trace (RUST_LOG overrides)')
+            [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')
+            [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')
+            [CompletionResult]::new('-V', '-V ', [CompletionResultType]::ParameterName, 'Print version')
+            [CompletionResult]::new('--version', '--version', [CompletionResultType]::ParameterName, 'Print version')
+            break
+        }
         'grpc-convo;completions' {
             [CompletionResult]::new('-v', '-v', [CompletionResultType]::ParameterName, 'More log output on stderr: -v for debug, -vv for trace (RUST_LOG overrides)')
             [CompletionResult]::new('--verbose', '--verbose', [CompletionResultType]::ParameterName, 'More log output on stderr: -v for debug, -vv for trace (RUST_LOG overrides)')
@@ -138,6 +204,8 @@ Register-ArgumentCompleter -Native -CommandName 'grpc-convo' -ScriptBlock {
             [CompletionResult]::new('serve', 'serve', [CompletionResultType]::ParameterValue, 'Answer conversations on proto.Stream/Conversations')
             [CompletionResult]::new('ask', 'ask', [CompletionResultType]::ParameterValue, 'Stream questions to a server and print each answer the moment it arrives')
             [CompletionResult]::new('bench', 'bench', [CompletionResultType]::ParameterValue, 'Measure a server: many conversations at once, answers per second and latency percentiles')
+            [CompletionResult]::new('list', 'list', [CompletionResultType]::ParameterValue, 'List a server''s services (by reflection, or from --proto/--protoset files), or the methods of one')
+            [CompletionResult]::new('describe', 'describe', [CompletionResultType]::ParameterValue, 'Show a service, method, message or enum in proto syntax')
             [CompletionResult]::new('completions', 'completions', [CompletionResultType]::ParameterValue, 'Print a completion script for a shell')
             [CompletionResult]::new('help', 'help', [CompletionResultType]::ParameterValue, 'Print this message or the help of the given subcommand(s)')
             break
@@ -149,6 +217,12 @@ Register-ArgumentCompleter -Native -CommandName 'grpc-convo' -ScriptBlock {
             break
         }
         'grpc-convo;help;bench' {
+            break
+        }
+        'grpc-convo;help;list' {
+            break
+        }
+        'grpc-convo;help;describe' {
             break
         }
         'grpc-convo;help;completions' {

@@ -30,6 +30,8 @@ complete -c grpc-convo -n "__fish_grpc_convo_needs_command" -s V -l version -d '
 complete -c grpc-convo -n "__fish_grpc_convo_needs_command" -f -a "serve" -d 'Answer conversations on proto.Stream/Conversations'
 complete -c grpc-convo -n "__fish_grpc_convo_needs_command" -f -a "ask" -d 'Stream questions to a server and print each answer the moment it arrives'
 complete -c grpc-convo -n "__fish_grpc_convo_needs_command" -f -a "bench" -d 'Measure a server: many conversations at once, answers per second and latency percentiles'
+complete -c grpc-convo -n "__fish_grpc_convo_needs_command" -f -a "list" -d 'List a server\'s services (by reflection, or from --proto/--protoset files), or the methods of one'
+complete -c grpc-convo -n "__fish_grpc_convo_needs_command" -f -a "describe" -d 'Show a service, method, message or enum in proto syntax'
 complete -c grpc-convo -n "__fish_grpc_convo_needs_command" -f -a "completions" -d 'Print a completion script for a shell'
 complete -c grpc-convo -n "__fish_grpc_convo_needs_command" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
 complete -c grpc-convo -n "__fish_grpc_convo_using_subcommand serve" -l addr -d 'Address to listen on; port 0 picks a free port, printed as "listening on ADDRESS" on stderr' -r
@@ -57,13 +59,21 @@ complete -c grpc-convo -n "__fish_grpc_convo_using_subcommand ask" -l tls-server
 complete -c grpc-convo -n "__fish_grpc_convo_using_subcommand ask" -l cert -d 'Client certificate for mutual TLS, in PEM (with --key; implies --tls)' -r -F
 complete -c grpc-convo -n "__fish_grpc_convo_using_subcommand ask" -l key -d 'Private key of --cert, in PEM' -r -F
 complete -c grpc-convo -n "__fish_grpc_convo_using_subcommand ask" -l token-file -d 'Send the bearer token in this file as "authorization: Bearer TOKEN" (or set GRPC_CONVO_TOKEN); no flag takes the token itself, as argv is visible to every user' -r -F
+complete -c grpc-convo -n "__fish_grpc_convo_using_subcommand ask" -s H -l header -d 'Request metadata, as \'name: value\' (repeatable); names ending in -bin take base64 values' -r
+complete -c grpc-convo -n "__fish_grpc_convo_using_subcommand ask" -l method -d 'The method, as pkg.Service/Method or pkg.Service.Method; its types come from --proto or --protoset, else from the server\'s reflection (the default method is known without either)' -r
+complete -c grpc-convo -n "__fish_grpc_convo_using_subcommand ask" -l proto -d 'A .proto file that defines the method\'s types, parsed at run time (repeatable); given any of --proto or --protoset, no reflection call is made' -r -F
+complete -c grpc-convo -n "__fish_grpc_convo_using_subcommand ask" -s I -l import-path -d 'Where --proto files and their imports are found (repeatable); each --proto file\'s own directory is searched too' -r -F
+complete -c grpc-convo -n "__fish_grpc_convo_using_subcommand ask" -l protoset -d 'A FileDescriptorSet, as `protoc -o` or `buf build -o` writes it (repeatable)' -r -F
+complete -c grpc-convo -n "__fish_grpc_convo_using_subcommand ask" -l field -d 'The string field each line fills, as a dotted path (meta.note) [default: the request\'s only string field]' -r
+complete -c grpc-convo -n "__fish_grpc_convo_using_subcommand ask" -l set -d 'A fixed value in every request, as PATH=VALUE: a number, true/false, an enum by name or number, bytes in base64; repeat for each element of a repeated field' -r
+complete -c grpc-convo -n "__fish_grpc_convo_using_subcommand ask" -l answer-field -d 'The response field each answer prints: a string as it is, a number or bool as text, an enum by name, bytes in base64, a message in JSON [default: the response\'s only string field, else the whole response in JSON]' -r
+complete -c grpc-convo -n "__fish_grpc_convo_using_subcommand ask" -l parallel -d 'Unary methods: calls in flight at once on the connection; answers still print in question order' -r
 complete -c grpc-convo -n "__fish_grpc_convo_using_subcommand ask" -l timeout -d 'Deadline for the whole conversation (500ms, 10s, 2m), sent to the server as grpc-timeout' -r
 complete -c grpc-convo -n "__fish_grpc_convo_using_subcommand ask" -l max-message-size -d 'Largest message sent or received, in bytes (encoded protobuf)' -r
-complete -c grpc-convo -n "__fish_grpc_convo_using_subcommand ask" -s o -l output -d 'How answers are printed: text, or json (one {"answer":"..."} object per line, which survives answers holding newlines; a failed conversation\'s status goes to stderr as {"code":...,"number":...,"message":...})' -r -f -a "text\t''
+complete -c grpc-convo -n "__fish_grpc_convo_using_subcommand ask" -s o -l output -d 'How answers are printed: text, or json (each response as one line of protobuf JSON with every field written, such as {"answer":"..."}, which survives answers holding newlines; a failed conversation\'s status goes to stderr as {"code":...,"number":...,"message":...})' -r -f -a "text\t''
 json\t''"
-complete -c grpc-convo -n "__fish_grpc_convo_using_subcommand ask" -l input -d 'How questions are read: lines (each line is a question), or json (each line is a StreamRequest such as {"question":"..."}, as grpcurl -d @ reads; blank lines are skipped)' -r -f -a "lines\t''
+complete -c grpc-convo -n "__fish_grpc_convo_using_subcommand ask" -l input -d 'How questions are read: lines (each line is a question), or json (each line is a whole request in protobuf JSON, such as {"question":"..."}, as grpcurl -d @ reads; blank lines are skipped)' -r -f -a "lines\t''
 json\t''"
-complete -c grpc-convo -n "__fish_grpc_convo_using_subcommand ask" -s H -l header -d 'Request metadata, as \'name: value\' (repeatable); names ending in -bin take base64 values' -r
 complete -c grpc-convo -n "__fish_grpc_convo_using_subcommand ask" -l max-answers -d 'After the N-th answer is printed, cancel the conversation and exit 0' -r
 complete -c grpc-convo -n "__fish_grpc_convo_using_subcommand ask" -l until -d 'After the first answer matching REGEX is printed, cancel the conversation and exit 0; if the conversation ends without one, exit 1' -r
 complete -c grpc-convo -n "__fish_grpc_convo_using_subcommand ask" -l idle-timeout -d 'Once a question has been sent, give up (exit 124) when no answer comes and no question goes for DURATION' -r
@@ -71,6 +81,7 @@ complete -c grpc-convo -n "__fish_grpc_convo_using_subcommand ask" -l transcript
 complete -c grpc-convo -n "__fish_grpc_convo_using_subcommand ask" -l wait-ready -d 'If the server is not up yet, keep trying to connect, with backoff, until --connect-timeout runs out'
 complete -c grpc-convo -n "__fish_grpc_convo_using_subcommand ask" -l tls -d 'Connect with TLS, trusting the system\'s root certificates'
 complete -c grpc-convo -n "__fish_grpc_convo_using_subcommand ask" -l allow-plaintext-token -d 'Send the token even without TLS to an address that is not this machine'
+complete -c grpc-convo -n "__fish_grpc_convo_using_subcommand ask" -l proto-names -d 'With -o json: keep field names as written in the .proto instead of their JSON names'
 complete -c grpc-convo -n "__fish_grpc_convo_using_subcommand ask" -s 0 -l null -d 'Questions are separated by NUL bytes and answers end with NUL (find -print0, xargs -0)'
 complete -c grpc-convo -n "__fish_grpc_convo_using_subcommand ask" -l lockstep -d 'Send each question only after the previous one is answered (for servers that answer every question exactly once)'
 complete -c grpc-convo -n "__fish_grpc_convo_using_subcommand ask" -l stats -d 'When the conversation ends, print questions sent, answers received, elapsed time and answers per second on stderr'
@@ -86,6 +97,7 @@ complete -c grpc-convo -n "__fish_grpc_convo_using_subcommand bench" -l tls-serv
 complete -c grpc-convo -n "__fish_grpc_convo_using_subcommand bench" -l cert -d 'Client certificate for mutual TLS, in PEM (with --key; implies --tls)' -r -F
 complete -c grpc-convo -n "__fish_grpc_convo_using_subcommand bench" -l key -d 'Private key of --cert, in PEM' -r -F
 complete -c grpc-convo -n "__fish_grpc_convo_using_subcommand bench" -l token-file -d 'Send the bearer token in this file as "authorization: Bearer TOKEN" (or set GRPC_CONVO_TOKEN); no flag takes the token itself, as argv is visible to every user' -r -F
+complete -c grpc-convo -n "__fish_grpc_convo_using_subcommand bench" -s H -l header -d 'Request metadata, as \'name: value\' (repeatable); names ending in -bin take base64 values' -r
 complete -c grpc-convo -n "__fish_grpc_convo_using_subcommand bench" -s c -l conversations -d 'Conversations at once' -r
 complete -c grpc-convo -n "__fish_grpc_convo_using_subcommand bench" -s n -l questions -d 'Questions in each conversation' -r
 complete -c grpc-convo -n "__fish_grpc_convo_using_subcommand bench" -l duration -d 'Instead of -n: each conversation sends questions for this long' -r
@@ -103,11 +115,49 @@ complete -c grpc-convo -n "__fish_grpc_convo_using_subcommand bench" -l check -d
 complete -c grpc-convo -n "__fish_grpc_convo_using_subcommand bench" -s v -l verbose -d 'More log output on stderr: -v for debug, -vv for trace (RUST_LOG overrides)'
 complete -c grpc-convo -n "__fish_grpc_convo_using_subcommand bench" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c grpc-convo -n "__fish_grpc_convo_using_subcommand bench" -s V -l version -d 'Print version'
+complete -c grpc-convo -n "__fish_grpc_convo_using_subcommand list" -l addr -d 'Server to talk to' -r
+complete -c grpc-convo -n "__fish_grpc_convo_using_subcommand list" -l connect-timeout -d 'How long to wait for the connection to the server: TCP, TLS and the server\'s first HTTP/2 frame' -r
+complete -c grpc-convo -n "__fish_grpc_convo_using_subcommand list" -l keepalive -d 'Interval of HTTP/2 pings while a conversation is open, so that a frozen or vanished server is noticed: one not answered within this long (20 s at most) ends the conversation with UNAVAILABLE; 0 sends none' -r
+complete -c grpc-convo -n "__fish_grpc_convo_using_subcommand list" -l ca-cert -d 'Connect with TLS, trusting only the CA certificate(s) in this PEM file' -r -F
+complete -c grpc-convo -n "__fish_grpc_convo_using_subcommand list" -l tls-server-name -d 'The name to verify in the server\'s certificate, when it differs from the address (implies --tls)' -r
+complete -c grpc-convo -n "__fish_grpc_convo_using_subcommand list" -l cert -d 'Client certificate for mutual TLS, in PEM (with --key; implies --tls)' -r -F
+complete -c grpc-convo -n "__fish_grpc_convo_using_subcommand list" -l key -d 'Private key of --cert, in PEM' -r -F
+complete -c grpc-convo -n "__fish_grpc_convo_using_subcommand list" -l token-file -d 'Send the bearer token in this file as "authorization: Bearer TOKEN" (or set GRPC_CONVO_TOKEN); no flag takes the token itself, as argv is visible to every user' -r -F
+complete -c grpc-convo -n "__fish_grpc_convo_using_subcommand list" -s H -l header -d 'Request metadata, as \'name: value\' (repeatable); names ending in -bin take base64 values' -r
+complete -c grpc-convo -n "__fish_grpc_convo_using_subcommand list" -l proto -d 'A .proto file that defines the method\'s types, parsed at run time (repeatable); given any of --proto or --protoset, no reflection call is made' -r -F
+complete -c grpc-convo -n "__fish_grpc_convo_using_subcommand list" -s I -l import-path -d 'Where --proto files and their imports are found (repeatable); each --proto file\'s own directory is searched too' -r -F
+complete -c grpc-convo -n "__fish_grpc_convo_using_subcommand list" -l protoset -d 'A FileDescriptorSet, as `protoc -o` or `buf build -o` writes it (repeatable)' -r -F
+complete -c grpc-convo -n "__fish_grpc_convo_using_subcommand list" -l wait-ready -d 'If the server is not up yet, keep trying to connect, with backoff, until --connect-timeout runs out'
+complete -c grpc-convo -n "__fish_grpc_convo_using_subcommand list" -l tls -d 'Connect with TLS, trusting the system\'s root certificates'
+complete -c grpc-convo -n "__fish_grpc_convo_using_subcommand list" -l allow-plaintext-token -d 'Send the token even without TLS to an address that is not this machine'
+complete -c grpc-convo -n "__fish_grpc_convo_using_subcommand list" -s v -l verbose -d 'More log output on stderr: -v for debug, -vv for trace (RUST_LOG overrides)'
+complete -c grpc-convo -n "__fish_grpc_convo_using_subcommand list" -s h -l help -d 'Print help (see more with \'--help\')'
+complete -c grpc-convo -n "__fish_grpc_convo_using_subcommand list" -s V -l version -d 'Print version'
+complete -c grpc-convo -n "__fish_grpc_convo_using_subcommand describe" -l addr -d 'Server to talk to' -r
+complete -c grpc-convo -n "__fish_grpc_convo_using_subcommand describe" -l connect-timeout -d 'How long to wait for the connection to the server: TCP, TLS and the server\'s first HTTP/2 frame' -r
+complete -c grpc-convo -n "__fish_grpc_convo_using_subcommand describe" -l keepalive -d 'Interval of HTTP/2 pings while a conversation is open, so that a frozen or vanished server is noticed: one not answered within this long (20 s at most) ends the conversation with UNAVAILABLE; 0 sends none' -r
+complete -c grpc-convo -n "__fish_grpc_convo_using_subcommand describe" -l ca-cert -d 'Connect with TLS, trusting only the CA certificate(s) in this PEM file' -r -F
+complete -c grpc-convo -n "__fish_grpc_convo_using_subcommand describe" -l tls-server-name -d 'The name to verify in the server\'s certificate, when it differs from the address (implies --tls)' -r
+complete -c grpc-convo -n "__fish_grpc_convo_using_subcommand describe" -l cert -d 'Client certificate for mutual TLS, in PEM (with --key; implies --tls)' -r -F
+complete -c grpc-convo -n "__fish_grpc_convo_using_subcommand describe" -l key -d 'Private key of --cert, in PEM' -r -F
+complete -c grpc-convo -n "__fish_grpc_convo_using_subcommand describe" -l token-file -d 'Send the bearer token in this file as "authorization: Bearer TOKEN" (or set GRPC_CONVO_TOKEN); no flag takes the token itself, as argv is visible to every user' -r -F
+complete -c grpc-convo -n "__fish_grpc_convo_using_subcommand describe" -s H -l header -d 'Request metadata, as \'name: value\' (repeatable); names ending in -bin take base64 values' -r
+complete -c grpc-convo -n "__fish_grpc_convo_using_subcommand describe" -l proto -d 'A .proto file that defines the method\'s types, parsed at run time (repeatable); given any of --proto or --protoset, no reflection call is made' -r -F
+complete -c grpc-convo -n "__fish_grpc_convo_using_subcommand describe" -s I -l import-path -d 'Where --proto files and their imports are found (repeatable); each --proto file\'s own directory is searched too' -r -F
+complete -c grpc-convo -n "__fish_grpc_convo_using_subcommand describe" -l protoset -d 'A FileDescriptorSet, as `protoc -o` or `buf build -o` writes it (repeatable)' -r -F
+complete -c grpc-convo -n "__fish_grpc_convo_using_subcommand describe" -l wait-ready -d 'If the server is not up yet, keep trying to connect, with backoff, until --connect-timeout runs out'
+complete -c grpc-convo -n "__fish_grpc_convo_using_subcommand describe" -l tls -d 'Connect with TLS, trusting the system\'s root certificates'
+complete -c grpc-convo -n "__fish_grpc_convo_using_subcommand describe" -l allow-plaintext-token -d 'Send the token even without TLS to an address that is not this machine'
+complete -c grpc-convo -n "__fish_grpc_convo_using_subcommand describe" -s v -l verbose -d 'More log output on stderr: -v for debug, -vv for trace (RUST_LOG overrides)'
+complete -c grpc-convo -n "__fish_grpc_convo_using_subcommand describe" -s h -l help -d 'Print help (see more with \'--help\')'
+complete -c grpc-convo -n "__fish_grpc_convo_using_subcommand describe" -s V -l version -d 'Print version'
 complete -c grpc-convo -n "__fish_grpc_convo_using_subcommand completions" -s v -l verbose -d 'More log output on stderr: -v for debug, -vv for trace (RUST_LOG overrides)'
 complete -c grpc-convo -n "__fish_grpc_convo_using_subcommand completions" -s h -l help -d 'Print help'
 complete -c grpc-convo -n "__fish_grpc_convo_using_subcommand completions" -s V -l version -d 'Print version'
-complete -c grpc-convo -n "__fish_grpc_convo_using_subcommand help; and not __fish_seen_subcommand_from serve ask bench completions help" -f -a "serve" -d 'Answer conversations on proto.Stream/Conversations'
-complete -c grpc-convo -n "__fish_grpc_convo_using_subcommand help; and not __fish_seen_subcommand_from serve ask bench completions help" -f -a "ask" -d 'Stream questions to a server and print each answer the moment it arrives'
-complete -c grpc-convo -n "__fish_grpc_convo_using_subcommand help; and not __fish_seen_subcommand_from serve ask bench completions help" -f -a "bench" -d 'Measure a server: many conversations at once, answers per second and latency percentiles'
-complete -c grpc-convo -n "__fish_grpc_convo_using_subcommand help; and not __fish_seen_subcommand_from serve ask bench completions help" -f -a "completions" -d 'Print a completion script for a shell'
-complete -c grpc-convo -n "__fish_grpc_convo_using_subcommand help; and not __fish_seen_subcommand_from serve ask bench completions help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
+complete -c grpc-convo -n "__fish_grpc_convo_using_subcommand help; and not __fish_seen_subcommand_from serve ask bench list describe completions help" -f -a "serve" -d 'Answer conversations on proto.Stream/Conversations'
+complete -c grpc-convo -n "__fish_grpc_convo_using_subcommand help; and not __fish_seen_subcommand_from serve ask bench list describe completions help" -f -a "ask" -d 'Stream questions to a server and print each answer the moment it arrives'
+complete -c grpc-convo -n "__fish_grpc_convo_using_subcommand help; and not __fish_seen_subcommand_from serve ask bench list describe completions help" -f -a "bench" -d 'Measure a server: many conversations at once, answers per second and latency percentiles'
+complete -c grpc-convo -n "__fish_grpc_convo_using_subcommand help; and not __fish_seen_subcommand_from serve ask bench list describe completions help" -f -a "list" -d 'List a server\'s services (by reflection, or from --proto/--protoset files), or the methods of one'
+complete -c grpc-convo -n "__fish_grpc_convo_using_subcommand help; and not __fish_seen_subcommand_from serve ask bench list describe completions help" -f -a "describe" -d 'Show a service, method, message or enum in proto syntax'
+complete -c grpc-convo -n "__fish_grpc_convo_using_subcommand help; and not __fish_seen_subcommand_from serve ask bench list describe completions help" -f -a "completions" -d 'Print a completion script for a shell'
+complete -c grpc-convo -n "__fish_grpc_convo_using_subcommand help; and not __fish_seen_subcommand_from serve ask bench list describe completions help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'

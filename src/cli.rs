@@ -6,7 +6,12 @@ use clap::{ArgAction, Args, Parser, Subcommand, ValueEnum, builder::TypedValuePa
 use clap_complete::Shell;
 use regex::Regex;
 
-use crate::{addr::Addr, client::headers::Header, message::DEFAULT_MAX_MESSAGE_SIZE};
+use crate::{
+    addr::Addr,
+    client::headers::Header,
+    message::DEFAULT_MAX_MESSAGE_SIZE,
+    schema::{DEFAULT_METHOD, MethodName},
+};
 
 const ASK_EXIT_CODES: &str = "Exit status:
   0        the conversation ended OK, or --max-answers or --until was satisfied (or stdout
@@ -43,6 +48,8 @@ pub struct Cli {
     pub command: Command,
 }
 
+// Parsed once per run: the size of the largest variant costs nothing worth boxing for.
+#[allow(clippy::large_enum_variant)]
 #[derive(Debug, Subcommand)]
 pub enum Command {
     /// Answer conversations on proto.Stream/Conversations
@@ -76,6 +83,11 @@ pub enum Command {
     Ask(AskArgs),
     /// Measure a server: many conversations at once, answers per second and latency percentiles
     Bench(BenchArgs),
+    /// List a server's services (by reflection, or from --proto/--protoset files), or the methods
+    /// of one
+    List(ListArgs),
+    /// Show a service, method, message or enum in proto syntax
+    Describe(DescribeArgs),
     /// Print a completion script for a shell
     Completions {
         #[arg(value_enum)]
@@ -170,6 +182,15 @@ pub struct AskArgs {
     #[command(flatten)]
     pub connect: ConnectArgs,
 
+    #[command(flatten)]
+    pub method: MethodFlags,
+
+    /// Unary methods: calls in flight at once on the connection; answers still print in question
+    /// order
+    #[arg(long, value_name = "N", default_value_t = 1,
+          value_parser = clap::value_parser!(u32).range(1..).map(|n| n as usize))]
+    pub parallel: usize,
+
     /// Deadline for the whole conversation (500ms, 10s, 2m), sent to the server as grpc-timeout
     #[arg(long, value_name = "DURATION", value_parser = duration)]
     pub timeout: Option<Duration>,
@@ -177,24 +198,21 @@ pub struct AskArgs {
     #[command(flatten)]
     pub limits: Limits,
 
-    /// How answers are printed: text, or json (one {"answer":"..."} object per line, which
-    /// survives answers holding newlines; a failed conversation's status goes to stderr as
-    /// {"code":...,"number":...,"message":...})
+    /// How answers are printed: text, or json (each response as one line of protobuf JSON with
+    /// every field written, such as {"answer":"..."}, which survives answers holding newlines; a
+    /// failed conversation's status goes to stderr as {"code":...,"number":...,"message":...})
     #[arg(short, long, value_enum, value_name = "FORMAT", default_value_t = TextOrJson::Text)]
     pub output: TextOrJson,
 
-    /// How questions are read: lines (each line is a question), or json (each line is a
-    /// StreamRequest such as {"question":"..."}, as grpcurl -d @ reads; blank lines are skipped)
+    /// How questions are read: lines (each line is a question), or json (each line is a whole
+    /// request in protobuf JSON, such as {"question":"..."}, as grpcurl -d @ reads; blank lines
+    /// are skipped)
     #[arg(long, value_enum, value_name = "FORMAT", default_value_t = LinesOrJson::Lines)]
     pub input: LinesOrJson,
 
     /// Questions are separated by NUL bytes and answers end with NUL (find -print0, xargs -0)
     #[arg(short = '0', long)]
     pub null: bool,
-
-    /// Request metadata, as 'name: value' (repeatable); names ending in -bin take base64 values
-    #[arg(short = 'H', long = "header", value_name = "'NAME: VALUE'")]
-    pub headers: Vec<Header>,
 
     /// Send each question only after the previous one is answered (for servers that answer
     /// every question exactly once)
@@ -292,6 +310,83 @@ fn rate(text: &str) -> Result<f64, String> {
     }
 }
 
+#[derive(Debug, Args)]
+pub struct ListArgs {
+    #[command(flatten)]
+    pub connect: ConnectArgs,
+
+    #[command(flatten)]
+    pub schema: SchemaFlags,
+
+    /// List this service's methods (as pkg.Service.Method) instead of the services
+    #[arg(value_name = "SERVICE")]
+    pub service: Option<String>,
+}
+
+#[derive(Debug, Args)]
+pub struct DescribeArgs {
+    #[command(flatten)]
+    pub connect: ConnectArgs,
+
+    #[command(flatten)]
+    pub schema: SchemaFlags,
+
+    /// A service, method, message or enum, by its full name (pkg.Service, pkg.Service.Method,
+    /// pkg.Message)
+    #[arg(value_name = "SYMBOL")]
+    pub symbol: String,
+}
+
+/// Where a method's types come from, when not from the server's reflection.
+#[derive(Debug, Args)]
+pub struct SchemaFlags {
+    /// A .proto file that defines the method's types, parsed at run time (repeatable); given
+    /// any of --proto or --protoset, no reflection call is made
+    #[arg(long, value_name = "FILE")]
+    pub proto: Vec<PathBuf>,
+
+    /// Where --proto files and their imports are found (repeatable); each --proto file's own
+    /// directory is searched too
+    #[arg(long, short = 'I', value_name = "DIR")]
+    pub import_path: Vec<PathBuf>,
+
+    /// A FileDescriptorSet, as `protoc -o` or `buf build -o` writes it (repeatable)
+    #[arg(long, value_name = "FILE")]
+    pub protoset: Vec<PathBuf>,
+}
+
+/// The method to call and how lines map to its messages.
+#[derive(Debug, Args)]
+pub struct MethodFlags {
+    /// The method, as pkg.Service/Method or pkg.Service.Method; its types come from --proto or
+    /// --protoset, else from the server's reflection (the default method is known without either)
+    #[arg(long, value_name = "METHOD", default_value = DEFAULT_METHOD)]
+    pub method: MethodName,
+
+    #[command(flatten)]
+    pub schema: SchemaFlags,
+
+    /// The string field each line fills, as a dotted path (meta.note) [default: the request's
+    /// only string field]
+    #[arg(long, value_name = "PATH")]
+    pub field: Option<String>,
+
+    /// A fixed value in every request, as PATH=VALUE: a number, true/false, an enum by name or
+    /// number, bytes in base64; repeat for each element of a repeated field
+    #[arg(long = "set", value_name = "PATH=VALUE")]
+    pub set: Vec<String>,
+
+    /// The response field each answer prints: a string as it is, a number or bool as text, an
+    /// enum by name, bytes in base64, a message in JSON [default: the response's only string
+    /// field, else the whole response in JSON]
+    #[arg(long, value_name = "PATH")]
+    pub answer_field: Option<String>,
+
+    /// With -o json: keep field names as written in the .proto instead of their JSON names
+    #[arg(long)]
+    pub proto_names: bool,
+}
+
 /// How a client reaches a server: shared by every command that connects.
 #[derive(Debug, Args)]
 pub struct ConnectArgs {
@@ -363,6 +458,10 @@ pub struct ConnectArgs {
     /// Send the token even without TLS to an address that is not this machine
     #[arg(long)]
     pub allow_plaintext_token: bool,
+
+    /// Request metadata, as 'name: value' (repeatable); names ending in -bin take base64 values
+    #[arg(short = 'H', long = "header", value_name = "'NAME: VALUE'")]
+    pub headers: Vec<Header>,
 }
 
 impl ConnectArgs {

@@ -15,14 +15,17 @@ use clap::{CommandFactory, Parser};
 use grpc_convo::{
     bench::{self, BenchConfig, Length},
     cli::{
-        AskArgs, BenchArgs, Cli, Command, ConnectArgs, LinesOrJson, LogFormat, ServeArgs,
-        TextOrJson,
+        AskArgs, BenchArgs, Cli, Command, ConnectArgs, DescribeArgs, LinesOrJson, ListArgs,
+        LogFormat, SchemaFlags, ServeArgs, TextOrJson,
     },
     client::{
-        self, AskConfig, CallSetup, ConnectConfig, Framing, input::Source, output, prompt::Prompt,
+        self, AskConfig, CallSetup, ConnectConfig, Framing, MethodArgs, input::Source, inspect,
+        output, prompt::Prompt,
     },
     error::{rpc_status, status_json},
     exit::{self, Outcome},
+    mapping::MappingArgs,
+    schema::SchemaFiles,
     server::{self, Echo, Exec, Responder},
     signals::Signals,
     tls,
@@ -72,6 +75,8 @@ fn run(cli: Cli) -> anyhow::Result<()> {
             };
             runtime(threads)?.block_on(bench(args))
         }
+        Command::List(args) => runtime(Threads::One)?.block_on(list(args)),
+        Command::Describe(args) => runtime(Threads::One)?.block_on(describe(args)),
         Command::Completions { shell } => {
             // clap_complete panics on a failed write: generate in memory, then write, so that
             // `| head` is a closed pipe like any other.
@@ -158,9 +163,22 @@ async fn ask(args: AskArgs) -> anyhow::Result<()> {
         connect: connect_config(&args.connect, 1)?,
         call: CallSetup {
             timeout: args.timeout,
-            headers: args.headers,
+            headers: args.connect.headers.clone(),
             token: Token::load(args.connect.token_file.as_deref())?,
             max_message_size: args.limits.max_message_size,
+        },
+        method: MethodArgs {
+            method: args.method.method.clone(),
+            files: schema_files(&args.method.schema),
+            mapping: MappingArgs {
+                field: args.method.field.clone(),
+                set: args.method.set.clone(),
+                answer_field: args.method.answer_field.clone(),
+                json_in: args.input == LinesOrJson::Json,
+                json_out: args.output == TextOrJson::Json,
+                proto_names: args.method.proto_names,
+            },
+            parallel: args.parallel,
         },
         allow_plaintext_token: args.connect.allow_plaintext_token,
         input: Framing {
@@ -200,8 +218,9 @@ async fn bench(args: BenchArgs) -> anyhow::Result<()> {
         connect: connect_config(&args.connect, args.conversations.div_ceil(connections))?,
         call: CallSetup {
             token: Token::load(args.connect.token_file.as_deref())?,
+            headers: args.connect.headers.clone(),
             max_message_size: args.limits.max_message_size,
-            ..CallSetup::default()
+            timeout: None,
         },
         conversations: args.conversations,
         connections,
@@ -229,6 +248,41 @@ async fn bench(args: BenchArgs) -> anyhow::Result<()> {
         anyhow::bail!("some conversations failed or answered wrongly (see the report)");
     }
     Ok(())
+}
+
+fn schema_files(flags: &SchemaFlags) -> SchemaFiles {
+    SchemaFiles {
+        protos: flags.proto.clone(),
+        import_paths: flags.import_path.clone(),
+        protosets: flags.protoset.clone(),
+    }
+}
+
+async fn list(args: ListArgs) -> anyhow::Result<()> {
+    let connect = connect_config(&args.connect, 1)?;
+    let call = inspect_call(&args.connect)?;
+    let files = schema_files(&args.schema);
+    let text = inspect::list(&connect, &call, &files, args.service.as_deref()).await?;
+    write_stdout(text.as_bytes())
+}
+
+async fn describe(args: DescribeArgs) -> anyhow::Result<()> {
+    let connect = connect_config(&args.connect, 1)?;
+    let call = inspect_call(&args.connect)?;
+    let files = schema_files(&args.schema);
+    let text = inspect::describe(&connect, &call, &files, &args.symbol).await?;
+    write_stdout(text.as_bytes())
+}
+
+/// Reflection calls carry the token and -H headers, as the method's calls do. A server's
+/// descriptors can be large: the limit is generous.
+fn inspect_call(args: &ConnectArgs) -> anyhow::Result<CallSetup> {
+    Ok(CallSetup {
+        token: Token::load(args.token_file.as_deref())?,
+        headers: args.headers.clone(),
+        max_message_size: 64 * 1024 * 1024,
+        timeout: None,
+    })
 }
 
 /// The connection settings, with every file they name read and checked, for a client that opens

@@ -9,10 +9,13 @@ use grpc_convo::{
     client::{
         Framing,
         headers::Header,
-        input::{self, Source},
+        input::{self, Reading, Source},
     },
+    mapping::Outgoing,
+    proto::StreamRequest,
 };
 use proptest::prelude::*;
+use prost::Message;
 use tonic::metadata::MetadataMap;
 
 proptest! {
@@ -115,19 +118,23 @@ fn read_questions(
         turn: 0,
     };
     let source = Source::Stream(Box::new(reader));
-    let input = input::questions(source, format, 4 * 1024 * 1024, false);
+    let input = input::questions(source, Reading::tutorial(format, 4 * 1024 * 1024), false);
     let runtime = tokio::runtime::Builder::new_current_thread()
         .build()
         .unwrap();
-    let questions: Vec<String> = runtime.block_on(
-        input
-            .questions
-            .map(|request| request.question)
-            .collect::<Vec<_>>(),
-    );
+    let questions: Vec<String> =
+        runtime.block_on(input.questions.map(question_of).collect::<Vec<_>>());
     match input.refusal.take() {
         Some(refusal) => Err(format!("{refusal:#}")),
         None => Ok(questions),
+    }
+}
+
+/// The question text a request carries.
+fn question_of(outgoing: Outgoing) -> String {
+    match outgoing {
+        Outgoing::Line(line) => line,
+        Outgoing::Encoded(encoded) => StreamRequest::decode(encoded.message).unwrap().question,
     }
 }
 

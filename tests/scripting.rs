@@ -70,7 +70,7 @@ fn json_input_refuses_a_malformed_line_by_number_after_the_earlier_answers() {
     assert_eq!(output.status.code(), Some(3));
     let stderr = stderr_text(&output);
     assert!(
-        stderr.starts_with("grpc-convo: line 3: not a StreamRequest in JSON: "),
+        stderr.starts_with("grpc-convo: line 3: not a proto.StreamRequest in JSON: "),
         "{stderr}"
     );
 }

@@ -11,7 +11,6 @@ use std::{
 
 use anyhow::Context as _;
 use futures_util::{Stream, StreamExt, stream};
-use serde::Deserialize;
 use tokio::sync::{mpsc, oneshot};
 use tokio_stream::wrappers::ReceiverStream;
 
@@ -22,10 +21,40 @@ use super::{
 use crate::{
     error::{BadInput, lock},
     lines::{Line, LineRules},
-    message::max_text_len,
-    proto::StreamRequest,
+    mapping::{self, MappingArgs, Outgoing as Question, Requests},
+    schema::{DEFAULT_METHOD, Schema},
     signals::Signal,
 };
+
+/// How records become requests.
+#[derive(Clone, Debug)]
+pub struct Reading {
+    pub framing: Framing,
+    pub requests: Requests,
+    /// The largest request, encoded.
+    pub max_message_size: usize,
+    /// Keep each JSON record's text beside its request (for `--transcript`).
+    pub keep_text: bool,
+}
+
+impl Reading {
+    /// The tutorial's requests (`StreamRequest.question`), each record's text kept.
+    pub fn tutorial(framing: Framing, max_message_size: usize) -> Reading {
+        let schema = Schema::builtin();
+        let method = DEFAULT_METHOD.parse().expect("a valid method name");
+        let request = schema.method(&method).expect("the built-in method").input();
+        let args = MappingArgs {
+            json_in: framing.json,
+            ..MappingArgs::default()
+        };
+        Reading {
+            framing,
+            requests: mapping::requests(&request, &args).expect("the tutorial's mapping"),
+            max_message_size,
+            keep_text: true,
+        }
+    }
+}
 
 /// Where the questions come from.
 pub enum Source {
@@ -93,17 +122,17 @@ const BATCHES_QUEUED: usize = 4;
 /// With `keep_open`, the stream does not end with the input (it still ends at a refusal).
 pub fn questions(
     source: Source,
-    format: Framing,
-    max_message_size: usize,
+    reading: Reading,
     keep_open: bool,
-) -> Input<impl Stream<Item = StreamRequest> + Send + 'static> {
-    let decoder = Decoder::new(format, max_message_size);
+) -> Input<impl Stream<Item = Question> + Send + 'static> {
+    let separator = reading.framing.separator;
+    let decoder = Decoder { reading };
     let refusal = Refusal::default();
     let (interrupted_tx, interrupted) = oneshot::channel();
     let stream = match source {
         Source::Args(args) => from_args(&args, &decoder, &refusal).left_stream(),
         Source::Stream(reader) => {
-            let records = Records::new(reader, format.separator, decoder.raw_limit());
+            let records = Records::new(reader, separator, decoder.raw_limit());
             let refusal = refusal.clone();
             spawn_reader(Box::new(move |tx| {
                 if let Err(err) = pump(records, &decoder, tx) {
@@ -127,9 +156,7 @@ pub fn questions(
         .filter_map(|()| std::future::ready(None))
     };
     Input {
-        questions: stream
-            .chain(held_open)
-            .map(|question| StreamRequest { question }),
+        questions: stream.chain(held_open),
         refusal,
         interrupted,
     }
@@ -140,7 +167,7 @@ fn from_args(
     args: &[String],
     decoder: &Decoder,
     refusal: &Refusal,
-) -> impl Stream<Item = String> + Send + 'static + use<> {
+) -> impl Stream<Item = Question> + Send + 'static + use<> {
     let decoded: Result<Vec<_>, _> = args
         .iter()
         .enumerate()
@@ -186,12 +213,12 @@ fn from_prompt(
 
 /// Runs `read` on a thread of its own, handing batches of questions to the returned stream.
 /// Where the input thread hands its questions over, a batch at a time.
-type Batches = mpsc::Sender<Vec<String>>;
+type Batches = mpsc::Sender<Vec<Question>>;
 
 /// Not generic, so that every source read on a thread yields the same stream type.
 fn spawn_reader(
     read: Box<dyn FnOnce(&Batches) + Send>,
-) -> impl Stream<Item = String> + Send + 'static {
+) -> impl Stream<Item = Question> + Send + 'static {
     let (tx, rx) = mpsc::channel(BATCHES_QUEUED);
     let spawned = thread::Builder::new()
         .name("input".into())
@@ -217,7 +244,7 @@ fn pump<R: Read>(mut records: Records<R>, decoder: &Decoder, tx: &Batches) -> an
         };
         match decoder.decode(record, || format!("{noun} {number}")) {
             Ok(Some(question)) => {
-                batch_bytes += question.len();
+                batch_bytes += question.text().len();
                 batch.push(question);
             }
             Ok(None) => {}
@@ -289,44 +316,24 @@ impl<R: Read> Records<R> {
     }
 }
 
-/// Checks and decodes one record into a question.
+/// Checks one record and makes it a request.
 struct Decoder {
-    json: bool,
-    /// The longest question that fits the message limit.
-    limit: usize,
-    max_message_size: usize,
-}
-
-/// A StreamRequest in protobuf JSON. Unknown fields are refused, as protobuf's own JSON parsers
-/// do, so that a misspelt field is not silently sent as an empty question.
-#[derive(Deserialize)]
-#[serde(deny_unknown_fields)]
-struct JsonRequest {
-    #[serde(default)]
-    question: String,
+    reading: Reading,
 }
 
 impl Decoder {
-    fn new(format: Framing, max_message_size: usize) -> Self {
-        Decoder {
-            json: format.json,
-            limit: max_text_len(max_message_size),
-            max_message_size,
-        }
-    }
-
-    /// The longest raw record that can hold an acceptable question: JSON may spell one byte of
+    /// The longest raw record that can make an acceptable request: JSON may spell one byte of
     /// text as six (`\u0000`).
     fn raw_limit(&self) -> usize {
-        if self.json {
-            self.limit.saturating_mul(6).saturating_add(64)
-        } else {
-            self.limit
+        let limit = self.reading.max_message_size;
+        match self.reading.framing.json {
+            true => limit.saturating_mul(6).saturating_add(64),
+            false => limit,
         }
     }
 
     /// The question in `raw`; `None` for a blank JSON record, which holds none.
-    fn decode(&self, raw: &[u8], place: impl Fn() -> String) -> Result<Option<String>, BadInput> {
+    fn decode(&self, raw: &[u8], place: impl Fn() -> String) -> Result<Option<Question>, BadInput> {
         let refuse = |what: String| BadInput(format!("{}: {what}", place()));
         if raw.len() > self.raw_limit() {
             return Err(refuse(self.over_limit()));
@@ -339,17 +346,13 @@ impl Decoder {
                 at + 1
             ))
         })?;
-        let question = if self.json {
-            if text.trim().is_empty() {
-                return Ok(None);
-            }
-            let request: JsonRequest = serde_json::from_str(text)
-                .map_err(|err| refuse(format!("not a StreamRequest in JSON: {err}")))?;
-            request.question
-        } else {
-            text.to_owned()
-        };
-        if question.len() > self.limit {
+        if self.reading.framing.json && text.trim().is_empty() {
+            return Ok(None);
+        }
+        let (question, size) = (self.reading.requests)
+            .request(text, self.reading.keep_text)
+            .map_err(refuse)?;
+        if size > self.reading.max_message_size {
             return Err(refuse(self.over_limit()));
         }
         Ok(Some(question))
@@ -358,7 +361,7 @@ impl Decoder {
     fn over_limit(&self) -> String {
         format!(
             "question over the {}-byte message limit (--max-message-size)",
-            self.max_message_size
+            self.reading.max_message_size
         )
     }
 }
@@ -367,6 +370,18 @@ impl Decoder {
 mod tests {
     use super::*;
     use futures_util::FutureExt;
+    use prost::Message;
+
+    fn question(question: Question) -> String {
+        match question {
+            Question::Line(line) => line,
+            Question::Encoded(encoded) => {
+                crate::proto::StreamRequest::decode(encoded.message)
+                    .unwrap()
+                    .question
+            }
+        }
+    }
 
     async fn collect_with(
         input: &'static [u8],
@@ -375,11 +390,10 @@ mod tests {
     ) -> (Vec<String>, Option<String>) {
         let input = questions(
             Source::Stream(Box::new(input)),
-            format,
-            max_message_size,
+            Reading::tutorial(format, max_message_size),
             false,
         );
-        let got = input.questions.map(|r| r.question).collect().await;
+        let got = input.questions.map(question).collect().await;
         (got, input.refusal.take().map(|e| e.to_string()))
     }
 
@@ -451,12 +465,12 @@ mod tests {
         assert_eq!(got, ["multi\nline ☃", "", "x"]);
         let end = end.unwrap();
         assert!(
-            end.starts_with("line 6: not a StreamRequest in JSON: "),
+            end.starts_with("line 6: not a proto.StreamRequest in JSON: "),
             "{end}"
         );
 
         let (_, end) = collect_with(b"{\"questoin\":\"typo\"}\n", json, 100).await;
-        assert!(end.unwrap().contains("unknown field `questoin`"));
+        assert!(end.unwrap().contains("'questoin'"));
     }
 
     #[tokio::test]
@@ -475,15 +489,18 @@ mod tests {
     #[tokio::test]
     async fn keep_open_holds_the_stream_after_the_input_but_not_after_a_refusal() {
         let args = vec!["one".to_owned()];
-        let input = questions(Source::Args(args), Framing::default(), 100, true);
+        let input = questions(
+            Source::Args(args),
+            Reading::tutorial(Framing::default(), 100),
+            true,
+        );
         let mut held = Box::pin(input.questions);
-        assert_eq!(held.next().await.unwrap().question, "one");
+        assert_eq!(question(held.next().await.unwrap()), "one");
         assert!(held.next().now_or_never().is_none(), "held open");
 
         let input = questions(
             Source::Stream(Box::new(&b"ok\n\xff\n"[..])),
-            Framing::default(),
-            100,
+            Reading::tutorial(Framing::default(), 100),
             true,
         );
         assert_eq!(input.questions.count().await, 1);
@@ -493,7 +510,11 @@ mod tests {
     #[tokio::test]
     async fn arguments_are_checked_before_any_is_sent() {
         let args = vec!["short".to_owned(), "far too long".to_owned()];
-        let input = questions(Source::Args(args), Framing::default(), 7, false);
+        let input = questions(
+            Source::Args(args),
+            Reading::tutorial(Framing::default(), 7),
+            false,
+        );
         assert_eq!(input.questions.count().await, 0);
         assert_eq!(
             input.refusal.take().unwrap().to_string(),

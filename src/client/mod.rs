@@ -2,35 +2,41 @@
 //! Sending and receiving run at once (full duplex), so answers flow while input is still coming.
 
 mod call;
+mod calls;
 mod connect;
 mod framing;
 pub mod headers;
 pub mod input;
+pub mod inspect;
 mod link;
 pub mod output;
 pub mod prompt;
 mod receive;
 mod tally;
+mod target;
 mod transcript;
 
 use std::{future::Future, io::Write, path::PathBuf, sync::Arc, time::Duration};
 
 use futures_util::{Stream, StreamExt};
 use regex::Regex;
-use tonic::{Request, Status, transport::Channel};
+use tonic::Status;
 
 use crate::{
+    codec::LineCodec,
     error::{RpcError, Usage, rpc_status},
-    proto::StreamRequest,
+    mapping::Outgoing,
     signals::Signal,
 };
 pub use call::CallSetup;
+use calls::Calls;
 pub use connect::{ConnectConfig, Link, connect};
 pub use framing::Framing;
-use input::{Input, Refusal, Source};
+use input::{Reading, Refusal, Source};
 use output::AnswerWriter;
-use receive::{Ended, Enough, Explain};
+use receive::{Ended, Enough, Explain, Talk};
 use tally::Tally;
+pub use target::MethodArgs;
 use transcript::Transcript;
 
 #[derive(Clone, Debug)]
@@ -38,6 +44,8 @@ pub struct AskConfig {
     pub connect: ConnectConfig,
     /// The deadline, metadata, token and message limits of the call.
     pub call: CallSetup,
+    /// The method, where its types come from, and how lines map to its messages.
+    pub method: MethodArgs,
     /// Send the token even in plaintext to an address off this machine.
     pub allow_plaintext_token: bool,
     pub input: Framing,
@@ -58,48 +66,54 @@ pub struct AskConfig {
     pub transcript: Option<PathBuf>,
 }
 
-/// Holds one conversation: questions from `source`, answers to `out`. Every answer received is
-/// written to `out` before this returns, whatever ends the conversation. `interrupt` ends it early.
+/// Holds one conversation (or, for methods that are not bidirectional, the calls its questions
+/// make): questions from `source`, answers to `out`. Every answer received is written to `out`
+/// before this returns, whatever ends it. `interrupt` ends it early.
 pub async fn ask(
     config: &AskConfig,
     source: Source,
     out: impl Write,
     interrupt: impl Future<Output = anyhow::Error>,
 ) -> anyhow::Result<()> {
-    let transcript = config
-        .transcript
-        .as_deref()
-        .map(Transcript::create)
-        .transpose()?
-        .map(Arc::new);
+    let transcript = config.transcript.as_deref().map(Transcript::create);
+    let transcript = transcript.transpose()?.map(Arc::new);
     check_token_transport(config).await?;
     let (channel, link) = connect(&config.connect).await?;
-    let max_message_size = config.call.max_message_size;
-    let Input {
-        questions,
-        refusal,
-        interrupted,
-    } = input::questions(source, config.input, max_message_size, config.keep_open);
+    let flags = [
+        ("--lockstep", config.lockstep),
+        ("--keep-open", config.keep_open),
+    ];
+    let target = target::resolve(&config.method, &channel, &config.call, flags).await?;
+    let reading = Reading {
+        framing: config.input,
+        requests: target.requests.clone(),
+        max_message_size: config.call.max_message_size,
+        keep_text: transcript.is_some(),
+    };
+    let input = input::questions(source, reading, config.keep_open);
+    let (questions, refusal, interrupted) = (input.questions, input.refusal, input.interrupted);
     let tally = Arc::new(Tally::new(config.lockstep, config.idle_timeout.is_some()));
-    let request = config
-        .call
-        .request(outgoing(questions, tally.clone(), transcript.clone()));
-    let mut out = AnswerWriter::new(out, config.output);
-    let explain = Explain::new(&config.connect, link, max_message_size);
+    let calls = Calls {
+        channel,
+        path: target.path.clone(),
+        setup: config.call.clone(),
+        kind: target.kind,
+        codec: LineCodec::new(target.requests, target.answers),
+        parallel: config.method.parallel,
+    };
+    let answers = calls.answers(outgoing(questions, tally.clone(), transcript.clone()));
+    let mut out = AnswerWriter::new(out, config.output.separator);
+    let explain = Explain::new(&config.connect, link, config.call.max_message_size);
     let talk = Talk {
-        enough: Enough {
-            max_answers: config.max_answers,
-            until: config.until.clone(),
-            idle_timeout: config.idle_timeout,
-        },
+        enough: Enough::from(config),
         tally: &tally,
         transcript: transcript.as_deref(),
         explain: &explain,
     };
-    // Whichever branch wins, the others are dropped, and with them the call: the server sees
-    // the conversation cancelled.
+    // Whichever branch wins, the others are dropped, and with them the calls: the server sees
+    // them cancelled.
     let ended = tokio::select! {
-        ended = talk.converse(config.call.client(channel), request, &mut out) => ended,
+        ended = async { talk.print(answers.await, &mut out).await } => ended,
         err = deadline(config.call.timeout) => Err(err),
         err = interrupt => Err(err),
         err = at_the_prompt(interrupted) => Err(err),
@@ -109,58 +123,53 @@ pub async fn ask(
     if config.stats {
         eprintln!("{}", tally.summary());
     }
-    let ended = settle(config, ended, &refusal);
-    if let Some(transcript) = &transcript {
+    conclude(config, ended, flushed, &refusal, transcript.as_deref())
+}
+
+/// The outcome, recorded in the transcript: refused input is why the questions stopped, so it
+/// comes first; then how the conversation ended; then whether the answers got out.
+fn conclude(
+    config: &AskConfig,
+    ended: anyhow::Result<Ended>,
+    flushed: std::io::Result<()>,
+    refusal: &Refusal,
+    transcript: Option<&Transcript>,
+) -> anyhow::Result<()> {
+    let ended = settle(config, ended, refusal);
+    if let Some(transcript) = transcript {
         transcript.status(&final_status(&ended))?;
     }
     ended?;
     Ok(flushed?)
 }
 
-/// The questions as they go out: each waits for its turn (in lockstep) and is counted and
+impl From<&AskConfig> for Enough {
+    fn from(config: &AskConfig) -> Enough {
+        Enough {
+            max_answers: config.max_answers,
+            until: config.until.clone(),
+            idle_timeout: config.idle_timeout,
+        }
+    }
+}
+
+/// The requests as they go out: each waits for its turn (in lockstep) and is counted and
 /// recorded as it leaves.
 fn outgoing(
-    questions: impl Stream<Item = StreamRequest> + Send + 'static,
+    questions: impl Stream<Item = Outgoing> + Send + 'static,
     tally: Arc<Tally>,
     transcript: Option<Arc<Transcript>>,
-) -> impl Stream<Item = StreamRequest> + Send + 'static {
+) -> impl Stream<Item = Outgoing> + Send + 'static {
     questions.then(move |question| {
         let (tally, transcript) = (tally.clone(), transcript.clone());
         async move {
             tally.before_sending().await;
             if let Some(transcript) = &transcript {
-                transcript.question(&question.question);
+                transcript.question(question.text());
             }
             question
         }
     })
-}
-
-/// The receiving side's view of a conversation: when it has heard enough, what it counts and
-/// records, and how it words a failure.
-struct Talk<'a> {
-    enough: Enough,
-    tally: &'a Tally,
-    transcript: Option<&'a Transcript>,
-    explain: &'a Explain,
-}
-
-impl Talk<'_> {
-    /// Opens the call and prints its answers until it ends.
-    async fn converse(
-        &self,
-        mut client: crate::proto::stream_client::StreamClient<Channel>,
-        request: Request<impl Stream<Item = StreamRequest> + Send + 'static>,
-        out: &mut AnswerWriter<impl Write>,
-    ) -> anyhow::Result<Ended> {
-        let answers = client
-            .conversations(request)
-            .await
-            .map_err(|status| RpcError(self.explain.explain(status, true)))?
-            .into_inner();
-        let (tally, enough, transcript) = (self.tally, &self.enough, self.transcript);
-        receive::print_answers(answers, out, tally, enough, transcript, self.explain).await
-    }
 }
 
 /// `--timeout`: the server is told the deadline, but enforcing it here too covers servers that
@@ -185,8 +194,8 @@ async fn at_the_prompt(interrupted: tokio::sync::oneshot::Receiver<Signal>) -> a
     }
 }
 
-/// The outcome to report: refused input is why the questions stopped, so it comes first; an
-/// `--until` never matched fails a conversation the server ended well.
+/// Refused input is why the questions stopped, so it is the error to report; an `--until` never
+/// matched fails a conversation the server ended well.
 fn settle(
     config: &AskConfig,
     ended: anyhow::Result<Ended>,

@@ -3,8 +3,6 @@
 
 use std::io::{self, Write};
 
-use super::framing::Framing;
-
 /// Buffered answers beyond this are written even while more are ready.
 const WRITE_AT: usize = 64 * 1024;
 
@@ -31,7 +29,7 @@ impl Write for Stdout {
 
 pub struct AnswerWriter<W: Write> {
     out: W,
-    format: Framing,
+    separator: u8,
     buf: Vec<u8>,
 }
 
@@ -42,25 +40,19 @@ impl<W: Write> std::fmt::Debug for AnswerWriter<W> {
 }
 
 impl<W: Write> AnswerWriter<W> {
-    pub fn new(out: W, format: Framing) -> Self {
+    /// Each answer is a line ended by `separator` (`\n`, or NUL for `-0`); a JSON answer comes
+    /// already written as one.
+    pub fn new(out: W, separator: u8) -> Self {
         AnswerWriter {
             out,
-            format,
+            separator,
             buf: Vec::with_capacity(WRITE_AT),
         }
     }
 
     pub fn answer(&mut self, answer: &str) -> io::Result<()> {
-        if self.format.json {
-            // The field is written even when empty (protobuf's JSON mapping would leave it out)
-            // so that `jq .answer` always finds it.
-            self.buf.extend_from_slice(b"{\"answer\":");
-            serde_json::to_writer(&mut self.buf, answer)?;
-            self.buf.push(b'}');
-        } else {
-            self.buf.extend_from_slice(answer.as_bytes());
-        }
-        self.buf.push(self.format.separator);
+        self.buf.extend_from_slice(answer.as_bytes());
+        self.buf.push(self.separator);
         if self.buf.len() >= WRITE_AT {
             self.flush()?;
         }
@@ -83,8 +75,8 @@ impl<W: Write> AnswerWriter<W> {
 mod tests {
     use super::*;
 
-    fn written(format: Framing, answers: &[&str]) -> Vec<u8> {
-        let mut writer = AnswerWriter::new(Vec::new(), format);
+    fn written(separator: u8, answers: &[&str]) -> Vec<u8> {
+        let mut writer = AnswerWriter::new(Vec::new(), separator);
         for answer in answers {
             writer.answer(answer).unwrap();
         }
@@ -94,43 +86,14 @@ mod tests {
     }
 
     #[test]
-    fn text_answers_are_terminated_lines_or_nul_records() {
-        assert_eq!(
-            written(Framing::default(), &["one", "two\nlines"]),
-            b"one\ntwo\nlines\n"
-        );
-        let null = Framing {
-            json: false,
-            separator: 0,
-        };
-        assert_eq!(written(null, &["a b", "c\nd"]), b"a b\0c\nd\0");
-    }
-
-    #[test]
-    fn json_answers_parse_back_whatever_they_hold() {
-        let json = Framing {
-            json: true,
-            separator: b'\n',
-        };
-        let answers = [
-            "",
-            "quote \" backslash \\",
-            "new\nline\ttab",
-            "\u{1}\u{1f}",
-            "ünï ☃ 😀",
-        ];
-        let out = String::from_utf8(written(json, &answers)).unwrap();
-        let lines: Vec<_> = out.lines().collect();
-        assert_eq!(lines.len(), answers.len());
-        for (line, answer) in lines.iter().zip(answers) {
-            let value: serde_json::Value = serde_json::from_str(line).unwrap();
-            assert_eq!(value, serde_json::json!({ "answer": answer }));
-        }
+    fn answers_are_terminated_lines_or_nul_records() {
+        assert_eq!(written(b'\n', &["one", "two\nlines"]), b"one\ntwo\nlines\n");
+        assert_eq!(written(0, &["a b", "c\nd"]), b"a b\0c\nd\0");
     }
 
     #[test]
     fn a_large_burst_is_written_without_waiting_for_flush() {
-        let mut writer = AnswerWriter::new(Vec::new(), Framing::default());
+        let mut writer = AnswerWriter::new(Vec::new(), b'\n');
         let answer = "x".repeat(1000);
         for _ in 0..100 {
             writer.answer(&answer).unwrap();

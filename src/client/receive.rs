@@ -4,10 +4,10 @@
 
 use std::{io::Write, time::Duration};
 
-use futures_util::FutureExt;
+use futures_util::{FutureExt, Stream, StreamExt};
 use regex::Regex;
 use tokio::time::Instant;
-use tonic::{Code, Status, Streaming};
+use tonic::{Code, Status};
 
 use super::{
     ConnectConfig, Link, link::GoAway, output::AnswerWriter, tally::Tally, transcript::Transcript,
@@ -15,7 +15,6 @@ use super::{
 use crate::{
     error::{Idle, RpcError, find_cause, innermost},
     message::over_limit,
-    proto::StreamResponse,
 };
 
 /// When ask stops listening before the server ends the conversation.
@@ -34,62 +33,73 @@ pub(super) enum Ended {
     Enough,
 }
 
-pub(super) async fn print_answers(
-    mut answers: Streaming<StreamResponse>,
-    out: &mut AnswerWriter<impl Write>,
-    tally: &Tally,
-    enough: &Enough,
-    transcript: Option<&Transcript>,
-    explain: &Explain,
-) -> anyhow::Result<Ended> {
-    loop {
-        // Write out what we have only when no further answer is ready: one write per burst.
-        let next = match answers.message().now_or_never() {
-            Some(next) => next,
-            None => {
-                out.flush()?;
-                match enough.idle_timeout {
-                    None => answers.message().await,
-                    Some(limit) => next_before_idle(&mut answers, tally, limit).await?,
+/// The receiving side's view of a conversation: when it has heard enough, what it counts and
+/// records, and how it words a failure.
+pub(super) struct Talk<'a> {
+    pub(super) enough: Enough,
+    pub(super) tally: &'a Tally,
+    pub(super) transcript: Option<&'a Transcript>,
+    pub(super) explain: &'a Explain,
+}
+
+impl Talk<'_> {
+    /// Writes each answer as it comes, until the answers end, fail, or are enough.
+    pub(super) async fn print(
+        &self,
+        mut answers: impl Stream<Item = Result<String, Status>> + Unpin,
+        out: &mut AnswerWriter<impl Write>,
+    ) -> anyhow::Result<Ended> {
+        loop {
+            // Write out what we have only when no further answer is ready: one write per burst.
+            let next = match answers.next().now_or_never() {
+                Some(next) => next,
+                None => {
+                    out.flush()?;
+                    match self.enough.idle_timeout {
+                        None => answers.next().await,
+                        Some(limit) => next_before_idle(&mut answers, self.tally, limit).await?,
+                    }
                 }
+            };
+            let answer = match next {
+                Some(Ok(answer)) => answer,
+                None => return Ok(Ended::ByServer),
+                Some(Err(status)) => {
+                    let first = self.tally.answered() == 0;
+                    return Err(RpcError(self.explain.explain(status, first)).into());
+                }
+            };
+            if self.answered(&answer, out)? {
+                out.flush()?;
+                return Ok(Ended::Enough);
             }
-        };
-        let answer = match next {
-            Ok(Some(StreamResponse { answer })) => answer,
-            Ok(None) => return Ok(Ended::ByServer),
-            Err(status) => {
-                let first = tally.answered() == 0;
-                return Err(RpcError(explain.explain(status, first)).into());
-            }
-        };
-        out.answer(&answer)?;
-        if let Some(transcript) = transcript {
-            transcript.answer(&answer);
         }
-        let count = tally.answer_received();
-        let matched = enough
-            .until
-            .as_ref()
-            .is_some_and(|until| until.is_match(&answer));
-        if matched || enough.max_answers == Some(count) {
-            out.flush()?;
-            return Ok(Ended::Enough);
+    }
+
+    /// Writes and records one answer; whether it was the last one wanted.
+    fn answered(&self, answer: &str, out: &mut AnswerWriter<impl Write>) -> std::io::Result<bool> {
+        out.answer(answer)?;
+        if let Some(transcript) = self.transcript {
+            transcript.answer(answer);
         }
+        let count = self.tally.answer_received();
+        let matched = (self.enough.until.as_ref()).is_some_and(|until| until.is_match(answer));
+        Ok(matched || self.enough.max_answers == Some(count))
     }
 }
 
 /// The next answer, unless nothing moves for `limit` once a question has been sent.
 async fn next_before_idle(
-    answers: &mut Streaming<StreamResponse>,
+    answers: &mut (impl Stream<Item = Result<String, Status>> + Unpin),
     tally: &Tally,
     limit: Duration,
-) -> Result<Result<Option<StreamResponse>, Status>, Idle> {
+) -> Result<Option<Result<String, Status>>, Idle> {
     loop {
         // Before the first question there is nothing to wait for: look again after `limit`.
         let since = tally.last_moved().map(Instant::from_std);
         let deadline = since.unwrap_or_else(Instant::now) + limit;
-        // `message()` may be dropped and called again without losing anything.
-        if let Ok(next) = tokio::time::timeout_at(deadline, answers.message()).await {
+        // `next()` may be dropped and called again without losing anything.
+        if let Ok(next) = tokio::time::timeout_at(deadline, answers.next()).await {
             return Ok(next);
         }
         let quiet_since = tally.last_moved().map(Instant::from_std);

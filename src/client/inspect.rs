@@ -1,0 +1,50 @@
+//! `list` and `describe`: what a server offers, by reflection, or what files define, connecting to
+//! nothing.
+
+use super::{CallSetup, ConnectConfig, connect};
+use crate::schema::{Schema, SchemaFiles, describe, reflect};
+
+/// The services, sorted, one per line; or the methods of `service` as `pkg.Service.Method`.
+pub async fn list(
+    connect_to: &ConnectConfig,
+    call: &CallSetup,
+    files: &SchemaFiles,
+    service: Option<&str>,
+) -> anyhow::Result<String> {
+    let names = match (service, files.is_empty()) {
+        (None, false) => Schema::from_files(files, false)?.services(),
+        (None, true) => {
+            let (channel, _) = connect(connect_to).await?;
+            reflect::services(&channel, call).await?
+        }
+        (Some(service), _) => {
+            let schema = schema(connect_to, call, files, service).await?;
+            schema.methods_of(service)?
+        }
+    };
+    Ok(names.iter().map(|name| format!("{name}\n")).collect())
+}
+
+/// `symbol` in proto syntax.
+pub async fn describe(
+    connect_to: &ConnectConfig,
+    call: &CallSetup,
+    files: &SchemaFiles,
+    symbol: &str,
+) -> anyhow::Result<String> {
+    let schema = schema(connect_to, call, files, symbol).await?;
+    Ok(describe::describe(&schema, symbol)?)
+}
+
+async fn schema(
+    connect_to: &ConnectConfig,
+    call: &CallSetup,
+    files: &SchemaFiles,
+    symbol: &str,
+) -> anyhow::Result<Schema> {
+    if !files.is_empty() {
+        return Ok(Schema::from_files(files, false)?);
+    }
+    let (channel, _) = connect(connect_to).await?;
+    reflect::schema_for(&channel, call, symbol.trim_start_matches('.')).await
+}

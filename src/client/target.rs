@@ -1,0 +1,93 @@
+//! The method ask calls and how its messages map to lines: found in the built-in proto, in the
+//! files named on the command line, or by asking the server (reflection).
+
+use tonic::{codegen::http::uri::PathAndQuery, transport::Channel};
+
+use super::CallSetup;
+use crate::{
+    error::Usage,
+    mapping::{self, Answers, MappingArgs, Requests},
+    schema::{self, CallKind, MethodName, Schema, SchemaFiles},
+};
+
+/// Everything about the method that a call needs.
+#[derive(Clone, Debug)]
+pub(super) struct Target {
+    pub(super) path: PathAndQuery,
+    pub(super) kind: CallKind,
+    pub(super) requests: Requests,
+    pub(super) answers: Answers,
+}
+
+/// What the user named.
+#[derive(Clone, Debug)]
+pub struct MethodArgs {
+    pub method: MethodName,
+    pub files: SchemaFiles,
+    pub mapping: MappingArgs,
+    /// Unary calls in flight at once.
+    pub parallel: usize,
+}
+
+impl MethodArgs {
+    /// The tutorial's method, mapped as it always was.
+    pub fn tutorial() -> MethodArgs {
+        MethodArgs {
+            method: schema::DEFAULT_METHOD.parse().expect("a valid method name"),
+            files: SchemaFiles::default(),
+            mapping: MappingArgs::default(),
+            parallel: 1,
+        }
+    }
+}
+
+/// The method's target, with `bidirectional_only` as in [`target`].
+pub(super) async fn resolve(
+    args: &MethodArgs,
+    channel: &Channel,
+    call: &CallSetup,
+    bidirectional_only: [(&str, bool); 2],
+) -> anyhow::Result<Target> {
+    let schema = schema(args, channel, call).await?;
+    Ok(target(&schema, args, bidirectional_only)?)
+}
+
+/// The schema that knows the method: the files if any were named, else the built-in proto for
+/// the tutorial's method, else the server's reflection.
+async fn schema(args: &MethodArgs, channel: &Channel, call: &CallSetup) -> anyhow::Result<Schema> {
+    if !args.files.is_empty() {
+        return Ok(Schema::from_files(&args.files, true)?);
+    }
+    if args.method.to_string() == schema::DEFAULT_METHOD {
+        return Ok(Schema::builtin());
+    }
+    schema::reflect::schema_for(channel, call, &args.method.service).await
+}
+
+/// The method and its mappings. `--lockstep` and `--keep-open` are named by `bidirectional_only`
+/// when given: only a bidirectional method can honour them.
+fn target(
+    schema: &Schema,
+    args: &MethodArgs,
+    bidirectional_only: [(&str, bool); 2],
+) -> Result<Target, Usage> {
+    let method = schema.method(&args.method)?;
+    let kind = CallKind::of(&method);
+    if let Some((flag, _)) = bidirectional_only.iter().find(|(_, on)| *on)
+        && kind != CallKind::Bidirectional
+    {
+        return Err(Usage(format!(
+            "{flag} is for bidirectional methods; {} is {kind}",
+            args.method
+        )));
+    }
+    let path = format!("/{}/{}", method.parent_service().full_name(), method.name());
+    let path =
+        PathAndQuery::try_from(path).map_err(|err| Usage(format!("{}: {err}", args.method)))?;
+    Ok(Target {
+        path,
+        kind,
+        requests: mapping::requests(&method.input(), &args.mapping)?,
+        answers: mapping::answers(&method.output(), &args.mapping)?,
+    })
+}

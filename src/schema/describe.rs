@@ -1,0 +1,165 @@
+//! `describe`: a service, method, message or enum in proto syntax, as grpcurl's `describe`
+//! prints it (types by their full names, with a leading dot).
+
+use std::fmt::Write as _;
+
+use prost_reflect::{
+    EnumDescriptor, FieldDescriptor, Kind, MessageDescriptor, MethodDescriptor, ServiceDescriptor,
+};
+
+use super::Schema;
+use crate::error::Usage;
+
+/// What `symbol` is, and its definition.
+pub fn describe(schema: &Schema, symbol: &str) -> Result<String, Usage> {
+    let pool = schema.pool();
+    let symbol = symbol.trim_start_matches('.');
+    if let Some(service) = pool.get_service_by_name(symbol) {
+        return Ok(format!(
+            "{symbol} is a service:\n{}",
+            service_text(&service)
+        ));
+    }
+    if let Some(message) = pool.get_message_by_name(symbol) {
+        return Ok(format!(
+            "{symbol} is a message:\n{}",
+            message_text(&message, "")
+        ));
+    }
+    if let Some(values) = pool.get_enum_by_name(symbol) {
+        return Ok(format!("{symbol} is an enum:\n{}", enum_text(&values, "")));
+    }
+    let method = symbol
+        .rsplit_once(['.', '/'])
+        .and_then(|(service, method)| {
+            pool.get_service_by_name(service)?
+                .methods()
+                .find(|m| m.name() == method)
+        });
+    match method {
+        Some(method) => Ok(format!("{symbol} is a method:\n{}\n", rpc_text(&method))),
+        None => Err(Usage(format!(
+            "no service, method, message or enum named {symbol}; the services are: {}",
+            schema.services().join(", ")
+        ))),
+    }
+}
+
+fn service_text(service: &ServiceDescriptor) -> String {
+    let mut text = format!("service {} {{\n", service.name());
+    for method in service.methods() {
+        let _ = writeln!(text, "  {}", rpc_text(&method));
+    }
+    text + "}\n"
+}
+
+fn rpc_text(method: &MethodDescriptor) -> String {
+    let stream = |streams: bool| if streams { "stream " } else { "" };
+    format!(
+        "rpc {} ( {}.{} ) returns ( {}.{} );",
+        method.name(),
+        stream(method.is_client_streaming()),
+        method.input().full_name(),
+        stream(method.is_server_streaming()),
+        method.output().full_name()
+    )
+}
+
+fn message_text(message: &MessageDescriptor, indent: &str) -> String {
+    let mut text = format!("{indent}message {} {{\n", message.name());
+    let inner = format!("{indent}  ");
+    for nested in message.child_messages().filter(|m| !m.is_map_entry()) {
+        text += &message_text(&nested, &inner);
+    }
+    for values in message.child_enums() {
+        text += &enum_text(&values, &inner);
+    }
+    let mut oneofs_done = Vec::new();
+    for field in message.fields() {
+        match field
+            .containing_oneof()
+            .filter(|oneof| !oneof.is_synthetic())
+        {
+            None => {
+                let _ = writeln!(text, "{inner}{}", field_text(&field));
+            }
+            Some(oneof) if !oneofs_done.contains(&oneof.name().to_owned()) => {
+                oneofs_done.push(oneof.name().to_owned());
+                let _ = writeln!(text, "{inner}oneof {} {{", oneof.name());
+                for member in oneof.fields() {
+                    let _ = writeln!(text, "{inner}  {}", field_text(&member));
+                }
+                let _ = writeln!(text, "{inner}}}");
+            }
+            Some(_) => {}
+        }
+    }
+    text + indent + "}\n"
+}
+
+fn field_text(field: &FieldDescriptor) -> String {
+    let label = if field.is_list() {
+        "repeated "
+    } else if field
+        .containing_oneof()
+        .is_some_and(|oneof| oneof.is_synthetic())
+    {
+        "optional "
+    } else {
+        ""
+    };
+    let kind = match field.kind() {
+        Kind::Message(entry) if field.is_map() => {
+            let (key, value) = (entry.map_entry_key_field(), entry.map_entry_value_field());
+            format!(
+                "map<{}, {}>",
+                kind_name(&key.kind()),
+                kind_name(&value.kind())
+            )
+        }
+        kind => kind_name(&kind),
+    };
+    format!("{label}{kind} {} = {};", field.name(), field.number())
+}
+
+fn kind_name(kind: &Kind) -> String {
+    match kind {
+        Kind::Message(message) => format!(".{}", message.full_name()),
+        Kind::Enum(values) => format!(".{}", values.full_name()),
+        scalar => format!("{scalar:?}").to_lowercase(),
+    }
+}
+
+fn enum_text(values: &EnumDescriptor, indent: &str) -> String {
+    let mut text = format!("{indent}enum {} {{\n", values.name());
+    for value in values.values() {
+        let _ = writeln!(text, "{indent}  {} = {};", value.name(), value.number());
+    }
+    text + indent + "}\n"
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_tutorial_service_and_messages_read_as_proto() {
+        let schema = Schema::builtin();
+        assert_eq!(
+            describe(&schema, "proto.Stream").unwrap(),
+            "proto.Stream is a service:\nservice Stream {\n  rpc Conversations ( stream \
+             .proto.StreamRequest ) returns ( stream .proto.StreamResponse );\n}\n"
+        );
+        assert_eq!(
+            describe(&schema, "proto.StreamRequest").unwrap(),
+            "proto.StreamRequest is a message:\nmessage StreamRequest {\n  string question = \
+             1;\n}\n"
+        );
+        assert!(
+            describe(&schema, "proto.Stream.Conversations")
+                .unwrap()
+                .contains("is a method")
+        );
+        assert!(describe(&schema, "proto.Nothing").is_err());
+    }
+}

@@ -1,0 +1,267 @@
+//! Where a method's types come from: the built-in tutorial proto, `--proto` files parsed at run
+//! time (protox, no protoc), `--protoset` files, or the server's reflection; and what they say:
+//! the methods, their kinds, `list` and `describe`.
+
+pub mod describe;
+pub mod reflect;
+
+use std::{
+    fmt,
+    path::{Path, PathBuf},
+    str::FromStr,
+};
+
+use prost::Message;
+use prost_reflect::{DescriptorPool, MethodDescriptor};
+
+use crate::{error::Usage, proto};
+
+/// The tutorial's method, the default, known without reflection.
+pub const DEFAULT_METHOD: &str = "proto.Stream/Conversations";
+
+/// A method as users write it: `pkg.Service/Method` or `pkg.Service.Method` (grpcurl's forms).
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct MethodName {
+    pub service: String,
+    pub method: String,
+}
+
+impl FromStr for MethodName {
+    type Err = String;
+
+    fn from_str(text: &str) -> Result<Self, Self::Err> {
+        let text = text.trim_start_matches('/');
+        let split = text.rsplit_once('/').or_else(|| text.rsplit_once('.'));
+        match split {
+            Some((service, method))
+                if !service.is_empty() && !method.is_empty() && !service.contains('/') =>
+            {
+                Ok(MethodName {
+                    service: service.to_owned(),
+                    method: method.to_owned(),
+                })
+            }
+            _ => Err(format!(
+                "'{text}' is not a method: write it as pkg.Service/Method or pkg.Service.Method"
+            )),
+        }
+    }
+}
+
+impl fmt::Display for MethodName {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "{}/{}", self.service, self.method)
+    }
+}
+
+/// How a method's calls go: which sides stream.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum CallKind {
+    Unary,
+    ClientStreaming,
+    ServerStreaming,
+    Bidirectional,
+}
+
+impl CallKind {
+    pub fn of(method: &MethodDescriptor) -> CallKind {
+        match (method.is_client_streaming(), method.is_server_streaming()) {
+            (false, false) => CallKind::Unary,
+            (true, false) => CallKind::ClientStreaming,
+            (false, true) => CallKind::ServerStreaming,
+            (true, true) => CallKind::Bidirectional,
+        }
+    }
+}
+
+impl fmt::Display for CallKind {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(match self {
+            CallKind::Unary => "unary",
+            CallKind::ClientStreaming => "client-streaming",
+            CallKind::ServerStreaming => "server-streaming",
+            CallKind::Bidirectional => "bidirectional",
+        })
+    }
+}
+
+/// The files named on the command line.
+#[derive(Clone, Debug, Default)]
+pub struct SchemaFiles {
+    pub protos: Vec<PathBuf>,
+    pub import_paths: Vec<PathBuf>,
+    pub protosets: Vec<PathBuf>,
+}
+
+impl SchemaFiles {
+    pub fn is_empty(&self) -> bool {
+        self.protos.is_empty() && self.protosets.is_empty()
+    }
+}
+
+/// What grpc-convo knows of the server's types.
+#[derive(Clone, Debug)]
+pub struct Schema {
+    pool: DescriptorPool,
+}
+
+impl Schema {
+    /// The tutorial's proto, compiled into the binary.
+    pub fn builtin() -> Schema {
+        let pool = DescriptorPool::decode(proto::FILE_DESCRIPTOR_SET)
+            .expect("the descriptors compiled into this binary are valid");
+        Schema { pool }
+    }
+
+    /// `--protoset` and `--proto` files. With `builtin`, the tutorial's proto joins them unless
+    /// they define its service themselves, which then shadows it.
+    pub fn from_files(files: &SchemaFiles, builtin: bool) -> Result<Schema, Usage> {
+        let mut pool = DescriptorPool::new();
+        for path in &files.protosets {
+            let bytes = std::fs::read(path).map_err(|err| {
+                Usage(format!(
+                    "--protoset {}: cannot read it: {err}",
+                    path.display()
+                ))
+            })?;
+            let set = prost_types::FileDescriptorSet::decode(bytes.as_slice()).map_err(|err| {
+                Usage(format!(
+                    "--protoset {}: not a FileDescriptorSet: {err}",
+                    path.display()
+                ))
+            })?;
+            pool.add_file_descriptor_set(set)
+                .map_err(|err| Usage(format!("--protoset {}: {err}", path.display())))?;
+        }
+        if !files.protos.is_empty() {
+            let set = compile(&files.protos, &files.import_paths)?;
+            pool.add_file_descriptor_set(set)
+                .map_err(|err| Usage(format!("--proto: {err}")))?;
+        }
+        let mut schema = Schema { pool };
+        if builtin {
+            schema.add_builtin_unless_shadowed();
+        }
+        Ok(schema)
+    }
+
+    /// From descriptors a server sent.
+    pub(crate) fn from_pool(pool: DescriptorPool) -> Schema {
+        Schema { pool }
+    }
+
+    fn add_builtin_unless_shadowed(&mut self) {
+        let service = DEFAULT_METHOD.split('/').next().unwrap_or_default();
+        if self.pool.get_service_by_name(service).is_none() {
+            let builtin = Schema::builtin().pool;
+            let files = builtin
+                .files()
+                .map(|file| file.file_descriptor_proto().clone());
+            // A file of the same name as the built-in one but other content is the user's.
+            let _ = self.pool.add_file_descriptor_protos(files);
+        }
+    }
+
+    pub fn pool(&self) -> &DescriptorPool {
+        &self.pool
+    }
+
+    /// The method, or a usage error naming it and the services there are.
+    pub fn method(&self, name: &MethodName) -> Result<MethodDescriptor, Usage> {
+        let found = self
+            .pool
+            .get_service_by_name(&name.service)
+            .and_then(|service| service.methods().find(|m| m.name() == name.method));
+        found.ok_or_else(|| {
+            Usage(format!(
+                "no method {name} here; the services are: {}",
+                self.services().join(", ")
+            ))
+        })
+    }
+
+    /// The methods of `service` as `pkg.Service.Method`, in the order the service declares them.
+    pub fn methods_of(&self, service: &str) -> Result<Vec<String>, Usage> {
+        let found = self
+            .pool
+            .get_service_by_name(service.trim_start_matches('.'));
+        let service = found.ok_or_else(|| {
+            Usage(format!(
+                "no service {service}; the services are: {}",
+                self.services().join(", ")
+            ))
+        })?;
+        Ok(service
+            .methods()
+            .map(|m| m.full_name().to_owned())
+            .collect())
+    }
+
+    /// Every service, sorted by full name.
+    pub fn services(&self) -> Vec<String> {
+        let mut names: Vec<String> = self
+            .pool
+            .services()
+            .map(|s| s.full_name().to_owned())
+            .collect();
+        names.sort();
+        names
+    }
+}
+
+/// `--proto` files parsed by protox. Each file's own directory is searched after the
+/// `--import-path`s, so that a file beside its imports needs no flag.
+fn compile(
+    protos: &[PathBuf],
+    import_paths: &[PathBuf],
+) -> Result<prost_types::FileDescriptorSet, Usage> {
+    let mut includes: Vec<PathBuf> = import_paths.to_vec();
+    for proto in protos {
+        let dir = proto
+            .parent()
+            .filter(|dir| !dir.as_os_str().is_empty())
+            .unwrap_or(Path::new("."));
+        if !includes.iter().any(|known| known == dir) {
+            includes.push(dir.to_owned());
+        }
+    }
+    for proto in protos {
+        if !proto.exists() {
+            return Err(Usage(format!("--proto {}: no such file", proto.display())));
+        }
+    }
+    protox::compile(protos, &includes).map_err(|err| Usage(format!("--proto: {err}")))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn methods_take_both_of_grpcurls_forms() {
+        let want = MethodName {
+            service: "pkg.Svc".into(),
+            method: "Do".into(),
+        };
+        assert_eq!("pkg.Svc/Do".parse::<MethodName>(), Ok(want.clone()));
+        assert_eq!("pkg.Svc.Do".parse::<MethodName>(), Ok(want.clone()));
+        assert_eq!("/pkg.Svc/Do".parse::<MethodName>(), Ok(want));
+        for bad in ["", "Do", "pkg.Svc/", "/Do", "a/b/c"] {
+            assert!(bad.parse::<MethodName>().is_err(), "{bad:?}");
+        }
+    }
+
+    #[test]
+    fn the_builtin_schema_knows_the_tutorial_method_as_bidirectional() {
+        let schema = Schema::builtin();
+        let method = schema.method(&DEFAULT_METHOD.parse().unwrap()).unwrap();
+        assert_eq!(CallKind::of(&method), CallKind::Bidirectional);
+        let missing = schema
+            .method(&"proto.Stream/Nope".parse().unwrap())
+            .unwrap_err();
+        assert_eq!(
+            missing.to_string(),
+            "no method proto.Stream/Nope here; the services are: proto.Stream"
+        );
+    }
+}
