@@ -118,3 +118,198 @@ fn json(message: &MessageDescriptor, proto_names: bool) -> Answers {
         proto_names,
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::schema::{Schema, SchemaFiles};
+    use prost_reflect::{ReflectMessage, Value};
+
+    fn schema() -> Schema {
+        let dir = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/interop/proto");
+        let files = SchemaFiles {
+            protos: vec![dir.join("kinds.proto")],
+            ..SchemaFiles::default()
+        };
+        Schema::from_files(&files, false).unwrap()
+    }
+
+    fn message(name: &str) -> MessageDescriptor {
+        schema().pool().get_message_by_name(name).unwrap()
+    }
+
+    fn with(field: Option<&str>, set: &[&str]) -> MappingArgs {
+        MappingArgs {
+            field: field.map(str::to_owned),
+            set: set.iter().map(|s| s.to_string()).collect(),
+            ..MappingArgs::default()
+        }
+    }
+
+    /// The request a line makes, decoded back.
+    fn request(requests: &Requests, message: &MessageDescriptor, line: &str) -> DynamicMessage {
+        let (outgoing, size) = requests.request(line, false).unwrap();
+        let mut bytes = Vec::new();
+        requests.encode(&outgoing, &mut bytes);
+        assert_eq!(bytes.len(), size);
+        DynamicMessage::decode(message.clone(), bytes.as_slice()).unwrap()
+    }
+
+    #[test]
+    fn a_line_fills_the_only_string_field_or_the_named_one_after_the_fixed_ones() {
+        let talk = message("kinds.Talk");
+        let plain = requests(&talk, &MappingArgs::default()).unwrap();
+        let got = request(&plain, &talk, "hello");
+        assert_eq!(
+            got.get_field_by_name("text").unwrap().as_str(),
+            Some("hello")
+        );
+
+        let set = [
+            "mood=HAPPY",
+            "tags=a",
+            "tags=b",
+            "blob=aGk=",
+            "big=-5",
+            "meta.level=2",
+        ];
+        let nested = requests(&talk, &with(Some("meta.note"), &set)).unwrap();
+        let got = request(&nested, &talk, "deep");
+        let meta = got.get_field_by_name("meta").unwrap();
+        let meta = meta.as_message().unwrap();
+        assert_eq!(
+            meta.get_field_by_name("note").unwrap().as_str(),
+            Some("deep")
+        );
+        assert_eq!(meta.get_field_by_name("level").unwrap().as_i32(), Some(2));
+        assert_eq!(
+            got.get_field_by_name("mood").unwrap().as_enum_number(),
+            Some(1)
+        );
+        let tags = got.get_field_by_name("tags").unwrap().into_owned();
+        assert_eq!(
+            tags,
+            Value::List(vec![Value::String("a".into()), Value::String("b".into())])
+        );
+        assert_eq!(
+            got.get_field_by_name("blob")
+                .unwrap()
+                .as_bytes()
+                .unwrap()
+                .as_ref(),
+            b"hi"
+        );
+        assert_eq!(got.get_field_by_name("big").unwrap().as_i64(), Some(-5));
+        assert_eq!(got.descriptor().full_name(), "kinds.Talk");
+    }
+
+    #[test]
+    fn without_exactly_one_candidate_the_user_must_choose() {
+        let several = requests(&message("kinds.Choice"), &MappingArgs::default()).unwrap_err();
+        assert!(
+            several
+                .to_string()
+                .contains("several string fields (left, right)"),
+            "{several}"
+        );
+        let none = requests(&message("kinds.Numbers"), &MappingArgs::default()).unwrap_err();
+        assert!(none.to_string().contains("no string field"), "{none}");
+        let chosen = requests(&message("kinds.Choice"), &with(Some("left"), &["n=3"]));
+        assert!(chosen.is_ok());
+    }
+
+    #[test]
+    fn bad_paths_values_and_clashes_are_usage_errors_naming_them() {
+        let talk = message("kinds.Talk");
+        let cases = [
+            (
+                with(Some("nope"), &[]),
+                "--field nope: kinds.Talk has no field 'nope'",
+            ),
+            (
+                with(Some("big"), &[]),
+                "--field big: a line fills a singular string field",
+            ),
+            (
+                with(None, &["mood=GLAD"]),
+                "'GLAD' is not one of kinds.common.Mood (CALM, HAPPY, SAD)",
+            ),
+            (
+                with(None, &["big=many"]),
+                "--set big=many: 'many' is not a 64-bit integer",
+            ),
+            (
+                with(None, &["meta=x"]),
+                "is a message: set the fields inside it",
+            ),
+            (
+                with(None, &["text=x"]),
+                "--set text=x: each line fills text (--field)",
+            ),
+            (
+                with(None, &["novalue"]),
+                "--set novalue: expected PATH=VALUE",
+            ),
+        ];
+        for (args, want) in cases {
+            let err = requests(&talk, &args).unwrap_err().to_string();
+            assert!(err.contains(want), "{err}");
+        }
+        let rival = requests(&message("kinds.Choice"), &with(Some("left"), &["right=x"]));
+        assert!(
+            rival
+                .unwrap_err()
+                .to_string()
+                .contains("a member of the same oneof")
+        );
+        let json = MappingArgs {
+            json_in: true,
+            ..with(Some("text"), &[])
+        };
+        assert!(
+            requests(&talk, &json)
+                .unwrap_err()
+                .to_string()
+                .contains("--field goes with text")
+        );
+    }
+
+    fn reply() -> Vec<u8> {
+        let mut reply = DynamicMessage::new(message("kinds.Reply"));
+        reply.set_field_by_name("said", Value::String("hi".into()));
+        reply.set_field_by_name("mood", Value::EnumNumber(2));
+        reply.set_field_by_name("big", Value::I64(-7));
+        reply.set_field_by_name("tags", Value::List(vec![Value::String("x".into())]));
+        prost::Message::encode_to_vec(&reply)
+    }
+
+    #[test]
+    fn answers_print_the_only_string_field_the_named_field_or_json() {
+        let reply_type = message("kinds.Reply");
+        let answer = |args: MappingArgs| {
+            answers(&reply_type, &args)
+                .unwrap()
+                .decode(&reply())
+                .unwrap()
+        };
+        assert_eq!(answer(MappingArgs::default()), "hi");
+        let field = |path: &str| MappingArgs {
+            answer_field: Some(path.into()),
+            ..MappingArgs::default()
+        };
+        assert_eq!(answer(field("mood")), "SAD");
+        assert_eq!(answer(field("big")), "-7");
+        assert_eq!(answer(field("tags")), "[\"x\"]");
+        assert_eq!(answer(field("meta")), "{\"note\":\"\",\"level\":0}");
+        assert_eq!(answer(field("meta.note")), "");
+        let json = MappingArgs {
+            json_out: true,
+            ..MappingArgs::default()
+        };
+        let all = answer(json);
+        assert_eq!(
+            serde_json::from_str::<serde_json::Value>(&all).unwrap(),
+            serde_json::json!({"said": "hi", "mood": "SAD", "big": "-7", "tags": ["x"]})
+        );
+    }
+}
