@@ -53,41 +53,46 @@ struct Session {
 }
 
 impl Session {
+    /// Opens the call with `first` already queued: some servers (grpcio) answer the call's
+    /// headers only once a request has come.
     async fn open(
         channel: &Channel,
         call: &CallSetup,
         path: &'static str,
-    ) -> Result<Session, Status> {
+        first: MessageRequest,
+    ) -> Result<(Session, MessageResponse), Status> {
         let mut grpc = tonic::client::Grpc::new(channel.clone());
-        grpc.ready()
-            .await
-            .map_err(|err| Status::unavailable(err.to_string()))?;
+        grpc.ready().await.map_err(|err| Status::unavailable(err.to_string()))?;
         let (requests, queued) = mpsc::channel(4);
-        let request = call.request(ReceiverStream::new(queued));
+        let _ = requests.send(request(first)).await;
+        let call = call.request(ReceiverStream::new(queued));
         let codec = tonic_prost::ProstCodec::default();
         let responses = grpc
-            .streaming(request, PathAndQuery::from_static(path), codec)
+            .streaming(call, PathAndQuery::from_static(path), codec)
             .await?
             .into_inner();
-        Ok(Session {
+        let mut session = Session {
             requests,
             responses,
-        })
+        };
+        let answer = session.answer().await?;
+        Ok((session, answer))
     }
 
-    async fn ask(&mut self, request: MessageRequest) -> Result<MessageResponse, Status> {
-        let request = ServerReflectionRequest {
-            host: String::new(),
-            message_request: Some(request),
-        };
+    async fn ask(&mut self, question: MessageRequest) -> Result<MessageResponse, Status> {
         self.requests
-            .send(request)
+            .send(request(question))
             .await
             .map_err(|_| Status::unavailable("the reflection call ended"))?;
-        let response =
-            self.responses.message().await?.ok_or_else(|| {
-                Status::unavailable("the reflection call ended without an answer")
-            })?;
+        self.answer().await
+    }
+
+    async fn answer(&mut self) -> Result<MessageResponse, Status> {
+        let response = self
+            .responses
+            .message()
+            .await?
+            .ok_or_else(|| Status::unavailable("the reflection call ended without an answer"))?;
         match response.message_response {
             Some(MessageResponse::ErrorResponse(err)) => {
                 Err(Status::new(Code::from(err.error_code), err.error_message))
@@ -98,6 +103,13 @@ impl Session {
     }
 }
 
+fn request(question: MessageRequest) -> ServerReflectionRequest {
+    ServerReflectionRequest {
+        host: String::new(),
+        message_request: Some(question),
+    }
+}
+
 /// Opens a session on the first version the server speaks and asks `first` on it.
 async fn session(
     channel: &Channel,
@@ -105,12 +117,7 @@ async fn session(
     first: MessageRequest,
 ) -> Result<(Session, MessageResponse), ReflectError> {
     for path in PATHS {
-        let opened = async {
-            let mut session = Session::open(channel, call, path).await?;
-            let answer = session.ask(first.clone()).await?;
-            Ok::<_, Status>((session, answer))
-        };
-        match opened.await {
+        match Session::open(channel, call, path, first.clone()).await {
             Ok(opened) => return Ok(opened),
             Err(status) if status.code() == Code::Unimplemented => continue,
             Err(status) => return Err(ReflectError::Failed(status)),

@@ -170,15 +170,54 @@ class MetadataEcho(stream_pb2_grpc.StreamServicer):
             yield stream_pb2.StreamResponse(answer=",".join(str(v) for v in values))
 
 
-def serve(servicer):
+def serve(servicer, add=None, reflection=()):
     from concurrent import futures
 
     server = grpc.server(futures.ThreadPoolExecutor(max_workers=8))
-    stream_pb2_grpc.add_StreamServicer_to_server(servicer, server)
+    (add or stream_pb2_grpc.add_StreamServicer_to_server)(servicer, server)
+    if reflection:
+        from grpc_reflection.v1alpha import reflection as v1alpha
+
+        names = (*reflection, v1alpha.SERVICE_NAME)
+        v1alpha.enable_server_reflection(names, server)
     port = server.add_insecure_port("127.0.0.1:0")
     server.start()
     print(f"listening on 127.0.0.1:{port}", file=sys.stderr, flush=True)
     server.wait_for_termination()
+
+
+def kinds_servicer():
+    """The test service of proto/kinds.proto, with every kind of method."""
+    import kinds_pb2
+    import kinds_pb2_grpc
+
+    class Kinds(kinds_pb2_grpc.KindsServicer):
+        def Chat(self, request_iterator, context):
+            for n, talk in enumerate(request_iterator, start=1):
+                yield kinds_pb2.Reply(said=f"chat {n}: {talk.text}", mood=talk.mood)
+
+        def Feed(self, request, context):
+            for n in range(1, 4):
+                yield kinds_pb2.Reply(said=f"feed {n}: {request.text}")
+
+        def Collect(self, request_iterator, context):
+            return kinds_pb2.Reply(said=",".join(talk.text for talk in request_iterator))
+
+        def Echo(self, request, context):
+            return kinds_pb2.Reply(
+                said=request.text, mood=request.mood, meta=request.meta, tags=request.tags,
+                big=request.big,
+            )
+
+        def Pick(self, request, context):
+            return request
+
+        def Count(self, request, context):
+            if request.n < 0:
+                context.abort(grpc.StatusCode.INVALID_ARGUMENT, f"cannot count to {request.n}")
+            return kinds_pb2.Numbers(n=request.n + 1)
+
+    return Kinds(), kinds_pb2_grpc.add_KindsServicer_to_server
 
 
 def main():
@@ -199,6 +238,10 @@ def main():
         serve(FailAfter(int(args[0])))
     elif command == "serve-metadata":
         serve(MetadataEcho())
+    elif command == "serve-kinds":
+        servicer, add = kinds_servicer()
+        reflection = () if args == ["--no-reflection"] else ("kinds.Kinds",)
+        serve(servicer, add, reflection)
     else:
         fail(f"unknown command {command}")
 

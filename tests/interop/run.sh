@@ -80,7 +80,9 @@ setup_python() {
     fi
     mkdir -p "$PY_STUBS"
     "$VENV/bin/python" -m grpc_tools.protoc -I "$ROOT/proto" \
-        --python_out="$PY_STUBS" --grpc_python_out="$PY_STUBS" stream.proto
+        --python_out="$PY_STUBS" --grpc_python_out="$PY_STUBS" stream.proto &&
+        "$VENV/bin/python" -m grpc_tools.protoc -I "$HERE/proto" \
+            --python_out="$PY_STUBS" --grpc_python_out="$PY_STUBS" common.proto kinds.proto
 }
 
 (cd "$ROOT" && cargo build --quiet && cargo build --quiet --example faultproxy) ||
@@ -386,6 +388,80 @@ if [ "$HAVE_PY" = yes ] && start grpcio-fail-after "$PY" "$HERE/peer.py" serve-f
     check ask-vs-grpcio-error-after-3 ask_keeps_answers_before_an_error "$ADDR"
 else
     skip ask-vs-grpcio-server "Python peers $HAVE_PY"
+fi
+
+# Any method: the test service with every kind of method, served by grpcio (reflection v1alpha only,
+# so ask falls back from v1), then again without reflection, where ask reads the .proto.
+KINDS_PROTO=$HERE/proto/kinds.proto
+export KINDS_PROTO
+kinds_every_kind() { # ADDR [SCHEMA FLAGS...]: each kind of method, through ask
+    local addr=$1
+    shift
+    printf 'a\nb\n' | "$BIN" ask --addr "$addr" "$@" --method kinds.Kinds/Chat >"$WORK/got" &&
+        printf 'chat 1: a\nchat 2: b\n' >"$WORK/want" && same "$WORK/want" "$WORK/got" || return 1
+    printf 'x\ny\n' | "$BIN" ask --addr "$addr" "$@" --method kinds.Kinds.Feed | grep -v 'feed 2' >"$WORK/got" &&
+        printf 'feed 1: x\nfeed 3: x\nfeed 1: y\nfeed 3: y\n' >"$WORK/want" && same "$WORK/want" "$WORK/got" || return 1
+    printf 'p\nq\nr\n' | "$BIN" ask --addr "$addr" "$@" --method kinds.Kinds/Collect >"$WORK/got" &&
+        echo 'p,q,r' >"$WORK/want" && same "$WORK/want" "$WORK/got" || return 1
+    seq 20 | "$BIN" ask --addr "$addr" "$@" --method kinds.Kinds/Echo --parallel 4 >"$WORK/got" &&
+        seq 20 >"$WORK/want" && same "$WORK/want" "$WORK/got"
+}
+kinds_mapping() { # ADDR [SCHEMA FLAGS...]: nested --field, --set of every type, --answer-field
+    local addr=$1
+    shift
+    "$BIN" ask --addr "$addr" "$@" --method kinds.Kinds/Echo --field meta.note \
+        --set mood=HAPPY --set tags=a --set tags=b --set big=-9000000000 --set meta.level=3 \
+        -o json --proto-names deep >"$WORK/got" || return 1
+    echo '{"said":"","mood":"HAPPY","meta":{"note":"deep","level":3},"tags":["a","b"],"big":"-9000000000"}' >"$WORK/want"
+    same "$WORK/want" "$WORK/got" || return 1
+    "$BIN" ask --addr "$addr" "$@" --method kinds.Kinds/Echo --set big=7 --answer-field big x >"$WORK/got" &&
+        echo 7 >"$WORK/want" && same "$WORK/want" "$WORK/got" || return 1
+    "$BIN" ask --addr "$addr" "$@" --method kinds.Kinds/Pick --field right --set n=2 z >"$WORK/got" &&
+        echo '{"right":"z","n":2}' >"$WORK/want" && same "$WORK/want" "$WORK/got" || return 1
+    local status=0
+    "$BIN" ask --addr "$addr" "$@" --method kinds.Kinds/Pick x 2>"$WORK/err" || status=$?
+    [ "$status" -eq 2 ] && grep -q 'several string fields (left, right)' "$WORK/err" ||
+        { echo "Pick without --field: exit $status"; cat "$WORK/err"; return 1; }
+}
+kinds_errors() { # ADDR: a failed unary call keeps the answers before it; reflection names services
+    local status=0
+    printf '{"n":1}\n{"n":-1}\n{"n":5}\n' |
+        "$BIN" ask --addr "$1" --method kinds.Kinds/Count --input json >"$WORK/got" 2>"$WORK/err" || status=$?
+    echo '{"n":2}' >"$WORK/want" && same "$WORK/want" "$WORK/got" || return 1
+    [ "$status" -eq 67 ] && grep -qx 'grpc-convo: INVALID_ARGUMENT: cannot count to -1' "$WORK/err" ||
+        { echo "exit $status"; cat "$WORK/err"; return 1; }
+    status=0
+    "$BIN" ask --addr "$1" --method kinds.Nope/X x 2>"$WORK/err" || status=$?
+    [ "$status" -eq 2 ] && grep -q 'kinds.Kinds' "$WORK/err" || { echo "exit $status"; cat "$WORK/err"; return 1; }
+}
+kinds_list_describe() { # ADDR: by reflection (v1alpha), as from the .proto
+    "$BIN" list --addr "$1" | grep -qx kinds.Kinds || return 1
+    "$BIN" list --addr "$1" kinds.Kinds >"$WORK/got" && "$BIN" list --proto "$KINDS_PROTO" kinds.Kinds >"$WORK/want" &&
+        same "$WORK/want" "$WORK/got" || return 1
+    "$BIN" describe --addr "$1" kinds.Talk >"$WORK/got" && "$BIN" describe --proto "$KINDS_PROTO" kinds.Talk >"$WORK/want" &&
+        same "$WORK/want" "$WORK/got" && grep -q '.kinds.common.Meta meta = 2;' "$WORK/got"
+}
+kinds_no_reflection() { # ADDR: without reflection ask says so; with the .proto it works
+    local status=0
+    "$BIN" ask --addr "$1" --method kinds.Kinds/Echo x 2>"$WORK/err" || status=$?
+    [ "$status" -eq 1 ] && grep -q 'no reflection service.*--proto or --protoset' "$WORK/err" ||
+        { echo "exit $status"; cat "$WORK/err"; return 1; }
+    kinds_every_kind "$1" --proto "$KINDS_PROTO" && kinds_mapping "$1" --proto "$KINDS_PROTO"
+}
+export -f kinds_every_kind kinds_mapping kinds_errors kinds_list_describe kinds_no_reflection
+
+if [ "$HAVE_PY" = yes ] && start grpcio-kinds "$PY" "$HERE/peer.py" serve-kinds; then
+    check ask-every-kind-vs-grpcio-reflection kinds_every_kind "$ADDR"
+    check ask-mapping-vs-grpcio-reflection kinds_mapping "$ADDR"
+    check ask-errors-vs-grpcio kinds_errors "$ADDR"
+    check list-describe-vs-grpcio-v1alpha kinds_list_describe "$ADDR"
+else
+    skip ask-any-method-vs-grpcio "Python peers $HAVE_PY"
+fi
+if [ "$HAVE_PY" = yes ] && start grpcio-kinds-bare "$PY" "$HERE/peer.py" serve-kinds --no-reflection; then
+    check ask-any-method-vs-grpcio-without-reflection kinds_no_reflection "$ADDR"
+else
+    skip ask-any-method-vs-grpcio-without-reflection "Python peers $HAVE_PY"
 fi
 
 if [ "$HAVE_PY" = yes ] && start grpcio-metadata "$PY" "$HERE/peer.py" serve-metadata; then
