@@ -25,7 +25,7 @@ set edit:completion:arg-completer[grpc-convo] = {|@words|
             cand -V 'Print version'
             cand --version 'Print version'
             cand serve 'Answer conversations on proto.Stream/Conversations'
-            cand ask 'Stream questions to a server and print each answer the moment it arrives'
+            cand ask 'Stream questions to a server (any gRPC method) and print each answer the moment it arrives'
             cand bench 'Measure a server: many conversations at once, answers per second and latency percentiles'
             cand list 'List a server''s services (by reflection, or from --proto/--protoset files), or the methods of one'
             cand describe 'Show a service, method, message or enum in proto syntax'
@@ -192,7 +192,7 @@ set edit:completion:arg-completer[grpc-convo] = {|@words|
         }
         &'grpc-convo;help'= {
             cand serve 'Answer conversations on proto.Stream/Conversations'
-            cand ask 'Stream questions to a server and print each answer the moment it arrives'
+            cand ask 'Stream questions to a server (any gRPC method) and print each answer the moment it arrives'
             cand bench 'Measure a server: many conversations at once, answers per second and latency percentiles'
             cand list 'List a server''s services (by reflection, or from --proto/--protoset files), or the methods of one'
             cand describe 'Show a service, method, message or enum in proto syntax'

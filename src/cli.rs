@@ -13,7 +13,15 @@ use crate::{
     schema::{DEFAULT_METHOD, MethodName},
 };
 
-const ASK_EXIT_CODES: &str = "Exit status:
+const ASK_AFTER_HELP: &str = "Kinds of method (--method; all calls on one connection):
+  bidirectional      one conversation: lines go as they are read, answers print as they arrive
+                     (--lockstep and --keep-open apply to this kind only)
+  client streaming   one call carrying every line; its single response prints when it comes
+  server streaming   one call per line, the next when the previous ends; responses print as
+                     they arrive
+  unary              one call per line, up to --parallel at once; answers print in line order
+
+Exit status:
   0        the conversation ended OK, or --max-answers or --until was satisfied (or stdout
            was closed early, as by `| head -1`)
   1        any other failure, such as a conversation that ended without matching --until
@@ -78,8 +86,8 @@ pub enum Command {
                             GRPC_CONVO_PEER, GRPC_CONVO_CONVERSATION and GRPC_CONVO_META_<NAME> \
                             for each request metadata entry.")]
     Serve(ServeArgs),
-    /// Stream questions to a server and print each answer the moment it arrives
-    #[command(after_long_help = ASK_EXIT_CODES)]
+    /// Stream questions to a server (any gRPC method) and print each answer the moment it arrives
+    #[command(after_long_help = ASK_AFTER_HELP)]
     Ask(AskArgs),
     /// Measure a server: many conversations at once, answers per second and latency percentiles
     Bench(BenchArgs),

@@ -62,7 +62,9 @@ impl Session {
         first: MessageRequest,
     ) -> Result<(Session, MessageResponse), Status> {
         let mut grpc = tonic::client::Grpc::new(channel.clone());
-        grpc.ready().await.map_err(|err| Status::unavailable(err.to_string()))?;
+        grpc.ready()
+            .await
+            .map_err(|err| Status::unavailable(err.to_string()))?;
         let (requests, queued) = mpsc::channel(4);
         let _ = requests.send(request(first)).await;
         let call = call.request(ReceiverStream::new(queued));
@@ -88,11 +90,10 @@ impl Session {
     }
 
     async fn answer(&mut self) -> Result<MessageResponse, Status> {
-        let response = self
-            .responses
-            .message()
-            .await?
-            .ok_or_else(|| Status::unavailable("the reflection call ended without an answer"))?;
+        let response =
+            self.responses.message().await?.ok_or_else(|| {
+                Status::unavailable("the reflection call ended without an answer")
+            })?;
         match response.message_response {
             Some(MessageResponse::ErrorResponse(err)) => {
                 Err(Status::new(Code::from(err.error_code), err.error_message))
