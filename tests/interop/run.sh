@@ -63,9 +63,14 @@ setup_go() {
         --go_out="$src/proto" --go_opt=paths=source_relative \
         --go-grpc_out="$src/proto" --go-grpc_opt=paths=source_relative \
         stream.proto || return 1
+    # The test service, its Go packages named by M options rather than in the .proto.
+    local kinds="Mcommon.proto=convo/kindspb/common,Mkinds.proto=convo/kindspb"
+    protoc -I "$HERE/proto" --go_out="$GOPATH_DIR/src" --go_opt="$kinds" \
+        --go-grpc_out="$GOPATH_DIR/src" --go-grpc_opt="$kinds" common.proto kinds.proto || return 1
     (cd "$GOPATH_DIR" &&
         GOPATH=$GOPATH_DIR:/usr/share/gocode GO111MODULE=off GOFLAGS= GOCACHE=$WORK/gocache \
-            go build -o "$GO_BIN/" convo/server convo/client convo/pipeclient convo/loadclient) || return 1
+            go build -o "$GO_BIN/" convo/server convo/client convo/pipeclient convo/loadclient \
+            convo/kindsserver) || return 1
 }
 
 setup_python() {
@@ -462,6 +467,20 @@ if [ "$HAVE_PY" = yes ] && start grpcio-kinds-bare "$PY" "$HERE/peer.py" serve-k
     check ask-any-method-vs-grpcio-without-reflection kinds_no_reflection "$ADDR"
 else
     skip ask-any-method-vs-grpcio-without-reflection "Python peers $HAVE_PY"
+fi
+
+if [ "$HAVE_GO" = yes ] && start go-kinds "$GO_BIN/kindsserver"; then
+    check ask-every-kind-vs-grpc-go-reflection kinds_every_kind "$ADDR"
+    check ask-mapping-vs-grpc-go-reflection kinds_mapping "$ADDR"
+    check ask-errors-vs-grpc-go kinds_errors "$ADDR"
+    check list-describe-vs-grpc-go-v1alpha kinds_list_describe "$ADDR"
+else
+    skip ask-any-method-vs-grpc-go "Go peers $HAVE_GO"
+fi
+if [ "$HAVE_GO" = yes ] && start go-kinds-bare "$GO_BIN/kindsserver" -reflection=false; then
+    check ask-any-method-vs-grpc-go-without-reflection kinds_no_reflection "$ADDR"
+else
+    skip ask-any-method-vs-grpc-go-without-reflection "Go peers $HAVE_GO"
 fi
 
 if [ "$HAVE_PY" = yes ] && start grpcio-metadata "$PY" "$HERE/peer.py" serve-metadata; then
