@@ -285,3 +285,28 @@ fn a_users_file_that_defines_the_tutorial_service_shadows_the_built_in_one() {
     );
     std::fs::remove_dir_all(&dir).unwrap();
 }
+
+#[test]
+fn timeout_bounds_the_whole_run_of_calls() {
+    let server = Serve::start(&[]);
+    let args = [
+        "--method",
+        CHECK,
+        "--answer-field",
+        "status",
+        "--timeout",
+        "300ms",
+    ];
+    let mut coprocess = Coprocess::start(&server.addr, &args);
+    // A call, then input that stays open: only the run's deadline ends it. Whether the answer
+    // beats the deadline depends on the machine's load; if it does, it is printed.
+    coprocess.send("");
+    let printed: Vec<String> = std::iter::from_fn(|| coprocess.read_line()).collect();
+    assert!(printed.is_empty() || printed == ["SERVING"], "{printed:?}");
+    let (status, stderr) = coprocess.finish();
+    assert_eq!(status.code(), Some(68), "{stderr}");
+    assert!(
+        stderr.starts_with("grpc-convo: DEADLINE_EXCEEDED"),
+        "{stderr}"
+    );
+}

@@ -3,6 +3,8 @@
 
 use std::time::Duration;
 
+use tokio::time::Instant;
+
 use tonic::{Request, transport::Channel};
 
 use super::headers::Header;
@@ -10,7 +12,8 @@ use crate::{proto::stream_client::StreamClient, token::Token};
 
 #[derive(Clone, Debug, Default)]
 pub struct CallSetup {
-    /// Deadline for the whole call, sent to the server as `grpc-timeout`.
+    /// Deadline for the whole run, sent to the server as `grpc-timeout`: each call carries the
+    /// time left of it once `start` has been called.
     pub timeout: Option<Duration>,
     /// Request metadata (`-H`).
     pub headers: Vec<Header>,
@@ -21,6 +24,14 @@ pub struct CallSetup {
 }
 
 impl CallSetup {
+    /// The same setup, its `--timeout` running from now: calls made later carry less of it.
+    pub fn start(&self) -> Started {
+        Started {
+            deadline: self.timeout.map(|timeout| Instant::now() + timeout),
+            setup: self.clone(),
+        }
+    }
+
     /// A client on `channel` that holds both directions to the message limit.
     pub fn client(&self, channel: Channel) -> StreamClient<Channel> {
         StreamClient::new(channel)
@@ -28,10 +39,14 @@ impl CallSetup {
             .max_encoding_message_size(self.max_message_size)
     }
 
-    /// The request for one call, with its deadline, metadata and token.
+    /// The request for one call, with the whole `--timeout` as its deadline, metadata and token.
     pub fn request<T>(&self, message: T) -> Request<T> {
+        self.request_within(message, self.timeout)
+    }
+
+    fn request_within<T>(&self, message: T, timeout: Option<Duration>) -> Request<T> {
         let mut request = Request::new(message);
-        if let Some(timeout) = self.timeout {
+        if let Some(timeout) = timeout {
             request.set_timeout(timeout);
         }
         for header in &self.headers {
@@ -43,5 +58,24 @@ impl CallSetup {
                 .insert("authorization", token.header_value());
         }
         request
+    }
+}
+
+/// A setup whose deadline is running: each call gets the time left.
+#[derive(Clone, Debug)]
+pub struct Started {
+    pub setup: CallSetup,
+    deadline: Option<Instant>,
+}
+
+impl Started {
+    pub fn request<T>(&self, message: T) -> Request<T> {
+        let left = self
+            .deadline
+            .map(|deadline| deadline.saturating_duration_since(Instant::now()));
+        // A call due with no time left still goes, with the least timeout gRPC can send, so
+        // that the server and the local deadline end it together.
+        let left = left.map(|left| left.max(Duration::from_millis(1)));
+        self.setup.request_within(message, left)
     }
 }

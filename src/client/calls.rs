@@ -10,7 +10,7 @@ use futures_util::{
 };
 use tonic::{Status, client::Grpc, codegen::http::uri::PathAndQuery, transport::Channel};
 
-use super::CallSetup;
+use super::call::Started;
 use crate::{codec::LineCodec, mapping::Outgoing, schema::CallKind};
 
 /// Where the calls go and what they carry.
@@ -18,7 +18,7 @@ use crate::{codec::LineCodec, mapping::Outgoing, schema::CallKind};
 pub(super) struct Calls {
     pub(super) channel: Channel,
     pub(super) path: PathAndQuery,
-    pub(super) setup: CallSetup,
+    pub(super) setup: Started,
     pub(super) kind: CallKind,
     pub(super) codec: LineCodec,
     /// Unary calls in flight at once.
@@ -87,9 +87,10 @@ impl Calls {
     }
 
     async fn grpc(&self) -> Result<Grpc<Channel>, Status> {
+        let limit = self.setup.setup.max_message_size;
         let mut grpc = Grpc::new(self.channel.clone())
-            .max_decoding_message_size(self.setup.max_message_size)
-            .max_encoding_message_size(self.setup.max_message_size);
+            .max_decoding_message_size(limit)
+            .max_encoding_message_size(limit);
         grpc.ready()
             .await
             .map_err(|err| Status::unavailable(format!("the connection is not ready: {err}")))?;

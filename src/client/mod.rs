@@ -96,7 +96,7 @@ pub async fn ask(
     let calls = Calls {
         channel,
         path: target.path.clone(),
-        setup: config.call.clone(),
+        setup: config.call.start(),
         kind: target.kind,
         codec: LineCodec::new(target.requests, target.answers),
         parallel: config.method.parallel,
