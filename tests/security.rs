@@ -107,6 +107,25 @@ fn a_conversation_over_tls() {
     assert_eq!(stdout_lines(&output), [echo(1, "secure")]);
     assert!(output.status.success(), "{}", stderr_text(&output));
 
+    // Any method over TLS: reflection goes through the same TLS as the call, then list too.
+    let method = ["--ca-cert", &ca, "--method", "grpc.health.v1.Health/Check"];
+    let output = ask(
+        &server.addr,
+        &[&method[..], &["--answer-field", "status", ""]].concat(),
+        b"",
+    );
+    assert_eq!(
+        stdout_lines(&output),
+        ["SERVING"],
+        "{}",
+        stderr_text(&output)
+    );
+    let output = bin()
+        .args(["list", "--addr", &server.addr, "--ca-cert", &ca])
+        .output()
+        .unwrap();
+    assert!(String::from_utf8_lossy(&output.stdout).contains("proto.Stream\n"));
+
     // By name, with the name to verify given separately from the address.
     let port = server.addr.rsplit_once(':').unwrap().1;
     let by_name = format!("localhost:{port}");

@@ -139,6 +139,17 @@ enum Stage {
     AwaitingHttp2,
 }
 
+impl Stage {
+    /// Where the connector has got to: it moves on from another task.
+    fn reached(progress: &AtomicU8) -> Stage {
+        match progress.load(Ordering::Relaxed) {
+            0 => Stage::Connecting,
+            1 => Stage::Handshaking,
+            _ => Stage::AwaitingHttp2,
+        }
+    }
+}
+
 async fn attempt(
     config: &ConnectConfig,
     endpoint: &Endpoint,
@@ -183,26 +194,28 @@ async fn attempt(
             silent: false,
         }),
         Err(_) => Err(Failure {
-            cause: silence(config, stage.load(Ordering::Relaxed)),
+            cause: silence(config, Stage::reached(&stage)),
             silent: true,
         }),
     }
 }
 
 /// What a connection that ran out of time was waiting for.
-fn silence(config: &ConnectConfig, stage: u8) -> String {
+fn silence(config: &ConnectConfig, stage: Stage) -> String {
     let (addr, within) = (
         &config.addr,
         humantime::format_duration(config.connect_timeout),
     );
     match stage {
-        s if s == Stage::Connecting as u8 => {
+        Stage::Connecting => {
             format!("cannot reach {addr}: no connection within {within} (--connect-timeout)")
         }
-        s if s == Stage::Handshaking as u8 => {
+        Stage::Handshaking => {
             format!("no TLS handshake with {addr} within {within}: is it a TLS server?")
         }
-        _ => format!("no HTTP/2 answer from {addr} within {within}: is it a gRPC server?"),
+        Stage::AwaitingHttp2 => {
+            format!("no HTTP/2 answer from {addr} within {within}: is it a gRPC server?")
+        }
     }
 }
 
