@@ -569,7 +569,7 @@ _grpc__convo() {
             return 0
             ;;
         grpc__subcmd__convo__subcmd__serve)
-            opts="-v -h -V --addr --max-message-size --max-conversations --idle-timeout --keepalive --grace --no-reflection --log-format --tls-cert --tls-key --client-ca --token-file --kill-grace --verbose --help --version"
+            opts="-I -v -h -V --addr --max-message-size --max-conversations --idle-timeout --keepalive --grace --no-reflection --log-format --tls-cert --tls-key --client-ca --token-file --kill-grace --proto --import-path --protoset --method --field --answer-field --set --process-format --verbose --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -621,6 +621,42 @@ _grpc__convo() {
                     ;;
                 --kill-grace)
                     COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --proto)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --import-path)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                -I)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --protoset)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --method)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --field)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --answer-field)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --set)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --process-format)
+                    COMPREPLY=($(compgen -W "text json" -- "${cur}"))
                     return 0
                     ;;
                 *)

@@ -47,6 +47,15 @@ complete -c grpc-convo -n "__fish_grpc_convo_using_subcommand serve" -l tls-key 
 complete -c grpc-convo -n "__fish_grpc_convo_using_subcommand serve" -l client-ca -d 'Mutual TLS: require every client to present a certificate signed by a CA in this PEM file' -r -F
 complete -c grpc-convo -n "__fish_grpc_convo_using_subcommand serve" -l token-file -d 'Require "authorization: Bearer TOKEN" on every conversation, TOKEN being this file\'s content (or GRPC_CONVO_TOKEN\'s); missing or wrong gets UNAUTHENTICATED. Health checks and reflection stay open' -r -F
 complete -c grpc-convo -n "__fish_grpc_convo_using_subcommand serve" -l kill-grace -d 'With a COMMAND: after SIGTERM, how long a conversation\'s process may take to exit before SIGKILL' -r
+complete -c grpc-convo -n "__fish_grpc_convo_using_subcommand serve" -l proto -d 'A .proto file that defines the method\'s types, parsed at run time (repeatable); given any of --proto or --protoset, no reflection call is made' -r -F
+complete -c grpc-convo -n "__fish_grpc_convo_using_subcommand serve" -s I -l import-path -d 'Where --proto files and their imports are found (repeatable); each --proto file\'s own directory is searched too' -r -F
+complete -c grpc-convo -n "__fish_grpc_convo_using_subcommand serve" -l protoset -d 'A FileDescriptorSet, as `protoc -o` or `buf build -o` writes it (repeatable)' -r -F
+complete -c grpc-convo -n "__fish_grpc_convo_using_subcommand serve" -l method -d 'Serve this method of the --proto/--protoset files (pkg.Service/Method or pkg.Service.Method), each call with its own process of COMMAND (repeatable); without --method, serve answers proto.Stream/Conversations' -r
+complete -c grpc-convo -n "__fish_grpc_convo_using_subcommand serve" -l field -d 'The request field whose text the process reads as a line [default: the request\'s only string field]; METHOD: applies it to that method only' -r
+complete -c grpc-convo -n "__fish_grpc_convo_using_subcommand serve" -l answer-field -d 'The response field each line the process writes fills [default: the response\'s only string field]; METHOD: applies it to that method only' -r
+complete -c grpc-convo -n "__fish_grpc_convo_using_subcommand serve" -l set -d 'A fixed value in every response, as PATH=VALUE (repeatable); METHOD: applies it to that method only' -r
+complete -c grpc-convo -n "__fish_grpc_convo_using_subcommand serve" -l process-format -d 'What the process reads and writes for a bridged method: text (one field as a line), or json (each request and response as one line of protobuf JSON)' -r -f -a "text\t''
+json\t''"
 complete -c grpc-convo -n "__fish_grpc_convo_using_subcommand serve" -l no-reflection -d 'Do not serve gRPC server reflection (v1 and v1alpha)'
 complete -c grpc-convo -n "__fish_grpc_convo_using_subcommand serve" -s v -l verbose -d 'More log output on stderr: -v for debug, -vv for trace (RUST_LOG overrides)'
 complete -c grpc-convo -n "__fish_grpc_convo_using_subcommand serve" -s h -l help -d 'Print help (see more with \'--help\')'

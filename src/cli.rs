@@ -171,6 +171,35 @@ pub struct ServeArgs {
     #[arg(long, value_name = "DURATION", value_parser = duration_or_zero, default_value = "2s")]
     pub kill_grace: Duration,
 
+    #[command(flatten)]
+    pub schema: SchemaFlags,
+
+    /// Serve this method of the --proto/--protoset files (pkg.Service/Method or
+    /// pkg.Service.Method), each call with its own process of COMMAND (repeatable); without
+    /// --method, serve answers proto.Stream/Conversations
+    #[arg(long, value_name = "METHOD")]
+    pub method: Vec<MethodName>,
+
+    /// The request field whose text the process reads as a line [default: the request's only
+    /// string field]; METHOD: applies it to that method only
+    #[arg(long, value_name = "[METHOD:]PATH")]
+    pub field: Vec<String>,
+
+    /// The response field each line the process writes fills [default: the response's only
+    /// string field]; METHOD: applies it to that method only
+    #[arg(long, value_name = "[METHOD:]PATH")]
+    pub answer_field: Vec<String>,
+
+    /// A fixed value in every response, as PATH=VALUE (repeatable); METHOD: applies it to that
+    /// method only
+    #[arg(long = "set", value_name = "[METHOD:]PATH=VALUE")]
+    pub set: Vec<String>,
+
+    /// What the process reads and writes for a bridged method: text (one field as a line), or
+    /// json (each request and response as one line of protobuf JSON)
+    #[arg(long, value_enum, value_name = "FORMAT", default_value_t = TextOrJson::Text)]
+    pub process_format: TextOrJson,
+
     /// Answer each conversation with its own process of COMMAND (no shell): questions go to its
     /// stdin one per line, each line it writes to stdout is an answer
     #[arg(last = true, value_name = "COMMAND")]

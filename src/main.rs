@@ -22,11 +22,12 @@ use grpc_convo::{
         self, AskConfig, CallSetup, ConnectConfig, Framing, MethodArgs, input::Source, inspect,
         output, prompt::Prompt,
     },
+    error::Usage,
     error::{rpc_status, status_json},
     exit::{self, Outcome},
     mapping::MappingArgs,
-    schema::SchemaFiles,
-    server::{self, Echo, Exec, Responder},
+    schema::{Schema, SchemaFiles},
+    server::{self, BridgeFlags, Bridges, Echo, Exec, Responder},
     signals::Signals,
     tls,
     token::Token,
@@ -131,6 +132,7 @@ async fn serve(args: ServeArgs) -> anyhow::Result<()> {
         _ => None,
     };
     let token = Token::load(args.token_file.as_deref())?;
+    let bridges = bridges(&args)?;
     let listener = args.addr.bind().await?;
     eprintln!("listening on {}", listener.local_addr()?);
     let config = server::Config {
@@ -142,6 +144,7 @@ async fn serve(args: ServeArgs) -> anyhow::Result<()> {
         reflection: !args.no_reflection,
         tls,
         token,
+        bridges,
     };
     // The first signal drains; a second stops at once.
     let (drain, draining) = tokio::sync::oneshot::channel();
@@ -154,6 +157,46 @@ async fn serve(args: ServeArgs) -> anyhow::Result<()> {
         let _ = draining.await;
     };
     server::run(listener, config, responder, draining, aborting).await
+}
+
+/// The methods to bridge to the command, checked before anything listens.
+fn bridges(args: &ServeArgs) -> Result<Option<Bridges>, Usage> {
+    let files = schema_files(&args.schema);
+    let json = args.process_format == TextOrJson::Json;
+    let mapping = !(args.field.is_empty() && args.answer_field.is_empty() && args.set.is_empty());
+    let refuse = |why: &str| Err(Usage(why.to_owned()));
+    match (
+        files.is_empty(),
+        args.method.is_empty(),
+        args.command.is_empty(),
+    ) {
+        (true, true, _) if mapping || json => {
+            return refuse("--field, --answer-field, --set and --process-format go with --method");
+        }
+        (true, true, _) => return Ok(None),
+        (false, true, _) => {
+            return refuse(
+                "--proto and --protoset define the methods to serve: name them with --method",
+            );
+        }
+        (true, false, _) => {
+            return refuse("--method needs the files that define it: --proto or --protoset");
+        }
+        (false, false, true) => {
+            return refuse(
+                "a method is bridged to a command: give one after --, as -- COMMAND [ARGS]",
+            );
+        }
+        (false, false, false) => {}
+    }
+    let flags = BridgeFlags {
+        field: args.field.clone(),
+        answer_field: args.answer_field.clone(),
+        set: args.set.clone(),
+        json,
+    };
+    let schema = Schema::from_files(&files, false)?;
+    Bridges::new(&schema, &args.method, &flags).map(Some)
 }
 
 async fn ask(args: AskArgs) -> anyhow::Result<()> {

@@ -16,7 +16,10 @@ use futures_util::{Stream, StreamExt};
 use prost::Message;
 use tokio::sync::{OwnedSemaphorePermit, Semaphore};
 use tokio_util::sync::{CancellationToken, WaitForCancellationFutureOwned};
-use tonic::{Code, Request, Response, Status, Streaming, transport::server::UdsConnectInfo};
+use tonic::{
+    Code, Request, Response, Status, Streaming, metadata::MetadataMap,
+    transport::server::UdsConnectInfo,
+};
 
 use super::{
     Config,
@@ -41,33 +44,81 @@ pub(super) struct Service {
     pub(super) config: Config,
 }
 
+/// How an answer line becomes the message the wire carries, or why it cannot (over the size
+/// limit; for a bridged method, a line that is not a response).
+pub(crate) type Shape<T> = Arc<dyn Fn(String) -> Result<T, Status> + Send + Sync>;
+
+/// The tutorial's method name, for logs and for the process of `serve -- COMMAND`.
+const TUTORIAL: &str = "proto.Stream/Conversations";
+
 #[tonic::async_trait]
 impl stream_server::Stream for Service {
-    type ConversationsStream = Wire;
+    type ConversationsStream = Wire<StreamResponse>;
 
     async fn conversations(
         &self,
         request: Request<Streaming<StreamRequest>>,
-    ) -> Result<Response<Wire>, Status> {
+    ) -> Result<Response<Wire<StreamResponse>>, Status> {
+        let limit = self.config.max_message_size;
+        let shape: Shape<StreamResponse> = Arc::new(move |answer| {
+            let response = StreamResponse { answer };
+            let size = response.encoded_len();
+            match size > limit {
+                true => Err(Status::resource_exhausted(format!(
+                    "answer of {size} bytes over the {limit}-byte message limit"
+                ))),
+                false => Ok(response),
+            }
+        });
+        let (head, body) = opened(request);
+        let questions = body.map(|question| question.map(|StreamRequest { question }| question));
+        self.converse(TUTORIAL, head, questions, shape)
+            .map(Response::new)
+    }
+}
+
+/// A request's metadata and peer, apart from its messages.
+pub(super) struct Head {
+    metadata: MetadataMap,
+    peer: String,
+}
+
+pub(super) fn opened<T>(request: Request<T>) -> (Head, T) {
+    let peer = peer(&request);
+    let metadata = request.metadata().clone();
+    (Head { metadata, peer }, request.into_inner())
+}
+
+impl Service {
+    /// Opens one conversation of `method`: the questions' texts go to the responder, its
+    /// answers come back shaped for the wire, within the conversation's slot and limits.
+    pub(super) fn converse<T>(
+        &self,
+        method: &str,
+        head: Head,
+        questions: impl Stream<Item = Result<String, Status>> + Send + 'static,
+        shape: Shape<T>,
+    ) -> Result<Wire<T>, Status> {
         let slot = self.slot()?;
-        let deadline = Deadline::from_metadata(request.metadata());
+        let deadline = Deadline::from_metadata(&head.metadata);
         let conversation = Conversation {
             id: self.next_id.fetch_add(1, Ordering::Relaxed),
-            peer: peer(&request),
-            metadata: request.metadata().clone(),
+            peer: head.peer,
+            metadata: head.metadata,
+            method: method.to_owned(),
         };
-        tracing::info!(id = conversation.id, peer = %conversation.peer, "conversation opened");
+        tracing::info!(id = conversation.id, peer = %conversation.peer, method, "conversation opened");
         let seen = Arc::new(AtomicU64::new(0));
-        let questions = self.questions(request.into_inner(), conversation.id, seen.clone());
+        let questions = self.questions(questions, conversation.id, seen.clone());
         let answers = self.responder.respond(&conversation, questions);
-        Ok(Response::new(Wire {
+        Ok(Wire {
             answers: Ended {
                 answers,
                 stop: self.stop.clone(),
                 stopped: Box::pin(self.stop.token.clone().cancelled_owned()),
                 deadline,
             },
-            max_message_size: self.config.max_message_size,
+            shape,
             log: CloseLog {
                 conversation,
                 questions: seen,
@@ -76,11 +127,9 @@ impl stream_server::Stream for Service {
                 status: None,
                 _slot: slot,
             },
-        }))
+        })
     }
-}
 
-impl Service {
     /// A place among `--max-conversations`, or RESOURCE_EXHAUSTED.
     fn slot(&self) -> Result<Slot, Status> {
         let permit = self.slots.clone().try_acquire_owned().map_err(|_| {
@@ -100,13 +149,13 @@ impl Service {
     /// The question texts, counted into `seen`, with the size and idle limits applied.
     fn questions(
         &self,
-        requests: Streaming<StreamRequest>,
+        questions: impl Stream<Item = Result<String, Status>> + Send + 'static,
         id: u64,
         seen: Arc<AtomicU64>,
     ) -> Questions {
         let limit = self.config.max_message_size;
-        let questions = requests.map(move |question| match question {
-            Ok(StreamRequest { question }) => {
+        let questions = questions.boxed().map(move |question| match question {
+            Ok(question) => {
                 seen.fetch_add(1, Ordering::Relaxed);
                 tracing::debug!(id, question, "question");
                 Ok(question)
@@ -131,22 +180,22 @@ pub(super) fn peer<T>(request: &Request<T>) -> String {
     }
 }
 
-/// One conversation's answers as the wire sees them: within the size limit, and logged when the
-/// conversation closes, however it ends.
-pub struct Wire {
+/// One conversation's answers as the wire sees them: shaped (and so within the size limit), and
+/// logged when the conversation closes, however it ends.
+pub struct Wire<T> {
     answers: Ended,
-    max_message_size: usize,
+    shape: Shape<T>,
     log: CloseLog,
 }
 
-impl std::fmt::Debug for Wire {
+impl<T> std::fmt::Debug for Wire<T> {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.debug_struct("Wire").finish_non_exhaustive()
     }
 }
 
-impl Stream for Wire {
-    type Item = Result<StreamResponse, Status>;
+impl<T> Stream for Wire<T> {
+    type Item = Result<T, Status>;
 
     fn poll_next(mut self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<Option<Self::Item>> {
         if self.log.status.is_some() {
@@ -156,25 +205,12 @@ impl Stream for Wire {
             self.log.status = Some(Code::Ok);
             return Poll::Ready(None);
         };
-        let item = answer.and_then(|answer| self.within_limit(StreamResponse { answer }));
+        let item = answer.and_then(|answer| (self.shape)(answer));
         match &item {
             Ok(_) => self.log.answers += 1,
             Err(status) => self.log.status = Some(status.code()),
         }
         Poll::Ready(Some(item))
-    }
-}
-
-impl Wire {
-    fn within_limit(&self, response: StreamResponse) -> Result<StreamResponse, Status> {
-        let size = response.encoded_len();
-        if size > self.max_message_size {
-            return Err(Status::resource_exhausted(format!(
-                "answer of {size} bytes over the {}-byte message limit",
-                self.max_message_size
-            )));
-        }
-        Ok(response)
     }
 }
 

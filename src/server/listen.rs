@@ -15,14 +15,19 @@ use tokio_stream::wrappers::UnixListenerStream;
 use tokio_util::{sync::CancellationToken, task::AbortOnDropHandle};
 use tonic::{
     Request, Status,
+    body::Body,
+    codegen::http,
     server::NamedService,
+    service::AxumBody,
     service::{Routes, interceptor::InterceptedService},
     transport::server::TcpIncoming,
 };
 use tonic_health::{ServingStatus, server::HealthReporter};
+use tower::ServiceExt as _;
 
 use super::{
     Config,
+    bridge::Route,
     conversation::{Service, Stop, peer},
     memory,
     respond::Responder,
@@ -78,40 +83,34 @@ async fn serve(
         AbortOnDropHandle::new(tokio::spawn(idle.clone().trim_when_idle(busy)))
     };
     let (mut health, health_service) = tonic_health::server::health_reporter();
-    health
-        .set_service_status(SERVICE_NAME, ServingStatus::Serving)
-        .await;
+    let served_names = served_names(&config);
+    set_health(&health, &served_names, ServingStatus::Serving).await;
     let draining = CancellationToken::new();
     let signal = {
-        let (draining, health) = (draining.clone(), health.clone());
+        let (draining, health, names) = (draining.clone(), health.clone(), served_names.clone());
         async move {
             shutdown.await;
             tracing::info!("shutting down: draining conversations in progress");
-            set_health(&health, ServingStatus::NotServing).await;
+            set_health(&health, &names, ServingStatus::NotServing).await;
             draining.cancel();
         }
     };
-    let mut routes = Routes::new(health_service);
-    if config.reflection {
-        routes = routes
-            .add_service(reflection().build_v1().expect(VALID_DESCRIPTORS))
-            .add_service(reflection().build_v1alpha().expect(VALID_DESCRIPTORS));
-    }
-    let service = Service {
+    let service = Arc::new(Service {
         responder,
         stop: stop.clone(),
         next_id: AtomicU64::new(1),
         slots: slots.clone(),
         idle,
         config: config.clone(),
-    };
-    let routes = routes.add_service(conversations(service, &config));
+    });
+    let routes = routes(&config, Routes::new(health_service), service)?;
     let drain = async {
         draining.cancelled().await;
         drain(&slots, &stop, &config).await;
         // Health watchers hold their connections open; ending their streams lets them close.
-        health.clear_service_status(SERVICE_NAME).await;
-        health.clear_service_status("").await;
+        for name in &served_names {
+            health.clear_service_status(name).await;
+        }
         tokio::time::sleep(CLOSE_LIMIT).await;
     };
     tokio::select! {
@@ -123,17 +122,44 @@ async fn serve(
     }
 }
 
-/// The conversation service, behind the token check when there is a token.
-fn conversations(
-    service: Service,
-    config: &Config,
-) -> InterceptedService<StreamServer<Service>, impl tonic::service::Interceptor + Clone + use<>> {
-    let server = StreamServer::new(service)
-        .max_decoding_message_size(config.max_message_size)
-        // Answers are checked against the limit before they are encoded, with a clearer status
-        // than tonic's own; this only keeps tonic from refusing what we already allowed.
-        .max_encoding_message_size(usize::MAX);
-    InterceptedService::new(server, authorize(config.token.clone()))
+/// Health's names: "" for the whole server, and each service served.
+fn served_names(config: &Config) -> Vec<String> {
+    let services = match &config.bridges {
+        Some(bridges) => bridges.services(),
+        None => vec![SERVICE_NAME.to_owned()],
+    };
+    [String::new()].into_iter().chain(services).collect()
+}
+
+/// Health, reflection, and the conversations: the tutorial's service, or a route for each
+/// bridged method (a path known only at run time), each behind the token check.
+fn routes(config: &Config, mut routes: Routes, service: Arc<Service>) -> anyhow::Result<Routes> {
+    if config.reflection {
+        routes = routes
+            .add_service(reflection(config).build_v1()?)
+            .add_service(reflection(config).build_v1alpha()?);
+    }
+    let authorize = || authorize(config.token.clone());
+    let Some(bridges) = &config.bridges else {
+        let server = StreamServer::from_arc(service)
+            .max_decoding_message_size(config.max_message_size)
+            // Answers are checked against the limit before they are encoded, with a clearer
+            // status than tonic's own; this only keeps tonic from refusing what we allowed.
+            .max_encoding_message_size(usize::MAX);
+        return Ok(routes.add_service(InterceptedService::new(server, authorize())));
+    };
+    let mut router = routes.into_axum_router();
+    for method in &bridges.methods {
+        let route = Route {
+            method: Arc::new(method.clone()),
+            service: service.clone(),
+        };
+        let path = format!("/{}/{}", method.name.service, method.name.method);
+        let route = InterceptedService::new(route, authorize())
+            .map_request(|request: http::Request<AxumBody>| request.map(Body::new));
+        router = router.route_service(&path, route);
+    }
+    Ok(Routes::from(router))
 }
 
 /// Admits a conversation that carries `authorization: Bearer <token>`. Health and reflection are
@@ -213,16 +239,31 @@ fn listen(
     })
 }
 
-async fn set_health(health: &HealthReporter, status: ServingStatus) {
-    health.set_service_status("", status).await;
-    health.set_service_status(SERVICE_NAME, status).await;
+async fn set_health(health: &HealthReporter, names: &[String], status: ServingStatus) {
+    for name in names {
+        health.set_service_status(name, status).await;
+    }
 }
 
-/// Reflection knows the conversation service and the health service.
-fn reflection() -> tonic_reflection::server::Builder<'static> {
-    tonic_reflection::server::Builder::configure()
-        .register_encoded_file_descriptor_set(proto::FILE_DESCRIPTOR_SET)
-        .register_encoded_file_descriptor_set(tonic_health::pb::FILE_DESCRIPTOR_SET)
+/// Reflection knows the services served and the health service: the tutorial's, or the user's
+/// files, listing only the services with a bridged method.
+fn reflection(config: &Config) -> tonic_reflection::server::Builder<'static> {
+    let builder = tonic_reflection::server::Builder::configure()
+        .register_encoded_file_descriptor_set(tonic_health::pb::FILE_DESCRIPTOR_SET);
+    let Some(bridges) = &config.bridges else {
+        return builder.register_encoded_file_descriptor_set(proto::FILE_DESCRIPTOR_SET);
+    };
+    let listed = [
+        "grpc.health.v1.Health",
+        "grpc.reflection.v1.ServerReflection",
+        "grpc.reflection.v1alpha.ServerReflection",
+    ];
+    let names = bridges
+        .services()
+        .into_iter()
+        .chain(listed.map(str::to_owned));
+    names.fold(
+        builder.register_file_descriptor_set(bridges.files.clone()),
+        |builder, name| builder.with_service_name(name),
+    )
 }
-
-const VALID_DESCRIPTORS: &str = "the descriptors compiled into this binary are valid";

@@ -6,6 +6,7 @@
 //! - `respond`: the responders, echo and exec, and the trait they share;
 //! - `deadline`, `idle`, `memory`: the client's deadline, `--idle-timeout`, giving memory back.
 
+pub mod bridge;
 mod conversation;
 mod deadline;
 mod idle;
@@ -18,6 +19,7 @@ use std::time::Duration;
 use tonic::transport::ServerTlsConfig;
 
 use crate::{message::DEFAULT_MAX_MESSAGE_SIZE, token::Token};
+pub use bridge::{BridgeFlags, Bridges};
 pub use conversation::Wire;
 pub use listen::run;
 pub use respond::{Answers, Conversation, Echo, Exec, Questions, Responder};
@@ -40,6 +42,8 @@ pub struct Config {
     pub tls: Option<ServerTlsConfig>,
     /// Require `authorization: Bearer <token>` on every conversation.
     pub token: Option<Token>,
+    /// Methods from the user's files, bridged to a command, served instead of the tutorial's.
+    pub bridges: Option<Bridges>,
 }
 
 impl Default for Config {
@@ -53,6 +57,7 @@ impl Default for Config {
             reflection: true,
             tls: None,
             token: None,
+            bridges: None,
         }
     }
 }

@@ -36,6 +36,7 @@ mod tests {
         Conversation {
             id: 1,
             peer: "test".into(),
+            method: "proto.Stream/Conversations".into(),
             metadata: MetadataMap::new(),
         }
     }

@@ -85,7 +85,8 @@ impl Exec {
             // A group of its own, so that stopping it stops whatever it started too.
             .process_group(0)
             .env("GRPC_CONVO_PEER", &conversation.peer)
-            .env("GRPC_CONVO_CONVERSATION", conversation.id.to_string());
+            .env("GRPC_CONVO_CONVERSATION", conversation.id.to_string())
+            .env("GRPC_CONVO_METHOD", &conversation.method);
         for (name, value) in metadata_env(conversation) {
             command.env(name, value);
         }
@@ -475,6 +476,7 @@ mod tests {
         let conversation = Conversation {
             id: 1,
             peer: "test".into(),
+            method: "proto.Stream/Conversations".into(),
             metadata,
         };
         assert_eq!(

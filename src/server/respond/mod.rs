@@ -28,6 +28,8 @@ pub struct Conversation {
     pub peer: String,
     /// The request metadata the client sent.
     pub metadata: MetadataMap,
+    /// The method called, as `pkg.Service/Method`.
+    pub method: String,
 }
 
 /// A way of answering conversations, and of ending whatever it starts for them.

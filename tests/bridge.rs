@@ -1,0 +1,273 @@
+//! `serve --proto FILE --method METHOD -- COMMAND`: every kind of method of the test service
+//! (tests/interop/proto/kinds.proto) answered by one shell script, called with ask. The interop
+//! suite calls the same server from grpcio, grpc-go and grpcurl.
+
+mod common;
+
+use common::*;
+
+/// One script behind every method, as GRPC_CONVO_METHOD says.
+const SCRIPT: &str = r#"case "$GRPC_CONVO_METHOD" in
+  kinds.Kinds/Chat) n=0; while IFS= read -r line; do n=$((n + 1)); echo "chat $n: $line"; done ;;
+  kinds.Kinds/Feed) IFS= read -r line; for n in 1 2 3; do echo "feed $n: $line"; done ;;
+  kinds.Kinds/Collect) paste -sd, - ;;
+  kinds.Kinds/Echo) IFS= read -r line; case "$line" in
+      none) ;;
+      two) echo one; echo two ;;
+      fail) echo "cannot echo that" >&2; exit 3 ;;
+      *) echo "$line" ;;
+    esac ;;
+  kinds.Kinds/Pick) cat ;;
+  *) echo "unknown method $GRPC_CONVO_METHOD" >&2; exit 9 ;;
+esac"#;
+
+fn proto() -> String {
+    format!(
+        "{}/tests/interop/proto/kinds.proto",
+        env!("CARGO_MANIFEST_DIR")
+    )
+}
+
+/// serve with the methods named bridged to the script, and `extra` flags.
+fn bridged(methods: &[&str], extra: &[&str]) -> Serve {
+    let proto = proto();
+    let mut args = vec!["--proto", proto.as_str()];
+    for method in methods {
+        args.extend(["--method", method]);
+    }
+    args.extend(extra);
+    args.extend(["--", "sh", "-c", SCRIPT]);
+    Serve::start(&args)
+}
+
+const ALL: [&str; 4] = [
+    "kinds.Kinds/Chat",
+    "kinds.Kinds/Feed",
+    "kinds.Kinds/Collect",
+    "kinds.Kinds.Echo",
+];
+
+#[test]
+fn every_kind_of_method_is_answered_by_its_process() {
+    let server = bridged(&ALL, &[]);
+    let call = |method: &str, stdin: &[u8], extra: &[&str]| {
+        let mut args = vec!["--method", method];
+        args.extend(extra);
+        let output = ask(&server.addr, &args, stdin);
+        assert!(
+            output.status.success(),
+            "{method}: {}",
+            stderr_text(&output)
+        );
+        stdout_lines(&output)
+    };
+    assert_eq!(
+        call("kinds.Kinds/Chat", b"a\nb\n", &[]),
+        ["chat 1: a", "chat 2: b"]
+    );
+    assert_eq!(
+        call("kinds.Kinds/Feed", b"x\ny\n", &[]),
+        [
+            "feed 1: x",
+            "feed 2: x",
+            "feed 3: x",
+            "feed 1: y",
+            "feed 2: y",
+            "feed 3: y"
+        ]
+    );
+    assert_eq!(call("kinds.Kinds/Collect", b"p\nq\nr\n", &[]), ["p,q,r"]);
+    let lines: Vec<String> = (1..=20).map(|n| n.to_string()).collect();
+    let input = lines.join("\n") + "\n";
+    assert_eq!(
+        call("kinds.Kinds/Echo", input.as_bytes(), &["--parallel", "4"]),
+        lines
+    );
+}
+
+#[test]
+fn a_one_answer_method_needs_exactly_one_line_and_a_clean_exit() {
+    let server = bridged(&ALL, &[]);
+    let echo = |line: &str| ask(&server.addr, &["--method", "kinds.Kinds/Echo", line], b"");
+    for (line, lines) in [("none", 0), ("two", 2)] {
+        let output = echo(line);
+        assert_eq!(output.status.code(), Some(64 + 13), "{line}");
+        assert_eq!(
+            stderr_text(&output),
+            format!(
+                "grpc-convo: INTERNAL: the command wrote {lines} lines; kinds.Kinds/Echo (unary) \
+                 answers with exactly one\n"
+            )
+        );
+    }
+    let output = echo("fail");
+    assert_eq!(output.status.code(), Some(64 + 2));
+    assert!(stderr_text(&output).contains("exited with status 3: cannot echo that"));
+}
+
+#[test]
+fn methods_not_bridged_are_unimplemented_and_health_and_reflection_see_the_service() {
+    let server = bridged(&["kinds.Kinds/Chat"], &[]);
+    let output = ask(
+        &server.addr,
+        &["--method", "kinds.Kinds/Pick", "--field", "left", "x"],
+        b"",
+    );
+    assert_eq!(
+        output.status.code(),
+        Some(64 + 12),
+        "{}",
+        stderr_text(&output)
+    );
+    let health = [
+        "--method",
+        "grpc.health.v1.Health/Check",
+        "--answer-field",
+        "status",
+    ];
+    let output = ask(&server.addr, &health, b"kinds.Kinds\n\n");
+    assert_eq!(stdout_lines(&output), ["SERVING", "SERVING"]);
+    // The tutorial's service is not served beside the bridged ones.
+    let output = ask(&server.addr, &["q"], b"");
+    assert_eq!(output.status.code(), Some(64 + 12));
+    let listed = bin()
+        .args(["list", "--addr", &server.addr])
+        .output()
+        .unwrap();
+    let listed = String::from_utf8(listed.stdout).unwrap();
+    assert!(
+        listed.contains("kinds.Kinds\n") && !listed.contains("proto.Stream"),
+        "{listed}"
+    );
+}
+
+#[test]
+fn fields_and_fixed_values_can_be_chosen_per_method() {
+    let extra = [
+        "--field",
+        "Pick:right",
+        "--answer-field",
+        "Pick:left",
+        "--set",
+        "Pick:n=7",
+        "--set",
+        "Echo:mood=SAD",
+    ];
+    let server = bridged(&["kinds.Kinds/Pick", "kinds.Kinds/Echo"], &extra);
+    let output = ask(
+        &server.addr,
+        &[
+            "--method",
+            "kinds.Kinds/Pick",
+            "--field",
+            "right",
+            "-o",
+            "json",
+            "there",
+        ],
+        b"",
+    );
+    assert_eq!(
+        stdout_lines(&output),
+        [r#"{"left":"there","n":7}"#],
+        "{}",
+        stderr_text(&output)
+    );
+    let output = ask(
+        &server.addr,
+        &[
+            "--method",
+            "kinds.Kinds/Echo",
+            "--answer-field",
+            "mood",
+            "x",
+        ],
+        b"",
+    );
+    assert_eq!(stdout_lines(&output), ["SAD"]);
+}
+
+#[test]
+fn the_process_can_read_and_write_whole_messages_in_json() {
+    let server = bridged(&["kinds.Kinds/Pick"], &["--process-format", "json"]);
+    let args = [
+        "--method",
+        "kinds.Kinds/Pick",
+        "--input",
+        "json",
+        "-o",
+        "json",
+    ];
+    let output = ask(&server.addr, &args, b"{\"right\":\"r\",\"n\":2}\n");
+    assert_eq!(
+        stdout_lines(&output),
+        [r#"{"right":"r","n":2}"#],
+        "{}",
+        stderr_text(&output)
+    );
+    let output = ask(&server.addr, &args, b"{\"left\":\"not json back\"}\n");
+    assert!(output.status.success());
+
+    let echo = bridged(&["kinds.Kinds/Echo"], &["--process-format", "json"]);
+    // The script echoes the request's JSON; a Talk is no Reply, so the line does not parse.
+    let output = ask(&echo.addr, &["--method", "kinds.Kinds/Echo", "plain"], b"");
+    assert_eq!(
+        output.status.code(),
+        Some(64 + 13),
+        "{}",
+        stderr_text(&output)
+    );
+    assert!(
+        stderr_text(&output).contains("the command wrote a line that is not a"),
+        "{}",
+        stderr_text(&output)
+    );
+}
+
+#[test]
+fn what_cannot_be_served_is_refused_before_anything_listens() {
+    let proto = proto();
+    let cases: [(&[&str], &str); 5] = [
+        (&["--proto", &proto, "--", "cat"], "name them with --method"),
+        (
+            &["--method", "kinds.Kinds/Chat", "--", "cat"],
+            "--proto or --protoset",
+        ),
+        (
+            &["--proto", &proto, "--method", "kinds.Kinds/Chat"],
+            "give one after --",
+        ),
+        (
+            &[
+                "--proto",
+                &proto,
+                "--method",
+                "kinds.Kinds/Nope",
+                "--",
+                "cat",
+            ],
+            "kinds.Kinds/Nope",
+        ),
+        (&["--field", "x", "--", "cat"], "go with --method"),
+    ];
+    for (args, why) in cases {
+        let output = bin()
+            .args(["serve", "--addr", "127.0.0.1:0"])
+            .args(args)
+            .output()
+            .unwrap();
+        let stderr = stderr_text(&output);
+        assert_eq!(output.status.code(), Some(2), "{args:?}: {stderr}");
+        assert!(
+            stderr.contains(why) && !stderr.contains("listening"),
+            "{args:?}: {stderr}"
+        );
+    }
+    let output = bin()
+        .args(["serve", "--addr", "127.0.0.1:0", "--proto", &proto])
+        .args(["--method", "kinds.Kinds/Pick", "--", "cat"])
+        .output()
+        .unwrap();
+    assert_eq!(output.status.code(), Some(2));
+    assert!(stderr_text(&output).contains("several string fields (left, right)"));
+}
