@@ -220,6 +220,25 @@ def kinds_servicer():
     return Kinds(), kinds_pb2_grpc.add_KindsServicer_to_server
 
 
+def client_kinds(addr):
+    """Every kind of method of kinds.Kinds, as grpcio stubs call them, against a server that
+    answers as tests/interop/run.sh's script does."""
+    import kinds_pb2
+    import kinds_pb2_grpc
+
+    talks = lambda texts: (kinds_pb2.Talk(text=t) for t in texts)
+    with grpc.insecure_channel(addr) as channel:
+        stub = kinds_pb2_grpc.KindsStub(channel)
+        chat = [r.said for r in stub.Chat(talks(["a", "b"]))]
+        feed = [r.said for r in stub.Feed(kinds_pb2.Talk(text="x"))]
+        collect = stub.Collect(talks(["p", "q", "r"])).said
+        echo = stub.Echo(kinds_pb2.Talk(text="hello")).said
+    got = (chat, feed, collect, echo)
+    want = (["chat 1: a", "chat 2: b"], [f"feed {n}: x" for n in (1, 2, 3)], "p,q,r", "hello")
+    if got != want:
+        fail(f"got {got}, want {want}")
+
+
 def main():
     command, *args = sys.argv[1:]
     if command == "pipeline":
@@ -238,6 +257,8 @@ def main():
         serve(FailAfter(int(args[0])))
     elif command == "serve-metadata":
         serve(MetadataEcho())
+    elif command == "kinds-client":
+        client_kinds(args[0])
     elif command == "serve-kinds":
         servicer, add = kinds_servicer()
         reflection = () if args == ["--no-reflection"] else ("kinds.Kinds",)

@@ -70,7 +70,7 @@ setup_go() {
     (cd "$GOPATH_DIR" &&
         GOPATH=$GOPATH_DIR:/usr/share/gocode GO111MODULE=off GOFLAGS= GOCACHE=$WORK/gocache \
             go build -o "$GO_BIN/" convo/server convo/client convo/pipeclient convo/loadclient \
-            convo/kindsserver) || return 1
+            convo/kindsserver convo/kindsclient) || return 1
 }
 
 setup_python() {
@@ -481,6 +481,35 @@ if [ "$HAVE_GO" = yes ] && start go-kinds-bare "$GO_BIN/kindsserver" -reflection
     check ask-any-method-vs-grpc-go-without-reflection kinds_no_reflection "$ADDR"
 else
     skip ask-any-method-vs-grpc-go-without-reflection "Go peers $HAVE_GO"
+fi
+
+# Any method served: the test service bridged to a shell script, called by other implementations.
+grpcurl_bridged() { # ADDR: reflection lists and describes the user's service; a call by JSON
+    "$GRPCURL" -plaintext "$1" list >"$WORK/got" || return 1
+    grep -qx kinds.Kinds "$WORK/got" || { cat "$WORK/got"; return 1; }
+    "$GRPCURL" -plaintext "$1" describe kinds.Talk | grep -q 'string text = 1;' || return 1
+    "$GRPCURL" -plaintext -d '{"text":"from grpcurl"}' "$1" kinds.Kinds/Echo >"$WORK/got" || return 1
+    printf '{\n  "said": "from grpcurl"\n}\n' >"$WORK/want"
+    same "$WORK/want" "$WORK/got"
+}
+export -f grpcurl_bridged
+if start grpc-convo-bridged "$BIN" serve --addr 127.0.0.1:0 --proto "$KINDS_PROTO" \
+    --method kinds.Kinds/Chat --method kinds.Kinds/Feed --method kinds.Kinds/Collect \
+    --method kinds.Kinds/Echo -- "$HERE/kinds.sh"; then
+    if [ "$HAVE_PY" = yes ]; then
+        check grpcio-every-kind-vs-serve-bridged "$PY" "$HERE/peer.py" kinds-client "$ADDR"
+        check grpcurl-reflection-vs-serve-bridged grpcurl_bridged "$ADDR"
+    else
+        skip grpcio-vs-serve-bridged "Python peers $HAVE_PY"
+    fi
+    if [ "$HAVE_GO" = yes ]; then
+        check grpc-go-every-kind-vs-serve-bridged "$GO_BIN/kindsclient" -addr "$ADDR"
+    else
+        skip grpc-go-vs-serve-bridged "Go peers $HAVE_GO"
+    fi
+    check ask-every-kind-vs-serve-bridged kinds_every_kind "$ADDR"
+else
+    failed=$((failed + 1))
 fi
 
 if [ "$HAVE_PY" = yes ] && start grpcio-metadata "$PY" "$HERE/peer.py" serve-metadata; then
