@@ -84,7 +84,16 @@ pub enum Command {
                             (cancel, disconnect, deadline, drain) sends its process group \
                             SIGTERM, then SIGKILL after --kill-grace. The process sees \
                             GRPC_CONVO_PEER, GRPC_CONVO_CONVERSATION and GRPC_CONVO_META_<NAME> \
-                            for each request metadata entry.")]
+                            for each request metadata entry.\n\n\
+                            With --proto or --protoset and --method, serve answers those methods \
+                            instead, each call with its own process of COMMAND (which finds its \
+                            method in GRPC_CONVO_METHOD): a bidirectional or client-streaming \
+                            call's requests go to stdin as they come, a unary or server-streaming \
+                            call's one request then end of input; every stdout line is a response \
+                            for the streaming kinds, and exactly one line, once the process exits \
+                            0, for unary and client-streaming calls. --field, --answer-field and \
+                            --set map fields to lines (prefix with METHOD: for one method only); \
+                            --process-format json passes whole messages in protobuf JSON.")]
     Serve(ServeArgs),
     /// Stream questions to a server (any gRPC method) and print each answer the moment it arrives
     #[command(after_long_help = ASK_AFTER_HELP)]

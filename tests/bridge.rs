@@ -271,3 +271,42 @@ fn what_cannot_be_served_is_refused_before_anything_listens() {
     assert_eq!(output.status.code(), Some(2));
     assert!(stderr_text(&output).contains("several string fields (left, right)"));
 }
+
+#[test]
+fn the_readme_calculator_answers_from_its_script() {
+    let dir = env!("CARGO_MANIFEST_DIR");
+    let proto = format!("{dir}/examples/calc.proto");
+    let script = format!("{dir}/examples/calc.sh");
+    let server = Serve::start(&[
+        "--proto",
+        &proto,
+        "--method",
+        "calc.Calc/Eval",
+        "--method",
+        "calc.Calc/Session",
+        "--",
+        &script,
+    ]);
+    let output = ask(
+        &server.addr,
+        &["--method", "calc.Calc/Eval", "6*7", "2+2"],
+        b"",
+    );
+    assert_eq!(
+        stdout_lines(&output),
+        ["42", "4"],
+        "{}",
+        stderr_text(&output)
+    );
+    let output = ask(
+        &server.addr,
+        &["--method", "calc.Calc/Session"],
+        b"1+1\n2*3\n",
+    );
+    assert_eq!(
+        stdout_lines(&output),
+        ["2", "6"],
+        "{}",
+        stderr_text(&output)
+    );
+}
