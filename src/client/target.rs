@@ -29,18 +29,6 @@ pub struct MethodArgs {
     pub parallel: usize,
 }
 
-impl MethodArgs {
-    /// The tutorial's method, mapped as it always was.
-    pub fn tutorial() -> MethodArgs {
-        MethodArgs {
-            method: schema::DEFAULT_METHOD.parse().expect("a valid method name"),
-            files: SchemaFiles::default(),
-            mapping: MappingArgs::default(),
-            parallel: 1,
-        }
-    }
-}
-
 /// The method's target, with `bidirectional_only` as in [`target`].
 pub(super) async fn resolve(
     args: &MethodArgs,
