@@ -310,3 +310,32 @@ fn the_readme_calculator_answers_from_its_script() {
         stderr_text(&output)
     );
 }
+
+#[test]
+fn a_bridged_method_is_behind_the_token_like_the_tutorials() {
+    let token =
+        std::env::temp_dir().join(format!("grpc-convo-bridge-token-{}", std::process::id()));
+    std::fs::write(&token, "s3cret\n").unwrap();
+    let token = token.to_str().unwrap().to_owned();
+    let server = bridged(&["kinds.Kinds/Chat"], &["--token-file", &token]);
+    let chat = ["--method", "kinds.Kinds/Chat", "--proto", &proto(), "hi"];
+    let output = ask(&server.addr, &chat, b"");
+    assert_eq!(
+        output.status.code(),
+        Some(64 + 16),
+        "{}",
+        stderr_text(&output)
+    );
+    let output = ask(
+        &server.addr,
+        &[&chat[..], &["--token-file", &token]].concat(),
+        b"",
+    );
+    assert_eq!(
+        stdout_lines(&output),
+        ["chat 1: hi"],
+        "{}",
+        stderr_text(&output)
+    );
+    std::fs::remove_file(&token).unwrap();
+}
