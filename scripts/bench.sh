@@ -85,6 +85,47 @@ echo "| bench, 1000 conversations × 200, pipelined | ${pipelined} answers/s | $
 echo "| 10,000 idle conversations: server RSS | ${idle_during} MiB (from ${idle_before}; ${idle_after} after they close) | | | under 100 MiB |"
 echo "| \`echo hi \\| ask\`: start, connect, one answer, exit (median of 51) | ${ask_hi} ms | ${tcp_hi} ms | $(ratio "$ask_hi" "$tcp_hi") | under 5 ms |"
 
+# Any method: the same million questions through a method known only from a .proto, against
+# the tutorial's method, interleaved (median of 5 each).
+cat >"$WORK/chat.proto" <<'PROTO'
+syntax = "proto3";
+package chat;
+message Line { string text = 1; }
+service Chat { rpc Talk(stream Line) returns (stream Line); }
+PROTO
+cat >"$WORK/stream.proto" <<'PROTO'
+syntax = "proto3";
+package proto;
+message StreamRequest { string text = 1; }
+message StreamResponse { string reply = 1; }
+service Stream { rpc Conversations(stream StreamRequest) returns (stream StreamResponse); }
+PROTO
+start cat "$B" serve --addr 127.0.0.1:0 -- cat
+CAT=$ADDR
+start bridged "$B" serve --addr 127.0.0.1:0 --proto "$WORK/chat.proto" --method chat.Chat/Talk -- cat
+BRIDGED=$ADDR
+interleaved() { # NAME_A CMD_A NAME_B CMD_B: medians of 5 runs each, alternating; sets FIRST, SECOND
+    local i a=() b=()
+    for ((i = 0; i < 5; i++)); do a+=("$(ms 1 "$2")"); b+=("$(ms 1 "$4")"); done
+    FIRST=$(printf '%s\n' "${a[@]}" | median)
+    SECOND=$(printf '%s\n' "${b[@]}" | median)
+}
+interleaved builtin "$B ask --addr $CONVO <$WORK/million" \
+    proto "$B ask --addr $CONVO --proto $WORK/stream.proto <$WORK/million"
+builtin_ms=$FIRST proto_ms=$SECOND
+interleaved tutorial "$B ask --addr $CAT <$WORK/million" \
+    bridged "$B ask --addr $BRIDGED --proto $WORK/chat.proto --method chat.Chat/Talk <$WORK/million"
+cat_ms=$FIRST bridged_ms=$SECOND
+echo
+echo "Any method: 1,000,000 questions through one conversation, interleaved, median of 5 each:"
+echo
+echo "| what | time | ratio | limit |"
+echo "|---|---|---|---|"
+echo "| ask, the tutorial's method (built in) → serve | ${builtin_ms} ms | | |"
+echo "| ask, the same method known only from a .proto (its own field names) → serve | ${proto_ms} ms | $(ratio "$proto_ms" "$builtin_ms") | 1.25 |"
+echo "| ask → serve -- cat (the tutorial's method) | ${cat_ms} ms | | |"
+echo "| ask --method chat.Chat/Talk → serve --proto chat.proto --method chat.Chat/Talk -- cat | ${bridged_ms} ms | $(ratio "$bridged_ms" "$cat_ms") | 1.25 |"
+
 if [ -x "$GO/server" ] && [ -x "$GO/pipeclient" ]; then
     start go "$GO/server" -addr 127.0.0.1:0
     GOSERVER=$ADDR
