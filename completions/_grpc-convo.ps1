@@ -132,6 +132,7 @@ Register-ArgumentCompleter -Native -CommandName 'grpc-convo' -ScriptBlock {
             [CompletionResult]::new('--payload', '--payload', [CompletionResultType]::ParameterName, 'Bytes in each question')
             [CompletionResult]::new('--connections', '--connections', [CompletionResultType]::ParameterName, 'HTTP/2 connections the conversations are spread over')
             [CompletionResult]::new('--rate', '--rate', [CompletionResultType]::ParameterName, 'Questions per second over all conversations, each on schedule: latency then counts from when a question was due, so a stalled server cannot hide (no coordinated omission)')
+            [CompletionResult]::new('--interval', '--interval', [CompletionResultType]::ParameterName, 'While the run goes on, print one line on stderr per interval this long (answers/s, p50 and p99 in that interval, errors, conversations open), in place of the progress bar; the report carries the series')
             [CompletionResult]::new('-o', '-o', [CompletionResultType]::ParameterName, 'Report format: text, or json (one object)')
             [CompletionResult]::new('--output', '--output', [CompletionResultType]::ParameterName, 'Report format: text, or json (one object)')
             [CompletionResult]::new('--max-message-size', '--max-message-size', [CompletionResultType]::ParameterName, 'Largest message sent or received, in bytes (encoded protobuf)')

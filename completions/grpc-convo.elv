@@ -126,6 +126,7 @@ set edit:completion:arg-completer[grpc-convo] = {|@words|
             cand --payload 'Bytes in each question'
             cand --connections 'HTTP/2 connections the conversations are spread over'
             cand --rate 'Questions per second over all conversations, each on schedule: latency then counts from when a question was due, so a stalled server cannot hide (no coordinated omission)'
+            cand --interval 'While the run goes on, print one line on stderr per interval this long (answers/s, p50 and p99 in that interval, errors, conversations open), in place of the progress bar; the report carries the series'
             cand -o 'Report format: text, or json (one object)'
             cand --output 'Report format: text, or json (one object)'
             cand --max-message-size 'Largest message sent or received, in bytes (encoded protobuf)'

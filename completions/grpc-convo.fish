@@ -113,6 +113,7 @@ complete -c grpc-convo -n "__fish_grpc_convo_using_subcommand bench" -l duration
 complete -c grpc-convo -n "__fish_grpc_convo_using_subcommand bench" -l payload -d 'Bytes in each question' -r
 complete -c grpc-convo -n "__fish_grpc_convo_using_subcommand bench" -l connections -d 'HTTP/2 connections the conversations are spread over' -r
 complete -c grpc-convo -n "__fish_grpc_convo_using_subcommand bench" -l rate -d 'Questions per second over all conversations, each on schedule: latency then counts from when a question was due, so a stalled server cannot hide (no coordinated omission)' -r
+complete -c grpc-convo -n "__fish_grpc_convo_using_subcommand bench" -l interval -d 'While the run goes on, print one line on stderr per interval this long (answers/s, p50 and p99 in that interval, errors, conversations open), in place of the progress bar; the report carries the series' -r
 complete -c grpc-convo -n "__fish_grpc_convo_using_subcommand bench" -s o -l output -d 'Report format: text, or json (one object)' -r -f -a "text\t''
 json\t''"
 complete -c grpc-convo -n "__fish_grpc_convo_using_subcommand bench" -l max-message-size -d 'Largest message sent or received, in bytes (encoded protobuf)' -r

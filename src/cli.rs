@@ -341,6 +341,12 @@ pub struct BenchArgs {
     #[arg(long)]
     pub check: bool,
 
+    /// While the run goes on, print one line on stderr per interval this long (answers/s, p50
+    /// and p99 in that interval, errors, conversations open), in place of the progress bar; the
+    /// report carries the series
+    #[arg(long, value_name = "DURATION", value_parser = duration)]
+    pub interval: Option<Duration>,
+
     /// Report format: text, or json (one object)
     #[arg(short, long, value_enum, value_name = "FORMAT", default_value_t = TextOrJson::Text)]
     pub output: TextOrJson,

@@ -275,6 +275,7 @@ async fn bench(args: BenchArgs) -> anyhow::Result<()> {
         payload: args.payload,
         rate: args.rate,
         check: args.check,
+        interval: args.interval,
     };
     // A signal ends the run early; its report is still printed, then the signal ends bench.
     let mut signals = Signals::install().context("cannot install signal handlers")?;

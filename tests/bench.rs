@@ -138,3 +138,38 @@ fn bench_reaches_a_server_over_a_unix_socket() {
     let output = bench(&addr, &["-c", "4", "-n", "25", "-o", "json"]);
     assert_eq!(report(&output)["answers"], 100);
 }
+
+#[test]
+fn intervals_are_printed_while_the_run_goes_on_and_kept_in_the_report() {
+    use std::io::{BufRead, BufReader};
+    let server = Serve::start(&[]);
+    let mut child = bin()
+        .args(["bench", "--addr", &server.addr, "-c", "2", "--rate", "400"])
+        .args(["--duration", "3s", "--interval", "500ms", "-o", "json"])
+        .stdout(std::process::Stdio::piped())
+        .stderr(std::process::Stdio::piped())
+        .spawn()
+        .unwrap();
+    let mut lines = BufReader::new(child.stderr.take().unwrap()).lines();
+    let first = lines.next().unwrap().unwrap();
+    // The first interval's line came while the run was still going.
+    assert!(
+        child.try_wait().unwrap().is_none(),
+        "bench had ended: {first}"
+    );
+    assert!(
+        first.contains("answers/s") && first.contains("open 2"),
+        "{first}"
+    );
+    let live = 1 + lines.map_while(Result::ok).count();
+    let output = output_limited(child);
+    let report = report(&output);
+    let series = report["intervals"].as_array().unwrap();
+    assert_eq!(series.len(), live, "one point per line printed");
+    assert!((5..=7).contains(&series.len()), "{series:?}");
+    for point in &series[..series.len() - 1] {
+        // 400 questions a second were due: every full interval saw some of them answered.
+        assert!(point["answers_per_s"].as_f64().unwrap() > 0.0, "{point}");
+        assert!(point["p99_us"].as_f64().unwrap() >= point["p50_us"].as_f64().unwrap());
+    }
+}

@@ -4,6 +4,8 @@
 //! the latency of each question, from its sending (or, at a fixed rate, from when it was due, so
 //! that a stalled server cannot hide) to its answer, goes into an HDR histogram.
 
+mod intervals;
+
 use std::{
     collections::BTreeMap,
     future::Future,
@@ -16,12 +18,14 @@ use std::{
 };
 
 use anyhow::Context as _;
-use futures_util::{Stream, stream};
+use futures_util::{FutureExt, Stream, stream};
 use hdrhistogram::Histogram;
 use serde_json::json;
 use tokio::{sync::mpsc, time::Instant};
 use tokio_util::sync::CancellationToken;
 use tonic::{Code, Request, transport::Channel};
+
+use intervals::{Point, Ticker, Window};
 
 use crate::{
     client::{CallSetup, ConnectConfig, connect},
@@ -55,6 +59,8 @@ pub struct BenchConfig {
     pub rate: Option<f64>,
     /// Verify each answer is the echo server's answer to its question.
     pub check: bool,
+    /// Print a line of figures on stderr for each interval this long.
+    pub interval: Option<Duration>,
 }
 
 /// What a run measured.
@@ -71,6 +77,8 @@ pub struct Report {
     latency: Histogram<u64>,
     /// The signal that cut the run short.
     pub interrupted: Option<Signal>,
+    /// `--interval`'s figures, one point per interval.
+    series: Vec<Point>,
 }
 
 /// Samples a conversation keeps before adding them to the shared histogram under its lock.
@@ -92,8 +100,13 @@ pub async fn run(
         ),
         answers: AtomicU64::new(0),
         started: Instant::now(),
+        window: config.interval.map(Window::new),
     });
-    let progress = Progress::start(&config, shared.clone());
+    // Interval lines take the progress bar's place.
+    let (progress, ticker) = match config.interval {
+        Some(every) => (None, Some(Ticker::start(every, shared.clone()))),
+        None => (Some(Progress::start(&config, shared.clone())), None),
+    };
     let stop = CancellationToken::new();
     let conversations = (0..config.conversations).map(|n| {
         let channel = channels[n % channels.len()].clone();
@@ -109,38 +122,62 @@ pub async fn run(
         }
     };
     let wall = shared.started.elapsed();
-    progress.finish();
-
-    let mut report = Report {
-        latency: std::mem::replace(
-            &mut *lock(&shared.latency),
-            Histogram::new(1).context("latency histogram")?,
-        ),
-        config,
-        sent: 0,
-        answers: 0,
-        errors: BTreeMap::new(),
-        mismatches: 0,
-        wall,
-        interrupted,
-    };
-    for outcome in outcomes {
-        let outcome = outcome.context("a conversation task failed")?;
-        report.sent += outcome.sent;
-        report.answers += outcome.answers;
-        report.mismatches += outcome.mismatches;
-        if let Some(code) = outcome.error {
-            *report.errors.entry(code_name(code)).or_default() += 1;
-        }
+    if let Some(progress) = progress {
+        progress.finish();
     }
-    Ok(report)
+    let series = ticker.map(Ticker::finish).unwrap_or_default();
+    let latency = std::mem::replace(&mut *lock(&shared.latency), Histogram::new(1)?);
+    let outcomes: Result<Vec<_>, _> = outcomes.into_iter().collect();
+    let outcomes = outcomes.context("a conversation task failed")?;
+    Ok(Report::new(
+        config,
+        outcomes,
+        wall,
+        latency,
+        interrupted,
+        series,
+    ))
+}
+
+impl Report {
+    fn new(
+        config: BenchConfig,
+        outcomes: Vec<Outcome>,
+        wall: Duration,
+        latency: Histogram<u64>,
+        interrupted: Option<Signal>,
+        series: Vec<Point>,
+    ) -> Report {
+        let mut report = Report {
+            latency,
+            config,
+            sent: 0,
+            answers: 0,
+            errors: BTreeMap::new(),
+            mismatches: 0,
+            wall,
+            interrupted,
+            series,
+        };
+        for outcome in outcomes {
+            report.sent += outcome.sent;
+            report.answers += outcome.answers;
+            report.mismatches += outcome.mismatches;
+            if let Some(code) = outcome.error {
+                *report.errors.entry(code_name(code)).or_default() += 1;
+            }
+        }
+        report
+    }
 }
 
 struct Shared {
     latency: Mutex<Histogram<u64>>,
-    /// For the progress bar.
+    /// For the progress bar and the intervals.
     answers: AtomicU64,
     started: Instant,
+    /// With `--interval`: the figures of the interval going on.
+    window: Option<Window>,
 }
 
 struct Outcome {
@@ -181,13 +218,23 @@ async fn converse(
         shared,
         lockstep: &lockstep,
         samples: Vec::with_capacity(LOCAL_SAMPLES),
+        interval: 0,
         answers: 0,
         mismatches: 0,
     };
+    if let Some(window) = &shared.window {
+        window.open.fetch_add(1, Ordering::Relaxed);
+    }
     let ended = listener.listen(config.call.client(channel), request, &mut sent_at);
     // An interrupted conversation is cut short, not failed.
     let ended = stop.run_until_cancelled(ended).await.unwrap_or(Ok(()));
-    record(shared, &mut listener.samples);
+    listener.hand_over();
+    if let Some(window) = &shared.window {
+        window.open.fetch_sub(1, Ordering::Relaxed);
+        window
+            .errors
+            .fetch_add(ended.is_err().into(), Ordering::Relaxed);
+    }
     Outcome {
         sent: sent.load(Ordering::Relaxed),
         answers: listener.answers,
@@ -278,6 +325,8 @@ struct Listener<'a> {
     shared: &'a Shared,
     lockstep: &'a Lockstep,
     samples: Vec<u64>,
+    /// The interval the samples belong to (with `--interval`).
+    interval: u64,
     answers: u64,
     mismatches: u64,
 }
@@ -290,13 +339,23 @@ impl Listener<'_> {
         sent_at: &mut mpsc::UnboundedReceiver<Instant>,
     ) -> Result<(), tonic::Status> {
         let mut answers = client.conversations(request).await?.into_inner();
-        while let Some(response) = answers.message().await? {
+        loop {
+            let next = match answers.message().now_or_never() {
+                Some(next) => next?,
+                None => {
+                    // Idle: an interval that ends now must have this conversation's samples.
+                    if self.shared.window.is_some() {
+                        self.hand_over();
+                    }
+                    answers.message().await?
+                }
+            };
+            let Some(response) = next else {
+                break;
+            };
             if let Ok(stamp) = sent_at.try_recv() {
                 let latency = Instant::now().saturating_duration_since(stamp);
-                self.samples.push(latency.as_nanos() as u64);
-                if self.samples.len() == LOCAL_SAMPLES {
-                    record(self.shared, &mut self.samples);
-                }
+                self.sample(latency);
             }
             let asked = question(self.n, self.answers, self.config.payload);
             if self.config.check && response.answer != Echo::answer(self.answers + 1, &asked) {
@@ -307,6 +366,31 @@ impl Listener<'_> {
             self.lockstep.answered();
         }
         Ok(())
+    }
+}
+
+impl Listener<'_> {
+    /// Keeps one latency sample, handing the batch over when it is full or, with `--interval`,
+    /// when the sample belongs to a later interval than the batch.
+    fn sample(&mut self, latency: Duration) {
+        if let Some(window) = &self.shared.window {
+            let interval = window.index(self.shared.started.elapsed());
+            if interval != self.interval && !self.samples.is_empty() {
+                self.hand_over();
+            }
+            self.interval = interval;
+        }
+        self.samples.push(latency.as_nanos() as u64);
+        if self.samples.len() == LOCAL_SAMPLES {
+            self.hand_over();
+        }
+    }
+
+    fn hand_over(&mut self) {
+        if let Some(window) = &self.shared.window {
+            window.add(self.interval, &self.samples);
+        }
+        record(self.shared, &mut self.samples);
     }
 }
 
@@ -446,6 +530,13 @@ impl Report {
             self.percentile_us(0.999),
             self.latency.max() as f64 / 1000.0,
         ));
+        if !self.series.is_empty() {
+            text.push_str("intervals\n");
+            for point in &self.series {
+                text.push_str(&point.line());
+                text.push('\n');
+            }
+        }
         text
     }
 
@@ -470,6 +561,7 @@ impl Report {
             "errors": self.errors,
             "mismatches": config.check.then_some(self.mismatches),
             "interrupted": self.interrupted.map(Signal::name),
+            "intervals": self.series,
             "wall_s": self.wall.as_secs_f64(),
             "answers_per_s": self.answers_per_second(),
             "latency_us": {
