@@ -113,6 +113,15 @@ complete -c grpc-convo -n "__fish_grpc_convo_using_subcommand bench" -l duration
 complete -c grpc-convo -n "__fish_grpc_convo_using_subcommand bench" -l payload -d 'Bytes in each question' -r
 complete -c grpc-convo -n "__fish_grpc_convo_using_subcommand bench" -l connections -d 'HTTP/2 connections the conversations are spread over' -r
 complete -c grpc-convo -n "__fish_grpc_convo_using_subcommand bench" -l rate -d 'Questions per second over all conversations, each on schedule: latency then counts from when a question was due, so a stalled server cannot hide (no coordinated omission)' -r
+complete -c grpc-convo -n "__fish_grpc_convo_using_subcommand bench" -l rate-schedule -d 'A rate that changes over the run (needs --duration): step rises from --rate-start by --rate-step every --rate-step-duration up to --rate-end; line rises evenly from --rate-start to --rate-end over the whole --duration' -r -f -a "step\t'In steps of --rate-step every --rate-step-duration'
+line\t'Evenly over the whole --duration'"
+complete -c grpc-convo -n "__fish_grpc_convo_using_subcommand bench" -l rate-start -d 'The schedule\'s first rate, questions per second' -r
+complete -c grpc-convo -n "__fish_grpc_convo_using_subcommand bench" -l rate-end -d 'The schedule\'s last rate, kept from when it is reached to the end of the run' -r
+complete -c grpc-convo -n "__fish_grpc_convo_using_subcommand bench" -l rate-step -d 'step: how much the rate changes at each step (negative to fall)' -r
+complete -c grpc-convo -n "__fish_grpc_convo_using_subcommand bench" -l rate-step-duration -d 'step: how long each rate lasts' -r
+complete -c grpc-convo -n "__fish_grpc_convo_using_subcommand bench" -l conversations-start -d 'Open only this many conversations at first, then --conversations-step more every --conversations-step-duration, up to -c (needs --duration; not with a rate, whose questions are shared by all -c conversations from the start)' -r
+complete -c grpc-convo -n "__fish_grpc_convo_using_subcommand bench" -l conversations-step -d 'Conversations added at each step' -r
+complete -c grpc-convo -n "__fish_grpc_convo_using_subcommand bench" -l conversations-step-duration -d 'How long between two steps' -r
 complete -c grpc-convo -n "__fish_grpc_convo_using_subcommand bench" -l interval -d 'While the run goes on, print one line on stderr per interval this long (answers/s, p50 and p99 in that interval, errors, conversations open), in place of the progress bar; the report carries the series' -r
 complete -c grpc-convo -n "__fish_grpc_convo_using_subcommand bench" -s o -l output -d 'Report format: text, or json (one object)' -r -f -a "text\t''
 json\t''"

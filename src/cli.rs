@@ -334,8 +334,52 @@ pub struct BenchArgs {
 
     /// Questions per second over all conversations, each on schedule: latency then counts from
     /// when a question was due, so a stalled server cannot hide (no coordinated omission)
-    #[arg(long, value_name = "R", value_parser = rate)]
+    #[arg(long, value_name = "R", value_parser = rate, conflicts_with = "rate_schedule")]
     pub rate: Option<f64>,
+
+    /// A rate that changes over the run (needs --duration): step rises from --rate-start by
+    /// --rate-step every --rate-step-duration up to --rate-end; line rises evenly from
+    /// --rate-start to --rate-end over the whole --duration
+    #[arg(long, value_enum, value_name = "SHAPE", requires_all = ["duration", "rate_start", "rate_end"])]
+    pub rate_schedule: Option<RateSchedule>,
+
+    /// The schedule's first rate, questions per second
+    #[arg(long, value_name = "R", value_parser = rate, requires = "rate_schedule")]
+    pub rate_start: Option<f64>,
+
+    /// The schedule's last rate, kept from when it is reached to the end of the run
+    #[arg(long, value_name = "R", value_parser = rate, requires = "rate_schedule")]
+    pub rate_end: Option<f64>,
+
+    /// step: how much the rate changes at each step (negative to fall)
+    #[arg(
+        long,
+        value_name = "R",
+        allow_negative_numbers = true,
+        requires = "rate_step_duration"
+    )]
+    pub rate_step: Option<f64>,
+
+    /// step: how long each rate lasts
+    #[arg(long, value_name = "DURATION", value_parser = duration, requires = "rate_step")]
+    pub rate_step_duration: Option<Duration>,
+
+    /// Open only this many conversations at first, then --conversations-step more every
+    /// --conversations-step-duration, up to -c (needs --duration; not with a rate, whose
+    /// questions are shared by all -c conversations from the start)
+    #[arg(long, value_name = "C", requires_all = ["duration", "conversations_step", "conversations_step_duration"],
+          conflicts_with_all = ["rate", "rate_schedule"],
+          value_parser = clap::value_parser!(u32).range(1..).map(|n| n as usize))]
+    pub conversations_start: Option<usize>,
+
+    /// Conversations added at each step
+    #[arg(long, value_name = "C", requires = "conversations_start",
+          value_parser = clap::value_parser!(u32).range(1..).map(|n| n as usize))]
+    pub conversations_step: Option<usize>,
+
+    /// How long between two steps
+    #[arg(long, value_name = "DURATION", value_parser = duration, requires = "conversations_start")]
+    pub conversations_step_duration: Option<Duration>,
 
     /// Verify that every answer is the echo server's answer to its question
     #[arg(long)]
@@ -521,6 +565,15 @@ impl ConnectArgs {
     pub fn uses_tls(&self) -> bool {
         self.tls || self.ca_cert.is_some() || self.tls_server_name.is_some() || self.cert.is_some()
     }
+}
+
+/// How `--rate-schedule` changes the rate.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]
+pub enum RateSchedule {
+    /// In steps of --rate-step every --rate-step-duration
+    Step,
+    /// Evenly over the whole --duration
+    Line,
 }
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]

@@ -13,10 +13,10 @@ use std::{
 use anyhow::Context;
 use clap::{CommandFactory, Parser};
 use grpc_convo::{
-    bench::{self, BenchConfig, Length},
+    bench::{self, BenchConfig, Joining, Length, Load},
     cli::{
         AskArgs, BenchArgs, Cli, Command, ConnectArgs, DescribeArgs, LinesOrJson, ListArgs,
-        LogFormat, SchemaFlags, ServeArgs, TextOrJson,
+        LogFormat, RateSchedule, SchemaFlags, ServeArgs, TextOrJson,
     },
     client::{
         self, AskConfig, CallSetup, ConnectConfig, Framing, MethodArgs, input::Source, inspect,
@@ -159,6 +159,38 @@ async fn serve(args: ServeArgs) -> anyhow::Result<()> {
     server::run(listener, config, responder, draining, aborting).await
 }
 
+/// The question rate: constant, or on a schedule.
+fn load(args: &BenchArgs) -> Result<Option<Load>, Usage> {
+    let (start, end) = (args.rate_start.unwrap_or(1.0), args.rate_end.unwrap_or(1.0));
+    Ok(match (args.rate, args.rate_schedule) {
+        (Some(rate), _) => Some(Load::Constant(rate)),
+        (None, None) => None,
+        (None, Some(RateSchedule::Line)) => Some(Load::Line {
+            start,
+            end,
+            over: args.duration.unwrap_or_default(),
+        }),
+        (None, Some(RateSchedule::Step)) => {
+            let (Some(step), Some(every)) = (args.rate_step, args.rate_step_duration) else {
+                return Err(Usage(
+                    "--rate-schedule step needs --rate-step and --rate-step-duration".into(),
+                ));
+            };
+            if step == 0.0 || (end - start) * step < 0.0 {
+                return Err(Usage(format!(
+                    "--rate-step {step} never takes --rate-start {start} to --rate-end {end}"
+                )));
+            }
+            Some(Load::Steps {
+                start,
+                end,
+                step,
+                every,
+            })
+        }
+    })
+}
+
 /// The methods to bridge to the command, checked before anything listens.
 fn bridges(args: &ServeArgs) -> Result<Option<Bridges>, Usage> {
     let files = schema_files(&args.schema);
@@ -273,7 +305,12 @@ async fn bench(args: BenchArgs) -> anyhow::Result<()> {
         },
         lockstep: args.lockstep,
         payload: args.payload,
-        rate: args.rate,
+        rate: load(&args)?,
+        joining: args.conversations_start.map(|start| Joining {
+            start,
+            step: args.conversations_step.unwrap_or(1),
+            every: args.conversations_step_duration.unwrap_or_default(),
+        }),
         check: args.check,
         interval: args.interval,
     };

@@ -173,3 +173,133 @@ fn intervals_are_printed_while_the_run_goes_on_and_kept_in_the_report() {
         assert!(point["p99_us"].as_f64().unwrap() >= point["p50_us"].as_f64().unwrap());
     }
 }
+
+/// The `intervals` of a JSON report, for a run of 3 s in 1 s intervals with `args`.
+fn intervals(addr: &str, args: &[&str]) -> Vec<serde_json::Value> {
+    let mut all = vec!["--duration", "3s", "--interval", "1s", "-o", "json"];
+    all.extend(args);
+    let output = bench(addr, &all);
+    assert!(output.status.success(), "{}", stderr_text(&output));
+    report(&output)["intervals"].as_array().unwrap().clone()
+}
+
+fn rates(series: &[serde_json::Value]) -> Vec<f64> {
+    series
+        .iter()
+        .map(|point| point["answers_per_s"].as_f64().unwrap())
+        .collect()
+}
+
+#[test]
+fn a_rate_schedule_rises_along_its_line_or_its_steps() {
+    let server = Serve::start(&[]);
+    let line = [
+        "-c",
+        "4",
+        "--rate-schedule",
+        "line",
+        "--rate-start",
+        "100",
+        "--rate-end",
+        "1000",
+    ];
+    let got = rates(&intervals(&server.addr, &line));
+    // About 250, 550 and 850 answers a second: each interval well above the one before.
+    assert!(got[1] > got[0] * 1.5 && got[2] > got[1] * 1.2, "{got:?}");
+    let steps = [
+        "-c",
+        "4",
+        "--rate-schedule",
+        "step",
+        "--rate-start",
+        "100",
+        "--rate-end",
+        "400",
+        "--rate-step",
+        "150",
+        "--rate-step-duration",
+        "1s",
+    ];
+    let got = rates(&intervals(&server.addr, &steps));
+    // 100, 250 and 400 answers a second.
+    assert!(got[1] > got[0] * 1.8 && got[2] > got[1] * 1.3, "{got:?}");
+}
+
+#[test]
+fn conversations_can_join_in_steps() {
+    let server = Serve::start(&[]);
+    let joining = [
+        "-c",
+        "6",
+        "--lockstep",
+        "--conversations-start",
+        "2",
+        "--conversations-step",
+        "2",
+        "--conversations-step-duration",
+        "1s",
+    ];
+    let series = intervals(&server.addr, &joining);
+    let open: Vec<u64> = series.iter().map(|p| p["open"].as_u64().unwrap()).collect();
+    let full = &open[..open.len() - 1];
+    assert!(full.windows(2).all(|w| w[0] <= w[1]), "{open:?}");
+    assert!(full[0] < 6 && full.contains(&6), "{open:?}");
+}
+
+#[test]
+fn schedules_refuse_what_they_cannot_mean() {
+    for args in [
+        &[
+            "--rate",
+            "10",
+            "--conversations-start",
+            "1",
+            "--conversations-step",
+            "1",
+            "--conversations-step-duration",
+            "1s",
+            "--duration",
+            "1s",
+        ][..],
+        &[
+            "--rate-schedule",
+            "line",
+            "--rate-start",
+            "1",
+            "--rate-end",
+            "2",
+        ][..],
+        &[
+            "--rate-schedule",
+            "step",
+            "--rate-start",
+            "1",
+            "--rate-end",
+            "2",
+            "--duration",
+            "1s",
+        ][..],
+        &[
+            "--rate-schedule",
+            "step",
+            "--rate-start",
+            "5",
+            "--rate-end",
+            "2",
+            "--rate-step",
+            "1",
+            "--rate-step-duration",
+            "1s",
+            "--duration",
+            "1s",
+        ][..],
+    ] {
+        let output = bench(&unused_addr(), args);
+        assert_eq!(
+            output.status.code(),
+            Some(2),
+            "{args:?}: {}",
+            stderr_text(&output)
+        );
+    }
+}

@@ -5,6 +5,7 @@
 //! that a stalled server cannot hide) to its answer, goes into an HDR histogram.
 
 mod intervals;
+mod load;
 
 use std::{
     collections::BTreeMap,
@@ -26,6 +27,7 @@ use tokio_util::sync::CancellationToken;
 use tonic::{Code, Request, transport::Channel};
 
 use intervals::{Point, Ticker, Window};
+pub use load::{Joining, Load};
 
 use crate::{
     client::{CallSetup, ConnectConfig, connect},
@@ -55,8 +57,10 @@ pub struct BenchConfig {
     pub lockstep: bool,
     /// Bytes in each question.
     pub payload: usize,
-    /// Questions per second over all conversations.
-    pub rate: Option<f64>,
+    /// Questions per second over all conversations, on a schedule.
+    pub rate: Option<Load>,
+    /// When conversations join the run, if not all at once.
+    pub joining: Option<Joining>,
     /// Verify each answer is the echo server's answer to its question.
     pub check: bool,
     /// Print a line of figures on stderr for each interval this long.
@@ -180,6 +184,7 @@ struct Shared {
     window: Option<Window>,
 }
 
+#[derive(Default)]
 struct Outcome {
     sent: u64,
     answers: u64,
@@ -205,6 +210,14 @@ async fn converse(
     shared: &Shared,
     stop: CancellationToken,
 ) -> Outcome {
+    if let Some(joining) = config.joining {
+        let opens = shared.started + joining.opens(n);
+        // A conversation due to join after the run's end never opens.
+        if matches!(config.length, Length::Duration(d) if opens >= shared.started + d) {
+            return Outcome::default();
+        }
+        tokio::time::sleep_until(opens).await;
+    }
     let lockstep = Arc::new(Lockstep::new(config.lockstep));
     let sent = Arc::new(AtomicU64::new(0));
     // When each question went out (or was due), for the answer that comes back in its place.
@@ -250,24 +263,18 @@ struct Plan {
     length: Length,
     payload: usize,
     started: Instant,
-    /// With `--rate`: when the first question is due, and the time between two.
-    schedule: Option<(Instant, Duration)>,
+    /// With a rate: the run's schedule, and how many conversations share it.
+    schedule: Option<(Load, usize)>,
 }
 
 impl Plan {
     fn new(n: usize, config: &BenchConfig, started: Instant) -> Plan {
-        let schedule = config.rate.map(|rate| {
-            // Each conversation takes every C-th slot of the total rate, offset by its number.
-            let interval = Duration::from_secs_f64(config.conversations as f64 / rate);
-            let offset = Duration::from_secs_f64(n as f64 / rate);
-            (started + offset, interval)
-        });
         Plan {
             n,
             length: config.length,
             payload: config.payload,
             started,
-            schedule,
+            schedule: config.rate.map(|load| (load, config.conversations)),
         }
     }
 
@@ -281,10 +288,12 @@ impl Plan {
         if !more {
             return None;
         }
-        let Some((first, interval)) = self.schedule else {
+        let Some((load, conversations)) = self.schedule else {
             return Some(Instant::now());
         };
-        let due = first + interval.mul_f64(i as f64);
+        // This conversation takes every C-th ticket of the run, from its own number.
+        let ticket = self.n as f64 + i as f64 * conversations as f64;
+        let due = self.started + load.due(ticket);
         // A question due after the run's end is never sent, but the conversation lasts the
         // run all the same.
         if let Length::Duration(duration) = self.length
@@ -489,7 +498,7 @@ impl Report {
         };
         let mode = match (config.lockstep, config.rate) {
             (true, _) => "lockstep".to_owned(),
-            (false, Some(rate)) => format!("pipelined at {rate} questions/s"),
+            (false, Some(load)) => format!("pipelined at {load}"),
             (false, None) => "pipelined".to_owned(),
         };
         let errors = if self.errors.is_empty() {
@@ -554,7 +563,17 @@ impl Report {
                 Length::Duration(duration) => Some(duration.as_secs_f64()),
             },
             "lockstep": config.lockstep,
-            "rate": config.rate,
+            "rate": match config.rate {
+                Some(Load::Constant(rate)) => Some(rate),
+                _ => None,
+            },
+            "rate_schedule": config.rate.filter(|load| !matches!(load, Load::Constant(_)))
+                .map(|load| load.to_string()),
+            "conversations_joining": config.joining.map(|joining| json!({
+                "start": joining.start,
+                "step": joining.step,
+                "every_s": joining.every.as_secs_f64(),
+            })),
             "payload": config.payload,
             "questions": self.sent,
             "answers": self.answers,
