@@ -141,6 +141,7 @@ Register-ArgumentCompleter -Native -CommandName 'grpc-convo' -ScriptBlock {
             [CompletionResult]::new('--conversations-step', '--conversations-step', [CompletionResultType]::ParameterName, 'Conversations added at each step')
             [CompletionResult]::new('--conversations-step-duration', '--conversations-step-duration', [CompletionResultType]::ParameterName, 'How long between two steps')
             [CompletionResult]::new('--interval', '--interval', [CompletionResultType]::ParameterName, 'While the run goes on, print one line on stderr per interval this long (answers/s, p50 and p99 in that interval, errors, conversations open), in place of the progress bar; the report carries the series')
+            [CompletionResult]::new('--html', '--html', [CompletionResultType]::ParameterName, 'Also write the report as one self-contained HTML page to FILE: settings, summary, a latency percentile plot, throughput and p99 over time (with --interval), errors by status')
             [CompletionResult]::new('-o', '-o', [CompletionResultType]::ParameterName, 'Report format: text, or json (one object)')
             [CompletionResult]::new('--output', '--output', [CompletionResultType]::ParameterName, 'Report format: text, or json (one object)')
             [CompletionResult]::new('--max-message-size', '--max-message-size', [CompletionResultType]::ParameterName, 'Largest message sent or received, in bytes (encoded protobuf)')

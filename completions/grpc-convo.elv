@@ -135,6 +135,7 @@ set edit:completion:arg-completer[grpc-convo] = {|@words|
             cand --conversations-step 'Conversations added at each step'
             cand --conversations-step-duration 'How long between two steps'
             cand --interval 'While the run goes on, print one line on stderr per interval this long (answers/s, p50 and p99 in that interval, errors, conversations open), in place of the progress bar; the report carries the series'
+            cand --html 'Also write the report as one self-contained HTML page to FILE: settings, summary, a latency percentile plot, throughput and p99 over time (with --interval), errors by status'
             cand -o 'Report format: text, or json (one object)'
             cand --output 'Report format: text, or json (one object)'
             cand --max-message-size 'Largest message sent or received, in bytes (encoded protobuf)'

@@ -123,6 +123,7 @@ complete -c grpc-convo -n "__fish_grpc_convo_using_subcommand bench" -l conversa
 complete -c grpc-convo -n "__fish_grpc_convo_using_subcommand bench" -l conversations-step -d 'Conversations added at each step' -r
 complete -c grpc-convo -n "__fish_grpc_convo_using_subcommand bench" -l conversations-step-duration -d 'How long between two steps' -r
 complete -c grpc-convo -n "__fish_grpc_convo_using_subcommand bench" -l interval -d 'While the run goes on, print one line on stderr per interval this long (answers/s, p50 and p99 in that interval, errors, conversations open), in place of the progress bar; the report carries the series' -r
+complete -c grpc-convo -n "__fish_grpc_convo_using_subcommand bench" -l html -d 'Also write the report as one self-contained HTML page to FILE: settings, summary, a latency percentile plot, throughput and p99 over time (with --interval), errors by status' -r -F
 complete -c grpc-convo -n "__fish_grpc_convo_using_subcommand bench" -s o -l output -d 'Report format: text, or json (one object)' -r -f -a "text\t''
 json\t''"
 complete -c grpc-convo -n "__fish_grpc_convo_using_subcommand bench" -l max-message-size -d 'Largest message sent or received, in bytes (encoded protobuf)' -r

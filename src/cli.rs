@@ -391,6 +391,11 @@ pub struct BenchArgs {
     #[arg(long, value_name = "DURATION", value_parser = duration)]
     pub interval: Option<Duration>,
 
+    /// Also write the report as one self-contained HTML page to FILE: settings, summary, a
+    /// latency percentile plot, throughput and p99 over time (with --interval), errors by status
+    #[arg(long, value_name = "FILE")]
+    pub html: Option<PathBuf>,
+
     /// Report format: text, or json (one object)
     #[arg(short, long, value_enum, value_name = "FORMAT", default_value_t = TextOrJson::Text)]
     pub output: TextOrJson,

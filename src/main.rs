@@ -322,6 +322,10 @@ async fn bench(args: BenchArgs) -> anyhow::Result<()> {
         TextOrJson::Json => report.json() + "\n",
     };
     write_stdout(text.as_bytes())?;
+    if let Some(path) = &args.html {
+        std::fs::write(path, report.html())
+            .with_context(|| format!("--html {}: cannot write it", path.display()))?;
+    }
     if let Some(signal) = report.interrupted {
         return Err(signal.into());
     }

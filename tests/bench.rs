@@ -303,3 +303,52 @@ fn schedules_refuse_what_they_cannot_mean() {
         );
     }
 }
+
+#[test]
+fn the_html_report_stands_alone_and_its_plots_hold_the_runs_figures() {
+    let server = Serve::start(&[]);
+    let path = std::env::temp_dir().join(format!("grpc-convo-report-{}.html", std::process::id()));
+    let html_arg = path.to_str().unwrap().to_owned();
+    let args = [
+        "-c",
+        "2",
+        "--rate",
+        "400",
+        "--duration",
+        "2s",
+        "--interval",
+        "500ms",
+    ];
+    let output = bench(
+        &server.addr,
+        &[&args[..], &["-o", "json", "--html", &html_arg]].concat(),
+    );
+    assert!(output.status.success(), "{}", stderr_text(&output));
+    let report = report(&output);
+    let page = std::fs::read_to_string(&path).unwrap();
+    std::fs::remove_file(&path).unwrap();
+    for outside in [
+        "http:", "https:", "<script", "<link", "src=", "url(", "@import",
+    ] {
+        assert!(!page.contains(outside), "{outside} in the page");
+    }
+    // Each interval is a point of the throughput plot, titled with its figure.
+    let throughput = &page[page.find("<svg id=\"throughput\"").unwrap()..];
+    let throughput = &throughput[..throughput.find("</svg>").unwrap()];
+    let series = report["intervals"].as_array().unwrap();
+    assert_eq!(throughput.matches("<circle").count(), series.len());
+    for point in series {
+        let title = format!(
+            "{:.1} s: {:.1} answers/s",
+            point["at_s"].as_f64().unwrap(),
+            point["answers_per_s"].as_f64().unwrap()
+        );
+        assert!(throughput.contains(&title), "{title} not in the plot");
+    }
+    let p50 = format!(
+        "p50: {:.1} µs",
+        report["latency_us"]["p50"].as_f64().unwrap()
+    );
+    assert!(page.contains(&p50), "{p50} not in the percentile plot");
+    assert!(page.contains("<svg id=\"p99\""));
+}

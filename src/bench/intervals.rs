@@ -24,10 +24,10 @@ use crate::error::lock;
 #[derive(Clone, Debug, Serialize)]
 pub(super) struct Point {
     /// Seconds from the start of the run to the end of the interval.
-    at_s: f64,
-    answers_per_s: f64,
+    pub(super) at_s: f64,
+    pub(super) answers_per_s: f64,
     p50_us: f64,
-    p99_us: f64,
+    pub(super) p99_us: f64,
     /// Conversations that ended with an error during the interval.
     errors: u64,
     /// Conversations open at the interval's end.

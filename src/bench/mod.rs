@@ -4,6 +4,7 @@
 //! the latency of each question, from its sending (or, at a fixed rate, from when it was due, so
 //! that a stalled server cannot hide) to its answer, goes into an HDR histogram.
 
+mod html;
 mod intervals;
 mod load;
 
@@ -490,17 +491,33 @@ impl Report {
         self.latency.value_at_quantile(quantile) as f64 / 1000.0
     }
 
-    pub fn text(&self) -> String {
-        let config = &self.config;
-        let length = match config.length {
+    fn length_text(&self) -> String {
+        match self.config.length {
             Length::Questions(count) => format!("{count} questions each"),
             Length::Duration(duration) => format!("for {}", humantime::format_duration(duration)),
-        };
-        let mode = match (config.lockstep, config.rate) {
+        }
+    }
+
+    fn mode_text(&self) -> String {
+        let joining = self.config.joining.map(|joining| {
+            format!(
+                ", {} conversations at first, {} more every {}",
+                joining.start,
+                joining.step,
+                humantime::format_duration(joining.every)
+            )
+        });
+        let mode = match (self.config.lockstep, self.config.rate) {
             (true, _) => "lockstep".to_owned(),
             (false, Some(load)) => format!("pipelined at {load}"),
             (false, None) => "pipelined".to_owned(),
         };
+        mode + &joining.unwrap_or_default()
+    }
+
+    pub fn text(&self) -> String {
+        let config = &self.config;
+        let (length, mode) = (self.length_text(), self.mode_text());
         let errors = if self.errors.is_empty() {
             "none".to_owned()
         } else {

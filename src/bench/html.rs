@@ -1,0 +1,265 @@
+//! `--html FILE`: the run as one self-contained page (no script, style sheet, font or image from
+//! anywhere else): its settings, the summary, a latency percentile plot on a log axis as HDR
+//! histograms are read, throughput and p99 over time from the intervals, and errors by status.
+//! The plots are inline SVG drawn here; every point carries its figures in a `<title>`.
+
+use std::fmt::Write as _;
+
+use super::Report;
+
+const WIDTH: f64 = 640.0;
+const HEIGHT: f64 = 240.0;
+const MARGIN: f64 = 56.0;
+
+/// Percentiles of the latency plot, and where each sits on the log axis: log10(1 / (1 - q)).
+const QUANTILES: [f64; 11] = [
+    0.0, 0.5, 0.75, 0.9, 0.95, 0.99, 0.995, 0.999, 0.9995, 0.9999, 0.99999,
+];
+
+impl Report {
+    pub fn html(&self) -> String {
+        let mut page = String::from(
+            "<!DOCTYPE html>\n<html lang=\"en\"><head><meta charset=\"utf-8\">\
+             <title>grpc-convo bench</title><style>\
+             body{font:14px/1.4 sans-serif;margin:2em auto;max-width:720px;color:#222}\
+             table{border-collapse:collapse;margin:.5em 0 1.5em}\
+             td,th{padding:.2em .8em;border-bottom:1px solid #ddd;text-align:left}\
+             td.n{text-align:right;font-variant-numeric:tabular-nums}\
+             svg{display:block;margin:.5em 0 1.5em}svg text{font:11px sans-serif;fill:#444}\
+             </style></head><body>\n<h1>grpc-convo bench</h1>\n",
+        );
+        let _ = writeln!(page, "<h2>Settings</h2>\n{}", self.settings_table());
+        let _ = writeln!(page, "<h2>Summary</h2>\n{}", self.summary_table());
+        let _ = writeln!(
+            page,
+            "<h2>Latency by percentile</h2>\n{}",
+            self.percentile_plot()
+        );
+        if self.series.is_empty() {
+            page.push_str(
+                "<p>Run with <code>--interval</code> for throughput and p99 over time.</p>\n",
+            );
+        } else {
+            let at: Vec<f64> = self.series.iter().map(|p| p.at_s).collect();
+            let rate: Vec<f64> = self.series.iter().map(|p| p.answers_per_s).collect();
+            let p99: Vec<f64> = self.series.iter().map(|p| p.p99_us).collect();
+            let _ = writeln!(
+                page,
+                "<h2>Throughput over time</h2>\n{}",
+                over_time("throughput", &at, &rate, "answers/s")
+            );
+            let _ = writeln!(
+                page,
+                "<h2>p99 latency over time</h2>\n{}",
+                over_time("p99", &at, &p99, "µs")
+            );
+        }
+        let _ = writeln!(page, "<h2>Errors by status</h2>\n{}", self.errors_table());
+        page + "</body></html>\n"
+    }
+
+    fn settings_table(&self) -> String {
+        let config = &self.config;
+        let rows = [
+            ("conversations", config.conversations.to_string()),
+            ("connections", config.connections.to_string()),
+            ("length", self.length_text()),
+            ("mode", self.mode_text()),
+            ("question size", format!("{} bytes", config.payload)),
+        ];
+        table(&rows.map(|(name, value)| (name.to_owned(), value)))
+    }
+
+    fn summary_table(&self) -> String {
+        let mut rows = vec![
+            ("questions".to_owned(), self.sent.to_string()),
+            ("answers".to_owned(), self.answers.to_string()),
+            (
+                "wall time".to_owned(),
+                format!("{:.3} s", self.wall.as_secs_f64()),
+            ),
+            (
+                "answers/s".to_owned(),
+                format!("{:.0}", self.answers_per_second()),
+            ),
+        ];
+        for (name, q) in [("p50", 0.5), ("p90", 0.9), ("p99", 0.99), ("p99.9", 0.999)] {
+            rows.push((
+                format!("latency {name}"),
+                format!("{:.1} µs", self.percentile_us(q)),
+            ));
+        }
+        rows.push((
+            "latency max".into(),
+            format!("{:.1} µs", self.latency.max() as f64 / 1000.0),
+        ));
+        table(&rows)
+    }
+
+    fn errors_table(&self) -> String {
+        if self.errors.is_empty() {
+            return "<p>none</p>".into();
+        }
+        let rows: Vec<_> = self
+            .errors
+            .iter()
+            .map(|(code, n)| (code.to_string(), n.to_string()))
+            .collect();
+        table(&rows)
+    }
+
+    fn percentile_plot(&self) -> String {
+        let x: Vec<f64> = QUANTILES
+            .iter()
+            .map(|q| (1.0 / (1.0 - q)).log10())
+            .collect();
+        let y: Vec<f64> = QUANTILES.iter().map(|&q| self.percentile_us(q)).collect();
+        let titles: Vec<String> = QUANTILES
+            .iter()
+            .zip(&y)
+            .map(|(q, v)| format!("p{}: {v:.1} µs", q * 100.0))
+            .collect();
+        let ticks = [
+            (0.0, "0%"),
+            (1.0, "90%"),
+            (2.0, "99%"),
+            (3.0, "99.9%"),
+            (4.0, "99.99%"),
+            (5.0, "99.999%"),
+        ];
+        plot("percentiles", &x, &y, &titles, &ticks, "µs")
+    }
+}
+
+fn table(rows: &[(String, String)]) -> String {
+    let mut html = String::from("<table>");
+    for (name, value) in rows {
+        let _ = write!(
+            html,
+            "<tr><th>{}</th><td class=\"n\">{}</td></tr>",
+            escape(name),
+            escape(value)
+        );
+    }
+    html + "</table>"
+}
+
+fn escape(text: &str) -> String {
+    text.replace('&', "&amp;")
+        .replace('<', "&lt;")
+        .replace('>', "&gt;")
+}
+
+/// A series over the run's time, in seconds.
+fn over_time(id: &str, at: &[f64], values: &[f64], unit: &str) -> String {
+    let titles: Vec<String> = at
+        .iter()
+        .zip(values)
+        .map(|(t, v)| format!("{t:.1} s: {v:.1} {unit}"))
+        .collect();
+    let end = at.last().copied().unwrap_or(1.0);
+    let ticks: Vec<(f64, String)> = (0..=4)
+        .map(|i| {
+            (
+                end * i as f64 / 4.0,
+                format!("{:.1} s", end * i as f64 / 4.0),
+            )
+        })
+        .collect();
+    let ticks: Vec<(f64, &str)> = ticks
+        .iter()
+        .map(|(x, label)| (*x, label.as_str()))
+        .collect();
+    plot(id, at, values, &titles, &ticks, unit)
+}
+
+/// Where a value lands on a plot: x from 0 to `x_max`, y from 0 to `y_max`.
+struct Scale {
+    x_max: f64,
+    y_max: f64,
+}
+
+impl Scale {
+    fn x(&self, v: f64) -> f64 {
+        MARGIN + v / self.x_max * (WIDTH - 2.0 * MARGIN)
+    }
+
+    fn y(&self, v: f64) -> f64 {
+        HEIGHT - MARGIN - v / self.y_max * (HEIGHT - 2.0 * MARGIN)
+    }
+}
+
+/// A line through the points, each a dot with its figures as a title; x ticks as given, y from 0.
+fn plot(
+    id: &str,
+    x: &[f64],
+    y: &[f64],
+    titles: &[String],
+    ticks: &[(f64, &str)],
+    unit: &str,
+) -> String {
+    let scale = Scale {
+        x_max: ticks
+            .iter()
+            .map(|t| t.0)
+            .chain(x.iter().copied())
+            .fold(f64::MIN_POSITIVE, f64::max),
+        y_max: y.iter().copied().fold(0.0, f64::max).max(f64::MIN_POSITIVE) * 1.1,
+    };
+    let mut svg = frame(id, &scale, ticks, unit);
+    let points: Vec<String> = x
+        .iter()
+        .zip(y)
+        .map(|(&a, &b)| format!("{:.1},{:.1}", scale.x(a), scale.y(b)))
+        .collect();
+    let _ = write!(
+        svg,
+        "<polyline fill=\"none\" stroke=\"#2a6fdb\" stroke-width=\"2\" points=\"{}\"/>",
+        points.join(" ")
+    );
+    for ((&a, &b), title) in x.iter().zip(y).zip(titles) {
+        let _ = write!(
+            svg,
+            "<circle cx=\"{:.1}\" cy=\"{:.1}\" r=\"3\" fill=\"#2a6fdb\"><title>{}</title></circle>",
+            scale.x(a),
+            scale.y(b),
+            escape(title)
+        );
+    }
+    svg + "</svg>"
+}
+
+/// The plot's box, its horizontal grid with y labels, the x ticks and the unit.
+fn frame(id: &str, scale: &Scale, ticks: &[(f64, &str)], unit: &str) -> String {
+    let (plot_w, plot_h) = (WIDTH - 2.0 * MARGIN, HEIGHT - 2.0 * MARGIN);
+    let mut svg = format!(
+        "<svg id=\"{id}\" width=\"{WIDTH}\" height=\"{HEIGHT}\" viewBox=\"0 0 {WIDTH} {HEIGHT}\" role=\"img\">\
+         <rect x=\"{MARGIN}\" y=\"{MARGIN}\" width=\"{plot_w}\" height=\"{plot_h}\" fill=\"#fafafa\" stroke=\"#ccc\"/>"
+    );
+    for i in 0..=4 {
+        let value = scale.y_max * i as f64 / 4.0;
+        let at = scale.y(value);
+        let _ = write!(
+            svg,
+            "<line x1=\"{MARGIN}\" x2=\"{}\" y1=\"{at}\" y2=\"{at}\" stroke=\"#e4e4e4\"/>\
+             <text x=\"{}\" y=\"{}\" text-anchor=\"end\">{value:.0}</text>",
+            WIDTH - MARGIN,
+            MARGIN - 6.0,
+            at + 4.0,
+        );
+    }
+    for (at, label) in ticks {
+        let _ = write!(
+            svg,
+            "<text x=\"{}\" y=\"{}\" text-anchor=\"middle\">{label}</text>",
+            scale.x(*at),
+            HEIGHT - MARGIN + 16.0
+        );
+    }
+    let _ = write!(
+        svg,
+        "<text x=\"{MARGIN}\" y=\"{}\">{unit}</text>",
+        MARGIN - 14.0
+    );
+    svg
+}
