@@ -107,10 +107,19 @@ complete -c grpc-convo -n "__fish_grpc_convo_using_subcommand bench" -l cert -d 
 complete -c grpc-convo -n "__fish_grpc_convo_using_subcommand bench" -l key -d 'Private key of --cert, in PEM' -r -F
 complete -c grpc-convo -n "__fish_grpc_convo_using_subcommand bench" -l token-file -d 'Send the bearer token in this file as "authorization: Bearer TOKEN" (or set GRPC_CONVO_TOKEN); no flag takes the token itself, as argv is visible to every user' -r -F
 complete -c grpc-convo -n "__fish_grpc_convo_using_subcommand bench" -s H -l header -d 'Request metadata, as \'name: value\' (repeatable); names ending in -bin take base64 values' -r
-complete -c grpc-convo -n "__fish_grpc_convo_using_subcommand bench" -s c -l conversations -d 'Conversations at once' -r
-complete -c grpc-convo -n "__fish_grpc_convo_using_subcommand bench" -s n -l questions -d 'Questions in each conversation' -r
-complete -c grpc-convo -n "__fish_grpc_convo_using_subcommand bench" -l duration -d 'Instead of -n: each conversation sends questions for this long' -r
-complete -c grpc-convo -n "__fish_grpc_convo_using_subcommand bench" -l payload -d 'Bytes in each question' -r
+complete -c grpc-convo -n "__fish_grpc_convo_using_subcommand bench" -l method -d 'The method, as pkg.Service/Method or pkg.Service.Method; its types come from --proto or --protoset, else from the server\'s reflection (the default method is known without either)' -r
+complete -c grpc-convo -n "__fish_grpc_convo_using_subcommand bench" -l proto -d 'A .proto file that defines the method\'s types, parsed at run time (repeatable); given any of --proto or --protoset, no reflection call is made' -r -F
+complete -c grpc-convo -n "__fish_grpc_convo_using_subcommand bench" -s I -l import-path -d 'Where --proto files and their imports are found (repeatable); each --proto file\'s own directory is searched too' -r -F
+complete -c grpc-convo -n "__fish_grpc_convo_using_subcommand bench" -l protoset -d 'A FileDescriptorSet, as `protoc -o` or `buf build -o` writes it (repeatable)' -r -F
+complete -c grpc-convo -n "__fish_grpc_convo_using_subcommand bench" -l field -d 'The string field each line fills, as a dotted path (meta.note) [default: the request\'s only string field]' -r
+complete -c grpc-convo -n "__fish_grpc_convo_using_subcommand bench" -l set -d 'A fixed value in every request, as PATH=VALUE: a number, true/false, an enum by name or number, bytes in base64; repeat for each element of a repeated field' -r
+complete -c grpc-convo -n "__fish_grpc_convo_using_subcommand bench" -s c -l conversations -d 'Conversations at once; for a method that is not bidirectional, slots that each make their calls one after another' -r
+complete -c grpc-convo -n "__fish_grpc_convo_using_subcommand bench" -s n -l questions -d 'Questions in each conversation (bidirectional), questions in each call (client streaming), or calls by each slot (server streaming, unary) [default: 1000]' -r
+complete -c grpc-convo -n "__fish_grpc_convo_using_subcommand bench" -l duration -d 'Instead of -n: each conversation or slot goes on for this long (client streaming: calls of -n questions start until then, and each one started sends all of them)' -r
+complete -c grpc-convo -n "__fish_grpc_convo_using_subcommand bench" -l payload -d 'Bytes in each generated question' -r
+complete -c grpc-convo -n "__fish_grpc_convo_using_subcommand bench" -l questions-file -d 'Questions from FILE instead of generated ones, its lines cycled through the run: each fills --field, or with --input json is the whole request' -r -F
+complete -c grpc-convo -n "__fish_grpc_convo_using_subcommand bench" -l input -d 'How --questions-file is read: lines (each line is a question\'s text), or json (each line is a whole request in protobuf JSON; blank lines are skipped)' -r -f -a "lines\t''
+json\t''"
 complete -c grpc-convo -n "__fish_grpc_convo_using_subcommand bench" -l connections -d 'HTTP/2 connections the conversations are spread over' -r
 complete -c grpc-convo -n "__fish_grpc_convo_using_subcommand bench" -l rate -d 'Questions per second over all conversations, each on schedule: latency then counts from when a question was due, so a stalled server cannot hide (no coordinated omission)' -r
 complete -c grpc-convo -n "__fish_grpc_convo_using_subcommand bench" -l rate-schedule -d 'A rate that changes over the run (needs --duration): step rises from --rate-start by --rate-step every --rate-step-duration up to --rate-end; line rises evenly from --rate-start to --rate-end over the whole --duration' -r -f -a "step\t'In steps of --rate-step every --rate-step-duration'
@@ -130,8 +139,8 @@ complete -c grpc-convo -n "__fish_grpc_convo_using_subcommand bench" -l max-mess
 complete -c grpc-convo -n "__fish_grpc_convo_using_subcommand bench" -l wait-ready -d 'If the server is not up yet, keep trying to connect, with backoff, until --connect-timeout runs out'
 complete -c grpc-convo -n "__fish_grpc_convo_using_subcommand bench" -l tls -d 'Connect with TLS, trusting the system\'s root certificates'
 complete -c grpc-convo -n "__fish_grpc_convo_using_subcommand bench" -l allow-plaintext-token -d 'Send the token even without TLS to an address that is not this machine'
-complete -c grpc-convo -n "__fish_grpc_convo_using_subcommand bench" -l lockstep -d 'Send each question only after the previous one is answered (measures round trips)'
-complete -c grpc-convo -n "__fish_grpc_convo_using_subcommand bench" -l check -d 'Verify that every answer is the echo server\'s answer to its question'
+complete -c grpc-convo -n "__fish_grpc_convo_using_subcommand bench" -l lockstep -d 'Send each question only after the previous one is answered (measures round trips; bidirectional methods)'
+complete -c grpc-convo -n "__fish_grpc_convo_using_subcommand bench" -l check -d 'Verify that every answer is the echo server\'s answer to its question (the tutorial\'s method only)'
 complete -c grpc-convo -n "__fish_grpc_convo_using_subcommand bench" -s v -l verbose -d 'More log output on stderr: -v for debug, -vv for trace (RUST_LOG overrides)'
 complete -c grpc-convo -n "__fish_grpc_convo_using_subcommand bench" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c grpc-convo -n "__fish_grpc_convo_using_subcommand bench" -s V -l version -d 'Print version'

@@ -231,6 +231,9 @@ pub struct AskArgs {
     #[command(flatten)]
     pub method: MethodFlags,
 
+    #[command(flatten)]
+    pub answers: AnswerFlags,
+
     /// Unary methods: calls in flight at once on the connection; answers still print in question
     /// order
     #[arg(long, value_name = "N", default_value_t = 1,
@@ -305,27 +308,50 @@ pub struct BenchArgs {
     #[command(flatten)]
     pub connect: ConnectArgs,
 
-    /// Conversations at once
+    #[command(flatten)]
+    pub method: MethodFlags,
+
+    /// Conversations at once; for a method that is not bidirectional, slots that each make
+    /// their calls one after another
     #[arg(short = 'c', long, value_name = "C", default_value_t = 1,
           value_parser = clap::value_parser!(u32).range(1..).map(|n| n as usize))]
     pub conversations: usize,
 
-    /// Questions in each conversation
-    #[arg(short = 'n', long, value_name = "M", default_value_t = 1000, conflicts_with = "duration",
+    /// Questions in each conversation (bidirectional), questions in each call (client
+    /// streaming), or calls by each slot (server streaming, unary) [default: 1000]
+    #[arg(short = 'n', long, value_name = "M",
           value_parser = clap::value_parser!(u64).range(1..))]
-    pub questions: u64,
+    pub questions: Option<u64>,
 
-    /// Instead of -n: each conversation sends questions for this long
+    /// Instead of -n: each conversation or slot goes on for this long (client streaming: calls
+    /// of -n questions start until then, and each one started sends all of them)
     #[arg(long, value_name = "DURATION", value_parser = duration)]
     pub duration: Option<Duration>,
 
-    /// Send each question only after the previous one is answered (measures round trips)
+    /// Send each question only after the previous one is answered (measures round trips;
+    /// bidirectional methods)
     #[arg(long)]
     pub lockstep: bool,
 
-    /// Bytes in each question
-    #[arg(long, value_name = "BYTES", default_value_t = 16)]
+    /// Bytes in each generated question
+    #[arg(
+        long,
+        value_name = "BYTES",
+        default_value_t = 16,
+        conflicts_with = "questions_file"
+    )]
     pub payload: usize,
+
+    /// Questions from FILE instead of generated ones, its lines cycled through the run: each
+    /// fills --field, or with --input json is the whole request
+    #[arg(long, value_name = "FILE")]
+    pub questions_file: Option<PathBuf>,
+
+    /// How --questions-file is read: lines (each line is a question's text), or json (each line
+    /// is a whole request in protobuf JSON; blank lines are skipped)
+    #[arg(long, value_enum, value_name = "FORMAT", default_value_t = LinesOrJson::Lines,
+          requires = "questions_file")]
+    pub input: LinesOrJson,
 
     /// HTTP/2 connections the conversations are spread over
     #[arg(long, value_name = "K", default_value_t = 1,
@@ -381,7 +407,8 @@ pub struct BenchArgs {
     #[arg(long, value_name = "DURATION", value_parser = duration, requires = "conversations_start")]
     pub conversations_step_duration: Option<Duration>,
 
-    /// Verify that every answer is the echo server's answer to its question
+    /// Verify that every answer is the echo server's answer to its question (the tutorial's
+    /// method only)
     #[arg(long)]
     pub check: bool,
 
@@ -476,7 +503,11 @@ pub struct MethodFlags {
     /// number, bytes in base64; repeat for each element of a repeated field
     #[arg(long = "set", value_name = "PATH=VALUE")]
     pub set: Vec<String>,
+}
 
+/// How ask prints the responses of any method.
+#[derive(Debug, Args)]
+pub struct AnswerFlags {
     /// The response field each answer prints: a string as it is, a number or bool as text, an
     /// enum by name, bytes in base64, a message in JSON [default: the response's only string
     /// field, else the whole response in JSON]

@@ -13,10 +13,10 @@ use std::{
 use anyhow::Context;
 use clap::{CommandFactory, Parser};
 use grpc_convo::{
-    bench::{self, BenchConfig, Joining, Length, Load},
+    bench::{self, BenchConfig, Joining, Load, QuestionSource},
     cli::{
         AskArgs, BenchArgs, Cli, Command, ConnectArgs, DescribeArgs, LinesOrJson, ListArgs,
-        LogFormat, RateSchedule, SchemaFlags, ServeArgs, TextOrJson,
+        LogFormat, MethodFlags, RateSchedule, SchemaFlags, ServeArgs, TextOrJson,
     },
     client::{
         self, AskConfig, CallSetup, ConnectConfig, Framing, MethodArgs, input::Source, inspect,
@@ -234,6 +234,7 @@ fn bridges(args: &ServeArgs) -> Result<Option<Bridges>, Usage> {
 async fn ask(args: AskArgs) -> anyhow::Result<()> {
     let mut signals = Signals::install().context("cannot install signal handlers")?;
     let separator = if args.null { b'\0' } else { b'\n' };
+    let method = method_args(&args.method, args.input == LinesOrJson::Json);
     let config = AskConfig {
         connect: connect_config(&args.connect, 1)?,
         call: CallSetup {
@@ -243,18 +244,15 @@ async fn ask(args: AskArgs) -> anyhow::Result<()> {
             max_message_size: args.limits.max_message_size,
         },
         method: MethodArgs {
-            method: args.method.method.clone(),
-            files: schema_files(&args.method.schema),
             mapping: MappingArgs {
-                field: args.method.field.clone(),
-                set: args.method.set.clone(),
-                answer_field: args.method.answer_field.clone(),
-                json_in: args.input == LinesOrJson::Json,
+                answer_field: args.answers.answer_field.clone(),
                 json_out: args.output == TextOrJson::Json,
-                proto_names: args.method.proto_names,
+                proto_names: args.answers.proto_names,
+                ..method.mapping
             },
-            parallel: args.parallel,
+            ..method
         },
+        parallel: args.parallel,
         allow_plaintext_token: args.connect.allow_plaintext_token,
         input: Framing {
             json: args.input == LinesOrJson::Json,
@@ -297,14 +295,21 @@ async fn bench(args: BenchArgs) -> anyhow::Result<()> {
             max_message_size: args.limits.max_message_size,
             timeout: None,
         },
+        method: method_args(&args.method, args.input == LinesOrJson::Json),
+        source: match &args.questions_file {
+            Some(path) => QuestionSource::File {
+                path: path.clone(),
+                json: args.input == LinesOrJson::Json,
+            },
+            None => QuestionSource::Generated {
+                payload: args.payload,
+            },
+        },
         conversations: args.conversations,
         connections,
-        length: match args.duration {
-            Some(duration) => Length::Duration(duration),
-            None => Length::Questions(args.questions),
-        },
+        count: args.questions,
+        duration: args.duration,
         lockstep: args.lockstep,
-        payload: args.payload,
         rate: load(&args)?,
         joining: args.conversations_start.map(|start| Joining {
             start,
@@ -326,13 +331,27 @@ async fn bench(args: BenchArgs) -> anyhow::Result<()> {
         std::fs::write(path, report.html())
             .with_context(|| format!("--html {}: cannot write it", path.display()))?;
     }
-    if let Some(signal) = report.interrupted {
+    if let Some(signal) = report.interrupted() {
         return Err(signal.into());
     }
     if report.failed() {
         anyhow::bail!("some conversations failed or answered wrongly (see the report)");
     }
     Ok(())
+}
+
+/// The method and how lines fill its requests, as ask and bench name them.
+fn method_args(flags: &MethodFlags, json_in: bool) -> MethodArgs {
+    MethodArgs {
+        method: flags.method.clone(),
+        files: schema_files(&flags.schema),
+        mapping: MappingArgs {
+            field: flags.field.clone(),
+            set: flags.set.clone(),
+            json_in,
+            ..MappingArgs::default()
+        },
+    }
 }
 
 fn schema_files(flags: &SchemaFlags) -> SchemaFiles {

@@ -93,8 +93,8 @@ fn the_text_report_names_every_figure() {
     assert!(output.status.success(), "{}", stderr_text(&output));
     let text = String::from_utf8(output.stdout).unwrap();
     for label in [
-        "answers     20",
-        "errors      none",
+        "answers        20\n",
+        "errors         none\n",
         "wall time",
         "answers/s",
         "p50",

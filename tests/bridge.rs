@@ -21,16 +21,9 @@ const SCRIPT: &str = r#"case "$GRPC_CONVO_METHOD" in
   *) echo "unknown method $GRPC_CONVO_METHOD" >&2; exit 9 ;;
 esac"#;
 
-fn proto() -> String {
-    format!(
-        "{}/tests/interop/proto/kinds.proto",
-        env!("CARGO_MANIFEST_DIR")
-    )
-}
-
 /// serve with the methods named bridged to the script, and `extra` flags.
 fn bridged(methods: &[&str], extra: &[&str]) -> Serve {
-    let proto = proto();
+    let proto = kinds_proto();
     let mut args = vec!["--proto", proto.as_str()];
     for method in methods {
         args.extend(["--method", method]);
@@ -226,7 +219,7 @@ fn the_process_can_read_and_write_whole_messages_in_json() {
 
 #[test]
 fn what_cannot_be_served_is_refused_before_anything_listens() {
-    let proto = proto();
+    let proto = kinds_proto();
     let cases: [(&[&str], &str); 5] = [
         (&["--proto", &proto, "--", "cat"], "name them with --method"),
         (
@@ -318,7 +311,13 @@ fn a_bridged_method_is_behind_the_token_like_the_tutorials() {
     std::fs::write(&token, "s3cret\n").unwrap();
     let token = token.to_str().unwrap().to_owned();
     let server = bridged(&["kinds.Kinds/Chat"], &["--token-file", &token]);
-    let chat = ["--method", "kinds.Kinds/Chat", "--proto", &proto(), "hi"];
+    let chat = [
+        "--method",
+        "kinds.Kinds/Chat",
+        "--proto",
+        &kinds_proto(),
+        "hi",
+    ];
     let output = ask(&server.addr, &chat, b"");
     assert_eq!(
         output.status.code(),

@@ -145,7 +145,10 @@ fn bench_reports_a_black_holed_conversation_as_unavailable() {
     let output = output_limited(bench);
     let report = String::from_utf8_lossy(&output.stdout);
     assert!(!output.status.success());
-    assert!(report.contains("errors      UNAVAILABLE 1"), "{report}");
+    assert!(
+        report.contains("errors         UNAVAILABLE 1\n"),
+        "{report}"
+    );
 }
 
 #[test]
@@ -196,8 +199,8 @@ fn bench_prints_what_it_measured_then_dies_by_sigint() {
         "{:?}\n{report}",
         output.status
     );
-    assert!(report.contains("interrupted SIGINT"), "{report}");
-    assert!(report.contains("errors      none"), "{report}");
+    assert!(report.contains("interrupted    SIGINT"), "{report}");
+    assert!(report.contains("errors         none\n"), "{report}");
 }
 
 /// SIGINT to a process, or to a process group given as `-PGID`.

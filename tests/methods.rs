@@ -11,13 +11,6 @@ use common::*;
 const CHECK: &str = "grpc.health.v1.Health/Check";
 const WATCH: &str = "grpc.health.v1.Health.Watch";
 
-fn kinds_proto() -> String {
-    format!(
-        "{}/tests/interop/proto/kinds.proto",
-        env!("CARGO_MANIFEST_DIR")
-    )
-}
-
 fn run(args: &[&str]) -> std::process::Output {
     output_limited(
         bin()

@@ -5,7 +5,12 @@
 
 use std::fmt::Write as _;
 
-use super::Report;
+use hdrhistogram::Histogram;
+
+use super::{
+    Report,
+    report::{SHOWN, percentile_us},
+};
 
 const WIDTH: f64 = 640.0;
 const HEIGHT: f64 = 240.0;
@@ -30,27 +35,43 @@ impl Report {
         );
         let _ = writeln!(page, "<h2>Settings</h2>\n{}", self.settings_table());
         let _ = writeln!(page, "<h2>Summary</h2>\n{}", self.summary_table());
+        let (main, each) = self.latency_names();
         let _ = writeln!(
             page,
-            "<h2>Latency by percentile</h2>\n{}",
-            self.percentile_plot()
+            "<h2>Latency by percentile</h2>\n<p>Latency of {}.</p>\n{}",
+            escape(self.latency_of()),
+            percentile_plot("percentiles", &self.measured.latency)
         );
-        if self.series.is_empty() {
+        if let Some(each) = each {
+            let _ = writeln!(
+                page,
+                "<h2>{} by percentile</h2>\n{}",
+                capitalised(each),
+                percentile_plot("each", &self.measured.each)
+            );
+        }
+        let series = &self.measured.series;
+        if series.is_empty() {
             page.push_str(
                 "<p>Run with <code>--interval</code> for throughput and p99 over time.</p>\n",
             );
         } else {
-            let at: Vec<f64> = self.series.iter().map(|p| p.at_s).collect();
-            let rate: Vec<f64> = self.series.iter().map(|p| p.answers_per_s).collect();
-            let p99: Vec<f64> = self.series.iter().map(|p| p.p99_us).collect();
+            let at: Vec<f64> = series.iter().map(|p| p.at_s).collect();
+            let rate: Vec<f64> = series.iter().map(|p| p.answers_per_s).collect();
+            let p99: Vec<f64> = series.iter().map(|p| p.p99_us).collect();
+            let unit = match each {
+                Some(_) => "responses/s",
+                None => "answers/s",
+            };
             let _ = writeln!(
                 page,
                 "<h2>Throughput over time</h2>\n{}",
-                over_time("throughput", &at, &rate, "answers/s")
+                over_time("throughput", &at, &rate, unit)
             );
+            let p99_of = each.unwrap_or(main);
             let _ = writeln!(
                 page,
-                "<h2>p99 latency over time</h2>\n{}",
+                "<h2>p99 over time ({p99_of})</h2>\n{}",
                 over_time("p99", &at, &p99, "µs")
             );
         }
@@ -59,40 +80,44 @@ impl Report {
     }
 
     fn settings_table(&self) -> String {
-        let config = &self.config;
+        let config = &self.setup.config;
         let rows = [
-            ("conversations", config.conversations.to_string()),
+            (
+                "method",
+                format!("{} ({})", config.method.method, self.setup.kind),
+            ),
+            (self.slots_name(), config.conversations.to_string()),
             ("connections", config.connections.to_string()),
             ("length", self.length_text()),
             ("mode", self.mode_text()),
-            ("question size", format!("{} bytes", config.payload)),
+            ("questions", self.questions_text()),
         ];
         table(&rows.map(|(name, value)| (name.to_owned(), value)))
     }
 
     fn summary_table(&self) -> String {
-        let mut rows = vec![
-            ("questions".to_owned(), self.sent.to_string()),
-            ("answers".to_owned(), self.answers.to_string()),
-            (
-                "wall time".to_owned(),
-                format!("{:.3} s", self.wall.as_secs_f64()),
-            ),
-            (
-                "answers/s".to_owned(),
-                format!("{:.0}", self.answers_per_second()),
-            ),
-        ];
-        for (name, q) in [("p50", 0.5), ("p90", 0.9), ("p99", 0.99), ("p99.9", 0.999)] {
+        let mut rows: Vec<(String, String)> = self
+            .figures()
+            .into_iter()
+            .filter(|(name, _)| *name != "errors")
+            .map(|(name, value)| (name.to_owned(), value))
+            .collect();
+        let (main, each) = self.latency_names();
+        let histograms = [(main, &self.measured.latency)]
+            .into_iter()
+            .chain(each.map(|each| (each, &self.measured.each)));
+        for (label, histogram) in histograms {
+            for (name, q) in SHOWN {
+                rows.push((
+                    format!("{label} {name}"),
+                    format!("{:.1} µs", percentile_us(histogram, q)),
+                ));
+            }
             rows.push((
-                format!("latency {name}"),
-                format!("{:.1} µs", self.percentile_us(q)),
+                format!("{label} max"),
+                format!("{:.1} µs", histogram.max() as f64 / 1000.0),
             ));
         }
-        rows.push((
-            "latency max".into(),
-            format!("{:.1} µs", self.latency.max() as f64 / 1000.0),
-        ));
         table(&rows)
     }
 
@@ -107,28 +132,40 @@ impl Report {
             .collect();
         table(&rows)
     }
+}
 
-    fn percentile_plot(&self) -> String {
-        let x: Vec<f64> = QUANTILES
-            .iter()
-            .map(|q| (1.0 / (1.0 - q)).log10())
-            .collect();
-        let y: Vec<f64> = QUANTILES.iter().map(|&q| self.percentile_us(q)).collect();
-        let titles: Vec<String> = QUANTILES
-            .iter()
-            .zip(&y)
-            .map(|(q, v)| format!("p{}: {v:.1} µs", q * 100.0))
-            .collect();
-        let ticks = [
-            (0.0, "0%"),
-            (1.0, "90%"),
-            (2.0, "99%"),
-            (3.0, "99.9%"),
-            (4.0, "99.99%"),
-            (5.0, "99.999%"),
-        ];
-        plot("percentiles", &x, &y, &titles, &ticks, "µs")
-    }
+fn capitalised(text: &str) -> String {
+    let mut chars = text.chars();
+    chars
+        .next()
+        .map(|first| first.to_uppercase().chain(chars).collect())
+        .unwrap_or_default()
+}
+
+/// Latency against percentile, on the log axis HDR histograms are read on.
+fn percentile_plot(id: &str, histogram: &Histogram<u64>) -> String {
+    let x: Vec<f64> = QUANTILES
+        .iter()
+        .map(|q| (1.0 / (1.0 - q)).log10())
+        .collect();
+    let y: Vec<f64> = QUANTILES
+        .iter()
+        .map(|&q| percentile_us(histogram, q))
+        .collect();
+    let titles: Vec<String> = QUANTILES
+        .iter()
+        .zip(&y)
+        .map(|(q, v)| format!("p{}: {v:.1} µs", q * 100.0))
+        .collect();
+    let ticks = [
+        (0.0, "0%"),
+        (1.0, "90%"),
+        (2.0, "99%"),
+        (3.0, "99.9%"),
+        (4.0, "99.99%"),
+        (5.0, "99.999%"),
+    ];
+    plot(id, &x, &y, &titles, &ticks, "µs")
 }
 
 fn table(rows: &[(String, String)]) -> String {

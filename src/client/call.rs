@@ -5,10 +5,10 @@ use std::time::Duration;
 
 use tokio::time::Instant;
 
-use tonic::{Request, transport::Channel};
+use tonic::{Request, Status, client::Grpc, transport::Channel};
 
 use super::headers::Header;
-use crate::{proto::stream_client::StreamClient, token::Token};
+use crate::token::Token;
 
 #[derive(Clone, Debug, Default)]
 pub struct CallSetup {
@@ -30,13 +30,6 @@ impl CallSetup {
             deadline: self.timeout.map(|timeout| Instant::now() + timeout),
             setup: self.clone(),
         }
-    }
-
-    /// A client on `channel` that holds both directions to the message limit.
-    pub fn client(&self, channel: Channel) -> StreamClient<Channel> {
-        StreamClient::new(channel)
-            .max_decoding_message_size(self.max_message_size)
-            .max_encoding_message_size(self.max_message_size)
     }
 
     /// The request for one call, with the whole `--timeout` as its deadline, metadata and token.
@@ -78,4 +71,16 @@ impl Started {
         let left = left.map(|left| left.max(Duration::from_millis(1)));
         self.setup.request_within(message, left)
     }
+}
+
+/// A client for one call of any method on `channel`, holding both directions to `limit` bytes,
+/// once the connection can take the call.
+pub(crate) async fn ready(channel: &Channel, limit: usize) -> Result<Grpc<Channel>, Status> {
+    let mut grpc = Grpc::new(channel.clone())
+        .max_decoding_message_size(limit)
+        .max_encoding_message_size(limit);
+    grpc.ready()
+        .await
+        .map_err(|err| Status::unavailable(format!("the connection is not ready: {err}")))?;
+    Ok(grpc)
 }

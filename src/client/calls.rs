@@ -10,7 +10,7 @@ use futures_util::{
 };
 use tonic::{Status, client::Grpc, codegen::http::uri::PathAndQuery, transport::Channel};
 
-use super::call::Started;
+use super::call::{Started, ready};
 use crate::{codec::LineCodec, mapping::Outgoing, schema::CallKind};
 
 /// Where the calls go and what they carry.
@@ -87,14 +87,7 @@ impl Calls {
     }
 
     async fn grpc(&self) -> Result<Grpc<Channel>, Status> {
-        let limit = self.setup.setup.max_message_size;
-        let mut grpc = Grpc::new(self.channel.clone())
-            .max_decoding_message_size(limit)
-            .max_encoding_message_size(limit);
-        grpc.ready()
-            .await
-            .map_err(|err| Status::unavailable(format!("the connection is not ready: {err}")))?;
-        Ok(grpc)
+        ready(&self.channel, self.setup.setup.max_message_size).await
     }
 }
 

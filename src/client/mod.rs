@@ -29,6 +29,7 @@ use crate::{
     signals::Signal,
 };
 pub use call::CallSetup;
+pub(crate) use call::ready;
 use calls::Calls;
 pub use connect::{ConnectConfig, Link, connect};
 pub use framing::Framing;
@@ -37,6 +38,7 @@ use output::AnswerWriter;
 use receive::{Ended, Enough, Explain, Talk};
 use tally::Tally;
 pub use target::MethodArgs;
+pub(crate) use target::{Target, resolve};
 use transcript::Transcript;
 
 #[derive(Clone, Debug)]
@@ -46,6 +48,8 @@ pub struct AskConfig {
     pub call: CallSetup,
     /// The method, where its types come from, and how lines map to its messages.
     pub method: MethodArgs,
+    /// Unary calls in flight at once.
+    pub parallel: usize,
     /// Send the token even in plaintext to an address off this machine.
     pub allow_plaintext_token: bool,
     pub input: Framing,
@@ -99,7 +103,7 @@ pub async fn ask(
         setup: config.call.start(),
         kind: target.kind,
         codec: LineCodec::new(target.requests, target.answers),
-        parallel: config.method.parallel,
+        parallel: config.parallel,
     };
     let answers = calls.answers(outgoing(questions, tally.clone(), transcript.clone()));
     let mut out = AnswerWriter::new(out, config.output.separator);

@@ -1,4 +1,4 @@
-//! The method ask calls and how its messages map to lines: found in the built-in proto, in the
+//! The method ask (or bench) calls and how its messages map to lines: found in the built-in proto, in the
 //! files named on the command line, or by asking the server (reflection).
 
 use tonic::{codegen::http::uri::PathAndQuery, transport::Channel};
@@ -12,11 +12,11 @@ use crate::{
 
 /// Everything about the method that a call needs.
 #[derive(Clone, Debug)]
-pub(super) struct Target {
-    pub(super) path: PathAndQuery,
-    pub(super) kind: CallKind,
-    pub(super) requests: Requests,
-    pub(super) answers: Answers,
+pub(crate) struct Target {
+    pub(crate) path: PathAndQuery,
+    pub(crate) kind: CallKind,
+    pub(crate) requests: Requests,
+    pub(crate) answers: Answers,
 }
 
 /// What the user named.
@@ -25,12 +25,10 @@ pub struct MethodArgs {
     pub method: MethodName,
     pub files: SchemaFiles,
     pub mapping: MappingArgs,
-    /// Unary calls in flight at once.
-    pub parallel: usize,
 }
 
 /// The method's target, with `bidirectional_only` as in [`target`].
-pub(super) async fn resolve(
+pub(crate) async fn resolve(
     args: &MethodArgs,
     channel: &Channel,
     call: &CallSetup,

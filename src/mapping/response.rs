@@ -27,6 +27,9 @@ pub enum Answers {
         message: MessageDescriptor,
         proto_names: bool,
     },
+    /// Nothing: bench counts answers without reading them, as a load generator should cost
+    /// the least it can beside the server it measures.
+    Unread,
 }
 
 impl Answers {
@@ -65,6 +68,7 @@ impl Answers {
                     .map_err(|err| malformed(message, err))?;
                 Ok(json(&response, *proto_names))
             }
+            Answers::Unread => Ok(String::new()),
         }
     }
 }

@@ -372,28 +372,8 @@ pub struct FaultProxy {
 
 impl FaultProxy {
     pub fn start(upstream: &str, options: &[&str]) -> FaultProxy {
-        // Cargo builds examples beside the binaries, under the same target directory.
-        let bin = std::path::Path::new(env!("CARGO_BIN_EXE_grpc-convo"));
-        let path = bin.with_file_name("examples").join("faultproxy");
-        let mut child = Command::new(&path)
-            .args(["127.0.0.1:0", upstream])
-            .args(options)
-            .stdin(Stdio::piped())
-            .stdout(Stdio::piped())
-            .stderr(Stdio::piped())
-            .spawn()
-            .unwrap_or_else(|err| panic!("start {}: {err}", path.display()));
-        let mut line = String::new();
-        let watchdog = Watchdog::arm(child.id());
-        BufReader::new(child.stderr.take().unwrap())
-            .read_line(&mut line)
-            .unwrap();
-        watchdog.disarm();
-        let addr = line
-            .trim_end()
-            .strip_prefix("listening on ")
-            .unwrap_or_else(|| panic!("faultproxy said {line:?}"))
-            .to_owned();
+        let args = [&["127.0.0.1:0", upstream], options].concat();
+        let (mut child, addr) = start_example("faultproxy", &args);
         FaultProxy {
             addr,
             commands: child.stdin.take().unwrap(),
@@ -419,4 +399,59 @@ impl Drop for FaultProxy {
         let _ = self.child.kill();
         let _ = self.child.wait();
     }
+}
+
+/// Starts examples/NAME with `args` and reads the address it says, on stderr, it listens on.
+fn start_example(name: &str, args: &[&str]) -> (Child, String) {
+    // Cargo builds examples beside the binaries, under the same target directory.
+    let bin = std::path::Path::new(env!("CARGO_BIN_EXE_grpc-convo"));
+    let path = bin.with_file_name("examples").join(name);
+    let mut child = Command::new(&path)
+        .args(args)
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap_or_else(|err| panic!("start {}: {err}", path.display()));
+    let mut line = String::new();
+    let watchdog = Watchdog::arm(child.id());
+    BufReader::new(child.stderr.take().unwrap())
+        .read_line(&mut line)
+        .unwrap();
+    watchdog.disarm();
+    let addr = line
+        .trim_end()
+        .strip_prefix("listening on ")
+        .unwrap_or_else(|| panic!("{name} said {line:?}"))
+        .to_owned();
+    (child, addr)
+}
+
+/// examples/kinds_server: the test service of tests/interop/proto/kinds.proto in tonic, with
+/// no process per call; killed when dropped.
+pub struct KindsServer {
+    pub addr: String,
+    child: Child,
+}
+
+impl KindsServer {
+    pub fn start(args: &[&str]) -> KindsServer {
+        let (child, addr) = start_example("kinds_server", args);
+        KindsServer { addr, child }
+    }
+}
+
+impl Drop for KindsServer {
+    fn drop(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
+}
+
+/// The test service's definition.
+pub fn kinds_proto() -> String {
+    format!(
+        "{}/tests/interop/proto/kinds.proto",
+        env!("CARGO_MANIFEST_DIR")
+    )
 }

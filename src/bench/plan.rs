@@ -1,0 +1,78 @@
+//! When the questions (or calls) of one slot go out: as fast as they may, or each at its time on
+//! the run's schedule. Each question or call is a ticket of the run; slot n of C takes tickets
+//! n, n + C, n + 2C, ...
+
+use tokio::time::Instant;
+
+use super::{Length, Load, Setup};
+
+#[derive(Clone, Copy, Debug)]
+pub(super) struct Plan {
+    n: usize,
+    length: Length,
+    started: Instant,
+    /// With a rate: the run's schedule, and how many slots share it.
+    schedule: Option<(Load, usize)>,
+}
+
+impl Plan {
+    pub(super) fn new(n: usize, setup: &Setup, started: Instant) -> Plan {
+        Plan {
+            n,
+            length: setup.length,
+            started,
+            schedule: setup
+                .config
+                .rate
+                .map(|load| (load, setup.config.conversations)),
+        }
+    }
+
+    /// Whether the slot's ticket `i` is within the run's length.
+    pub(super) fn more(&self, i: u64) -> bool {
+        match self.length {
+            Length::Count(count) => i < count,
+            Length::Duration(duration) => self.started.elapsed() < duration,
+        }
+    }
+
+    /// Waits until ticket `i` is due and returns the time its latency counts from; `None` when
+    /// the slot has sent all it will.
+    pub(super) async fn due(&self, i: u64) -> Option<Instant> {
+        if !self.more(i) {
+            return None;
+        }
+        let due = self.at(i);
+        // A ticket due after the run's end is never sent, but the slot lasts the run all the
+        // same.
+        if let (Some(due), Length::Duration(duration)) = (due, self.length)
+            && due >= self.started + duration
+        {
+            tokio::time::sleep_until(self.started + duration).await;
+            return None;
+        }
+        Some(self.wait(i).await)
+    }
+
+    /// Waits until ticket `i` is due, whether or not the run's length covers it, and returns
+    /// the time its latency counts from: when it was due if the slot is behind (held up by the
+    /// server's earlier answers, which must not hide), else when the timer woke it, which may
+    /// be up to a millisecond past the due time (tokio's timer granularity, the client's own).
+    pub(super) async fn wait(&self, i: u64) -> Instant {
+        match self.at(i) {
+            Some(due) if due > Instant::now() => {
+                tokio::time::sleep_until(due).await;
+                Instant::now()
+            }
+            Some(due) => due,
+            None => Instant::now(),
+        }
+    }
+
+    /// When ticket `i` is due on the schedule, if there is one.
+    fn at(&self, i: u64) -> Option<Instant> {
+        let (load, slots) = self.schedule?;
+        let ticket = self.n as f64 + i as f64 * slots as f64;
+        Some(self.started + load.due(ticket))
+    }
+}

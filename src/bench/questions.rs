@@ -1,0 +1,138 @@
+//! The questions of a run: text made up to `--payload` bytes, or the lines of `--questions-file`
+//! cycled, each read once at the start (by the method's mapping, so that a bad line is refused
+//! with its number before anything is sent).
+
+use std::borrow::Cow;
+
+use crate::{
+    client::CallSetup,
+    error::{BadInput, Usage},
+    mapping::{Outgoing, Requests},
+};
+
+use super::QuestionSource;
+
+#[derive(Debug)]
+pub(super) enum Questions {
+    Generated {
+        payload: usize,
+    },
+    /// Each line's request, in the file's order.
+    Lines(Vec<Outgoing>),
+}
+
+impl Questions {
+    pub(super) fn load(
+        source: &QuestionSource,
+        requests: &Requests,
+        call: &CallSetup,
+    ) -> anyhow::Result<Questions> {
+        let (path, json) = match source {
+            QuestionSource::Generated { payload } => {
+                return Ok(Questions::Generated { payload: *payload });
+            }
+            QuestionSource::File { path, json } => (path, *json),
+        };
+        let shown = path.display();
+        let text = std::fs::read_to_string(path)
+            .map_err(|err| Usage(format!("--questions-file {shown}: {err}")))?;
+        let mut lines = Vec::new();
+        for (number, line) in text.lines().enumerate() {
+            if json && line.trim().is_empty() {
+                continue;
+            }
+            let at = || format!("--questions-file {shown}:{}", number + 1);
+            let (request, size) = requests
+                .request(line, false)
+                .map_err(|why| BadInput(format!("{}: {why}", at())))?;
+            if size > call.max_message_size {
+                return Err(BadInput(format!(
+                    "{}: the request is {size} bytes, over the {}-byte message limit \
+                     (--max-message-size)",
+                    at(),
+                    call.max_message_size
+                ))
+                .into());
+            }
+            lines.push(request);
+        }
+        if lines.is_empty() {
+            return Err(BadInput(format!("--questions-file {shown}: no questions in it")).into());
+        }
+        Ok(Questions::Lines(lines))
+    }
+
+    /// Ticket `i` of slot `n` of `slots`; the run's tickets take the file's lines in turn.
+    pub(super) fn get(&self, n: usize, i: u64, slots: usize) -> Outgoing {
+        match self {
+            Questions::Generated { payload } => Outgoing::Line(generated(n, i, *payload)),
+            Questions::Lines(lines) => lines[line(n, i, slots, lines.len())].clone(),
+        }
+    }
+
+    /// The text of ticket `i` of slot `n`, as `get` makes it.
+    pub(super) fn text(&self, n: usize, i: u64, slots: usize) -> Cow<'_, str> {
+        match self {
+            Questions::Generated { payload } => Cow::Owned(generated(n, i, *payload)),
+            Questions::Lines(lines) => Cow::Borrowed(lines[line(n, i, slots, lines.len())].text()),
+        }
+    }
+
+    /// How the questions are described in a report.
+    pub(super) fn describe(&self, source: &QuestionSource) -> String {
+        match (self, source) {
+            (Questions::Generated { payload }, _) => format!("{payload}-byte questions"),
+            (Questions::Lines(lines), QuestionSource::File { path, json }) => format!(
+                "{} {} from {}",
+                lines.len(),
+                if *json { "JSON requests" } else { "questions" },
+                path.display()
+            ),
+            (Questions::Lines(lines), QuestionSource::Generated { .. }) => {
+                format!("{} questions", lines.len())
+            }
+        }
+    }
+}
+
+fn line(n: usize, i: u64, slots: usize, lines: usize) -> usize {
+    ((n as u64 + i * slots as u64) % lines as u64) as usize
+}
+
+/// The text of question `i` of slot `n`, `payload` bytes long (or its number alone when that
+/// does not fit).
+fn generated(n: usize, i: u64, payload: usize) -> String {
+    let mut text = format!("{n}.{i}");
+    if text.len() < payload {
+        text.extend(std::iter::repeat_n('.', payload - text.len()));
+    }
+    text
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn questions_have_the_payload_size_unless_their_number_is_longer() {
+        assert_eq!(generated(3, 7, 10), "3.7.......");
+        assert_eq!(generated(12, 345, 2), "12.345");
+    }
+
+    #[test]
+    fn the_run_takes_the_lines_in_turn() {
+        let lines: Vec<_> = (0..4)
+            .map(|i| Outgoing::Line(format!("line {i}")))
+            .collect();
+        let questions = Questions::Lines(lines);
+        // Three slots: tickets 0, 1, 2 are the slots' first questions, 3, 4, 5 their second.
+        let order: Vec<_> = (0..2u64)
+            .flat_map(|i| (0..3).map(move |n| (n, i)))
+            .map(|(n, i)| questions.text(n, i, 3).into_owned())
+            .collect();
+        assert_eq!(
+            order,
+            ["line 0", "line 1", "line 2", "line 3", "line 0", "line 1"]
+        );
+    }
+}

@@ -1,0 +1,334 @@
+//! What a run measured, as text, JSON (and HTML, in `html`), with the figures each kind of
+//! method is measured by: answers for a conversation, calls for the others, responses for a
+//! server stream, questions for a client stream.
+
+use std::{collections::BTreeMap, sync::Arc, time::Duration};
+
+use hdrhistogram::Histogram;
+use serde_json::json;
+
+use super::{Length, Load, Setup, intervals::Point, slot::Outcome};
+use crate::{schema::CallKind, signals::Signal};
+
+/// What a run measured.
+#[derive(Debug)]
+pub struct Report {
+    pub(super) setup: Arc<Setup>,
+    pub(super) sent: u64,
+    pub(super) answers: u64,
+    pub(super) calls: u64,
+    /// Conversations or calls that ended with a non-OK status, by code.
+    pub(super) errors: BTreeMap<&'static str, u64>,
+    pub(super) mismatches: u64,
+    pub(super) measured: Measured,
+}
+
+/// The run's time, histograms and series.
+#[derive(Debug)]
+pub(super) struct Measured {
+    pub(super) wall: Duration,
+    /// Nanoseconds from sending (or being due) to the answer, the call's end, or its first
+    /// response.
+    pub(super) latency: Histogram<u64>,
+    /// Server streaming: nanoseconds to each response.
+    pub(super) each: Histogram<u64>,
+    /// The signal that cut the run short.
+    pub(super) interrupted: Option<Signal>,
+    /// `--interval`'s figures, one point per interval.
+    pub(super) series: Vec<Point>,
+}
+
+/// Width of a label in the text report.
+const LABEL: usize = 15;
+
+impl Report {
+    pub(super) fn new(setup: Arc<Setup>, outcomes: Vec<Outcome>, measured: Measured) -> Report {
+        let mut report = Report {
+            setup,
+            sent: 0,
+            answers: 0,
+            calls: 0,
+            errors: BTreeMap::new(),
+            mismatches: 0,
+            measured,
+        };
+        for outcome in outcomes {
+            report.sent += outcome.sent;
+            report.answers += outcome.answers;
+            report.calls += outcome.calls;
+            report.mismatches += outcome.mismatches;
+            for (code, n) in outcome.errors {
+                *report.errors.entry(code).or_default() += n;
+            }
+        }
+        report
+    }
+
+    /// The signal that cut the run short.
+    pub fn interrupted(&self) -> Option<Signal> {
+        self.measured.interrupted
+    }
+
+    pub fn failed(&self) -> bool {
+        !self.errors.is_empty() || self.mismatches > 0
+    }
+
+    fn kind(&self) -> CallKind {
+        self.setup.kind
+    }
+
+    fn per_second(&self, count: u64) -> f64 {
+        count as f64 / self.measured.wall.as_secs_f64().max(1e-9)
+    }
+
+    /// What the main latency histogram times.
+    pub(super) fn latency_of(&self) -> &'static str {
+        match self.kind() {
+            CallKind::Bidirectional => {
+                "each answer, from its question (answer k matched to question k)"
+            }
+            CallKind::Unary => "each call, from its request to its answer",
+            CallKind::ClientStreaming => "each call, from its first question to its answer",
+            CallKind::ServerStreaming => {
+                "each call, from its request to its first response (and to each response)"
+            }
+        }
+    }
+
+    /// The name of the main latency, and of the server-streaming one to each response.
+    pub(super) fn latency_names(&self) -> (&'static str, Option<&'static str>) {
+        match self.kind() {
+            CallKind::ServerStreaming => ("first response", Some("each response")),
+            _ => ("latency", None),
+        }
+    }
+
+    pub(super) fn length_text(&self) -> String {
+        let setup = &self.setup;
+        let duration = |d: Duration| format!("for {}", humantime::format_duration(d));
+        match (self.kind(), setup.length) {
+            (CallKind::ClientStreaming, Length::Count(n)) => {
+                format!("one call of {n} questions each")
+            }
+            (CallKind::ClientStreaming, Length::Duration(d)) => {
+                format!("calls of {} questions {}", setup.per_call, duration(d))
+            }
+            (CallKind::Bidirectional, Length::Count(n)) => format!("{n} questions each"),
+            (_, Length::Count(n)) => format!("{n} calls each"),
+            (_, Length::Duration(d)) => duration(d),
+        }
+    }
+
+    pub(super) fn mode_text(&self) -> String {
+        let config = &self.setup.config;
+        let joining = config.joining.map(|joining| {
+            format!(
+                ", {} at first, {} more every {}",
+                joining.start,
+                joining.step,
+                humantime::format_duration(joining.every)
+            )
+        });
+        let mode = match (self.kind(), config.lockstep, config.rate) {
+            (CallKind::Bidirectional, true, _) => "lockstep".to_owned(),
+            (CallKind::Bidirectional, false, Some(load)) => format!("pipelined at {load}"),
+            (CallKind::Bidirectional, false, None) => "pipelined".to_owned(),
+            (_, _, Some(load)) => format!("calls one after another, at {load}"),
+            (_, _, None) => "calls one after another".to_owned(),
+        };
+        mode + &joining.unwrap_or_default()
+    }
+
+    /// Who took part: conversations, or slots of calls.
+    pub(super) fn slots_name(&self) -> &'static str {
+        match self.kind() {
+            CallKind::Bidirectional => "conversations",
+            _ => "slots",
+        }
+    }
+
+    pub(super) fn questions_text(&self) -> String {
+        let setup = &self.setup;
+        setup.questions.describe(&setup.config.source)
+    }
+
+    /// The counts and rates of the run, by the figures its kind is measured by.
+    pub(super) fn figures(&self) -> Vec<(&'static str, String)> {
+        let wall = format!("{:.3} s", self.measured.wall.as_secs_f64());
+        let rate = |count| format!("{:.0}", self.per_second(count));
+        let errors = match self.errors.is_empty() {
+            true => "none".to_owned(),
+            false => {
+                let by_code: Vec<_> = self
+                    .errors
+                    .iter()
+                    .map(|(c, n)| format!("{c} {n}"))
+                    .collect();
+                by_code.join(", ")
+            }
+        };
+        let mut rows = match self.kind() {
+            CallKind::Bidirectional => vec![
+                ("questions", self.sent.to_string()),
+                ("answers", self.answers.to_string()),
+            ],
+            CallKind::Unary => vec![("calls", self.calls.to_string())],
+            CallKind::ClientStreaming => vec![
+                ("calls", self.calls.to_string()),
+                ("questions", self.sent.to_string()),
+            ],
+            CallKind::ServerStreaming => vec![
+                ("calls", self.calls.to_string()),
+                ("responses", self.answers.to_string()),
+            ],
+        };
+        rows.push(("errors", errors));
+        if self.setup.config.check {
+            rows.push(("mismatches", self.mismatches.to_string()));
+        }
+        rows.push(("wall time", wall));
+        rows.extend(match self.kind() {
+            CallKind::Bidirectional => vec![("answers/s", rate(self.answers))],
+            CallKind::Unary => vec![("calls/s", rate(self.calls))],
+            CallKind::ClientStreaming => vec![
+                ("calls/s", rate(self.calls)),
+                ("questions/s", rate(self.sent)),
+            ],
+            CallKind::ServerStreaming => vec![
+                ("calls/s", rate(self.calls)),
+                ("responses/s", rate(self.answers)),
+            ],
+        });
+        rows
+    }
+
+    pub fn text(&self) -> String {
+        let config = &self.setup.config;
+        let mut text = format!(
+            "{} {} over {} connection(s), {}, {}, {}\n",
+            config.conversations,
+            self.slots_name(),
+            config.connections,
+            self.length_text(),
+            self.mode_text(),
+            self.questions_text(),
+        );
+        let method = format!("{} ({})", config.method.method, self.kind());
+        let mut line = |label: &str, value: &str| {
+            text.push_str(&format!("{label:<LABEL$}{value}\n"));
+        };
+        line("method", &method);
+        line("latency of", self.latency_of());
+        for (label, value) in self.figures() {
+            line(label, &value);
+        }
+        if let Some(signal) = self.measured.interrupted {
+            let name = signal.name();
+            line(
+                "interrupted",
+                &format!("{name}: the figures cover the run until then"),
+            );
+        }
+        let (main, each) = self.latency_names();
+        line(main, &percentiles_text(&self.measured.latency));
+        if let Some(each) = each {
+            line(each, &percentiles_text(&self.measured.each));
+        }
+        if !self.measured.series.is_empty() {
+            text.push_str("intervals\n");
+            for point in &self.measured.series {
+                text.push_str(&point.line());
+                text.push('\n');
+            }
+        }
+        text
+    }
+
+    pub fn json(&self) -> String {
+        let (config, setup) = (&self.setup.config, &self.setup);
+        let calls = self.kind() != CallKind::Bidirectional;
+        json!({
+            "method": config.method.method.to_string(),
+            "kind": self.kind().to_string(),
+            "latency_of": self.latency_of(),
+            "conversations": config.conversations,
+            "connections": config.connections,
+            "questions_per_conversation": match (self.kind(), setup.length) {
+                (CallKind::Bidirectional, Length::Count(count)) => Some(count),
+                _ => None,
+            },
+            "calls_per_slot": match (self.kind(), setup.length) {
+                (CallKind::Unary | CallKind::ServerStreaming, Length::Count(count)) => Some(count),
+                (CallKind::ClientStreaming, Length::Count(_)) => Some(1),
+                _ => None,
+            },
+            "questions_per_call": (self.kind() == CallKind::ClientStreaming).then_some(setup.per_call),
+            "duration_s": match setup.length {
+                Length::Count(_) => None,
+                Length::Duration(duration) => Some(duration.as_secs_f64()),
+            },
+            "lockstep": config.lockstep,
+            "rate": match config.rate {
+                Some(Load::Constant(rate)) => Some(rate),
+                _ => None,
+            },
+            "rate_schedule": config.rate.filter(|load| !matches!(load, Load::Constant(_)))
+                .map(|load| load.to_string()),
+            "conversations_joining": config.joining.map(|joining| json!({
+                "start": joining.start,
+                "step": joining.step,
+                "every_s": joining.every.as_secs_f64(),
+            })),
+            "payload": match config.source {
+                super::QuestionSource::Generated { payload } => Some(payload),
+                super::QuestionSource::File { .. } => None,
+            },
+            "questions_from": match &config.source {
+                super::QuestionSource::File { path, .. } => Some(path.display().to_string()),
+                super::QuestionSource::Generated { .. } => None,
+            },
+            "questions": self.sent,
+            "answers": self.answers,
+            "calls": calls.then_some(self.calls),
+            "errors": self.errors,
+            "mismatches": config.check.then_some(self.mismatches),
+            "interrupted": self.measured.interrupted.map(Signal::name),
+            "intervals": self.measured.series,
+            "wall_s": self.measured.wall.as_secs_f64(),
+            "answers_per_s": self.per_second(self.answers),
+            "calls_per_s": calls.then(|| self.per_second(self.calls)),
+            "latency_us": percentiles_json(&self.measured.latency),
+            "each_response_us": (self.kind() == CallKind::ServerStreaming)
+                .then(|| percentiles_json(&self.measured.each)),
+        })
+        .to_string()
+    }
+}
+
+/// Microseconds at quantile `q` of a histogram of nanoseconds.
+pub(super) fn percentile_us(histogram: &Histogram<u64>, q: f64) -> f64 {
+    histogram.value_at_quantile(q) as f64 / 1000.0
+}
+
+/// The percentiles the summaries show, with their names.
+pub(super) const SHOWN: [(&str, f64); 4] =
+    [("p50", 0.5), ("p90", 0.9), ("p99", 0.99), ("p99.9", 0.999)];
+
+fn percentiles_text(histogram: &Histogram<u64>) -> String {
+    let mut parts: Vec<String> = SHOWN
+        .iter()
+        .map(|(name, q)| format!("{name} {:.1} µs", percentile_us(histogram, *q)))
+        .collect();
+    parts.push(format!("max {:.1} µs", histogram.max() as f64 / 1000.0));
+    parts.join("   ")
+}
+
+fn percentiles_json(histogram: &Histogram<u64>) -> serde_json::Value {
+    json!({
+        "p50": percentile_us(histogram, 0.5),
+        "p90": percentile_us(histogram, 0.9),
+        "p99": percentile_us(histogram, 0.99),
+        "p99_9": percentile_us(histogram, 0.999),
+        "max": histogram.max() as f64 / 1000.0,
+    })
+}
