@@ -8,11 +8,12 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
-cargo build --release --quiet --bin grpc-convo --example tcp_baseline
+cargo build --release --quiet --bin grpc-convo --example tcp_baseline --example kinds_server
 TARGET=$(cargo metadata --format-version 1 --no-deps |
     python3 -c 'import json, sys; print(json.load(sys.stdin)["target_directory"])')
 B=$TARGET/release/grpc-convo
 T=$TARGET/release/examples/tcp_baseline
+K=$TARGET/release/examples/kinds_server
 GO=$TARGET/interop/go-bin
 WORK=$(mktemp -d)
 PIDS=()
@@ -125,6 +126,40 @@ echo "| ask, the tutorial's method (built in) → serve | ${builtin_ms} ms | | |
 echo "| ask, the same method known only from a .proto (its own field names) → serve | ${proto_ms} ms | $(ratio "$proto_ms" "$builtin_ms") | 1.25 |"
 echo "| ask → serve -- cat (the tutorial's method) | ${cat_ms} ms | | |"
 echo "| ask --method chat.Chat/Talk → serve --proto chat.proto --method chat.Chat/Talk -- cat | ${bridged_ms} ms | $(ratio "$bridged_ms" "$cat_ms") | 1.25 |"
+
+# bench --method: methods known only from a .proto, against the test service in tonic
+# (examples/kinds_server.rs, generated code, no process per call), median of 3 each.
+start kinds "$K" 127.0.0.1:0
+KINDS=$ADDR
+KP=tests/interop/proto/kinds.proto
+kinds_bench() { # FIGURES ARGS...: the median run (by its first figure) of three
+    local figures=$1
+    shift
+    for i in 1 2 3; do
+        "$B" bench --addr "$KINDS" --proto "$KP" "$@" -o json | json "$figures"
+    done | sort -g | sed -n 2p
+}
+us='"%.0f µs | %.0f µs" % (d["latency_us"]["p50"], d["latency_us"]["p99"])'
+CHAT="--method kinds.Kinds/Chat -c 100 -n 10000"
+FEED="--method kinds.Kinds/Feed -c 100 -n 1000"
+ECHO="--method kinds.Kinds/Echo -c 100 -n 1000"
+COLLECT="--method kinds.Kinds/Collect -c 100 -n 200 --duration 2s"
+chat=$(kinds_bench 'int(d["answers_per_s"]), "answers/s |", '"$us" $CHAT)
+feed=$(kinds_bench 'int(d["answers_per_s"]), "responses/s,", int(d["calls_per_s"]), "calls/s |", '"$us" $FEED)
+echo_=$(kinds_bench 'int(d["calls_per_s"]), "calls/s |", '"$us" $ECHO)
+collect=$(kinds_bench 'int(d["questions"] / d["wall_s"]), "questions/s,", int(d["calls_per_s"]), "calls/s |", '"$us" $COLLECT)
+echo
+echo "bench --method on methods known only from a .proto (\`--proto $KP\`), against the test"
+echo "service in tonic (examples/kinds_server.rs), 100 conversations or slots on one connection,"
+echo "median of 3 (latency: per answer for Chat, per call for the others; Feed to its first of"
+echo "three responses):"
+echo
+echo "| method (kind) | bench arguments | throughput | p50 | p99 |"
+echo "|---|---|---|---|---|"
+echo "| Chat (bidirectional, pipelined) | \`$CHAT\` | $chat |"
+echo "| Feed (server streaming) | \`$FEED\` | $feed |"
+echo "| Echo (unary) | \`$ECHO\` | $echo_ |"
+echo "| Collect (client streaming) | \`$COLLECT\` | $collect |"
 
 if [ -x "$GO/server" ] && [ -x "$GO/pipeclient" ]; then
     start go "$GO/server" -addr 127.0.0.1:0

@@ -37,6 +37,31 @@ Exit status:
            itself, so that a shell loop around it stops too (a shell shows 130); SIGTERM
            likewise (143)";
 
+const BENCH_AFTER_HELP: &str = "Kinds of method (--method), each measured by its own figures:
+  bidirectional      -c conversations of -n questions (or --duration), pipelined or --lockstep;
+                     answers/s, latency per answer (answer k matched to question k)
+  client streaming   -c slots, calls of -n questions: one per slot, or one after another until
+                     --duration; calls/s, questions/s, latency per call
+  server streaming   -c slots of -n calls (or --duration), one request each; calls/s,
+                     responses/s, latency to each call's first response and to each response
+  unary              -c slots of -n calls (or --duration); calls/s, latency per call
+A failed call is counted by status and its slot goes on.
+
+Load that changes (needs --duration):
+  --rate-schedule line --rate-start 100 --rate-end 1000
+  --rate-schedule step --rate-start 100 --rate-end 1000 --rate-step 100 --rate-step-duration 2s
+  --conversations-start 10 --conversations-step 10 --conversations-step-duration 1s
+
+Exit status:
+  0        every conversation and call ended OK (and every answer checked, with --check)
+  1        a conversation or call failed, or an answer did not check
+  2        usage error: flags that cannot go together (such as -n with --duration for a
+           method that is not client streaming, --check with another --method)
+  3        bad input: a --questions-file line that is not a request
+  64+CODE  the server could not be reached (78 UNAVAILABLE) or refused the method's schema
+  SIGINT   interrupted: the report of the run so far is printed, then bench is killed by the
+           signal (a shell shows 130; SIGTERM 143)";
+
 #[derive(Debug, Parser)]
 #[command(
     name = "grpc-convo",
@@ -98,7 +123,9 @@ pub enum Command {
     /// Stream questions to a server (any gRPC method) and print each answer the moment it arrives
     #[command(after_long_help = ASK_AFTER_HELP)]
     Ask(AskArgs),
-    /// Measure a server: many conversations at once, answers per second and latency percentiles
+    /// Measure a server on any method: many conversations or calls at once, rates and latency
+    /// percentiles
+    #[command(after_long_help = BENCH_AFTER_HELP)]
     Bench(BenchArgs),
     /// List a server's services (by reflection, or from --proto/--protoset files), or the methods
     /// of one

@@ -453,13 +453,26 @@ kinds_no_reflection() { # ADDR: without reflection ask says so; with the .proto 
         { echo "exit $status"; cat "$WORK/err"; return 1; }
     kinds_every_kind "$1" --proto "$KINDS_PROTO" && kinds_mapping "$1" --proto "$KINDS_PROTO"
 }
-export -f kinds_every_kind kinds_mapping kinds_errors kinds_list_describe kinds_no_reflection
+kinds_bench() { # ADDR: bench finds each kind by reflection and measures it by its own figures
+    local spec method want
+    for spec in 'Chat:d["questions"] == 40 and d["answers"] == 40' \
+        'Feed:d["calls"] == 40 and d["answers"] == 120' \
+        'Collect:d["calls"] == 2 and d["questions"] == 40' \
+        'Echo:d["calls"] == 40 and d["answers"] == 40'; do
+        method=${spec%%:*} want=${spec#*:}
+        "$BIN" bench --addr "$1" --method "kinds.Kinds/$method" -c 2 -n 20 -o json >"$WORK/got" || return 1
+        python3 -c "import json, sys; d = json.load(open(sys.argv[1])); sys.exit(not ($want and d['errors'] == {}))" \
+            "$WORK/got" || { echo "$method: $(cat "$WORK/got")"; return 1; }
+    done
+}
+export -f kinds_every_kind kinds_mapping kinds_errors kinds_list_describe kinds_no_reflection kinds_bench
 
 if [ "$HAVE_PY" = yes ] && start grpcio-kinds "$PY" "$HERE/peer.py" serve-kinds; then
     check ask-every-kind-vs-grpcio-reflection kinds_every_kind "$ADDR"
     check ask-mapping-vs-grpcio-reflection kinds_mapping "$ADDR"
     check ask-errors-vs-grpcio kinds_errors "$ADDR"
     check list-describe-vs-grpcio-v1alpha kinds_list_describe "$ADDR"
+    check bench-every-kind-vs-grpcio-reflection kinds_bench "$ADDR"
 else
     skip ask-any-method-vs-grpcio "Python peers $HAVE_PY"
 fi
@@ -474,6 +487,7 @@ if [ "$HAVE_GO" = yes ] && start go-kinds "$GO_BIN/kindsserver"; then
     check ask-mapping-vs-grpc-go-reflection kinds_mapping "$ADDR"
     check ask-errors-vs-grpc-go kinds_errors "$ADDR"
     check list-describe-vs-grpc-go-v1alpha kinds_list_describe "$ADDR"
+    check bench-every-kind-vs-grpc-go-reflection kinds_bench "$ADDR"
 else
     skip ask-any-method-vs-grpc-go "Go peers $HAVE_GO"
 fi
