@@ -29,7 +29,7 @@ Register-ArgumentCompleter -Native -CommandName 'grpc-convo' -ScriptBlock {
             [CompletionResult]::new('--version', '--version', [CompletionResultType]::ParameterName, 'Print version')
             [CompletionResult]::new('serve', 'serve', [CompletionResultType]::ParameterValue, 'Answer conversations on proto.Stream/Conversations')
             [CompletionResult]::new('ask', 'ask', [CompletionResultType]::ParameterValue, 'Stream questions to a server (any gRPC method) and print each answer the moment it arrives')
-            [CompletionResult]::new('bench', 'bench', [CompletionResultType]::ParameterValue, 'Measure a server: many conversations at once, answers per second and latency percentiles')
+            [CompletionResult]::new('bench', 'bench', [CompletionResultType]::ParameterValue, 'Measure a server on any method: many conversations or calls at once, rates and latency percentiles')
             [CompletionResult]::new('list', 'list', [CompletionResultType]::ParameterValue, 'List a server''s services (by reflection, or from --proto/--protoset files), or the methods of one')
             [CompletionResult]::new('describe', 'describe', [CompletionResultType]::ParameterValue, 'Show a service, method, message or enum in proto syntax')
             [CompletionResult]::new('completions', 'completions', [CompletionResultType]::ParameterValue, 'Print a completion script for a shell')
@@ -231,7 +231,7 @@ Register-ArgumentCompleter -Native -CommandName 'grpc-convo' -ScriptBlock {
         'grpc-convo;help' {
             [CompletionResult]::new('serve', 'serve', [CompletionResultType]::ParameterValue, 'Answer conversations on proto.Stream/Conversations')
             [CompletionResult]::new('ask', 'ask', [CompletionResultType]::ParameterValue, 'Stream questions to a server (any gRPC method) and print each answer the moment it arrives')
-            [CompletionResult]::new('bench', 'bench', [CompletionResultType]::ParameterValue, 'Measure a server: many conversations at once, answers per second and latency percentiles')
+            [CompletionResult]::new('bench', 'bench', [CompletionResultType]::ParameterValue, 'Measure a server on any method: many conversations or calls at once, rates and latency percentiles')
             [CompletionResult]::new('list', 'list', [CompletionResultType]::ParameterValue, 'List a server''s services (by reflection, or from --proto/--protoset files), or the methods of one')
             [CompletionResult]::new('describe', 'describe', [CompletionResultType]::ParameterValue, 'Show a service, method, message or enum in proto syntax')
             [CompletionResult]::new('completions', 'completions', [CompletionResultType]::ParameterValue, 'Print a completion script for a shell')

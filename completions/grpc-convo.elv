@@ -26,7 +26,7 @@ set edit:completion:arg-completer[grpc-convo] = {|@words|
             cand --version 'Print version'
             cand serve 'Answer conversations on proto.Stream/Conversations'
             cand ask 'Stream questions to a server (any gRPC method) and print each answer the moment it arrives'
-            cand bench 'Measure a server: many conversations at once, answers per second and latency percentiles'
+            cand bench 'Measure a server on any method: many conversations or calls at once, rates and latency percentiles'
             cand list 'List a server''s services (by reflection, or from --proto/--protoset files), or the methods of one'
             cand describe 'Show a service, method, message or enum in proto syntax'
             cand completions 'Print a completion script for a shell'
@@ -221,7 +221,7 @@ set edit:completion:arg-completer[grpc-convo] = {|@words|
         &'grpc-convo;help'= {
             cand serve 'Answer conversations on proto.Stream/Conversations'
             cand ask 'Stream questions to a server (any gRPC method) and print each answer the moment it arrives'
-            cand bench 'Measure a server: many conversations at once, answers per second and latency percentiles'
+            cand bench 'Measure a server on any method: many conversations or calls at once, rates and latency percentiles'
             cand list 'List a server''s services (by reflection, or from --proto/--protoset files), or the methods of one'
             cand describe 'Show a service, method, message or enum in proto syntax'
             cand completions 'Print a completion script for a shell'

@@ -54,11 +54,13 @@ Load that changes (needs --duration):
 
 Exit status:
   0        every conversation and call ended OK (and every answer checked, with --check)
-  1        a conversation or call failed, or an answer did not check
+  1        a conversation or call failed, or an answer did not check; or the server has no
+           reflection to find --method by (give --proto or --protoset)
   2        usage error: flags that cannot go together (such as -n with --duration for a
            method that is not client streaming, --check with another --method)
   3        bad input: a --questions-file line that is not a request
-  64+CODE  the server could not be reached (78 UNAVAILABLE) or refused the method's schema
+  64+CODE  the server could not be reached: 78 UNAVAILABLE (failed calls are counted in the
+           report instead, and exit 1)
   SIGINT   interrupted: the report of the run so far is printed, then bench is killed by the
            signal (a shell shows 130; SIGTERM 143)";
 

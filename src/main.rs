@@ -335,7 +335,7 @@ async fn bench(args: BenchArgs) -> anyhow::Result<()> {
         return Err(signal.into());
     }
     if report.failed() {
-        anyhow::bail!("some conversations failed or answered wrongly (see the report)");
+        anyhow::bail!("some conversations or calls failed, or answered wrongly (see the report)");
     }
     Ok(())
 }

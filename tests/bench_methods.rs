@@ -230,9 +230,9 @@ fn questions_come_from_a_file_its_lines_in_turn() {
 
     // A line that is no request is refused by its number, before anything is sent.
     let bad = tempfile("bad.jsonl", "{\"text\": \"fine\"}\n{\"txt\": 1}\n");
-    let kinds = KindsServer::start(&[]);
+    // Nothing listens there: the file is read before connecting.
     let output = bench(
-        &kinds.addr,
+        &unused_addr(),
         ECHO,
         &["--questions-file", &bad, "--input", "json"],
     );
@@ -245,8 +245,9 @@ fn questions_come_from_a_file_its_lines_in_turn() {
 }
 
 #[test]
-fn what_bench_cannot_mean_is_refused_with_exit_2() {
-    let server = KindsServer::start(&[]);
+fn what_bench_cannot_mean_is_refused_with_exit_2_before_connecting() {
+    // Nothing listens there: the method's kind is known from the .proto.
+    let addr = unused_addr();
     let file = tempfile("refused.txt", "a\n");
     for (method, args, says) in [
         (ECHO, &["--check"][..], "--check"),
@@ -272,7 +273,7 @@ fn what_bench_cannot_mean_is_refused_with_exit_2() {
             "--payload",
         ),
     ] {
-        let output = bench(&server.addr, method, args);
+        let output = bench(&addr, method, args);
         let stderr = stderr_text(&output);
         assert_eq!(output.status.code(), Some(2), "{method} {args:?}: {stderr}");
         assert!(stderr.contains(says), "{method} {args:?}: {stderr}");

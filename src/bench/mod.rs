@@ -42,7 +42,7 @@ pub use report::Report;
 use slot::{Outcome, Slot};
 
 use crate::{
-    client::{CallSetup, ConnectConfig, MethodArgs, Target, connect, resolve},
+    client::{CallSetup, ConnectConfig, MethodArgs, Target, connect, resolve, resolve_locally},
     codec::LineCodec,
     error::{Usage, lock},
     mapping::Answers,
@@ -157,7 +157,7 @@ impl Setup {
 }
 
 /// Refusals that need no server: `--check` knows only the tutorial's echo.
-pub fn check_flags(config: &BenchConfig) -> Result<(), Usage> {
+fn check_flags(config: &BenchConfig) -> Result<(), Usage> {
     if !config.check {
         return Ok(());
     }
@@ -182,13 +182,24 @@ pub async fn run(
     interrupt: impl Future<Output = Signal>,
 ) -> anyhow::Result<Report> {
     check_flags(&config)?;
+    let flags = [("--lockstep", config.lockstep), ("", false)];
+    // Whatever the method's kind refuses is refused before connecting, when no reflection is
+    // needed to know the kind.
+    let local = resolve_locally(&config.method, flags)?;
+    let local = local.map(|target| Setup::new(config.clone(), target));
+    let local = local.transpose()?;
     let mut channels = Vec::with_capacity(config.connections);
     for _ in 0..config.connections {
         channels.push(connect(&config.connect).await?.0);
     }
-    let flags = [("--lockstep", config.lockstep), ("", false)];
-    let target = resolve(&config.method, &channels[0], &config.call, flags).await?;
-    let setup = Arc::new(Setup::new(config, target)?);
+    let setup = match local {
+        Some(setup) => setup,
+        None => {
+            let target = resolve(&config.method, &channels[0], &config.call, flags).await?;
+            Setup::new(config, target)?
+        }
+    };
+    let setup = Arc::new(setup);
     let shared = Arc::new(Shared::new(setup.config.interval)?);
     // Interval lines take the progress bar's place.
     let (progress, ticker) = match setup.config.interval {

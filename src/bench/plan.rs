@@ -76,3 +76,45 @@ impl Plan {
         Some(self.started + load.due(ticket))
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use std::time::Duration;
+
+    use super::*;
+
+    fn plan(length: Length, rate: f64) -> Plan {
+        Plan {
+            n: 0,
+            length,
+            started: Instant::now(),
+            schedule: Some((Load::Constant(rate), 1)),
+        }
+    }
+
+    #[tokio::test(start_paused = true)]
+    async fn a_ticket_counts_from_when_it_was_due_if_the_slot_is_behind() {
+        let plan = plan(Length::Count(10), 10.0);
+        let ms = |ms| plan.started + Duration::from_millis(ms);
+        // Ticket 1 was due at 100 ms; the slot, held up, comes to it at 250 ms.
+        tokio::time::advance(Duration::from_millis(250)).await;
+        assert_eq!(plan.due(1).await, Some(ms(100)));
+        // Ticket 5 is ahead, at 500 ms: the slot sleeps until then.
+        assert_eq!(plan.due(5).await, Some(ms(500)));
+        assert_eq!(Instant::now(), ms(500));
+        assert_eq!(plan.due(10).await, None);
+    }
+
+    #[tokio::test(start_paused = true)]
+    async fn a_ticket_due_after_the_run_is_never_sent_but_the_slot_lasts_the_run() {
+        let plan = plan(Length::Duration(Duration::from_millis(300)), 10.0);
+        assert!(plan.due(2).await.is_some());
+        assert_eq!(plan.due(3).await, None);
+        assert_eq!(Instant::now(), plan.started + Duration::from_millis(300));
+        // A client-streaming call started in time still waits for its later questions.
+        assert_eq!(
+            plan.wait(4).await,
+            plan.started + Duration::from_millis(400)
+        );
+    }
+}

@@ -17,8 +17,11 @@ pub(super) enum Questions {
     Generated {
         payload: usize,
     },
-    /// Each line's request, in the file's order.
-    Lines(Vec<Outgoing>),
+    /// Each line's request, in the file's order, and how the report names them.
+    Lines {
+        requests: Vec<Outgoing>,
+        shown: String,
+    },
 }
 
 impl Questions {
@@ -59,14 +62,21 @@ impl Questions {
         if lines.is_empty() {
             return Err(BadInput(format!("--questions-file {shown}: no questions in it")).into());
         }
-        Ok(Questions::Lines(lines))
+        let what = if json { "JSON requests" } else { "questions" };
+        let shown = format!("{} {what} from {shown}", lines.len());
+        Ok(Questions::Lines {
+            requests: lines,
+            shown,
+        })
     }
 
     /// Ticket `i` of slot `n` of `slots`; the run's tickets take the file's lines in turn.
     pub(super) fn get(&self, n: usize, i: u64, slots: usize) -> Outgoing {
         match self {
             Questions::Generated { payload } => Outgoing::Line(generated(n, i, *payload)),
-            Questions::Lines(lines) => lines[line(n, i, slots, lines.len())].clone(),
+            Questions::Lines { requests, .. } => {
+                requests[line(n, i, slots, requests.len())].clone()
+            }
         }
     }
 
@@ -74,23 +84,17 @@ impl Questions {
     pub(super) fn text(&self, n: usize, i: u64, slots: usize) -> Cow<'_, str> {
         match self {
             Questions::Generated { payload } => Cow::Owned(generated(n, i, *payload)),
-            Questions::Lines(lines) => Cow::Borrowed(lines[line(n, i, slots, lines.len())].text()),
+            Questions::Lines { requests, .. } => {
+                Cow::Borrowed(requests[line(n, i, slots, requests.len())].text())
+            }
         }
     }
 
     /// How the questions are described in a report.
-    pub(super) fn describe(&self, source: &QuestionSource) -> String {
-        match (self, source) {
-            (Questions::Generated { payload }, _) => format!("{payload}-byte questions"),
-            (Questions::Lines(lines), QuestionSource::File { path, json }) => format!(
-                "{} {} from {}",
-                lines.len(),
-                if *json { "JSON requests" } else { "questions" },
-                path.display()
-            ),
-            (Questions::Lines(lines), QuestionSource::Generated { .. }) => {
-                format!("{} questions", lines.len())
-            }
+    pub(super) fn describe(&self) -> String {
+        match self {
+            Questions::Generated { payload } => format!("{payload}-byte questions"),
+            Questions::Lines { shown, .. } => shown.clone(),
         }
     }
 }
@@ -124,7 +128,10 @@ mod tests {
         let lines: Vec<_> = (0..4)
             .map(|i| Outgoing::Line(format!("line {i}")))
             .collect();
-        let questions = Questions::Lines(lines);
+        let questions = Questions::Lines {
+            requests: lines,
+            shown: String::new(),
+        };
         // Three slots: tickets 0, 1, 2 are the slots' first questions, 3, 4, 5 their second.
         let order: Vec<_> = (0..2u64)
             .flat_map(|i| (0..3).map(move |n| (n, i)))

@@ -148,8 +148,7 @@ impl Report {
     }
 
     pub(super) fn questions_text(&self) -> String {
-        let setup = &self.setup;
-        setup.questions.describe(&setup.config.source)
+        self.setup.questions.describe()
     }
 
     /// The counts and rates of the run, by the figures its kind is measured by.

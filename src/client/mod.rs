@@ -38,7 +38,7 @@ use output::AnswerWriter;
 use receive::{Ended, Enough, Explain, Talk};
 use tally::Tally;
 pub use target::MethodArgs;
-pub(crate) use target::{Target, resolve};
+pub(crate) use target::{Target, resolve, resolve_locally};
 use transcript::Transcript;
 
 #[derive(Clone, Debug)]

@@ -38,16 +38,35 @@ pub(crate) async fn resolve(
     Ok(target(&schema, args, bidirectional_only)?)
 }
 
+/// The method's target when its types need no server (files, or the built-in proto), so that
+/// what cannot be meant is refused before connecting; `None` when only reflection knows it.
+pub(crate) fn resolve_locally(
+    args: &MethodArgs,
+    bidirectional_only: [(&str, bool); 2],
+) -> anyhow::Result<Option<Target>> {
+    let Some(schema) = local_schema(args)? else {
+        return Ok(None);
+    };
+    Ok(Some(target(&schema, args, bidirectional_only)?))
+}
+
 /// The schema that knows the method: the files if any were named, else the built-in proto for
 /// the tutorial's method, else the server's reflection.
 async fn schema(args: &MethodArgs, channel: &Channel, call: &CallSetup) -> anyhow::Result<Schema> {
+    match local_schema(args)? {
+        Some(schema) => Ok(schema),
+        None => schema::reflect::schema_for(channel, call, &args.method.service).await,
+    }
+}
+
+fn local_schema(args: &MethodArgs) -> anyhow::Result<Option<Schema>> {
     if !args.files.is_empty() {
-        return Ok(Schema::from_files(&args.files, true)?);
+        return Ok(Some(Schema::from_files(&args.files, true)?));
     }
     if args.method.to_string() == schema::DEFAULT_METHOD {
-        return Ok(Schema::builtin());
+        return Ok(Some(Schema::builtin()));
     }
-    schema::reflect::schema_for(channel, call, &args.method.service).await
+    Ok(None)
 }
 
 /// The method and its mappings. `--lockstep` and `--keep-open` are named by `bidirectional_only`
