@@ -286,3 +286,41 @@ fn tempfile(name: &str, text: &str) -> String {
     std::fs::write(&path, text).unwrap();
     path.to_str().unwrap().to_owned()
 }
+
+#[test]
+fn each_response_of_a_server_stream_counts_in_the_interval_it_came_in() {
+    let server = KindsServer::start(&[]);
+    // Each slot calls every 100 ms, longer than an interval waits for late samples: a slot's
+    // samples reach their interval only because each call hands them over as it ends.
+    let args = [
+        "-c",
+        "2",
+        "--rate",
+        "20",
+        "--duration",
+        "2s",
+        "--interval",
+        "500ms",
+    ];
+    let report = report(&bench(
+        &server.addr,
+        FEED,
+        &[&args[..], &["-o", "json"]].concat(),
+    ));
+    let answers = report["answers"].as_f64().unwrap();
+    let series = report["intervals"].as_array().unwrap();
+    let mut at = 0.0;
+    let mut counted = 0.0;
+    for point in series {
+        let end = point["at_s"].as_f64().unwrap();
+        counted += point["answers_per_s"].as_f64().unwrap() * (end - at);
+        at = end;
+    }
+    // Three responses a call, every one an answer of its interval (a stalled machine may lose
+    // the odd call's to a closed interval).
+    assert!(answers >= 90.0, "{answers} responses");
+    assert!(
+        counted >= 0.9 * answers && counted <= answers + 0.5,
+        "{counted} of {answers} responses in the intervals: {series:?}"
+    );
+}
