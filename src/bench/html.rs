@@ -35,7 +35,7 @@ impl Report {
         );
         let _ = writeln!(page, "<h2>Settings</h2>\n{}", self.settings_table());
         let _ = writeln!(page, "<h2>Summary</h2>\n{}", self.summary_table());
-        let (main, each) = self.latency_names();
+        let (_, each) = self.latency_names();
         let _ = writeln!(
             page,
             "<h2>Latency by percentile</h2>\n<p>Latency of {}.</p>\n{}",
@@ -68,10 +68,13 @@ impl Report {
                 "<h2>Throughput over time</h2>\n{}",
                 over_time("throughput", &at, &rate, unit)
             );
-            let p99_of = each.unwrap_or(main);
+            let heading = match each {
+                Some(_) => "p99 time to each response, over time",
+                None => "p99 latency over time",
+            };
             let _ = writeln!(
                 page,
-                "<h2>p99 over time ({p99_of})</h2>\n{}",
+                "<h2>{heading}</h2>\n{}",
                 over_time("p99", &at, &p99, "µs")
             );
         }
@@ -195,19 +198,41 @@ fn over_time(id: &str, at: &[f64], values: &[f64], unit: &str) -> String {
         .map(|(t, v)| format!("{t:.1} s: {v:.1} {unit}"))
         .collect();
     let end = at.last().copied().unwrap_or(1.0);
-    let ticks: Vec<(f64, String)> = (0..=4)
-        .map(|i| {
-            (
-                end * i as f64 / 4.0,
-                format!("{:.1} s", end * i as f64 / 4.0),
-            )
-        })
+    // Round seconds, five or so of them, whatever the run's length.
+    let step = round_up(end / 5.0);
+    let ticks: Vec<(f64, String)> = (0..=10)
+        .map(|i| i as f64 * step)
+        .take_while(|&at| at <= end)
+        .map(|at| (at, format!("{} s", figure(at))))
         .collect();
     let ticks: Vec<(f64, &str)> = ticks
         .iter()
         .map(|(x, label)| (*x, label.as_str()))
         .collect();
     plot(id, at, values, &titles, &ticks, unit)
+}
+
+/// Grid lines above the x axis: a fifth of a round maximum is round too.
+const Y_LINES: u32 = 5;
+
+/// The least round number (1, 1.5, 2, 2.5, 3, 4, 5, 6 or 8 times a power of ten) that is at
+/// least `value`, so that the y axis reads 0, 30000, 60000 ... rather than 0, 26493, 52986 ...
+fn round_up(value: f64) -> f64 {
+    if value.is_nan() || value <= 0.0 {
+        return 1.0;
+    }
+    let power = 10f64.powf(value.log10().floor());
+    [1.0, 1.5, 2.0, 2.5, 3.0, 4.0, 5.0, 6.0, 8.0, 10.0]
+        .into_iter()
+        .map(|m| m * power)
+        .find(|&round| round >= value)
+        .unwrap_or(10.0 * power)
+}
+
+/// An axis label: as short as the value allows, to six decimals at most, which hides float
+/// noise (0.30000000000000004) in small steps.
+fn figure(value: f64) -> f64 {
+    (value * 1e6).round() / 1e6
 }
 
 /// Where a value lands on a plot: x from 0 to `x_max`, y from 0 to `y_max`.
@@ -241,7 +266,7 @@ fn plot(
             .map(|t| t.0)
             .chain(x.iter().copied())
             .fold(f64::MIN_POSITIVE, f64::max),
-        y_max: y.iter().copied().fold(0.0, f64::max).max(f64::MIN_POSITIVE) * 1.1,
+        y_max: round_up(y.iter().copied().fold(0.0, f64::max) * 1.05),
     };
     let mut svg = frame(id, &scale, ticks, unit);
     let points: Vec<String> = x
@@ -273,13 +298,14 @@ fn frame(id: &str, scale: &Scale, ticks: &[(f64, &str)], unit: &str) -> String {
         "<svg id=\"{id}\" width=\"{WIDTH}\" height=\"{HEIGHT}\" viewBox=\"0 0 {WIDTH} {HEIGHT}\" role=\"img\">\
          <rect x=\"{MARGIN}\" y=\"{MARGIN}\" width=\"{plot_w}\" height=\"{plot_h}\" fill=\"#fafafa\" stroke=\"#ccc\"/>"
     );
-    for i in 0..=4 {
-        let value = scale.y_max * i as f64 / 4.0;
+    for i in 0..=Y_LINES {
+        let value = scale.y_max * i as f64 / Y_LINES as f64;
         let at = scale.y(value);
+        let label = figure(value);
         let _ = write!(
             svg,
             "<line x1=\"{MARGIN}\" x2=\"{}\" y1=\"{at}\" y2=\"{at}\" stroke=\"#e4e4e4\"/>\
-             <text x=\"{}\" y=\"{}\" text-anchor=\"end\">{value:.0}</text>",
+             <text x=\"{}\" y=\"{}\" text-anchor=\"end\">{label}</text>",
             WIDTH - MARGIN,
             MARGIN - 6.0,
             at + 4.0,
@@ -299,4 +325,25 @@ fn frame(id: &str, scale: &Scale, ticks: &[(f64, &str)], unit: &str) -> String {
         MARGIN - 14.0
     );
     svg
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_y_axis_ends_at_a_round_number_at_least_the_highest_point() {
+        let cases = [
+            (105_972.0, 150_000.0),
+            (52_986.0, 60_000.0),
+            (2_000.0, 2_000.0),
+            (2_001.0, 2_500.0),
+            (3.2, 4.0),
+            (0.7, 0.8),
+            (0.0, 1.0),
+        ];
+        for (highest, axis) in cases {
+            assert_eq!(round_up(highest), axis, "{highest}");
+        }
+    }
 }

@@ -42,19 +42,20 @@ impl Load {
     }
 }
 
-impl std::fmt::Display for Load {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+impl Load {
+    /// The schedule in words, its rates in `unit` (questions/s, or calls/s when each call
+    /// carries one question).
+    pub(super) fn describe(&self, unit: &str) -> String {
         match *self {
-            Load::Constant(rate) => write!(f, "{rate} questions/s"),
-            Load::Line { start, end, .. } => write!(f, "{start} to {end} questions/s along a line"),
+            Load::Constant(rate) => format!("{rate} {unit}"),
+            Load::Line { start, end, .. } => format!("{start} to {end} {unit} along a line"),
             Load::Steps {
                 start,
                 end,
                 step,
                 every,
-            } => write!(
-                f,
-                "{start} to {end} questions/s in steps of {step} every {}",
+            } => format!(
+                "{start} to {end} {unit} in steps of {step} every {}",
                 humantime::format_duration(every)
             ),
         }

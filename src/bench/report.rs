@@ -131,12 +131,25 @@ impl Report {
         });
         let mode = match (self.kind(), config.lockstep, config.rate) {
             (CallKind::Bidirectional, true, _) => "lockstep".to_owned(),
-            (CallKind::Bidirectional, false, Some(load)) => format!("pipelined at {load}"),
+            (CallKind::Bidirectional, false, Some(load)) => {
+                format!("pipelined at {}", load.describe(self.rate_unit()))
+            }
             (CallKind::Bidirectional, false, None) => "pipelined".to_owned(),
-            (_, _, Some(load)) => format!("calls one after another, at {load}"),
+            (_, _, Some(load)) => format!(
+                "calls one after another, at {}",
+                load.describe(self.rate_unit())
+            ),
             (_, _, None) => "calls one after another".to_owned(),
         };
         mode + &joining.unwrap_or_default()
+    }
+
+    /// What a rate counts: questions, or calls for the kinds that send one question a call.
+    fn rate_unit(&self) -> &'static str {
+        match self.kind() {
+            CallKind::Unary | CallKind::ServerStreaming => "calls/s",
+            _ => "questions/s",
+        }
     }
 
     /// Who took part: conversations, or slots of calls.
@@ -272,7 +285,7 @@ impl Report {
                 _ => None,
             },
             "rate_schedule": config.rate.filter(|load| !matches!(load, Load::Constant(_)))
-                .map(|load| load.to_string()),
+                .map(|load| load.describe(self.rate_unit())),
             "conversations_joining": config.joining.map(|joining| json!({
                 "start": joining.start,
                 "step": joining.step,
