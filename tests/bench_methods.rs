@@ -324,3 +324,41 @@ fn each_response_of_a_server_stream_counts_in_the_interval_it_came_in() {
         "{counted} of {answers} responses in the intervals: {series:?}"
     );
 }
+
+#[test]
+fn questions_fill_the_field_of_a_method_found_by_reflection() {
+    // serve's own health service, by reflection: an empty service name is the server's health,
+    // any other name is NOT_FOUND, so the errors count the calls that carried "nope".
+    let server = Serve::start(&[]);
+    let file = tempfile("services.txt", "\nnope\n");
+    let child = bin()
+        .args([
+            "bench",
+            "--addr",
+            &server.addr,
+            "-c",
+            "2",
+            "-n",
+            "3",
+            "-o",
+            "json",
+        ])
+        .args([
+            "--method",
+            "grpc.health.v1.Health/Check",
+            "--field",
+            "service",
+        ])
+        .args(["--questions-file", &file])
+        .stdout(std::process::Stdio::piped())
+        .stderr(std::process::Stdio::piped())
+        .spawn()
+        .unwrap();
+    let output = output_limited(child);
+    assert_eq!(output.status.code(), Some(1), "{}", stderr_text(&output));
+    let report: Value = serde_json::from_slice(&output.stdout).unwrap();
+    // Six calls take the file's two lines in turn: three of each.
+    assert_eq!(report["calls"], 6);
+    assert_eq!(report["errors"], json!({ "NOT_FOUND": 3 }));
+    assert_eq!(report["answers"], 3);
+}
