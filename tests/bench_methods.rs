@@ -242,6 +242,15 @@ fn questions_come_from_a_file_its_lines_in_turn() {
         "{}",
         stderr_text(&output)
     );
+    let binary = tempfile("binary.txt", "");
+    std::fs::write(&binary, b"fine\n\xff\xfe\n").unwrap();
+    let output = bench(&unused_addr(), ECHO, &["--questions-file", &binary]);
+    assert_eq!(output.status.code(), Some(3), "{}", stderr_text(&output));
+    assert!(
+        stderr_text(&output).contains(&format!("{binary}:2: not UTF-8")),
+        "{}",
+        stderr_text(&output)
+    );
 }
 
 #[test]

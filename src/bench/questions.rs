@@ -37,27 +37,17 @@ impl Questions {
             QuestionSource::File { path, json } => (path, *json),
         };
         let shown = path.display();
-        let text = std::fs::read_to_string(path)
-            .map_err(|err| Usage(format!("--questions-file {shown}: {err}")))?;
+        let bytes =
+            std::fs::read(path).map_err(|err| Usage(format!("--questions-file {shown}: {err}")))?;
         let mut lines = Vec::new();
-        for (number, line) in text.lines().enumerate() {
+        for (number, line) in file_lines(&bytes).enumerate() {
+            let at = format!("--questions-file {shown}:{}", number + 1);
+            let line =
+                std::str::from_utf8(line).map_err(|_| BadInput(format!("{at}: not UTF-8")))?;
             if json && line.trim().is_empty() {
                 continue;
             }
-            let at = || format!("--questions-file {shown}:{}", number + 1);
-            let (request, size) = requests
-                .request(line, false)
-                .map_err(|why| BadInput(format!("{}: {why}", at())))?;
-            if size > call.max_message_size {
-                return Err(BadInput(format!(
-                    "{}: the request is {size} bytes, over the {}-byte message limit \
-                     (--max-message-size)",
-                    at(),
-                    call.max_message_size
-                ))
-                .into());
-            }
-            lines.push(request);
+            lines.push(read(line, &at, requests, call)?);
         }
         if lines.is_empty() {
             return Err(BadInput(format!("--questions-file {shown}: no questions in it")).into());
@@ -99,6 +89,34 @@ impl Questions {
     }
 }
 
+/// The lines of a file: split at each newline, a carriage return before it dropped, and no
+/// empty line after the last newline (as `str::lines` reads them).
+fn file_lines(bytes: &[u8]) -> impl Iterator<Item = &[u8]> {
+    let pieces = (!bytes.is_empty()).then(|| {
+        let bytes = bytes.strip_suffix(b"\n").unwrap_or(bytes);
+        bytes.split(|&byte| byte == b'\n')
+    });
+    pieces
+        .into_iter()
+        .flatten()
+        .map(|line| line.strip_suffix(b"\r").unwrap_or(line))
+}
+
+/// One line's request, checked against the message limit; `at` names the line.
+fn read(line: &str, at: &str, requests: &Requests, call: &CallSetup) -> Result<Outgoing, BadInput> {
+    let (request, size) = requests
+        .request(line, false)
+        .map_err(|why| BadInput(format!("{at}: {why}")))?;
+    if size > call.max_message_size {
+        return Err(BadInput(format!(
+            "{at}: the request is {size} bytes, over the {}-byte message limit \
+             (--max-message-size)",
+            call.max_message_size
+        )));
+    }
+    Ok(request)
+}
+
 fn line(n: usize, i: u64, slots: usize, lines: usize) -> usize {
     ((n as u64 + i * slots as u64) % lines as u64) as usize
 }
@@ -121,6 +139,17 @@ mod tests {
     fn questions_have_the_payload_size_unless_their_number_is_longer() {
         assert_eq!(generated(3, 7, 10), "3.7.......");
         assert_eq!(generated(12, 345, 2), "12.345");
+    }
+
+    #[test]
+    fn a_files_lines_are_read_as_str_lines_reads_them() {
+        fn lines(bytes: &[u8]) -> Vec<&[u8]> {
+            file_lines(bytes).collect()
+        }
+        assert_eq!(lines(b"a\r\nb\n"), [b"a".as_slice(), b"b"]);
+        assert_eq!(lines(b"a\n\nb"), [b"a".as_slice(), b"", b"b"]);
+        assert_eq!(lines(b"\n"), [b"".as_slice()]);
+        assert!(lines(b"").is_empty());
     }
 
     #[test]
