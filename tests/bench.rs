@@ -5,15 +5,7 @@ mod common;
 use common::*;
 
 fn bench(addr: &str, args: &[&str]) -> std::process::Output {
-    let child = bin()
-        .args(["bench", "--addr", addr])
-        .args(args)
-        .stdin(std::process::Stdio::null())
-        .stdout(std::process::Stdio::piped())
-        .stderr(std::process::Stdio::piped())
-        .spawn()
-        .unwrap();
-    output_limited(child)
+    run(&[&["bench", "--addr", addr], args].concat())
 }
 
 fn report(output: &std::process::Output) -> serde_json::Value {

@@ -15,17 +15,10 @@ const COUNT: &str = "kinds.Kinds/Count";
 /// bench of `method`, known only from the .proto, with `args`.
 fn bench(addr: &str, method: &str, args: &[&str]) -> std::process::Output {
     let proto = kinds_proto();
-    let child = bin()
-        .args([
-            "bench", "--addr", addr, "--proto", &proto, "--method", method,
-        ])
-        .args(args)
-        .stdin(std::process::Stdio::null())
-        .stdout(std::process::Stdio::piped())
-        .stderr(std::process::Stdio::piped())
-        .spawn()
-        .unwrap();
-    output_limited(child)
+    let head = [
+        "bench", "--addr", addr, "--proto", &proto, "--method", method,
+    ];
+    run(&[&head[..], args].concat())
 }
 
 fn report(output: &std::process::Output) -> Value {
@@ -203,25 +196,18 @@ fn questions_come_from_a_file_its_lines_in_turn() {
     // the file's line would be a mismatch.
     let server = Serve::start(&[]);
     let file = tempfile("questions.txt", "first\nsecond one\nthird, the last\n");
-    let child = bin()
-        .args([
-            "bench",
-            "--addr",
-            &server.addr,
-            "-c",
-            "2",
-            "-n",
-            "10",
-            "--check",
-            "-o",
-            "json",
-        ])
-        .args(["--questions-file", &file])
-        .stdout(std::process::Stdio::piped())
-        .stderr(std::process::Stdio::piped())
-        .spawn()
-        .unwrap();
-    let report = report(&output_limited(child));
+    let args = [
+        "bench",
+        "--addr",
+        &server.addr,
+        "-c",
+        "2",
+        "-n",
+        "10",
+        "--check",
+    ];
+    let output = run(&[&args[..], &["-o", "json", "--questions-file", &file]].concat());
+    let report = report(&output);
     assert_eq!(
         (report["answers"].as_u64(), report["mismatches"].as_u64()),
         (Some(20), Some(0))
@@ -340,30 +326,24 @@ fn questions_fill_the_field_of_a_method_found_by_reflection() {
     // any other name is NOT_FOUND, so the errors count the calls that carried "nope".
     let server = Serve::start(&[]);
     let file = tempfile("services.txt", "\nnope\n");
-    let child = bin()
-        .args([
-            "bench",
-            "--addr",
-            &server.addr,
-            "-c",
-            "2",
-            "-n",
-            "3",
-            "-o",
-            "json",
-        ])
-        .args([
-            "--method",
-            "grpc.health.v1.Health/Check",
-            "--field",
-            "service",
-        ])
-        .args(["--questions-file", &file])
-        .stdout(std::process::Stdio::piped())
-        .stderr(std::process::Stdio::piped())
-        .spawn()
-        .unwrap();
-    let output = output_limited(child);
+    let args = [
+        "bench",
+        "--addr",
+        &server.addr,
+        "-c",
+        "2",
+        "-n",
+        "3",
+        "-o",
+        "json",
+    ];
+    let method = [
+        "--method",
+        "grpc.health.v1.Health/Check",
+        "--field",
+        "service",
+    ];
+    let output = run(&[&args[..], &method, &["--questions-file", &file]].concat());
     assert_eq!(output.status.code(), Some(1), "{}", stderr_text(&output));
     let report: Value = serde_json::from_slice(&output.stdout).unwrap();
     // Six calls take the file's two lines in turn: three of each.

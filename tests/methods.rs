@@ -11,17 +11,6 @@ use common::*;
 const CHECK: &str = "grpc.health.v1.Health/Check";
 const WATCH: &str = "grpc.health.v1.Health.Watch";
 
-fn run(args: &[&str]) -> std::process::Output {
-    output_limited(
-        bin()
-            .args(args)
-            .stdout(std::process::Stdio::piped())
-            .stderr(std::process::Stdio::piped())
-            .spawn()
-            .unwrap(),
-    )
-}
-
 #[test]
 fn a_unary_method_found_by_reflection_answers_each_line_in_order() {
     let server = Serve::start(&[]);

@@ -199,6 +199,18 @@ pub fn ask(addr: &str, args: &[&str], stdin: &[u8]) -> Output {
 }
 
 /// Collects a child's output, killing it if it outlives `LIMIT`.
+/// The binary run with `args` and no stdin, to its end (within the harness's limit).
+pub fn run(args: &[&str]) -> Output {
+    let child = bin()
+        .args(args)
+        .stdin(Stdio::null())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap();
+    output_limited(child)
+}
+
 pub fn output_limited(child: Child) -> Output {
     let id = child.id();
     let (tx, rx) = mpsc::channel();
