@@ -182,7 +182,7 @@ pub async fn run(
     interrupt: impl Future<Output = Signal>,
 ) -> anyhow::Result<Report> {
     check_flags(&config)?;
-    let flags = [("--lockstep", config.lockstep), ("", false)];
+    let flags = &[("--lockstep", config.lockstep)];
     // Whatever the method's kind refuses is refused before connecting, when no reflection is
     // needed to know the kind.
     let local = resolve_locally(&config.method, flags)?;

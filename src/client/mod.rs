@@ -87,7 +87,7 @@ pub async fn ask(
         ("--lockstep", config.lockstep),
         ("--keep-open", config.keep_open),
     ];
-    let target = target::resolve(&config.method, &channel, &config.call, flags).await?;
+    let target = target::resolve(&config.method, &channel, &config.call, &flags).await?;
     let reading = Reading {
         framing: config.input,
         requests: target.requests.clone(),

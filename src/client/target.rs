@@ -1,5 +1,5 @@
-//! The method ask (or bench) calls and how its messages map to lines: found in the built-in proto, in the
-//! files named on the command line, or by asking the server (reflection).
+//! The method ask (or bench) calls and how its messages map to lines: found in the built-in
+//! proto, in the files named on the command line, or by asking the server (reflection).
 
 use tonic::{codegen::http::uri::PathAndQuery, transport::Channel};
 
@@ -32,7 +32,7 @@ pub(crate) async fn resolve(
     args: &MethodArgs,
     channel: &Channel,
     call: &CallSetup,
-    bidirectional_only: [(&str, bool); 2],
+    bidirectional_only: &[(&str, bool)],
 ) -> anyhow::Result<Target> {
     let schema = schema(args, channel, call).await?;
     Ok(target(&schema, args, bidirectional_only)?)
@@ -42,7 +42,7 @@ pub(crate) async fn resolve(
 /// what cannot be meant is refused before connecting; `None` when only reflection knows it.
 pub(crate) fn resolve_locally(
     args: &MethodArgs,
-    bidirectional_only: [(&str, bool); 2],
+    bidirectional_only: &[(&str, bool)],
 ) -> anyhow::Result<Option<Target>> {
     let Some(schema) = local_schema(args)? else {
         return Ok(None);
@@ -74,7 +74,7 @@ fn local_schema(args: &MethodArgs) -> anyhow::Result<Option<Schema>> {
 fn target(
     schema: &Schema,
     args: &MethodArgs,
-    bidirectional_only: [(&str, bool); 2],
+    bidirectional_only: &[(&str, bool)],
 ) -> Result<Target, Usage> {
     let method = schema.method(&args.method)?;
     let kind = CallKind::of(&method);
