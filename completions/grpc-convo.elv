@@ -29,6 +29,7 @@ set edit:completion:arg-completer[grpc-convo] = {|@words|
             cand bench 'Measure a server on any method: many conversations or calls at once, rates and latency percentiles'
             cand list 'List a server''s services (by reflection, or from --proto/--protoset files), or the methods of one'
             cand describe 'Show a service, method, message or enum in proto syntax'
+            cand health 'Check a server''s health (grpc.health.v1.Health): prints SERVING or another status; exit 0 for SERVING, 4 for any other'
             cand completions 'Print a completion script for a shell'
             cand help 'Print this message or the help of the given subcommand(s)'
         }
@@ -210,6 +211,29 @@ set edit:completion:arg-completer[grpc-convo] = {|@words|
             cand -V 'Print version'
             cand --version 'Print version'
         }
+        &'grpc-convo;health'= {
+            cand --addr 'Server to talk to'
+            cand --connect-timeout 'How long to wait for the connection to the server: TCP, TLS and the server''s first HTTP/2 frame'
+            cand --keepalive 'Interval of HTTP/2 pings while a conversation is open, so that a frozen or vanished server is noticed: one not answered within this long (20 s at most) ends the conversation with UNAVAILABLE; 0 sends none'
+            cand --ca-cert 'Connect with TLS, trusting only the CA certificate(s) in this PEM file'
+            cand --tls-server-name 'The name to verify in the server''s certificate, when it differs from the address (implies --tls)'
+            cand --cert 'Client certificate for mutual TLS, in PEM (with --key; implies --tls)'
+            cand --key 'Private key of --cert, in PEM'
+            cand --token-file 'Send the bearer token in this file as "authorization: Bearer TOKEN" (or set GRPC_CONVO_TOKEN); no flag takes the token itself, as argv is visible to every user'
+            cand -H 'Request metadata, as ''name: value'' (repeatable); names ending in -bin take base64 values'
+            cand --header 'Request metadata, as ''name: value'' (repeatable); names ending in -bin take base64 values'
+            cand --timeout 'Deadline for the check (or the whole watch), sent to the server as grpc-timeout'
+            cand --wait-ready 'If the server is not up yet, keep trying to connect, with backoff, until --connect-timeout runs out'
+            cand --tls 'Connect with TLS, trusting the system''s root certificates'
+            cand --allow-plaintext-token 'Send the token even without TLS to an address that is not this machine'
+            cand --watch 'Follow the status with Health/Watch: one line each time it changes, until the server ends the stream (the exit status is then the last status''s)'
+            cand -v 'More log output on stderr: -v for debug, -vv for trace (RUST_LOG overrides)'
+            cand --verbose 'More log output on stderr: -v for debug, -vv for trace (RUST_LOG overrides)'
+            cand -h 'Print help (see more with ''--help'')'
+            cand --help 'Print help (see more with ''--help'')'
+            cand -V 'Print version'
+            cand --version 'Print version'
+        }
         &'grpc-convo;completions'= {
             cand -v 'More log output on stderr: -v for debug, -vv for trace (RUST_LOG overrides)'
             cand --verbose 'More log output on stderr: -v for debug, -vv for trace (RUST_LOG overrides)'
@@ -224,6 +248,7 @@ set edit:completion:arg-completer[grpc-convo] = {|@words|
             cand bench 'Measure a server on any method: many conversations or calls at once, rates and latency percentiles'
             cand list 'List a server''s services (by reflection, or from --proto/--protoset files), or the methods of one'
             cand describe 'Show a service, method, message or enum in proto syntax'
+            cand health 'Check a server''s health (grpc.health.v1.Health): prints SERVING or another status; exit 0 for SERVING, 4 for any other'
             cand completions 'Print a completion script for a shell'
             cand help 'Print this message or the help of the given subcommand(s)'
         }
@@ -236,6 +261,8 @@ set edit:completion:arg-completer[grpc-convo] = {|@words|
         &'grpc-convo;help;list'= {
         }
         &'grpc-convo;help;describe'= {
+        }
+        &'grpc-convo;help;health'= {
         }
         &'grpc-convo;help;completions'= {
         }

@@ -32,6 +32,7 @@ complete -c grpc-convo -n "__fish_grpc_convo_needs_command" -f -a "ask" -d 'Stre
 complete -c grpc-convo -n "__fish_grpc_convo_needs_command" -f -a "bench" -d 'Measure a server on any method: many conversations or calls at once, rates and latency percentiles'
 complete -c grpc-convo -n "__fish_grpc_convo_needs_command" -f -a "list" -d 'List a server\'s services (by reflection, or from --proto/--protoset files), or the methods of one'
 complete -c grpc-convo -n "__fish_grpc_convo_needs_command" -f -a "describe" -d 'Show a service, method, message or enum in proto syntax'
+complete -c grpc-convo -n "__fish_grpc_convo_needs_command" -f -a "health" -d 'Check a server\'s health (grpc.health.v1.Health): prints SERVING or another status; exit 0 for SERVING, 4 for any other'
 complete -c grpc-convo -n "__fish_grpc_convo_needs_command" -f -a "completions" -d 'Print a completion script for a shell'
 complete -c grpc-convo -n "__fish_grpc_convo_needs_command" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
 complete -c grpc-convo -n "__fish_grpc_convo_using_subcommand serve" -l addr -d 'Address to listen on; port 0 picks a free port, printed as "listening on ADDRESS" on stderr' -r
@@ -180,13 +181,31 @@ complete -c grpc-convo -n "__fish_grpc_convo_using_subcommand describe" -l allow
 complete -c grpc-convo -n "__fish_grpc_convo_using_subcommand describe" -s v -l verbose -d 'More log output on stderr: -v for debug, -vv for trace (RUST_LOG overrides)'
 complete -c grpc-convo -n "__fish_grpc_convo_using_subcommand describe" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c grpc-convo -n "__fish_grpc_convo_using_subcommand describe" -s V -l version -d 'Print version'
+complete -c grpc-convo -n "__fish_grpc_convo_using_subcommand health" -l addr -d 'Server to talk to' -r
+complete -c grpc-convo -n "__fish_grpc_convo_using_subcommand health" -l connect-timeout -d 'How long to wait for the connection to the server: TCP, TLS and the server\'s first HTTP/2 frame' -r
+complete -c grpc-convo -n "__fish_grpc_convo_using_subcommand health" -l keepalive -d 'Interval of HTTP/2 pings while a conversation is open, so that a frozen or vanished server is noticed: one not answered within this long (20 s at most) ends the conversation with UNAVAILABLE; 0 sends none' -r
+complete -c grpc-convo -n "__fish_grpc_convo_using_subcommand health" -l ca-cert -d 'Connect with TLS, trusting only the CA certificate(s) in this PEM file' -r -F
+complete -c grpc-convo -n "__fish_grpc_convo_using_subcommand health" -l tls-server-name -d 'The name to verify in the server\'s certificate, when it differs from the address (implies --tls)' -r
+complete -c grpc-convo -n "__fish_grpc_convo_using_subcommand health" -l cert -d 'Client certificate for mutual TLS, in PEM (with --key; implies --tls)' -r -F
+complete -c grpc-convo -n "__fish_grpc_convo_using_subcommand health" -l key -d 'Private key of --cert, in PEM' -r -F
+complete -c grpc-convo -n "__fish_grpc_convo_using_subcommand health" -l token-file -d 'Send the bearer token in this file as "authorization: Bearer TOKEN" (or set GRPC_CONVO_TOKEN); no flag takes the token itself, as argv is visible to every user' -r -F
+complete -c grpc-convo -n "__fish_grpc_convo_using_subcommand health" -s H -l header -d 'Request metadata, as \'name: value\' (repeatable); names ending in -bin take base64 values' -r
+complete -c grpc-convo -n "__fish_grpc_convo_using_subcommand health" -l timeout -d 'Deadline for the check (or the whole watch), sent to the server as grpc-timeout' -r
+complete -c grpc-convo -n "__fish_grpc_convo_using_subcommand health" -l wait-ready -d 'If the server is not up yet, keep trying to connect, with backoff, until --connect-timeout runs out'
+complete -c grpc-convo -n "__fish_grpc_convo_using_subcommand health" -l tls -d 'Connect with TLS, trusting the system\'s root certificates'
+complete -c grpc-convo -n "__fish_grpc_convo_using_subcommand health" -l allow-plaintext-token -d 'Send the token even without TLS to an address that is not this machine'
+complete -c grpc-convo -n "__fish_grpc_convo_using_subcommand health" -l watch -d 'Follow the status with Health/Watch: one line each time it changes, until the server ends the stream (the exit status is then the last status\'s)'
+complete -c grpc-convo -n "__fish_grpc_convo_using_subcommand health" -s v -l verbose -d 'More log output on stderr: -v for debug, -vv for trace (RUST_LOG overrides)'
+complete -c grpc-convo -n "__fish_grpc_convo_using_subcommand health" -s h -l help -d 'Print help (see more with \'--help\')'
+complete -c grpc-convo -n "__fish_grpc_convo_using_subcommand health" -s V -l version -d 'Print version'
 complete -c grpc-convo -n "__fish_grpc_convo_using_subcommand completions" -s v -l verbose -d 'More log output on stderr: -v for debug, -vv for trace (RUST_LOG overrides)'
 complete -c grpc-convo -n "__fish_grpc_convo_using_subcommand completions" -s h -l help -d 'Print help'
 complete -c grpc-convo -n "__fish_grpc_convo_using_subcommand completions" -s V -l version -d 'Print version'
-complete -c grpc-convo -n "__fish_grpc_convo_using_subcommand help; and not __fish_seen_subcommand_from serve ask bench list describe completions help" -f -a "serve" -d 'Answer conversations on proto.Stream/Conversations'
-complete -c grpc-convo -n "__fish_grpc_convo_using_subcommand help; and not __fish_seen_subcommand_from serve ask bench list describe completions help" -f -a "ask" -d 'Stream questions to a server (any gRPC method) and print each answer the moment it arrives'
-complete -c grpc-convo -n "__fish_grpc_convo_using_subcommand help; and not __fish_seen_subcommand_from serve ask bench list describe completions help" -f -a "bench" -d 'Measure a server on any method: many conversations or calls at once, rates and latency percentiles'
-complete -c grpc-convo -n "__fish_grpc_convo_using_subcommand help; and not __fish_seen_subcommand_from serve ask bench list describe completions help" -f -a "list" -d 'List a server\'s services (by reflection, or from --proto/--protoset files), or the methods of one'
-complete -c grpc-convo -n "__fish_grpc_convo_using_subcommand help; and not __fish_seen_subcommand_from serve ask bench list describe completions help" -f -a "describe" -d 'Show a service, method, message or enum in proto syntax'
-complete -c grpc-convo -n "__fish_grpc_convo_using_subcommand help; and not __fish_seen_subcommand_from serve ask bench list describe completions help" -f -a "completions" -d 'Print a completion script for a shell'
-complete -c grpc-convo -n "__fish_grpc_convo_using_subcommand help; and not __fish_seen_subcommand_from serve ask bench list describe completions help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
+complete -c grpc-convo -n "__fish_grpc_convo_using_subcommand help; and not __fish_seen_subcommand_from serve ask bench list describe health completions help" -f -a "serve" -d 'Answer conversations on proto.Stream/Conversations'
+complete -c grpc-convo -n "__fish_grpc_convo_using_subcommand help; and not __fish_seen_subcommand_from serve ask bench list describe health completions help" -f -a "ask" -d 'Stream questions to a server (any gRPC method) and print each answer the moment it arrives'
+complete -c grpc-convo -n "__fish_grpc_convo_using_subcommand help; and not __fish_seen_subcommand_from serve ask bench list describe health completions help" -f -a "bench" -d 'Measure a server on any method: many conversations or calls at once, rates and latency percentiles'
+complete -c grpc-convo -n "__fish_grpc_convo_using_subcommand help; and not __fish_seen_subcommand_from serve ask bench list describe health completions help" -f -a "list" -d 'List a server\'s services (by reflection, or from --proto/--protoset files), or the methods of one'
+complete -c grpc-convo -n "__fish_grpc_convo_using_subcommand help; and not __fish_seen_subcommand_from serve ask bench list describe health completions help" -f -a "describe" -d 'Show a service, method, message or enum in proto syntax'
+complete -c grpc-convo -n "__fish_grpc_convo_using_subcommand help; and not __fish_seen_subcommand_from serve ask bench list describe health completions help" -f -a "health" -d 'Check a server\'s health (grpc.health.v1.Health): prints SERVING or another status; exit 0 for SERVING, 4 for any other'
+complete -c grpc-convo -n "__fish_grpc_convo_using_subcommand help; and not __fish_seen_subcommand_from serve ask bench list describe health completions help" -f -a "completions" -d 'Print a completion script for a shell'
+complete -c grpc-convo -n "__fish_grpc_convo_using_subcommand help; and not __fish_seen_subcommand_from serve ask bench list describe health completions help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'

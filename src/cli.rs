@@ -64,6 +64,18 @@ Exit status:
   SIGINT   interrupted: the report of the run so far is printed, then bench is killed by the
            signal (a shell shows 130; SIGTERM 143)";
 
+const HEALTH_AFTER_HELP: &str = "Examples:
+  grpc-convo health --addr :8000                 # the whole server: SERVING
+  grpc-convo health --addr :8000 proto.Stream    # one service
+
+Exit status (as grpc-health-probe, which Kubernetes exec probes script against):
+  0        SERVING
+  4        any other status: NOT_SERVING, UNKNOWN, SERVICE_UNKNOWN
+  2        usage error
+  64+CODE  the call failed with gRPC status CODE: 78 UNAVAILABLE (also when the server cannot
+           be reached), 69 NOT_FOUND (the server does not know the service), 76 UNIMPLEMENTED
+           (the server has no health service), ...";
+
 #[derive(Debug, Parser)]
 #[command(
     name = "grpc-convo",
@@ -134,6 +146,10 @@ pub enum Command {
     List(ListArgs),
     /// Show a service, method, message or enum in proto syntax
     Describe(DescribeArgs),
+    /// Check a server's health (grpc.health.v1.Health): prints SERVING or another status; exit 0
+    /// for SERVING, 4 for any other
+    #[command(after_long_help = HEALTH_AFTER_HELP)]
+    Health(HealthArgs),
     /// Print a completion script for a shell
     Completions {
         #[arg(value_enum)]
@@ -478,6 +494,25 @@ pub struct ListArgs {
     /// List this service's methods (as pkg.Service.Method) instead of the services
     #[arg(value_name = "SERVICE")]
     pub service: Option<String>,
+}
+
+#[derive(Debug, Args)]
+pub struct HealthArgs {
+    #[command(flatten)]
+    pub connect: ConnectArgs,
+
+    /// Follow the status with Health/Watch: one line each time it changes, until the server
+    /// ends the stream (the exit status is then the last status's)
+    #[arg(long)]
+    pub watch: bool,
+
+    /// Deadline for the check (or the whole watch), sent to the server as grpc-timeout
+    #[arg(long, value_name = "DURATION", value_parser = duration)]
+    pub timeout: Option<Duration>,
+
+    /// The service to ask about, such as proto.Stream [default: "", the whole server]
+    #[arg(value_name = "SERVICE", default_value = "", hide_default_value = true)]
+    pub service: String,
 }
 
 #[derive(Debug, Args)]

@@ -43,6 +43,12 @@ impl Unreachable {
     }
 }
 
+/// `health` heard a status other than SERVING; the status itself is the output, so nothing more
+/// is said. Exits 4, as grpc-health-probe does, for scripts and probes written against it.
+#[derive(Debug, Error)]
+#[error("the service is {0}, not SERVING")]
+pub struct NotServing(pub String);
+
 /// Nothing moved for `--idle-timeout`; exits 124, as timeout(1) does.
 #[derive(Debug, Error)]
 #[error("no answer for {} (--idle-timeout)", humantime::format_duration(*.0))]

@@ -7,7 +7,7 @@ use std::io;
 use tonic::Code;
 
 use crate::{
-    error::{BadInput, Idle, RpcError, Unreachable, Usage},
+    error::{BadInput, Idle, NotServing, RpcError, Unreachable, Usage},
     signals::Signal,
 };
 
@@ -17,6 +17,8 @@ pub mod code {
     pub const FAILURE: u8 = 1;
     pub const USAGE: u8 = 2;
     pub const BAD_INPUT: u8 = 3;
+    /// `health`: the server answered with a status other than SERVING.
+    pub const NOT_SERVING: u8 = 4;
     pub const RPC_BASE: u8 = 64;
     /// ask's `--idle-timeout`: a local time limit, numbered as timeout(1) numbers its own.
     pub const IDLE: u8 = 124;
@@ -46,6 +48,9 @@ pub fn outcome(err: &anyhow::Error) -> Outcome {
         }
         if cause.is::<Usage>() {
             return Outcome::Report(code::USAGE);
+        }
+        if cause.is::<NotServing>() {
+            return Outcome::Quiet(code::NOT_SERVING);
         }
         if cause.is::<Idle>() {
             return Outcome::Report(code::IDLE);
@@ -104,6 +109,8 @@ mod tests {
         assert_eq!(outcome(&bad), Outcome::Report(3));
         let idle = anyhow::Error::new(Idle(std::time::Duration::from_secs(1)));
         assert_eq!(outcome(&idle), Outcome::Report(124));
+        let down = anyhow::Error::new(NotServing("NOT_SERVING".into()));
+        assert_eq!(outcome(&down), Outcome::Quiet(4));
         assert_eq!(
             outcome(&anyhow::Error::new(Signal::Interrupt)),
             Outcome::Killed(Signal::Interrupt)

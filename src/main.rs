@@ -15,12 +15,12 @@ use clap::{CommandFactory, Parser};
 use grpc_convo::{
     bench::{self, BenchConfig, Joining, Load, QuestionSource},
     cli::{
-        AskArgs, BenchArgs, Cli, Command, ConnectArgs, DescribeArgs, LinesOrJson, ListArgs,
-        LogFormat, MethodFlags, RateSchedule, SchemaFlags, ServeArgs, TextOrJson,
+        AskArgs, BenchArgs, Cli, Command, ConnectArgs, DescribeArgs, HealthArgs, LinesOrJson,
+        ListArgs, LogFormat, MethodFlags, RateSchedule, SchemaFlags, ServeArgs, TextOrJson,
     },
     client::{
-        self, AskConfig, CallSetup, ConnectConfig, Framing, MethodArgs, input::Source, inspect,
-        output, prompt::Prompt,
+        self, AskConfig, CallSetup, ConnectConfig, Framing, MethodArgs, health::Health,
+        input::Source, inspect, output, prompt::Prompt,
     },
     error::Usage,
     error::{rpc_status, status_json},
@@ -78,6 +78,7 @@ fn run(cli: Cli) -> anyhow::Result<()> {
         }
         Command::List(args) => runtime(Threads::One)?.block_on(list(args)),
         Command::Describe(args) => runtime(Threads::One)?.block_on(describe(args)),
+        Command::Health(args) => runtime(Threads::One)?.block_on(health(args)),
         Command::Completions { shell } => {
             // clap_complete panics on a failed write: generate in memory, then write, so that
             // `| head` is a closed pipe like any other.
@@ -376,6 +377,25 @@ async fn describe(args: DescribeArgs) -> anyhow::Result<()> {
     let files = schema_files(&args.schema);
     let text = inspect::describe(&connect, &call, &files, &args.symbol).await?;
     write_stdout(text.as_bytes())
+}
+
+async fn health(args: HealthArgs) -> anyhow::Result<()> {
+    let connect = connect_config(&args.connect, 1)?;
+    let call = CallSetup {
+        timeout: args.timeout,
+        ..inspect_call(&args.connect)?
+    };
+    client::check_token_transport(&connect, &call, args.connect.allow_plaintext_token).await?;
+    let how = match args.watch {
+        true => Health::Watch,
+        false => Health::Check,
+    };
+    let mut signals = Signals::install().context("cannot install signal handlers")?;
+    let stdout = io::stdout();
+    tokio::select! {
+        checked = client::health::health(&connect, &call, &args.service, how, stdout.lock()) => checked,
+        signal = signals.next() => Err(signal.into()),
+    }
 }
 
 /// Reflection calls carry the token and -H headers, as the method's calls do. A server's

@@ -225,7 +225,8 @@ impl<T: AsyncRead + AsyncWrite + Send + Unpin> Io for T {}
 /// A socket to the server, with TLS over it when configured.
 async fn open(config: &ConnectConfig, stage: &AtomicU8) -> io::Result<Box<dyn Io>> {
     let stream: Box<dyn Io> = match &config.addr {
-        Addr::Tcp { host, port } => Box::new(tcp(host, *port).await?),
+        // `:PORT` has no host of its own: host() names this machine for it.
+        Addr::Tcp { port, .. } => Box::new(tcp(config.addr.host(), *port).await?),
         Addr::Unix(path) => Box::new(UnixStream::connect(path).await?),
     };
     let Some(tls) = &config.tls else {
@@ -249,20 +250,12 @@ async fn open(config: &ConnectConfig, stage: &AtomicU8) -> io::Result<Box<dyn Io
     Ok(Box::new(stream))
 }
 
-/// Each address the name resolves to in turn, as Go's `net.Dial` does.
+/// tokio tries each address the name resolves to in turn, as Go's `net.Dial` does.
 async fn tcp(host: &str, port: u16) -> io::Result<TcpStream> {
-    let mut last = io::Error::new(io::ErrorKind::NotFound, "the name resolved to no address");
-    for candidate in tokio::net::lookup_host((host, port)).await? {
-        match TcpStream::connect(candidate).await {
-            Ok(stream) => {
-                // One question is one small write: send it now, not after the next ACK.
-                stream.set_nodelay(true)?;
-                return Ok(stream);
-            }
-            Err(err) => last = err,
-        }
-    }
-    Err(last)
+    let stream = TcpStream::connect((host, port)).await?;
+    // One question is one small write: send it now, not after the next ACK.
+    stream.set_nodelay(true)?;
+    Ok(stream)
 }
 
 /// What first came from the server: bytes, or the end of the connection and why.

@@ -6,6 +6,7 @@ mod calls;
 mod connect;
 mod framing;
 pub mod headers;
+pub mod health;
 pub mod input;
 pub mod inspect;
 mod link;
@@ -81,7 +82,7 @@ pub async fn ask(
 ) -> anyhow::Result<()> {
     let transcript = config.transcript.as_deref().map(Transcript::create);
     let transcript = transcript.transpose()?.map(Arc::new);
-    check_token_transport(config).await?;
+    check_token_transport(&config.connect, &config.call, config.allow_plaintext_token).await?;
     let (channel, link) = connect(&config.connect).await?;
     let flags = [
         ("--lockstep", config.lockstep),
@@ -219,9 +220,12 @@ fn settle(
 
 /// A token sent in plaintext can be read by anyone on the path: only to this machine, unless the
 /// user says otherwise.
-async fn check_token_transport(config: &AskConfig) -> Result<(), Usage> {
-    let connect = &config.connect;
-    if config.call.token.is_none() || connect.tls.is_some() || config.allow_plaintext_token {
+pub async fn check_token_transport(
+    connect: &ConnectConfig,
+    call: &CallSetup,
+    allow_plaintext_token: bool,
+) -> Result<(), Usage> {
+    if call.token.is_none() || connect.tls.is_some() || allow_plaintext_token {
         return Ok(());
     }
     if connect.addr.is_local().await {
