@@ -112,6 +112,13 @@ fn methods_not_bridged_are_unimplemented_and_health_and_reflection_see_the_servi
         "{}",
         stderr_text(&output)
     );
+    assert!(
+        stderr_text(&output).contains(
+            "UNIMPLEMENTED: kinds.Kinds/Pick is not served here; served: kinds.Kinds/Chat"
+        ),
+        "{}",
+        stderr_text(&output)
+    );
     let health = [
         "--method",
         "grpc.health.v1.Health/Check",
@@ -256,13 +263,31 @@ fn what_cannot_be_served_is_refused_before_anything_listens() {
             "{args:?}: {stderr}"
         );
     }
-    let output = bin()
-        .args(["serve", "--addr", "127.0.0.1:0", "--proto", &proto])
-        .args(["--method", "kinds.Kinds/Pick", "--", "cat"])
-        .output()
-        .unwrap();
-    assert_eq!(output.status.code(), Some(2));
-    assert!(stderr_text(&output).contains("several string fields (left, right)"));
+    // serve's complaints name serve's flags, not ask's.
+    for (method, why) in [
+        (
+            "kinds.Kinds/Pick",
+            "several string fields (left, right): choose the one the process reads as a line \
+             with --field",
+        ),
+        (
+            "kinds.Kinds/Count",
+            "name one inside it with --field, or pass whole messages in JSON with \
+             --process-format json",
+        ),
+    ] {
+        let output = bin()
+            .args(["serve", "--addr", "127.0.0.1:0", "--proto", &proto])
+            .args(["--method", method, "--", "cat"])
+            .output()
+            .unwrap();
+        let stderr = stderr_text(&output);
+        assert_eq!(output.status.code(), Some(2), "{stderr}");
+        assert!(
+            stderr.contains(why) && !stderr.contains("--input"),
+            "{stderr}"
+        );
+    }
 }
 
 #[test]

@@ -182,6 +182,31 @@ fn plaintext_and_tls_mixed_up_are_named_as_such() {
 }
 
 #[test]
+fn an_http1_server_is_named_as_such_with_no_tls_hint() {
+    // What a web server (here, the shape of Python's http.server) says to HTTP/2's preface.
+    let listener = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+    let addr = listener.local_addr().unwrap().to_string();
+    std::thread::spawn(move || {
+        for stream in listener.incoming() {
+            let Ok(mut stream) = stream else { return };
+            use std::io::{Read, Write};
+            let mut preface = [0u8; 24];
+            let _ = stream.read_exact(&mut preface);
+            let _ = stream.write_all(
+                b"HTTP/1.0 400 Bad request version ('HTTP/2.0')\r\nConnection: close\r\n\r\n",
+            );
+        }
+    });
+    for args in [&["q"][..], &["--wait-ready", "q"]] {
+        let output = ask(&addr, args, b"");
+        assert_one_line(&output, 78, &["speaks HTTP/1.1, not gRPC"]);
+        assert!(!stderr_text(&output).contains("--tls"), "{args:?}");
+    }
+    let output = run(&["list", "--addr", &addr]);
+    assert_one_line(&output, 78, &["speaks HTTP/1.1, not gRPC"]);
+}
+
+#[test]
 fn certificate_failures_are_one_line_each() {
     let pki = Pki::new("failures");
     let server = tls_server(&pki, &[]);

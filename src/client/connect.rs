@@ -76,10 +76,10 @@ pub async fn connect(config: &ConnectConfig) -> Result<(Channel, Link), Unreacha
             Ok(connected) => return Ok(connected),
             Err(failure) => failure,
         };
-        if failure.silent {
+        if failure.ending == Ending::Silence {
             return Err(Unreachable::said(failure.cause));
         }
-        if !config.wait_ready {
+        if !config.wait_ready || failure.ending == Ending::Foreign {
             return Err(Unreachable::new(&config.addr, failure.cause));
         }
         if Instant::now() + backoff >= deadline {
@@ -124,10 +124,21 @@ fn endpoint(config: &ConnectConfig) -> Result<Endpoint, Unreachable> {
     Ok(endpoint)
 }
 
-/// Why one attempt failed; `silent` when the time ran out rather than something saying no.
+/// Why one attempt failed, and how.
 struct Failure {
     cause: String,
-    silent: bool,
+    ending: Ending,
+}
+
+/// How an attempt failed, which decides whether `--wait-ready` tries again.
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum Ending {
+    /// Something said no (refused, reset, closed): perhaps a server still starting.
+    Refused,
+    /// The server answered in another protocol: it will not start speaking gRPC.
+    Foreign,
+    /// The time ran out.
+    Silence,
 }
 
 /// How far an attempt got, for the message when time runs out.
@@ -175,7 +186,7 @@ async fn attempt(
         let channel = endpoint
             .connect_with_connector(connector)
             .await
-            .map_err(|err| hint(&err, config.tls.is_some()))?;
+            .map_err(|err| refused(&err, config))?;
         // The connection task reads on its own; its first bytes are the server's SETTINGS.
         let first = hearing
             .wait_for(Option::is_some)
@@ -183,20 +194,27 @@ async fn attempt(
             .ok()
             .and_then(|first| first.clone());
         match first {
-            Some(Err(err)) => Err(hint(err.as_ref(), config.tls.is_some())),
+            Some(Err(err)) => Err(refused(err.as_ref(), config)),
             _ => Ok(channel),
         }
     };
     match tokio::time::timeout_at(deadline, connecting).await {
         Ok(Ok(channel)) => Ok((channel, link)),
-        Ok(Err(cause)) => Err(Failure {
-            cause,
-            silent: false,
-        }),
+        Ok(Err(failure)) => Err(failure),
         Err(_) => Err(Failure {
             cause: silence(config, Stage::reached(&stage)),
-            silent: true,
+            ending: Ending::Silence,
         }),
+    }
+}
+
+fn refused(err: &(dyn std::error::Error + 'static), config: &ConnectConfig) -> Failure {
+    Failure {
+        cause: hint(err, config.tls.is_some()),
+        ending: match find_cause::<Foreign>(err) {
+            Some(_) => Ending::Foreign,
+            None => Ending::Refused,
+        },
     }
 }
 
@@ -295,9 +313,9 @@ impl AsyncRead for Watched {
                 let bytes = &buf.filled()[before..];
                 frames.scan(bytes, link);
                 link.heard();
-                match looks_like_tls(bytes) {
-                    true => Err(io::Error::new(io::ErrorKind::InvalidData, AnsweredInTls)),
-                    false => Ok(()),
+                match first_words(bytes) {
+                    Some(foreign) => Err(io::Error::new(io::ErrorKind::InvalidData, foreign)),
+                    None => Ok(()),
                 }
             }
             // The end of the stream, or an error: the server (or the path) closed it.
@@ -361,15 +379,25 @@ fn copy(err: &io::Error) -> io::Error {
     }
 }
 
-/// The server's first bytes were a TLS record: a plaintext client met a TLS server.
+/// The server's first bytes were not HTTP/2's SETTINGS frame but another protocol's.
 #[derive(Debug, thiserror::Error)]
-#[error("the server answered in TLS, not in plaintext HTTP/2")]
-struct AnsweredInTls;
+enum Foreign {
+    /// A TLS record: a plaintext client met a TLS server.
+    #[error("the server answered in TLS, not in plaintext HTTP/2")]
+    Tls,
+    /// An HTTP/1.x status line: a web server, or a proxy without HTTP/2 to its backend.
+    #[error("the server speaks HTTP/1.1, not gRPC (which runs over HTTP/2)")]
+    Http1,
+}
 
-/// Whether the first bytes from a server are a TLS record (an alert or a handshake message,
-/// version 3.x) rather than HTTP/2's SETTINGS frame.
-fn looks_like_tls(bytes: &[u8]) -> bool {
-    matches!(bytes, [0x15 | 0x16, 0x03, ..])
+/// What the first bytes from a server say it is, when that is not HTTP/2: a TLS record (an alert
+/// or a handshake message, version 3.x) or an HTTP/1.x response.
+fn first_words(bytes: &[u8]) -> Option<Foreign> {
+    match bytes {
+        [0x15 | 0x16, 0x03, ..] => Some(Foreign::Tls),
+        _ if bytes.starts_with(b"HTTP/1.") => Some(Foreign::Http1),
+        _ => None,
+    }
 }
 
 /// The innermost cause, and what usually lies behind it where the bare error would leave a user
@@ -387,8 +415,11 @@ fn why(err: &(dyn std::error::Error + 'static), tls: bool) -> Option<&'static st
     if let Some(rustls) = find_cause::<rustls::Error>(err) {
         return tls_why(rustls);
     }
-    if find_cause::<AnsweredInTls>(err).is_some() {
-        return Some(ADD_TLS);
+    match find_cause::<Foreign>(err) {
+        Some(Foreign::Tls) => return Some(ADD_TLS),
+        // Said in full already: no TLS flag would help.
+        Some(Foreign::Http1) => return None,
+        None => {}
     }
     let closed = find_cause::<io::Error>(err).is_some_and(|io| {
         use io::ErrorKind::*;

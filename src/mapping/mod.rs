@@ -10,7 +10,7 @@ mod set;
 use prost_reflect::{DynamicMessage, MessageDescriptor};
 
 use crate::error::Usage;
-pub use paths::{FieldPath, only_candidate, request_field};
+pub use paths::{FieldPath, Flags, only_candidate, request_field};
 pub use request::{Encoded, Outgoing, Requests};
 pub use response::Answers;
 
@@ -29,13 +29,15 @@ pub struct MappingArgs {
     pub json_out: bool,
     /// `--proto-names`: JSON keeps the field names of the .proto.
     pub proto_names: bool,
+    /// The flags the side that reads these arguments calls them by, for its complaints.
+    pub flags: Flags,
 }
 
 /// Requests from lines, for messages of type `message`.
 pub fn requests(message: &MessageDescriptor, args: &MappingArgs) -> Result<Requests, Usage> {
     if args.json_in {
         if let Some(flag) = [
-            args.field.as_ref().map(|_| "--field"),
+            args.field.as_ref().map(|_| args.flags.field),
             (!args.set.is_empty()).then_some("--set"),
         ]
         .into_iter()
@@ -43,23 +45,29 @@ pub fn requests(message: &MessageDescriptor, args: &MappingArgs) -> Result<Reque
         .next()
         {
             return Err(Usage(format!(
-                "{flag} goes with text lines, not with --input json, where each line is the whole request"
+                "{flag} goes with text lines, not with {}, where each line is a whole message",
+                args.flags.whole
             )));
         }
         return Ok(Requests::Json(message.clone()));
     }
-    let field = request_field(message, args.field.as_deref())?;
+    let field = request_field(message, args.field.as_deref(), args.flags)?;
     let mut base = DynamicMessage::new(message.clone());
     for assignment in &args.set {
         let set = set::apply(&mut base, "--set", assignment)?;
-        check_not_the_field(&set, &field, assignment)?;
+        check_not_the_field(&set, &field, assignment, args.flags)?;
     }
     Ok(Requests::field(&base, &field))
 }
 
 /// A `--set` may not fill the line's field, nor another member of its oneof, which the line would
 /// silently replace.
-fn check_not_the_field(set: &FieldPath, field: &FieldPath, assignment: &str) -> Result<(), Usage> {
+fn check_not_the_field(
+    set: &FieldPath,
+    field: &FieldPath,
+    assignment: &str,
+    flags: Flags,
+) -> Result<(), Usage> {
     let same = set
         .fields
         .iter()
@@ -80,8 +88,10 @@ fn check_not_the_field(set: &FieldPath, field: &FieldPath, assignment: &str) -> 
         parents(set) == parents(field) && oneof(set).is_some() && oneof(set) == oneof(field);
     if same || rival {
         return Err(Usage(format!(
-            "--set {assignment}: each line fills {} (--field){}",
+            "--set {assignment}: {} {} ({}){}",
+            flags.line,
             field.shown,
+            flags.field,
             if same {
                 ""
             } else {

@@ -79,13 +79,56 @@ pub fn only_candidate(message: &MessageDescriptor) -> Result<FieldPath, Vec<Stri
     }
 }
 
-/// The field a request line fills: `--field`, or the only candidate.
-pub fn request_field(message: &MessageDescriptor, field: Option<&str>) -> Result<FieldPath, Usage> {
+/// The flags a mapping's complaints name, which differ by side: ask fills requests from its
+/// input's lines (`--field`, `--input json`); serve fills requests into the lines its process
+/// reads and responses from the lines it writes (`--field` and `--answer-field`, and
+/// `--process-format json` for both).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Flags {
+    /// The flag that names the field.
+    pub field: &'static str,
+    /// The flag and value that pass whole messages instead.
+    pub whole: &'static str,
+    /// What the field is to a line, as in "choose the one {line}".
+    pub line: &'static str,
+}
+
+impl Flags {
+    pub const ASK: Flags = Flags {
+        field: "--field",
+        whole: "--input json",
+        line: "each line fills",
+    };
+    pub const SERVE_REQUESTS: Flags = Flags {
+        field: "--field",
+        whole: "--process-format json",
+        line: "the process reads as a line",
+    };
+    pub const SERVE_RESPONSES: Flags = Flags {
+        field: "--answer-field",
+        whole: "--process-format json",
+        line: "each line of the process fills",
+    };
+}
+
+impl Default for Flags {
+    fn default() -> Flags {
+        Flags::ASK
+    }
+}
+
+/// The field a line stands for: the one named by `flags.field`, or the only candidate.
+pub fn request_field(
+    message: &MessageDescriptor,
+    field: Option<&str>,
+    flags: Flags,
+) -> Result<FieldPath, Usage> {
+    let flag = flags.field;
     if let Some(path) = field {
-        let path = FieldPath::resolve(message, path, "--field")?;
+        let path = FieldPath::resolve(message, path, flag)?;
         if !path.is_string() {
             return Err(Usage(format!(
-                "--field {}: a line fills a singular string field, and this one is not",
+                "{flag} {}: a line fills a singular string field, and this one is not",
                 path.shown
             )));
         }
@@ -95,12 +138,14 @@ pub fn request_field(message: &MessageDescriptor, field: Option<&str>) -> Result
         let name = message.full_name();
         Usage(match candidates.as_slice() {
             [] => format!(
-                "{name} has no string field for a line to fill: name one inside it with --field, \
-                 or give whole requests with --input json"
+                "{name} has no string field for a line to fill: name one inside it with {flag}, \
+                 or pass whole messages in JSON with {}",
+                flags.whole
             ),
             several => format!(
-                "{name} has several string fields ({}): choose the one each line fills with --field",
-                several.join(", ")
+                "{name} has several string fields ({}): choose the one {} with {flag}",
+                several.join(", "),
+                flags.line
             ),
         })
     })

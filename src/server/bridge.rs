@@ -24,7 +24,7 @@ use super::conversation::{Service, Shape, Wire, opened};
 use crate::{
     codec::LineCodec,
     error::Usage,
-    mapping::{self, Answers, MappingArgs, Outgoing, Requests, request_field},
+    mapping::{self, Answers, Flags, MappingArgs, Outgoing, Requests, request_field},
     schema::{CallKind, MethodName, Schema},
 };
 
@@ -78,7 +78,7 @@ impl Bridges {
                 },
                 false => Answers::field(
                     &method.input(),
-                    request_field(&method.input(), field.as_deref())?,
+                    request_field(&method.input(), field.as_deref(), Flags::SERVE_REQUESTS)?,
                 ),
             };
             let responses = mapping::requests(
@@ -87,10 +87,11 @@ impl Bridges {
                     field: answer_field,
                     set: mine(&flags.set),
                     json_in: flags.json,
+                    flags: Flags::SERVE_RESPONSES,
                     ..MappingArgs::default()
                 },
             )
-            .map_err(|Usage(why)| Usage(format!("{name}: {}", answer_flags(&why))))?;
+            .map_err(|Usage(why)| Usage(format!("{name}: {why}")))?;
             bridged.push(Bridged {
                 name: name.clone(),
                 kind: CallKind::of(&method),
@@ -123,14 +124,6 @@ impl Bridges {
         names.dedup();
         names
     }
-}
-
-/// ask's words for the response side name serve's flags: its --field is serve's --answer-field.
-fn answer_flags(why: &str) -> String {
-    why.replace("--field", "--answer-field").replace(
-        "choose the one each line fills",
-        "choose the one each line of the process fills",
-    )
 }
 
 /// The values for the method named `short`: unprefixed ones, and those prefixed `short:`.

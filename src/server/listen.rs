@@ -3,6 +3,7 @@
 //! know what the server is.
 
 use std::{
+    convert::Infallible,
     future::Future,
     sync::{Arc, atomic::AtomicU64},
     time::Duration,
@@ -32,7 +33,10 @@ use super::{
     memory,
     respond::Responder,
 };
-use crate::{addr::Listener, flow, proto, proto::stream_server::StreamServer, token::Token};
+use crate::{
+    addr::Listener, flow, proto, proto::stream_server::StreamServer, schema::DEFAULT_METHOD,
+    token::Token,
+};
 
 /// How long connections may take to close once no conversation is left: long enough to flush
 /// the last answers to a slow reader, short enough not to hold up a restart.
@@ -146,7 +150,8 @@ fn routes(config: &Config, mut routes: Routes, service: Arc<Service>) -> anyhow:
             // Answers are checked against the limit before they are encoded, with a clearer
             // status than tonic's own; this only keeps tonic from refusing what we allowed.
             .max_encoding_message_size(usize::MAX);
-        return Ok(routes.add_service(InterceptedService::new(server, authorize())));
+        let routes = routes.add_service(InterceptedService::new(server, authorize()));
+        return Ok(not_served(routes, &[DEFAULT_METHOD.to_owned()]));
     };
     let mut router = routes.into_axum_router();
     for method in &bridges.methods {
@@ -159,7 +164,20 @@ fn routes(config: &Config, mut routes: Routes, service: Arc<Service>) -> anyhow:
             .map_request(|request: http::Request<AxumBody>| request.map(Body::new));
         router = router.route_service(&path, route);
     }
-    Ok(Routes::from(router))
+    let served: Vec<String> = bridges.methods.iter().map(|m| m.name.to_string()).collect();
+    Ok(not_served(Routes::from(router), &served))
+}
+
+/// A call to any other path is UNIMPLEMENTED, as tonic answers it, but saying what is served
+/// instead of nothing: a method of a bridged service left out of --method is an easy slip.
+fn not_served(routes: Routes, served: &[String]) -> Routes {
+    let served: Arc<str> = served.join(", ").into();
+    let answer = tower::service_fn(move |request: http::Request<AxumBody>| {
+        let path = request.uri().path().trim_start_matches('/').to_owned();
+        let message = format!("{path} is not served here; served: {served}");
+        async move { Ok::<_, Infallible>(Status::unimplemented(message).into_http::<Body>()) }
+    });
+    Routes::from(routes.into_axum_router().fallback_service(answer))
 }
 
 /// Admits a conversation that carries `authorization: Bearer <token>`. Health and reflection are
