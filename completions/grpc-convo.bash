@@ -211,7 +211,7 @@ _grpc__convo() {
             return 0
             ;;
         grpc__subcmd__convo__subcmd__bench)
-            opts="-H -I -c -n -o -v -h -V --addr --connect-timeout --wait-ready --keepalive --tls --ca-cert --tls-server-name --cert --key --token-file --allow-plaintext-token --header --method --proto --import-path --protoset --field --set --conversations --questions --duration --lockstep --payload --questions-file --input --connections --rate --rate-schedule --rate-start --rate-end --rate-step --rate-step-duration --conversations-start --conversations-step --conversations-step-duration --check --interval --html --output --max-message-size --verbose --help --version"
+            opts="-H -I -c -n -o -v -h -V --addr --connect-timeout --wait-ready --keepalive --tls --ca-cert --tls-server-name --cert --key --token-file --allow-plaintext-token --header --method --proto --import-path --protoset --field --set --conversations --questions --duration --lockstep --payload --questions-file --input --connections --rate --rate-schedule --rate-start --rate-end --rate-step --rate-step-duration --conversations-start --conversations-step --conversations-step-duration --check --answers-per-question --interval --html --output --max-message-size --verbose --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -354,6 +354,10 @@ _grpc__convo() {
                     return 0
                     ;;
                 --conversations-step-duration)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --answers-per-question)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;

@@ -144,6 +144,7 @@ set edit:completion:arg-completer[grpc-convo] = {|@words|
             cand --conversations-start 'Open only this many conversations at first, then --conversations-step more every --conversations-step-duration, up to -c (needs --duration; not with a rate, whose questions are shared by all -c conversations from the start)'
             cand --conversations-step 'Conversations added at each step'
             cand --conversations-step-duration 'How long between two steps'
+            cand --answers-per-question 'Bidirectional: how many answers the server gives each question. A conversation that ends with any other count fails the run (exit 1), since answer k is then not the answer to question k and per-question latency means nothing'
             cand --interval 'While the run goes on, print one line on stderr per interval this long (answers/s, p50 and p99 in that interval, errors, conversations open), in place of the progress bar; the report carries the series'
             cand --html 'Also write the report as one self-contained HTML page to FILE: settings, summary, a latency percentile plot, throughput and p99 over time (with --interval), errors by status'
             cand -o 'Report format: text, or json (one object)'

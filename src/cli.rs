@@ -54,8 +54,10 @@ Load that changes (needs --duration):
 
 Exit status:
   0        every conversation and call ended OK (and every answer checked, with --check)
-  1        a conversation or call failed, or an answer did not check; or the server has no
-           reflection to find --method by (give --proto or --protoset)
+  1        a conversation or call failed, or an answer did not check; a conversation's
+           answers did not pair with its questions (--answers-per-question); no answer came
+           at all; or the server has no reflection to find --method by (give --proto or
+           --protoset)
   2        usage error: flags that cannot go together (such as -n with --duration for a
            method that is not client streaming, --check with another --method)
   3        bad input: a --questions-file line that is not a request
@@ -457,6 +459,13 @@ pub struct BenchArgs {
     #[arg(long)]
     pub check: bool,
 
+    /// Bidirectional: how many answers the server gives each question. A conversation that
+    /// ends with any other count fails the run (exit 1), since answer k is then not the answer
+    /// to question k and per-question latency means nothing
+    #[arg(long, value_name = "N", default_value_t = 1,
+          value_parser = clap::value_parser!(u64).range(1..))]
+    pub answers_per_question: u64,
+
     /// While the run goes on, print one line on stderr per interval this long (answers/s, p50
     /// and p99 in that interval, errors, conversations open), in place of the progress bar; the
     /// report carries the series
@@ -696,6 +705,45 @@ pub struct Limits {
     pub max_message_size: usize,
 }
 
+/// The command line as a report may show it: each argument quoted where a shell would need it,
+/// and the values of `-H` headers left out, since they may carry secrets (the token itself is
+/// never on the command line).
+pub fn shown_command_line(args: impl IntoIterator<Item = String>) -> String {
+    let mut shown = Vec::new();
+    let mut header_next = false;
+    for arg in args {
+        let header = if header_next {
+            Some(("", arg.as_str()))
+        } else {
+            ["--header=", "-H"]
+                .into_iter()
+                .find_map(|flag| arg.strip_prefix(flag).map(|rest| (flag, rest)))
+                .filter(|(_, rest)| !rest.is_empty())
+        };
+        header_next = arg == "-H" || arg == "--header";
+        let arg = match header {
+            Some((flag, value)) => {
+                let name = value.split_once(':').map_or(value, |(name, _)| name);
+                format!("{flag}{name}: …")
+            }
+            None => arg,
+        };
+        shown.push(quoted(&arg));
+    }
+    shown.join(" ")
+}
+
+fn quoted(arg: &str) -> String {
+    let plain = !arg.is_empty()
+        && arg
+            .chars()
+            .all(|c| c.is_ascii_alphanumeric() || "-_./:=,@%+".contains(c));
+    match plain {
+        true => arg.to_owned(),
+        false => format!("'{}'", arg.replace('\'', r"'\''")),
+    }
+}
+
 /// `500ms`, `10s`, `2m`, `1h 30m`: humantime's forms, with zero refused: a zero timeout or
 /// interval is never what anyone means.
 fn duration(text: &str) -> Result<Duration, String> {
@@ -718,6 +766,31 @@ mod tests {
     #[test]
     fn the_cli_definition_is_consistent() {
         Cli::command().debug_assert();
+    }
+
+    #[test]
+    fn a_shown_command_line_leaves_header_values_out_and_quotes_for_a_shell() {
+        let args = [
+            "grpc-convo",
+            "bench",
+            "-H",
+            "authorization: Bearer s3cret",
+            "--header=x-api-key: k3y",
+            "-Hcookie: c00kie",
+            "--payload",
+            "16",
+            "it's",
+        ]
+        .map(String::from);
+        let shown = shown_command_line(args);
+        assert_eq!(
+            shown,
+            "grpc-convo bench -H 'authorization: …' '--header=x-api-key: …' '-Hcookie: …' \
+             --payload 16 'it'\\''s'"
+        );
+        for secret in ["s3cret", "k3y", "c00kie"] {
+            assert!(!shown.contains(secret), "{shown}");
+        }
     }
 
     #[test]

@@ -15,7 +15,7 @@ use clap::{CommandFactory, Parser};
 use grpc_convo::{
     bench::{self, BenchConfig, Joining, Load, QuestionSource},
     cli::{
-        AskArgs, BenchArgs, Cli, Command, ConnectArgs, DescribeArgs, HealthArgs, LinesOrJson,
+        self, AskArgs, BenchArgs, Cli, Command, ConnectArgs, DescribeArgs, HealthArgs, LinesOrJson,
         ListArgs, LogFormat, MethodFlags, RateSchedule, SchemaFlags, ServeArgs, TextOrJson,
     },
     client::{
@@ -182,12 +182,23 @@ fn load(args: &BenchArgs) -> Result<Option<Load>, Usage> {
                     "--rate-step {step} never takes --rate-start {start} to --rate-end {end}"
                 )));
             }
-            Some(Load::Steps {
+            let steps = Load::Steps {
                 start,
                 end,
                 step,
                 every,
-            })
+            };
+            let duration = args.duration.unwrap_or_default();
+            if let Some(last) = steps.unreached(duration) {
+                return Err(Usage(format!(
+                    "--rate-schedule step: steps of {step} every {} from {start} reach only \
+                     {last} within --duration {}, never --rate-end {end}: lengthen --duration \
+                     or take larger steps",
+                    humantime::format_duration(every),
+                    humantime::format_duration(duration),
+                )));
+            }
+            Some(steps)
         }
     })
 }
@@ -318,7 +329,11 @@ async fn bench(args: BenchArgs) -> anyhow::Result<()> {
             every: args.conversations_step_duration.unwrap_or_default(),
         }),
         check: args.check,
+        answers_per_question: args.answers_per_question,
         interval: args.interval,
+        command_line: cli::shown_command_line(
+            std::env::args_os().map(|arg| arg.to_string_lossy().into_owned()),
+        ),
     };
     // A signal ends the run early; its report is still printed, then the signal ends bench.
     let mut signals = Signals::install().context("cannot install signal handlers")?;
@@ -335,8 +350,8 @@ async fn bench(args: BenchArgs) -> anyhow::Result<()> {
     if let Some(signal) = report.interrupted() {
         return Err(signal.into());
     }
-    if report.failed() {
-        anyhow::bail!("some conversations or calls failed, or answered wrongly (see the report)");
+    if let Some(why) = report.failure() {
+        anyhow::bail!(why);
     }
     Ok(())
 }

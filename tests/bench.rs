@@ -294,6 +294,30 @@ fn schedules_refuse_what_they_cannot_mean() {
             stderr_text(&output)
         );
     }
+    // 1000, 2000, 3000: the step to 4000 would come as the run ends.
+    let short = bench(
+        &unused_addr(),
+        &[
+            "--rate-schedule",
+            "step",
+            "--rate-start",
+            "1000",
+            "--rate-end",
+            "4000",
+            "--rate-step",
+            "1000",
+            "--rate-step-duration",
+            "1s",
+            "--duration",
+            "3s",
+        ],
+    );
+    assert_eq!(short.status.code(), Some(2), "{}", stderr_text(&short));
+    assert!(
+        stderr_text(&short).contains("reach only 3000 within --duration 3s"),
+        "{}",
+        stderr_text(&short)
+    );
 }
 
 #[test]
@@ -310,6 +334,8 @@ fn the_html_report_stands_alone_and_its_plots_hold_the_runs_figures() {
         "2s",
         "--interval",
         "500ms",
+        "-H",
+        "authorization: Bearer s3cret",
     ];
     let output = bench(
         &server.addr,
@@ -338,9 +364,134 @@ fn the_html_report_stands_alone_and_its_plots_hold_the_runs_figures() {
         assert!(throughput.contains(&title), "{title} not in the plot");
     }
     let p50 = format!(
-        "p50: {:.1} µs",
-        report["latency_us"]["p50"].as_f64().unwrap()
+        "p50: {}",
+        in_its_unit(report["latency_us"]["p50"].as_f64().unwrap())
     );
     assert!(page.contains(&p50), "{p50} not in the percentile plot");
     assert!(page.contains("<svg id=\"p99\""));
+    // Where, how and when the run was made; the header's value is no one's business.
+    let settings = &page[page.find("<h2>Settings").unwrap()..page.find("<h2>Summary").unwrap()];
+    let target = format!(
+        "<tr><th>target</th><td class=\"n\">{}</td></tr>",
+        server.addr
+    );
+    assert!(settings.contains(&target), "{settings}");
+    assert!(
+        settings.contains("bench --addr")
+            && settings.contains("--rate 400")
+            && settings.contains("-H 'authorization: …'")
+            && !page.contains("s3cret"),
+        "{settings}"
+    );
+    let year = settings
+        .find("<th>started</th><td class=\"n\">20")
+        .map(|at| &settings[at..]);
+    assert!(
+        year.is_some_and(|started| started.contains('T') && started.contains("Z</td>")),
+        "{settings}"
+    );
+}
+
+/// A latency in µs as the reports write it: µs, ms or s, whichever fits.
+fn in_its_unit(us: f64) -> String {
+    if us < 999.95 {
+        format!("{us:.1} µs")
+    } else if us < 999_995.0 {
+        format!("{:.2} ms", us / 1e3)
+    } else {
+        format!("{:.3} s", us / 1e6)
+    }
+}
+
+#[test]
+fn a_server_that_does_not_answer_each_question_once_fails_the_run() {
+    let silent = Serve::start(&["--", "sh", "-c", "cat >/dev/null"]);
+    let output = bench(&silent.addr, &["-c", "2", "-n", "50"]);
+    let stderr = stderr_text(&output);
+    assert_eq!(output.status.code(), Some(1), "{stderr}");
+    assert!(
+        stderr.contains("2 of 2 conversations did not get 1 answer to each question")
+            && stderr.contains("(the first: 50 questions, 0 answers)")
+            && stderr.contains("latency per question means nothing"),
+        "{stderr}"
+    );
+    let text = String::from_utf8_lossy(&output.stdout);
+    assert!(
+        text.contains("unpaired       2 of 2 conversations"),
+        "{text}"
+    );
+
+    let twice = Serve::start(&[
+        "--",
+        "sh",
+        "-c",
+        "while IFS= read -r q; do echo \"$q\"; echo \"$q\"; done",
+    ]);
+    let output = bench(&twice.addr, &["-n", "40"]);
+    assert_eq!(output.status.code(), Some(1));
+    assert!(
+        stderr_text(&output).contains("1 of 1 conversation did not get 1 answer to each question (the first: 40 questions, 80 answers)"),
+        "{}",
+        stderr_text(&output)
+    );
+    // Told how many to expect, it pairs them, pipelined or in lockstep.
+    for mode in [&[][..], &["--lockstep"]] {
+        let args = [
+            &["-n", "40", "--answers-per-question", "2", "-o", "json"][..],
+            mode,
+        ]
+        .concat();
+        let output = bench(&twice.addr, &args);
+        assert!(
+            output.status.success(),
+            "{mode:?}: {}",
+            stderr_text(&output)
+        );
+        let report = report(&output);
+        assert_eq!(
+            (
+                report["answers"].as_u64(),
+                report["unpaired_conversations"].as_u64()
+            ),
+            (Some(80), Some(0))
+        );
+    }
+    // A method that is not bidirectional has no questions to pair answers with.
+    let proto = kinds_proto();
+    let refused = bench(
+        &unused_addr(),
+        &[
+            "--answers-per-question",
+            "2",
+            "--proto",
+            &proto,
+            "--method",
+            "kinds.Kinds/Echo",
+        ],
+    );
+    assert_eq!(refused.status.code(), Some(2), "{}", stderr_text(&refused));
+}
+
+#[test]
+fn reports_count_in_words_and_time_in_the_unit_that_fits() {
+    let server = Serve::start(&[]);
+    let output = bench(&server.addr, &["-n", "20"]);
+    assert!(output.status.success(), "{}", stderr_text(&output));
+    let text = String::from_utf8(output.stdout).unwrap();
+    assert!(
+        text.starts_with("1 conversation over 1 connection, 20 questions each"),
+        "{text}"
+    );
+    let latency = text.lines().find(|l| l.starts_with("latency  ")).unwrap();
+    let figures: Vec<&str> = latency.split_whitespace().skip(1).collect();
+    // p50 X UNIT p90 X UNIT ...: each figure in its unit's range.
+    for figure in figures.chunks(3) {
+        let value: f64 = figure[1].parse().unwrap();
+        let fits = match figure[2] {
+            "µs" => value < 1000.0,
+            "ms" | "s" => (1.0..1000.0).contains(&value),
+            other => panic!("unit {other} in {latency}"),
+        };
+        assert!(fits, "{latency}");
+    }
 }

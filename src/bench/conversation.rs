@@ -39,8 +39,19 @@ pub(super) async fn hold(slot: &mut Slot<'_>, channel: Channel) {
         Ok(answers) => listen(slot, answers, &lockstep, &mut sent_at).await,
         Err(status) => Err(status),
     };
-    if let Err(status) = ended {
-        slot.failed(&status);
+    match ended {
+        Ok(()) => check_pairing(slot),
+        Err(status) => slot.failed(&status),
+    }
+}
+
+/// A conversation that ended well must have had `--answers-per-question` answers to each
+/// question; otherwise answer k was not the answer to question k and its latency means nothing.
+fn check_pairing(slot: &mut Slot<'_>) {
+    let sent = slot.sent.load(Ordering::Relaxed);
+    let answers = slot.outcome.answers;
+    if answers != sent * slot.setup.config.answers_per_question {
+        slot.outcome.unpaired = Some((sent, answers));
     }
 }
 
@@ -51,6 +62,10 @@ async fn listen(
     lockstep: &Lockstep,
     sent_at: &mut mpsc::UnboundedReceiver<Instant>,
 ) -> Result<(), Status> {
+    let per_question = slot.setup.config.answers_per_question;
+    // The question the answers coming now belong to: the next one's stamp is taken at the
+    // first of its answers.
+    let mut asked = None;
     loop {
         let next = match answers.message().now_or_never() {
             Some(next) => next?,
@@ -65,7 +80,11 @@ async fn listen(
         let Some(answer) = next else {
             return Ok(());
         };
-        if let Ok(stamp) = sent_at.try_recv() {
+        let k = slot.outcome.answers;
+        if k % per_question == 0 {
+            asked = sent_at.try_recv().ok();
+        }
+        if let Some(stamp) = asked {
             slot.latency
                 .sample(Instant::now().saturating_duration_since(stamp));
         }
@@ -73,7 +92,9 @@ async fn listen(
             check(slot, &answer);
         }
         slot.answered();
-        lockstep.answered();
+        if (k + 1) % per_question == 0 {
+            lockstep.answered();
+        }
     }
 }
 

@@ -9,6 +9,7 @@ use hdrhistogram::Histogram;
 
 use super::{
     Report,
+    figures::latency_text,
     report::{SHOWN, percentile_us},
 };
 
@@ -59,6 +60,7 @@ impl Report {
             let at: Vec<f64> = series.iter().map(|p| p.at_s).collect();
             let rate: Vec<f64> = series.iter().map(|p| p.answers_per_s).collect();
             let p99: Vec<f64> = series.iter().map(|p| p.p99_us).collect();
+            let (p99, p99_unit) = in_unit(&p99);
             let unit = match each {
                 Some(_) => "responses/s",
                 None => "answers/s",
@@ -75,7 +77,7 @@ impl Report {
             let _ = writeln!(
                 page,
                 "<h2>{heading}</h2>\n{}",
-                over_time("p99", &at, &p99, "µs")
+                over_time("p99", &at, &p99, p99_unit)
             );
         }
         let _ = writeln!(page, "<h2>Errors by status</h2>\n{}", self.errors_table());
@@ -84,12 +86,19 @@ impl Report {
 
     fn settings_table(&self) -> String {
         let config = &self.setup.config;
+        let started = humantime::format_rfc3339_seconds(self.measured.started_at);
         let rows = [
+            ("target", config.connect.addr.to_string()),
+            ("command", config.command_line.clone()),
+            ("started", started.to_string()),
             (
                 "method",
                 format!("{} ({})", config.method.method, self.setup.kind),
             ),
-            (self.slots_name(), config.conversations.to_string()),
+            (
+                &*format!("{}s", self.slot_name()),
+                config.conversations.to_string(),
+            ),
             ("connections", config.connections.to_string()),
             ("length", self.length_text()),
             ("mode", self.mode_text()),
@@ -113,12 +122,12 @@ impl Report {
             for (name, q) in SHOWN {
                 rows.push((
                     format!("{label} {name}"),
-                    format!("{:.1} µs", percentile_us(histogram, q)),
+                    latency_text(percentile_us(histogram, q)),
                 ));
             }
             rows.push((
                 format!("{label} max"),
-                format!("{:.1} µs", histogram.max() as f64 / 1000.0),
+                latency_text(histogram.max() as f64 / 1000.0),
             ));
         }
         table(&rows)
@@ -151,15 +160,16 @@ fn percentile_plot(id: &str, histogram: &Histogram<u64>) -> String {
         .iter()
         .map(|q| (1.0 / (1.0 - q)).log10())
         .collect();
-    let y: Vec<f64> = QUANTILES
+    let us: Vec<f64> = QUANTILES
         .iter()
         .map(|&q| percentile_us(histogram, q))
         .collect();
     let titles: Vec<String> = QUANTILES
         .iter()
-        .zip(&y)
-        .map(|(q, v)| format!("p{}: {v:.1} µs", q * 100.0))
+        .zip(&us)
+        .map(|(q, &v)| format!("p{}: {}", figure(q * 100.0), latency_text(v)))
         .collect();
+    let (y, unit) = in_unit(&us);
     let ticks = [
         (0.0, "0%"),
         (1.0, "90%"),
@@ -168,7 +178,17 @@ fn percentile_plot(id: &str, histogram: &Histogram<u64>) -> String {
         (4.0, "99.99%"),
         (5.0, "99.999%"),
     ];
-    plot(id, &x, &y, &titles, &ticks, "µs")
+    plot(id, &x, &y, &titles, &ticks, unit)
+}
+
+/// Latencies in µs, in the unit that fits the largest of them: the values in it, and its name.
+fn in_unit(us: &[f64]) -> (Vec<f64>, &'static str) {
+    let (divisor, unit) = match us.iter().copied().fold(0.0, f64::max) {
+        highest if highest < 1_000.0 => (1.0, "µs"),
+        highest if highest < 1_000_000.0 => (1_000.0, "ms"),
+        _ => (1_000_000.0, "s"),
+    };
+    (us.iter().map(|v| v / divisor).collect(), unit)
 }
 
 fn table(rows: &[(String, String)]) -> String {

@@ -17,7 +17,7 @@ use hdrhistogram::Histogram;
 use serde::Serialize;
 use tokio_util::task::AbortOnDropHandle;
 
-use super::Shared;
+use super::{Shared, figures::latency_text};
 use crate::error::lock;
 
 /// What one interval measured.
@@ -37,8 +37,13 @@ pub(super) struct Point {
 impl Point {
     pub(super) fn line(&self) -> String {
         format!(
-            "{:>8.1}s  answers/s {:>9.0}  p50 {:>9.1} µs  p99 {:>9.1} µs  errors {:>4}  open {}",
-            self.at_s, self.answers_per_s, self.p50_us, self.p99_us, self.errors, self.open
+            "{:>8.1}s  answers/s {:>9.0}  p50 {:>10}  p99 {:>10}  errors {:>4}  open {}",
+            self.at_s,
+            self.answers_per_s,
+            latency_text(self.p50_us),
+            latency_text(self.p99_us),
+            self.errors,
+            self.open
         )
     }
 }

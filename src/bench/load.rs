@@ -43,6 +43,22 @@ impl Load {
 }
 
 impl Load {
+    /// For steps that do not reach `end` within a run of `within`: the last rate they reach.
+    pub fn unreached(&self, within: Duration) -> Option<f64> {
+        let Load::Steps {
+            start,
+            end,
+            step,
+            every,
+        } = *self
+        else {
+            return None;
+        };
+        let needed = ((end - start) / step).ceil().max(0.0);
+        let taken = (within.as_secs_f64() / every.as_secs_f64()).ceil() - 1.0;
+        (taken < needed).then(|| start + step * taken.max(0.0))
+    }
+
     /// The schedule in words, its rates in `unit` (questions/s, or calls/s when each call
     /// carries one question).
     pub(super) fn describe(&self, unit: &str) -> String {
@@ -154,6 +170,31 @@ mod tests {
             every,
         };
         assert!((399..=401).contains(&count_until(&down, 2.0)));
+    }
+
+    #[test]
+    fn steps_that_cannot_reach_the_end_within_the_run_say_where_they_stop() {
+        let steps = |start: f64, end: f64, step: f64| Load::Steps {
+            start,
+            end,
+            step,
+            every: Duration::from_secs(1),
+        };
+        let secs = Duration::from_secs_f64;
+        // 1000 at 0 s, 2000 at 1 s, 3000 at 2 s: 4000 would come at 3 s, when the run is over.
+        assert_eq!(
+            steps(1000.0, 4000.0, 1000.0).unreached(secs(3.0)),
+            Some(3000.0)
+        );
+        assert_eq!(steps(1000.0, 4000.0, 1000.0).unreached(secs(3.5)), None);
+        assert_eq!(
+            steps(400.0, 100.0, -100.0).unreached(secs(2.0)),
+            Some(300.0)
+        );
+        assert_eq!(steps(400.0, 100.0, -100.0).unreached(secs(4.0)), None);
+        assert_eq!(steps(100.0, 150.0, 100.0).unreached(secs(1.5)), None);
+        let constant = Load::Constant(5.0);
+        assert_eq!(constant.unreached(secs(0.1)), None);
     }
 
     #[test]

@@ -7,6 +7,7 @@
 
 mod calls;
 mod conversation;
+mod figures;
 mod html;
 mod intervals;
 mod load;
@@ -23,7 +24,7 @@ use std::{
         Arc, Mutex,
         atomic::{AtomicU64, Ordering},
     },
-    time::Duration,
+    time::{Duration, SystemTime},
 };
 
 use anyhow::Context as _;
@@ -73,8 +74,13 @@ pub struct BenchConfig {
     pub joining: Option<Joining>,
     /// Verify each answer is the echo server's answer to its question.
     pub check: bool,
+    /// Bidirectional: the answers the server gives each question; a conversation that ends
+    /// with any other count fails the run, its latencies being unpaired.
+    pub answers_per_question: u64,
     /// Print a line of figures on stderr for each interval this long.
     pub interval: Option<Duration>,
+    /// The command line, secrets left out, for the HTML report.
+    pub command_line: String,
 }
 
 /// Where the questions come from.
@@ -182,7 +188,10 @@ pub async fn run(
     interrupt: impl Future<Output = Signal>,
 ) -> anyhow::Result<Report> {
     check_flags(&config)?;
-    let flags = &[("--lockstep", config.lockstep)];
+    let flags = &[
+        ("--lockstep", config.lockstep),
+        ("--answers-per-question", config.answers_per_question != 1),
+    ];
     // Whatever the method's kind refuses is refused before connecting, when no reflection is
     // needed to know the kind.
     let local = resolve_locally(&config.method, flags)?;
@@ -228,6 +237,7 @@ pub async fn run(
     let outcomes: Result<Vec<_>, _> = outcomes.into_iter().collect();
     let outcomes = outcomes.context("a conversation task failed")?;
     let measured = report::Measured {
+        started_at: shared.started_at,
         wall,
         latency: shared.take(&shared.latency)?,
         each: shared.take(&shared.each)?,
@@ -298,6 +308,8 @@ struct Shared {
     answers: AtomicU64,
     calls: AtomicU64,
     started: Instant,
+    /// The same moment by the wall clock, for the report.
+    started_at: SystemTime,
     /// With `--interval`: the figures of the interval going on.
     window: Option<Window>,
 }
@@ -310,6 +322,7 @@ impl Shared {
             answers: AtomicU64::new(0),
             calls: AtomicU64::new(0),
             started: Instant::now(),
+            started_at: SystemTime::now(),
             window: interval.map(Window::new),
         })
     }

@@ -2,12 +2,21 @@
 //! method is measured by: answers for a conversation, calls for the others, responses for a
 //! server stream, questions for a client stream.
 
-use std::{collections::BTreeMap, sync::Arc, time::Duration};
+use std::{
+    collections::BTreeMap,
+    sync::Arc,
+    time::{Duration, SystemTime},
+};
 
 use hdrhistogram::Histogram;
 use serde_json::json;
 
-use super::{Length, Load, Setup, intervals::Point, slot::Outcome};
+use super::{
+    Length, Load, Setup,
+    figures::{latency_text, plural},
+    intervals::Point,
+    slot::Outcome,
+};
 use crate::{schema::CallKind, signals::Signal};
 
 /// What a run measured.
@@ -20,12 +29,18 @@ pub struct Report {
     /// Conversations or calls that ended with a non-OK status, by code.
     pub(super) errors: BTreeMap<&'static str, u64>,
     pub(super) mismatches: u64,
+    /// Conversations whose answers did not pair with their questions, and the first one's
+    /// questions and answers.
+    pub(super) unpaired: u64,
+    pub(super) first_unpaired: Option<(u64, u64)>,
     pub(super) measured: Measured,
 }
 
 /// The run's time, histograms and series.
 #[derive(Debug)]
 pub(super) struct Measured {
+    /// When the run started, by the wall clock.
+    pub(super) started_at: SystemTime,
     pub(super) wall: Duration,
     /// Nanoseconds from sending (or being due) to the answer, the call's end, or its first
     /// response.
@@ -50,6 +65,8 @@ impl Report {
             calls: 0,
             errors: BTreeMap::new(),
             mismatches: 0,
+            unpaired: 0,
+            first_unpaired: None,
             measured,
         };
         for outcome in outcomes {
@@ -57,6 +74,10 @@ impl Report {
             report.answers += outcome.answers;
             report.calls += outcome.calls;
             report.mismatches += outcome.mismatches;
+            if let Some(unpaired) = outcome.unpaired {
+                report.unpaired += 1;
+                report.first_unpaired.get_or_insert(unpaired);
+            }
             for (code, n) in outcome.errors {
                 *report.errors.entry(code).or_default() += n;
             }
@@ -69,8 +90,31 @@ impl Report {
         self.measured.interrupted
     }
 
-    pub fn failed(&self) -> bool {
-        !self.errors.is_empty() || self.mismatches > 0
+    /// Why the run failed, if it did: a status, a wrong answer, answers that do not pair with
+    /// their questions, or no answer at all, which measured nothing.
+    pub fn failure(&self) -> Option<String> {
+        if let Some((questions, answers)) = self.first_unpaired {
+            let per = self.setup.config.answers_per_question;
+            return Some(format!(
+                "{} of {} did not get {} to each question (the first: {}, {}), so \
+                 latency per question means nothing for this server; --answers-per-question N \
+                 for a server that answers N lines each",
+                self.unpaired,
+                plural(self.setup.config.conversations as u64, "conversation"),
+                plural(per, "answer"),
+                plural(questions, "question"),
+                plural(answers, "answer"),
+            ));
+        }
+        if !self.errors.is_empty() || self.mismatches > 0 {
+            return Some(
+                "some conversations or calls failed, or answered wrongly (see the report)".into(),
+            );
+        }
+        if self.answers == 0 && self.measured.interrupted.is_none() {
+            return Some("no answer came at all: nothing was measured".into());
+        }
+        None
     }
 
     fn kind(&self) -> CallKind {
@@ -152,11 +196,11 @@ impl Report {
         }
     }
 
-    /// Who took part: conversations, or slots of calls.
-    pub(super) fn slots_name(&self) -> &'static str {
+    /// Who took part: conversations, or slots of calls (singular).
+    pub(super) fn slot_name(&self) -> &'static str {
         match self.kind() {
-            CallKind::Bidirectional => "conversations",
-            _ => "slots",
+            CallKind::Bidirectional => "conversation",
+            _ => "slot",
         }
     }
 
@@ -195,6 +239,18 @@ impl Report {
             ],
         };
         rows.push(("errors", errors));
+        if let Some((questions, answers)) = self.first_unpaired {
+            rows.push((
+                "unpaired",
+                format!(
+                    "{} of {} (the first: {}, {})",
+                    self.unpaired,
+                    plural(self.setup.config.conversations as u64, "conversation"),
+                    plural(questions, "question"),
+                    plural(answers, "answer"),
+                ),
+            ));
+        }
         if self.setup.config.check {
             rows.push(("mismatches", self.mismatches.to_string()));
         }
@@ -217,10 +273,9 @@ impl Report {
     pub fn text(&self) -> String {
         let config = &self.setup.config;
         let mut text = format!(
-            "{} {} over {} connection(s), {}, {}, {}\n",
-            config.conversations,
-            self.slots_name(),
-            config.connections,
+            "{} over {}, {}, {}, {}\n",
+            plural(config.conversations as u64, self.slot_name()),
+            plural(config.connections as u64, "connection"),
             self.length_text(),
             self.mode_text(),
             self.questions_text(),
@@ -304,6 +359,10 @@ impl Report {
             "calls": calls.then_some(self.calls),
             "errors": self.errors,
             "mismatches": config.check.then_some(self.mismatches),
+            "answers_per_question": (self.kind() == CallKind::Bidirectional)
+                .then_some(config.answers_per_question),
+            "unpaired_conversations": (self.kind() == CallKind::Bidirectional)
+                .then_some(self.unpaired),
             "interrupted": self.measured.interrupted.map(Signal::name),
             "intervals": self.measured.series,
             "wall_s": self.measured.wall.as_secs_f64(),
@@ -329,9 +388,12 @@ pub(super) const SHOWN: [(&str, f64); 4] =
 fn percentiles_text(histogram: &Histogram<u64>) -> String {
     let mut parts: Vec<String> = SHOWN
         .iter()
-        .map(|(name, q)| format!("{name} {:.1} µs", percentile_us(histogram, *q)))
+        .map(|(name, q)| format!("{name} {}", latency_text(percentile_us(histogram, *q))))
         .collect();
-    parts.push(format!("max {:.1} µs", histogram.max() as f64 / 1000.0));
+    parts.push(format!(
+        "max {}",
+        latency_text(histogram.max() as f64 / 1000.0)
+    ));
     parts.join("   ")
 }
 

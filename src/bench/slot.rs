@@ -22,6 +22,9 @@ pub(super) struct Outcome {
     /// Calls that ended, well or not (every kind but bidirectional).
     pub(super) calls: u64,
     pub(super) mismatches: u64,
+    /// A conversation that ended well with other than `--answers-per-question` answers to each
+    /// question: its questions and answers.
+    pub(super) unpaired: Option<(u64, u64)>,
     /// Conversations or calls that ended with a non-OK status, by code.
     pub(super) errors: BTreeMap<&'static str, u64>,
 }
