@@ -81,7 +81,7 @@ async fn listen(
             return Ok(());
         };
         let k = slot.outcome.answers;
-        if k % per_question == 0 {
+        if k.is_multiple_of(per_question) {
             asked = sent_at.try_recv().ok();
         }
         if let Some(stamp) = asked {
@@ -92,7 +92,7 @@ async fn listen(
             check(slot, &answer);
         }
         slot.answered();
-        if (k + 1) % per_question == 0 {
+        if (k + 1).is_multiple_of(per_question) {
             lockstep.answered();
         }
     }
