@@ -13,7 +13,15 @@ use crate::{
     schema::{DEFAULT_METHOD, MethodName},
 };
 
-const ASK_AFTER_HELP: &str = "Kinds of method (--method; all calls on one connection):
+const ASK_AFTER_HELP: &str = "Examples:
+  grpc-convo serve --addr :8000 &
+  grpc-convo ask --addr :8000 \"what is grpc?\"
+  # from stream server answer: the 1 question is what is grpc?
+  seq 2 | grpc-convo ask --addr :8000 --lockstep
+  # from stream server answer: the 1 question is 1
+  # from stream server answer: the 2 question is 2
+
+Kinds of method (--method; all calls on one connection):
   bidirectional      one conversation: lines go as they are read, answers print as they arrive
                      (--lockstep and --keep-open apply to this kind only)
   client streaming   one call carrying every line; its single response prints when it comes
@@ -37,7 +45,12 @@ Exit status:
            itself, so that a shell loop around it stops too (a shell shows 130); SIGTERM
            likewise (143)";
 
-const BENCH_AFTER_HELP: &str = "Kinds of method (--method), each measured by its own figures:
+const BENCH_AFTER_HELP: &str = "Examples:
+  grpc-convo serve --addr :8000 &
+  grpc-convo bench --addr :8000 -c 10 -n 1000 --check
+  grpc-convo bench --addr :8000 -c 4 --duration 2s --rate 2000 --interval 500ms
+
+Kinds of method (--method), each measured by its own figures:
   bidirectional      -c conversations of -n questions (or --duration), pipelined or --lockstep;
                      answers/s, latency per answer (answer k matched to question k)
   client streaming   -c slots, calls of -n questions: one per slot, or one after another until
@@ -67,8 +80,11 @@ Exit status:
            signal (a shell shows 130; SIGTERM 143)";
 
 const HEALTH_AFTER_HELP: &str = "Examples:
-  grpc-convo health --addr :8000                 # the whole server: SERVING
+  grpc-convo serve --addr :8000 &
+  grpc-convo health --addr :8000                 # the whole server
+  # SERVING
   grpc-convo health --addr :8000 proto.Stream    # one service
+  # SERVING
 
 Exit status (as grpc-health-probe, which Kubernetes exec probes script against):
   0        SERVING

@@ -314,22 +314,29 @@ impl Drop for Coprocess {
 
 /// Kills a process that blocks a read for longer than `LIMIT`, so the read returns and the test
 /// fails instead of hanging.
-struct Watchdog(mpsc::Sender<()>);
+pub struct Watchdog(mpsc::Sender<()>);
 
 impl Watchdog {
-    fn arm(pid: u32) -> Watchdog {
+    pub fn arm(pid: u32) -> Watchdog {
+        Watchdog::arm_target(pid.to_string())
+    }
+
+    /// For a whole process group, led by `leader`.
+    pub fn arm_group(leader: u32) -> Watchdog {
+        Watchdog::arm_target(format!("-{leader}"))
+    }
+
+    fn arm_target(target: String) -> Watchdog {
         let (tx, rx) = mpsc::channel::<()>();
         thread::spawn(move || {
             if let Err(mpsc::RecvTimeoutError::Timeout) = rx.recv_timeout(LIMIT) {
-                let _ = Command::new("kill")
-                    .args(["-KILL", &pid.to_string()])
-                    .status();
+                let _ = Command::new("kill").args(["-KILL", "--", &target]).status();
             }
         });
         Watchdog(tx)
     }
 
-    fn disarm(self) {
+    pub fn disarm(self) {
         let _ = self.0.send(());
     }
 }
