@@ -257,7 +257,7 @@ fn gather(block: &[(usize, &str)], mut i: usize) -> (String, usize) {
         let open = ["\\", "|", "&&", "||"]
             .iter()
             .any(|tail| line.trim_end().ends_with(tail));
-        if i >= block.len() || !(open || !complete(&text)) {
+        if i >= block.len() || (!open && complete(&text)) {
             return (text.trim_end().to_owned(), i);
         }
     }
