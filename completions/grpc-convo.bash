@@ -85,7 +85,7 @@ _grpc__convo() {
             return 0
             ;;
         grpc__subcmd__convo__subcmd__ask)
-            opts="-H -I -o -0 -v -h -V --addr --connect-timeout --wait-ready --keepalive --tls --ca-cert --tls-server-name --cert --key --token-file --allow-plaintext-token --header --method --proto --import-path --protoset --field --set --answer-field --proto-names --parallel --timeout --max-message-size --output --input --null --lockstep --stats --max-answers --until --keep-open --idle-timeout --transcript --verbose --help --version"
+            opts="-H -I -o -0 -v -h -V --addr --connect-timeout --wait-ready --keepalive --tls --ca-cert --tls-server-name --insecure --authority --cert --key --token-file --allow-plaintext-token --header --method --proto --import-path --protoset --field --set --answer-field --proto-names --parallel --timeout --max-message-size --output --input --null --lockstep --stats --max-answers --until --keep-open --idle-timeout --transcript --verbose --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -108,6 +108,10 @@ _grpc__convo() {
                     return 0
                     ;;
                 --tls-server-name)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --authority)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
@@ -211,7 +215,7 @@ _grpc__convo() {
             return 0
             ;;
         grpc__subcmd__convo__subcmd__bench)
-            opts="-H -I -c -n -o -v -h -V --addr --connect-timeout --wait-ready --keepalive --tls --ca-cert --tls-server-name --cert --key --token-file --allow-plaintext-token --header --method --proto --import-path --protoset --field --set --conversations --questions --duration --lockstep --payload --questions-file --input --connections --rate --rate-schedule --rate-start --rate-end --rate-step --rate-step-duration --conversations-start --conversations-step --conversations-step-duration --check --answers-per-question --interval --html --output --max-message-size --verbose --help --version"
+            opts="-H -I -c -n -o -v -h -V --addr --connect-timeout --wait-ready --keepalive --tls --ca-cert --tls-server-name --insecure --authority --cert --key --token-file --allow-plaintext-token --header --method --proto --import-path --protoset --field --set --conversations --questions --duration --lockstep --payload --questions-file --input --connections --rate --rate-schedule --rate-start --rate-end --rate-step --rate-step-duration --conversations-start --conversations-step --conversations-step-duration --check --answers-per-question --interval --html --output --max-message-size --verbose --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -234,6 +238,10 @@ _grpc__convo() {
                     return 0
                     ;;
                 --tls-server-name)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --authority)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
@@ -403,7 +411,7 @@ _grpc__convo() {
             return 0
             ;;
         grpc__subcmd__convo__subcmd__describe)
-            opts="-H -I -v -h -V --addr --connect-timeout --wait-ready --keepalive --tls --ca-cert --tls-server-name --cert --key --token-file --allow-plaintext-token --header --proto --import-path --protoset --verbose --help --version"
+            opts="-H -I -v -h -V --addr --connect-timeout --wait-ready --keepalive --tls --ca-cert --tls-server-name --insecure --authority --cert --key --token-file --allow-plaintext-token --header --proto --import-path --protoset --verbose --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -426,6 +434,10 @@ _grpc__convo() {
                     return 0
                     ;;
                 --tls-server-name)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --authority)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
@@ -473,7 +485,7 @@ _grpc__convo() {
             return 0
             ;;
         grpc__subcmd__convo__subcmd__health)
-            opts="-H -v -h -V --addr --connect-timeout --wait-ready --keepalive --tls --ca-cert --tls-server-name --cert --key --token-file --allow-plaintext-token --header --watch --timeout --verbose --help --version"
+            opts="-H -v -h -V --addr --connect-timeout --wait-ready --keepalive --tls --ca-cert --tls-server-name --insecure --authority --cert --key --token-file --allow-plaintext-token --header --watch --timeout --verbose --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -496,6 +508,10 @@ _grpc__convo() {
                     return 0
                     ;;
                 --tls-server-name)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --authority)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
@@ -657,7 +673,7 @@ _grpc__convo() {
             return 0
             ;;
         grpc__subcmd__convo__subcmd__list)
-            opts="-H -I -v -h -V --addr --connect-timeout --wait-ready --keepalive --tls --ca-cert --tls-server-name --cert --key --token-file --allow-plaintext-token --header --proto --import-path --protoset --verbose --help --version"
+            opts="-H -I -v -h -V --addr --connect-timeout --wait-ready --keepalive --tls --ca-cert --tls-server-name --insecure --authority --cert --key --token-file --allow-plaintext-token --header --proto --import-path --protoset --verbose --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -680,6 +696,10 @@ _grpc__convo() {
                     return 0
                     ;;
                 --tls-server-name)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --authority)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;

@@ -65,7 +65,8 @@ complete -c grpc-convo -n "__fish_grpc_convo_using_subcommand ask" -l addr -d 'S
 complete -c grpc-convo -n "__fish_grpc_convo_using_subcommand ask" -l connect-timeout -d 'How long to wait for the connection to the server: TCP, TLS and the server\'s first HTTP/2 frame' -r
 complete -c grpc-convo -n "__fish_grpc_convo_using_subcommand ask" -l keepalive -d 'Interval of HTTP/2 pings while a conversation is open, so that a frozen or vanished server is noticed: one not answered within this long (20 s at most) ends the conversation with UNAVAILABLE; 0 sends none' -r
 complete -c grpc-convo -n "__fish_grpc_convo_using_subcommand ask" -l ca-cert -d 'Connect with TLS, trusting only the CA certificate(s) in this PEM file' -r -F
-complete -c grpc-convo -n "__fish_grpc_convo_using_subcommand ask" -l tls-server-name -d 'The name to verify in the server\'s certificate, when it differs from the address (implies --tls)' -r
+complete -c grpc-convo -n "__fish_grpc_convo_using_subcommand ask" -l tls-server-name -d 'The name to verify in the server\'s certificate, when it differs from the address (and from --authority); implies --tls' -r
+complete -c grpc-convo -n "__fish_grpc_convo_using_subcommand ask" -l authority -d 'The :authority of every call (the virtual host a proxy routes by), and the name to verify in the server\'s certificate unless --tls-server-name is given' -r
 complete -c grpc-convo -n "__fish_grpc_convo_using_subcommand ask" -l cert -d 'Client certificate for mutual TLS, in PEM (with --key; implies --tls)' -r -F
 complete -c grpc-convo -n "__fish_grpc_convo_using_subcommand ask" -l key -d 'Private key of --cert, in PEM' -r -F
 complete -c grpc-convo -n "__fish_grpc_convo_using_subcommand ask" -l token-file -d 'Send the bearer token in this file as "authorization: Bearer TOKEN" (or set GRPC_CONVO_TOKEN); no flag takes the token itself, as argv is visible to every user' -r -F
@@ -90,7 +91,8 @@ complete -c grpc-convo -n "__fish_grpc_convo_using_subcommand ask" -l idle-timeo
 complete -c grpc-convo -n "__fish_grpc_convo_using_subcommand ask" -l transcript -d 'Write every question and answer, and the final status, to FILE as JSON Lines, each with a millisecond offset from the start' -r -F
 complete -c grpc-convo -n "__fish_grpc_convo_using_subcommand ask" -l wait-ready -d 'If the server is not up yet, keep trying to connect, with backoff, until --connect-timeout runs out'
 complete -c grpc-convo -n "__fish_grpc_convo_using_subcommand ask" -l tls -d 'Connect with TLS, trusting the system\'s root certificates'
-complete -c grpc-convo -n "__fish_grpc_convo_using_subcommand ask" -l allow-plaintext-token -d 'Send the token even without TLS to an address that is not this machine'
+complete -c grpc-convo -n "__fish_grpc_convo_using_subcommand ask" -l insecure -d 'Connect with TLS and verify nothing of the server\'s certificate (a development server\'s self-signed one): a warning says so on stderr each run. A token still goes only to this machine unless --allow-plaintext-token'
+complete -c grpc-convo -n "__fish_grpc_convo_using_subcommand ask" -l allow-plaintext-token -d 'Send the token even without TLS (or with --insecure) to an address that is not this machine'
 complete -c grpc-convo -n "__fish_grpc_convo_using_subcommand ask" -l proto-names -d 'With -o json: keep field names as written in the .proto instead of their JSON names'
 complete -c grpc-convo -n "__fish_grpc_convo_using_subcommand ask" -s 0 -l null -d 'Questions are separated by NUL bytes and answers end with NUL (find -print0, xargs -0)'
 complete -c grpc-convo -n "__fish_grpc_convo_using_subcommand ask" -l lockstep -d 'Send each question only after the previous one is answered (for servers that answer every question exactly once)'
@@ -103,7 +105,8 @@ complete -c grpc-convo -n "__fish_grpc_convo_using_subcommand bench" -l addr -d 
 complete -c grpc-convo -n "__fish_grpc_convo_using_subcommand bench" -l connect-timeout -d 'How long to wait for the connection to the server: TCP, TLS and the server\'s first HTTP/2 frame' -r
 complete -c grpc-convo -n "__fish_grpc_convo_using_subcommand bench" -l keepalive -d 'Interval of HTTP/2 pings while a conversation is open, so that a frozen or vanished server is noticed: one not answered within this long (20 s at most) ends the conversation with UNAVAILABLE; 0 sends none' -r
 complete -c grpc-convo -n "__fish_grpc_convo_using_subcommand bench" -l ca-cert -d 'Connect with TLS, trusting only the CA certificate(s) in this PEM file' -r -F
-complete -c grpc-convo -n "__fish_grpc_convo_using_subcommand bench" -l tls-server-name -d 'The name to verify in the server\'s certificate, when it differs from the address (implies --tls)' -r
+complete -c grpc-convo -n "__fish_grpc_convo_using_subcommand bench" -l tls-server-name -d 'The name to verify in the server\'s certificate, when it differs from the address (and from --authority); implies --tls' -r
+complete -c grpc-convo -n "__fish_grpc_convo_using_subcommand bench" -l authority -d 'The :authority of every call (the virtual host a proxy routes by), and the name to verify in the server\'s certificate unless --tls-server-name is given' -r
 complete -c grpc-convo -n "__fish_grpc_convo_using_subcommand bench" -l cert -d 'Client certificate for mutual TLS, in PEM (with --key; implies --tls)' -r -F
 complete -c grpc-convo -n "__fish_grpc_convo_using_subcommand bench" -l key -d 'Private key of --cert, in PEM' -r -F
 complete -c grpc-convo -n "__fish_grpc_convo_using_subcommand bench" -l token-file -d 'Send the bearer token in this file as "authorization: Bearer TOKEN" (or set GRPC_CONVO_TOKEN); no flag takes the token itself, as argv is visible to every user' -r -F
@@ -140,7 +143,8 @@ json\t''"
 complete -c grpc-convo -n "__fish_grpc_convo_using_subcommand bench" -l max-message-size -d 'Largest message sent or received, in bytes (encoded protobuf)' -r
 complete -c grpc-convo -n "__fish_grpc_convo_using_subcommand bench" -l wait-ready -d 'If the server is not up yet, keep trying to connect, with backoff, until --connect-timeout runs out'
 complete -c grpc-convo -n "__fish_grpc_convo_using_subcommand bench" -l tls -d 'Connect with TLS, trusting the system\'s root certificates'
-complete -c grpc-convo -n "__fish_grpc_convo_using_subcommand bench" -l allow-plaintext-token -d 'Send the token even without TLS to an address that is not this machine'
+complete -c grpc-convo -n "__fish_grpc_convo_using_subcommand bench" -l insecure -d 'Connect with TLS and verify nothing of the server\'s certificate (a development server\'s self-signed one): a warning says so on stderr each run. A token still goes only to this machine unless --allow-plaintext-token'
+complete -c grpc-convo -n "__fish_grpc_convo_using_subcommand bench" -l allow-plaintext-token -d 'Send the token even without TLS (or with --insecure) to an address that is not this machine'
 complete -c grpc-convo -n "__fish_grpc_convo_using_subcommand bench" -l lockstep -d 'Send each question only after the previous one is answered (measures round trips; bidirectional methods)'
 complete -c grpc-convo -n "__fish_grpc_convo_using_subcommand bench" -l check -d 'Verify that every answer is the echo server\'s answer to its question (the tutorial\'s method only)'
 complete -c grpc-convo -n "__fish_grpc_convo_using_subcommand bench" -s v -l verbose -d 'More log output on stderr: -v for debug, -vv for trace (RUST_LOG overrides)'
@@ -150,7 +154,8 @@ complete -c grpc-convo -n "__fish_grpc_convo_using_subcommand list" -l addr -d '
 complete -c grpc-convo -n "__fish_grpc_convo_using_subcommand list" -l connect-timeout -d 'How long to wait for the connection to the server: TCP, TLS and the server\'s first HTTP/2 frame' -r
 complete -c grpc-convo -n "__fish_grpc_convo_using_subcommand list" -l keepalive -d 'Interval of HTTP/2 pings while a conversation is open, so that a frozen or vanished server is noticed: one not answered within this long (20 s at most) ends the conversation with UNAVAILABLE; 0 sends none' -r
 complete -c grpc-convo -n "__fish_grpc_convo_using_subcommand list" -l ca-cert -d 'Connect with TLS, trusting only the CA certificate(s) in this PEM file' -r -F
-complete -c grpc-convo -n "__fish_grpc_convo_using_subcommand list" -l tls-server-name -d 'The name to verify in the server\'s certificate, when it differs from the address (implies --tls)' -r
+complete -c grpc-convo -n "__fish_grpc_convo_using_subcommand list" -l tls-server-name -d 'The name to verify in the server\'s certificate, when it differs from the address (and from --authority); implies --tls' -r
+complete -c grpc-convo -n "__fish_grpc_convo_using_subcommand list" -l authority -d 'The :authority of every call (the virtual host a proxy routes by), and the name to verify in the server\'s certificate unless --tls-server-name is given' -r
 complete -c grpc-convo -n "__fish_grpc_convo_using_subcommand list" -l cert -d 'Client certificate for mutual TLS, in PEM (with --key; implies --tls)' -r -F
 complete -c grpc-convo -n "__fish_grpc_convo_using_subcommand list" -l key -d 'Private key of --cert, in PEM' -r -F
 complete -c grpc-convo -n "__fish_grpc_convo_using_subcommand list" -l token-file -d 'Send the bearer token in this file as "authorization: Bearer TOKEN" (or set GRPC_CONVO_TOKEN); no flag takes the token itself, as argv is visible to every user' -r -F
@@ -160,7 +165,8 @@ complete -c grpc-convo -n "__fish_grpc_convo_using_subcommand list" -s I -l impo
 complete -c grpc-convo -n "__fish_grpc_convo_using_subcommand list" -l protoset -d 'A FileDescriptorSet, as `protoc -o` or `buf build -o` writes it (repeatable)' -r -F
 complete -c grpc-convo -n "__fish_grpc_convo_using_subcommand list" -l wait-ready -d 'If the server is not up yet, keep trying to connect, with backoff, until --connect-timeout runs out'
 complete -c grpc-convo -n "__fish_grpc_convo_using_subcommand list" -l tls -d 'Connect with TLS, trusting the system\'s root certificates'
-complete -c grpc-convo -n "__fish_grpc_convo_using_subcommand list" -l allow-plaintext-token -d 'Send the token even without TLS to an address that is not this machine'
+complete -c grpc-convo -n "__fish_grpc_convo_using_subcommand list" -l insecure -d 'Connect with TLS and verify nothing of the server\'s certificate (a development server\'s self-signed one): a warning says so on stderr each run. A token still goes only to this machine unless --allow-plaintext-token'
+complete -c grpc-convo -n "__fish_grpc_convo_using_subcommand list" -l allow-plaintext-token -d 'Send the token even without TLS (or with --insecure) to an address that is not this machine'
 complete -c grpc-convo -n "__fish_grpc_convo_using_subcommand list" -s v -l verbose -d 'More log output on stderr: -v for debug, -vv for trace (RUST_LOG overrides)'
 complete -c grpc-convo -n "__fish_grpc_convo_using_subcommand list" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c grpc-convo -n "__fish_grpc_convo_using_subcommand list" -s V -l version -d 'Print version'
@@ -168,7 +174,8 @@ complete -c grpc-convo -n "__fish_grpc_convo_using_subcommand describe" -l addr 
 complete -c grpc-convo -n "__fish_grpc_convo_using_subcommand describe" -l connect-timeout -d 'How long to wait for the connection to the server: TCP, TLS and the server\'s first HTTP/2 frame' -r
 complete -c grpc-convo -n "__fish_grpc_convo_using_subcommand describe" -l keepalive -d 'Interval of HTTP/2 pings while a conversation is open, so that a frozen or vanished server is noticed: one not answered within this long (20 s at most) ends the conversation with UNAVAILABLE; 0 sends none' -r
 complete -c grpc-convo -n "__fish_grpc_convo_using_subcommand describe" -l ca-cert -d 'Connect with TLS, trusting only the CA certificate(s) in this PEM file' -r -F
-complete -c grpc-convo -n "__fish_grpc_convo_using_subcommand describe" -l tls-server-name -d 'The name to verify in the server\'s certificate, when it differs from the address (implies --tls)' -r
+complete -c grpc-convo -n "__fish_grpc_convo_using_subcommand describe" -l tls-server-name -d 'The name to verify in the server\'s certificate, when it differs from the address (and from --authority); implies --tls' -r
+complete -c grpc-convo -n "__fish_grpc_convo_using_subcommand describe" -l authority -d 'The :authority of every call (the virtual host a proxy routes by), and the name to verify in the server\'s certificate unless --tls-server-name is given' -r
 complete -c grpc-convo -n "__fish_grpc_convo_using_subcommand describe" -l cert -d 'Client certificate for mutual TLS, in PEM (with --key; implies --tls)' -r -F
 complete -c grpc-convo -n "__fish_grpc_convo_using_subcommand describe" -l key -d 'Private key of --cert, in PEM' -r -F
 complete -c grpc-convo -n "__fish_grpc_convo_using_subcommand describe" -l token-file -d 'Send the bearer token in this file as "authorization: Bearer TOKEN" (or set GRPC_CONVO_TOKEN); no flag takes the token itself, as argv is visible to every user' -r -F
@@ -178,7 +185,8 @@ complete -c grpc-convo -n "__fish_grpc_convo_using_subcommand describe" -s I -l 
 complete -c grpc-convo -n "__fish_grpc_convo_using_subcommand describe" -l protoset -d 'A FileDescriptorSet, as `protoc -o` or `buf build -o` writes it (repeatable)' -r -F
 complete -c grpc-convo -n "__fish_grpc_convo_using_subcommand describe" -l wait-ready -d 'If the server is not up yet, keep trying to connect, with backoff, until --connect-timeout runs out'
 complete -c grpc-convo -n "__fish_grpc_convo_using_subcommand describe" -l tls -d 'Connect with TLS, trusting the system\'s root certificates'
-complete -c grpc-convo -n "__fish_grpc_convo_using_subcommand describe" -l allow-plaintext-token -d 'Send the token even without TLS to an address that is not this machine'
+complete -c grpc-convo -n "__fish_grpc_convo_using_subcommand describe" -l insecure -d 'Connect with TLS and verify nothing of the server\'s certificate (a development server\'s self-signed one): a warning says so on stderr each run. A token still goes only to this machine unless --allow-plaintext-token'
+complete -c grpc-convo -n "__fish_grpc_convo_using_subcommand describe" -l allow-plaintext-token -d 'Send the token even without TLS (or with --insecure) to an address that is not this machine'
 complete -c grpc-convo -n "__fish_grpc_convo_using_subcommand describe" -s v -l verbose -d 'More log output on stderr: -v for debug, -vv for trace (RUST_LOG overrides)'
 complete -c grpc-convo -n "__fish_grpc_convo_using_subcommand describe" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c grpc-convo -n "__fish_grpc_convo_using_subcommand describe" -s V -l version -d 'Print version'
@@ -186,7 +194,8 @@ complete -c grpc-convo -n "__fish_grpc_convo_using_subcommand health" -l addr -d
 complete -c grpc-convo -n "__fish_grpc_convo_using_subcommand health" -l connect-timeout -d 'How long to wait for the connection to the server: TCP, TLS and the server\'s first HTTP/2 frame' -r
 complete -c grpc-convo -n "__fish_grpc_convo_using_subcommand health" -l keepalive -d 'Interval of HTTP/2 pings while a conversation is open, so that a frozen or vanished server is noticed: one not answered within this long (20 s at most) ends the conversation with UNAVAILABLE; 0 sends none' -r
 complete -c grpc-convo -n "__fish_grpc_convo_using_subcommand health" -l ca-cert -d 'Connect with TLS, trusting only the CA certificate(s) in this PEM file' -r -F
-complete -c grpc-convo -n "__fish_grpc_convo_using_subcommand health" -l tls-server-name -d 'The name to verify in the server\'s certificate, when it differs from the address (implies --tls)' -r
+complete -c grpc-convo -n "__fish_grpc_convo_using_subcommand health" -l tls-server-name -d 'The name to verify in the server\'s certificate, when it differs from the address (and from --authority); implies --tls' -r
+complete -c grpc-convo -n "__fish_grpc_convo_using_subcommand health" -l authority -d 'The :authority of every call (the virtual host a proxy routes by), and the name to verify in the server\'s certificate unless --tls-server-name is given' -r
 complete -c grpc-convo -n "__fish_grpc_convo_using_subcommand health" -l cert -d 'Client certificate for mutual TLS, in PEM (with --key; implies --tls)' -r -F
 complete -c grpc-convo -n "__fish_grpc_convo_using_subcommand health" -l key -d 'Private key of --cert, in PEM' -r -F
 complete -c grpc-convo -n "__fish_grpc_convo_using_subcommand health" -l token-file -d 'Send the bearer token in this file as "authorization: Bearer TOKEN" (or set GRPC_CONVO_TOKEN); no flag takes the token itself, as argv is visible to every user' -r -F
@@ -194,7 +203,8 @@ complete -c grpc-convo -n "__fish_grpc_convo_using_subcommand health" -s H -l he
 complete -c grpc-convo -n "__fish_grpc_convo_using_subcommand health" -l timeout -d 'Deadline for the check (or the whole watch), sent to the server as grpc-timeout' -r
 complete -c grpc-convo -n "__fish_grpc_convo_using_subcommand health" -l wait-ready -d 'If the server is not up yet, keep trying to connect, with backoff, until --connect-timeout runs out'
 complete -c grpc-convo -n "__fish_grpc_convo_using_subcommand health" -l tls -d 'Connect with TLS, trusting the system\'s root certificates'
-complete -c grpc-convo -n "__fish_grpc_convo_using_subcommand health" -l allow-plaintext-token -d 'Send the token even without TLS to an address that is not this machine'
+complete -c grpc-convo -n "__fish_grpc_convo_using_subcommand health" -l insecure -d 'Connect with TLS and verify nothing of the server\'s certificate (a development server\'s self-signed one): a warning says so on stderr each run. A token still goes only to this machine unless --allow-plaintext-token'
+complete -c grpc-convo -n "__fish_grpc_convo_using_subcommand health" -l allow-plaintext-token -d 'Send the token even without TLS (or with --insecure) to an address that is not this machine'
 complete -c grpc-convo -n "__fish_grpc_convo_using_subcommand health" -l watch -d 'Follow the status with Health/Watch: one line each time it changes, until the server ends the stream (the exit status is then the last status\'s)'
 complete -c grpc-convo -n "__fish_grpc_convo_using_subcommand health" -s v -l verbose -d 'More log output on stderr: -v for debug, -vv for trace (RUST_LOG overrides)'
 complete -c grpc-convo -n "__fish_grpc_convo_using_subcommand health" -s h -l help -d 'Print help (see more with \'--help\')'

@@ -501,6 +501,14 @@ pub struct BenchArgs {
     pub limits: Limits,
 }
 
+/// An authority as HTTP/2 carries it: a host, with a port if need be.
+fn authority(text: &str) -> Result<String, String> {
+    match text.parse::<tonic::codegen::http::uri::Authority>() {
+        Ok(authority) if !authority.as_str().contains('@') => Ok(text.to_owned()),
+        _ => Err("expected HOST or HOST:PORT, as in a URL".into()),
+    }
+}
+
 fn rate(text: &str) -> Result<f64, String> {
     match text.parse::<f64>() {
         Ok(rate) if rate.is_finite() && rate > 0.0 => Ok(rate),
@@ -658,10 +666,21 @@ pub struct ConnectArgs {
     #[arg(long, value_name = "PEM")]
     pub ca_cert: Option<PathBuf>,
 
-    /// The name to verify in the server's certificate, when it differs from the address
-    /// (implies --tls)
+    /// The name to verify in the server's certificate, when it differs from the address (and
+    /// from --authority); implies --tls
     #[arg(long, value_name = "NAME")]
     pub tls_server_name: Option<String>,
+
+    /// Connect with TLS and verify nothing of the server's certificate (a development server's
+    /// self-signed one): a warning says so on stderr each run. A token still goes only to this
+    /// machine unless --allow-plaintext-token
+    #[arg(long, conflicts_with = "ca_cert")]
+    pub insecure: bool,
+
+    /// The :authority of every call (the virtual host a proxy routes by), and the name to
+    /// verify in the server's certificate unless --tls-server-name is given
+    #[arg(long, value_name = "HOST[:PORT]", value_parser = authority)]
+    pub authority: Option<String>,
 
     /// Client certificate for mutual TLS, in PEM (with --key; implies --tls)
     #[arg(long, value_name = "PEM", requires = "key")]
@@ -676,7 +695,8 @@ pub struct ConnectArgs {
     #[arg(long, value_name = "PATH")]
     pub token_file: Option<PathBuf>,
 
-    /// Send the token even without TLS to an address that is not this machine
+    /// Send the token even without TLS (or with --insecure) to an address that is not this
+    /// machine
     #[arg(long)]
     pub allow_plaintext_token: bool,
 
@@ -688,7 +708,11 @@ pub struct ConnectArgs {
 impl ConnectArgs {
     /// Any TLS flag means TLS.
     pub fn uses_tls(&self) -> bool {
-        self.tls || self.ca_cert.is_some() || self.tls_server_name.is_some() || self.cert.is_some()
+        self.tls
+            || self.insecure
+            || self.ca_cert.is_some()
+            || self.tls_server_name.is_some()
+            || self.cert.is_some()
     }
 }
 

@@ -19,8 +19,8 @@ use grpc_convo::{
         ListArgs, LogFormat, MethodFlags, RateSchedule, SchemaFlags, ServeArgs, TextOrJson,
     },
     client::{
-        self, AskConfig, CallSetup, ConnectConfig, Framing, MethodArgs, health::Health,
-        input::Source, inspect, output, prompt::Prompt,
+        self, AskConfig, CallSetup, ConnectConfig, Framing, MethodArgs, TokenTransport,
+        health::Health, input::Source, inspect, output, prompt::Prompt,
     },
     error::Usage,
     error::{rpc_status, status_json},
@@ -265,7 +265,6 @@ async fn ask(args: AskArgs) -> anyhow::Result<()> {
             ..method
         },
         parallel: args.parallel,
-        allow_plaintext_token: args.connect.allow_plaintext_token,
         input: Framing {
             json: args.input == LinesOrJson::Json,
             separator,
@@ -400,7 +399,6 @@ async fn health(args: HealthArgs) -> anyhow::Result<()> {
         timeout: args.timeout,
         ..inspect_call(&args.connect)?
     };
-    client::check_token_transport(&connect, &call, args.connect.allow_plaintext_token).await?;
     let how = match args.watch {
         true => Health::Watch,
         false => Health::Check,
@@ -427,6 +425,16 @@ fn inspect_call(args: &ConnectArgs) -> anyhow::Result<CallSetup> {
 /// The connection settings, with every file they name read and checked, for a client that opens
 /// up to `streams` conversations at once on each connection.
 fn connect_config(args: &ConnectArgs, streams: usize) -> anyhow::Result<ConnectConfig> {
+    let verify = match args.insecure {
+        true => {
+            eprintln!(
+                "grpc-convo: warning: --insecure: the server's certificate is not verified, so \
+                 anyone on the path can pose as the server"
+            );
+            tls::Verify::Nothing
+        }
+        false => tls::Verify::Certificate,
+    };
     let tls = args
         .uses_tls()
         .then(|| {
@@ -435,9 +443,18 @@ fn connect_config(args: &ConnectArgs, streams: usize) -> anyhow::Result<ConnectC
                 server_name: args.tls_server_name.as_deref(),
                 cert: args.cert.as_deref(),
                 key: args.key.as_deref(),
+                verify,
             })
         })
         .transpose()?;
+    let token = match (
+        Token::load(args.token_file.as_deref())?,
+        args.allow_plaintext_token,
+    ) {
+        (None, _) => TokenTransport::NoToken,
+        (Some(_), false) => TokenTransport::Guarded,
+        (Some(_), true) => TokenTransport::Anywhere,
+    };
     Ok(ConnectConfig {
         addr: args.addr.clone(),
         connect_timeout: args.connect_timeout,
@@ -445,6 +462,8 @@ fn connect_config(args: &ConnectArgs, streams: usize) -> anyhow::Result<ConnectC
         tls,
         keepalive: args.keepalive,
         streams,
+        authority: args.authority.clone(),
+        token,
     })
 }
 

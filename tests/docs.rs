@@ -326,10 +326,11 @@ impl Session {
     }
 
     fn run(&mut self, example: &Example) {
-        let command = self.rewrite(&example.command);
-        if let Some(server) = self.server_command(&command) {
+        // A server's own address is as written: it names the port that later commands write.
+        if let Some(server) = self.server_command(&example.command) {
             return self.start(example, server);
         }
+        let command = self.rewrite(&example.command);
         // A transcript shows what a terminal shows: stdout and stderr together.
         let merged = matches!(example.expected, Expected::Shape(_));
         let (status, stdout, stderr) = self.shell.run(&command, merged);

@@ -26,6 +26,8 @@ impl Pki {
         pki.leaf("client", &ca, &["client"], false);
         pki.leaf("expired", &ca, &["localhost", "127.0.0.1"], true);
         pki.leaf("stranger-client", &stranger, &["client"], false);
+        pki.leaf("named", &ca, &["grpc.example"], false);
+        pki.self_signed("dev", &["localhost", "127.0.0.1"]);
         pki
     }
 
@@ -38,6 +40,18 @@ impl Pki {
         let ca = CertifiedIssuer::self_signed(params, KeyPair::generate().unwrap()).unwrap();
         std::fs::write(self.path(&format!("{name}.pem")), ca.pem()).unwrap();
         ca
+    }
+
+    /// What `openssl req -x509 -addext subjectAltName=...` makes: a certificate signed by its
+    /// own key, with CA:TRUE, used as a server's.
+    fn self_signed(&self, name: &str, names: &[&str]) {
+        let names: Vec<String> = names.iter().map(|n| n.to_string()).collect();
+        let mut params = CertificateParams::new(names).unwrap();
+        params.is_ca = IsCa::Ca(BasicConstraints::Unconstrained);
+        let key = KeyPair::generate().unwrap();
+        let cert = params.self_signed(&key).unwrap();
+        std::fs::write(self.path(&format!("{name}.pem")), cert.pem()).unwrap();
+        std::fs::write(self.path(&format!("{name}.key")), key.serialize_pem()).unwrap();
     }
 
     fn leaf(
@@ -356,20 +370,152 @@ fn a_token_never_goes_out_in_plaintext_to_another_machine_unless_allowed() {
         2,
         &["refusing to send the token in plaintext to 192.0.2.1:8000"],
     );
-    // Allowed, it is tried (and, with nothing there, fails to connect).
+    // Every client, and TLS that verifies nothing, likewise. (That --allow-plaintext-token lets
+    // it go is a unit test: it would send packets off this machine.)
+    for command in ["bench", "list", "health"] {
+        let output = run(&[command, "--addr", "192.0.2.1:8000", "--token-file", &token]);
+        assert_one_line(&output, 2, &["refusing to send the token in plaintext"]);
+    }
     let output = ask(
         "192.0.2.1:8000",
+        &["--token-file", &token, "--insecure", "q"],
+        b"",
+    );
+    let stderr = stderr_text(&output);
+    assert_eq!(output.status.code(), Some(2), "{stderr}");
+    assert!(
+        stderr.contains("refusing to send the token over TLS that --insecure leaves unverified"),
+        "{stderr}"
+    );
+}
+
+#[test]
+fn a_self_signed_development_certificate_is_explained_and_can_be_trusted_as_it_is() {
+    let pki = Pki::new("self-signed");
+    let (cert, key) = (pki.arg("dev.pem"), pki.arg("dev.key"));
+    let server = Serve::start(&["--tls-cert", &cert, "--tls-key", &key]);
+    let warning = server.wait_for_log("CA:TRUE");
+    assert!(
+        warning.contains("--tls-cert") && warning.contains("WARN"),
+        "{warning}"
+    );
+
+    let output = ask(&server.addr, &["--ca-cert", &cert, "q"], b"");
+    assert_one_line(
+        &output,
+        78,
         &[
-            "--token-file",
-            &token,
-            "--allow-plaintext-token",
-            "--connect-timeout",
-            "100ms",
+            "CA:TRUE",
+            "-addext basicConstraints=critical,CA:FALSE",
+            "or have a CA sign a server certificate",
+        ],
+    );
+    assert!(!stderr_text(&output).contains("OtherError"));
+
+    let output = ask(&server.addr, &["--insecure", "q"], b"");
+    assert_eq!(stdout_lines(&output), [echo(1, "q")]);
+    assert_one_line(
+        &output,
+        0,
+        &["warning: --insecure: the server's certificate is not verified"],
+    );
+
+    // A certificate fit to serve draws no warning.
+    let good = tls_server(&pki, &[]);
+    let output = ask(&good.addr, &["--ca-cert", &pki.arg("ca.pem"), "q"], b"");
+    assert!(output.status.success(), "{}", stderr_text(&output));
+    assert!(!good.stderr().contains("WARN"), "{}", good.stderr());
+}
+
+#[test]
+fn serve_warns_of_an_expired_certificate_and_one_without_names() {
+    let pki = Pki::new("warnings");
+    let (cert, key) = (pki.arg("expired.pem"), pki.arg("expired.key"));
+    let expired = Serve::start(&["--tls-cert", &cert, "--tls-key", &key]);
+    expired.wait_for_log("it is not valid now (valid from");
+    let output = ask(&expired.addr, &["--ca-cert", &pki.arg("ca.pem"), "q"], b"");
+    assert_one_line(&output, 78, &["expired at 2020-01-01T00:00:00Z"]);
+
+    pki.leaf("nameless", &pki.ca("nameless-ca"), &[], false);
+    let (cert, key) = (pki.arg("nameless.pem"), pki.arg("nameless.key"));
+    let nameless = Serve::start(&["--tls-cert", &cert, "--tls-key", &key]);
+    nameless.wait_for_log("it has no subjectAltName");
+}
+
+#[test]
+fn authority_names_the_virtual_host_and_the_certificate_to_verify() {
+    let pki = Pki::new("authority");
+    let (cert, key, ca) = (
+        pki.arg("named.pem"),
+        pki.arg("named.key"),
+        pki.arg("ca.pem"),
+    );
+    let server = Serve::start(&["--tls-cert", &cert, "--tls-key", &key]);
+    let output = ask(&server.addr, &["--ca-cert", &ca, "q"], b"");
+    assert_one_line(&output, 78, &["grpc.example", "--authority"]);
+    let output = ask(
+        &server.addr,
+        &["--ca-cert", &ca, "--authority", "grpc.example:443", "q"],
+        b"",
+    );
+    assert_eq!(
+        stdout_lines(&output),
+        [echo(1, "q")],
+        "{}",
+        stderr_text(&output)
+    );
+    // --tls-server-name still decides the name to verify.
+    let output = ask(
+        &server.addr,
+        &[
+            "--ca-cert",
+            &ca,
+            "--authority",
+            "grpc.example",
+            "--tls-server-name",
+            "other.example",
             "q",
         ],
         b"",
     );
-    assert_eq!(output.status.code(), Some(78), "{}", stderr_text(&output));
+    assert_eq!(output.status.code(), Some(78));
+
+    // What the server is told, in plaintext: the :authority of the request.
+    let (addr, told) = authority_listener();
+    let output = ask(&addr, &["--authority", "convo.internal:8000", "q"], b"");
+    assert!(output.status.success(), "{}", stderr_text(&output));
+    assert_eq!(told.recv().unwrap(), "convo.internal:8000");
+    let refused = ask(&addr, &["--authority", "a b", "q"], b"");
+    assert_eq!(refused.status.code(), Some(2));
+}
+
+/// An HTTP/2 server that reports the :authority of the first request it gets and ends the call
+/// OK at once.
+fn authority_listener() -> (String, std::sync::mpsc::Receiver<String>) {
+    let listener = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+    let addr = listener.local_addr().unwrap().to_string();
+    let (tell, told) = std::sync::mpsc::channel();
+    std::thread::spawn(move || {
+        let runtime = tokio::runtime::Runtime::new().unwrap();
+        runtime.block_on(async move {
+            listener.set_nonblocking(true).unwrap();
+            let listener = tokio::net::TcpListener::from_std(listener).unwrap();
+            let (socket, _) = listener.accept().await.unwrap();
+            let mut connection = h2::server::handshake(socket).await.unwrap();
+            let (request, mut respond) = connection.accept().await.unwrap().unwrap();
+            let authority = request.uri().authority().map(|a| a.to_string());
+            let _ = tell.send(authority.unwrap_or_default());
+            let response = tonic::codegen::http::Response::builder()
+                .header("content-type", "application/grpc")
+                .header("grpc-status", "0")
+                .body(())
+                .unwrap();
+            let _ = respond.send_response(response, true);
+            // Serve the connection until the client has what it needs and goes.
+            while connection.accept().await.is_some() {}
+        });
+    });
+    (addr, told)
 }
 
 #[test]

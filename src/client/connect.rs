@@ -33,7 +33,7 @@ use super::link::Frames;
 pub use super::link::Link;
 use crate::{
     addr::Addr,
-    error::{Unreachable, find_cause, innermost},
+    error::{Unreachable, Usage, find_cause, innermost},
     flow,
     tls::ClientTls,
 };
@@ -54,6 +54,24 @@ pub struct ConnectConfig {
     pub keepalive: Duration,
     /// Conversations this client may open at once on one connection, which sizes its windows.
     pub streams: usize,
+    /// `--authority`: the `:authority` of every call, and the TLS name to verify unless
+    /// `--tls-server-name` says otherwise.
+    pub authority: Option<String>,
+    /// Whether the calls carry a bearer token, and where it may go.
+    pub token: TokenTransport,
+}
+
+/// Where a bearer token may go: a token sent in plaintext, or over TLS that verifies nothing,
+/// can be read by anyone on the path.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub enum TokenTransport {
+    /// The calls carry no token.
+    #[default]
+    NoToken,
+    /// Over verified TLS, or to this machine only.
+    Guarded,
+    /// Anywhere: `--allow-plaintext-token`.
+    Anywhere,
 }
 
 impl ConnectConfig {
@@ -64,8 +82,12 @@ impl ConnectConfig {
 }
 
 /// Connects within `connect_timeout`. With `wait_ready`, a refused or failed attempt is retried
-/// with backoff until that time runs out, for servers still starting up.
-pub async fn connect(config: &ConnectConfig) -> Result<(Channel, Link), Unreachable> {
+/// with backoff until that time runs out, for servers still starting up. A token that would go
+/// out where it can be read is refused first ([`Usage`]), before any connection is tried.
+pub async fn connect(config: &ConnectConfig) -> anyhow::Result<(Channel, Link)> {
+    if let Some(refusal) = token_refusal(config, config.addr.is_local().await) {
+        return Err(refusal.into());
+    }
     let endpoint = endpoint(config)?;
     let deadline = Instant::now() + config.connect_timeout;
     let mut backoff = FIRST_BACKOFF;
@@ -77,10 +99,10 @@ pub async fn connect(config: &ConnectConfig) -> Result<(Channel, Link), Unreacha
             Err(failure) => failure,
         };
         if failure.ending == Ending::Silence {
-            return Err(Unreachable::said(failure.cause));
+            return Err(Unreachable::said(failure.cause).into());
         }
         if !config.wait_ready || failure.ending == Ending::Foreign {
-            return Err(Unreachable::new(&config.addr, failure.cause));
+            return Err(Unreachable::new(&config.addr, failure.cause).into());
         }
         if Instant::now() + backoff >= deadline {
             let waited = humantime::format_duration(config.connect_timeout);
@@ -88,11 +110,28 @@ pub async fn connect(config: &ConnectConfig) -> Result<(Channel, Link), Unreacha
                 "{} (still, after {attempts} attempts in {waited})",
                 failure.cause
             );
-            return Err(Unreachable::new(&config.addr, cause));
+            return Err(Unreachable::new(&config.addr, cause).into());
         }
         tokio::time::sleep(backoff).await;
         backoff = (backoff * 2).min(MAX_BACKOFF);
     }
+}
+
+/// Why the token may not go to this server, if it may not: only to this machine (`local`) when
+/// nothing protects it on the way.
+fn token_refusal(config: &ConnectConfig, local: bool) -> Option<Usage> {
+    let exposed = match &config.tls {
+        None => "in plaintext",
+        Some(tls) if !tls.verifies => "over TLS that --insecure leaves unverified",
+        Some(_) => return None,
+    };
+    (config.token == TokenTransport::Guarded && !local).then(|| {
+        Usage(format!(
+            "refusing to send the token {exposed} to {}: anyone on the path could read it; \
+             use --tls or --ca-cert, or --allow-plaintext-token",
+            config.addr
+        ))
+    })
 }
 
 fn endpoint(config: &ConnectConfig) -> Result<Endpoint, Unreachable> {
@@ -105,10 +144,17 @@ fn endpoint(config: &ConnectConfig) -> Result<Endpoint, Unreachable> {
         .map_err(unreachable)?
         .initial_stream_window_size(flow::client_stream_window(config.streams))
         .initial_connection_window_size(flow::CONNECTION_WINDOW);
-    if config.tls.is_some() {
-        let origin: Uri = config
-            .addr
-            .uri(true)
+    let scheme = match config.tls {
+        Some(_) => "https",
+        None => "http",
+    };
+    let origin = match &config.authority {
+        Some(authority) => Some(format!("{scheme}://{authority}")),
+        None => config.tls.as_ref().map(|_| config.addr.uri(true)),
+    };
+    if let Some(origin) = origin {
+        // --authority was checked when it was parsed, the address too.
+        let origin: Uri = origin
             .parse()
             .map_err(|err| Unreachable::new(&config.addr, format!("{err}")))?;
         endpoint = endpoint.origin(origin);
@@ -254,6 +300,7 @@ async fn open(config: &ConnectConfig, stage: &AtomicU8) -> io::Result<Box<dyn Io
     let name = tls
         .server_name
         .clone()
+        .or_else(|| config.authority.as_deref().map(authority_host))
         .unwrap_or_else(|| config.addr.host().to_owned());
     let name = ServerName::try_from(name)
         .map_err(|err| io::Error::new(io::ErrorKind::InvalidInput, err))?;
@@ -266,6 +313,17 @@ async fn open(config: &ConnectConfig, stage: &AtomicU8) -> io::Result<Box<dyn Io
         ));
     }
     Ok(Box::new(stream))
+}
+
+/// The host of an authority, `host:port` or `[v6]:port`, as a TLS name.
+fn authority_host(authority: &str) -> String {
+    let host = match authority.rsplit_once(':') {
+        Some((host, port)) if port.bytes().all(|b| b.is_ascii_digit()) => host,
+        _ => authority,
+    };
+    host.trim_start_matches('[')
+        .trim_end_matches(']')
+        .to_owned()
 }
 
 /// tokio tries each address the name resolves to in turn, as Go's `net.Dial` does.
@@ -403,20 +461,32 @@ fn first_words(bytes: &[u8]) -> Option<Foreign> {
 /// The innermost cause, and what usually lies behind it where the bare error would leave a user
 /// guessing, told by the error's type.
 pub(super) fn hint(err: &(dyn std::error::Error + 'static), tls: bool) -> String {
-    let cause = innermost(err);
-    match why(err, tls) {
+    let hint = why(err, tls);
+    // rustls shows what webpki says without a name of its own as `Other(OtherError(..))`: the
+    // hint says it in words.
+    let opaque = matches!(
+        find_cause::<rustls::Error>(err),
+        Some(rustls::Error::InvalidCertificate(
+            rustls::CertificateError::Other(_)
+        ))
+    );
+    let cause = match (opaque, &hint) {
+        (true, Some(_)) => "invalid peer certificate".to_owned(),
+        _ => innermost(err),
+    };
+    match hint {
         Some(hint) => format!("{cause} ({hint})"),
         None => cause,
     }
 }
 
-fn why(err: &(dyn std::error::Error + 'static), tls: bool) -> Option<&'static str> {
+fn why(err: &(dyn std::error::Error + 'static), tls: bool) -> Option<String> {
     const ADD_TLS: &str = "if the server uses TLS, add --tls or --ca-cert";
     if let Some(rustls) = find_cause::<rustls::Error>(err) {
         return tls_why(rustls);
     }
     match find_cause::<Foreign>(err) {
-        Some(Foreign::Tls) => return Some(ADD_TLS),
+        Some(Foreign::Tls) => return Some(ADD_TLS.into()),
         // Said in full already: no TLS flag would help.
         Some(Foreign::Http1) => return None,
         None => {}
@@ -433,32 +503,100 @@ fn why(err: &(dyn std::error::Error + 'static), tls: bool) -> Option<&'static st
         || find_cause::<hyper::Error>(err).is_some();
     match (broken, tls) {
         (false, _) => None,
-        (true, true) => Some("if the server requires a client certificate, give --cert and --key"),
-        (true, false) => Some(ADD_TLS),
+        (true, true) => {
+            Some("if the server requires a client certificate, give --cert and --key".into())
+        }
+        (true, false) => Some(ADD_TLS.into()),
     }
 }
 
-fn tls_why(err: &rustls::Error) -> Option<&'static str> {
+/// What a failed handshake means, in words, with the fix.
+fn tls_why(err: &rustls::Error) -> Option<String> {
     use rustls::{AlertDescription, CertificateError as Cert, Error, InvalidMessage};
-    match err {
-        Error::InvalidMessage(InvalidMessage::InvalidContentType) => Some(
-            "is the server using TLS? without --tls-cert it is not; leave out --tls and --ca-cert",
-        ),
-        Error::InvalidCertificate(Cert::UnknownIssuer) => Some(
-            "the server's certificate is not signed by a CA this client trusts: --ca-cert names one",
-        ),
-        Error::InvalidCertificate(Cert::NotValidForName | Cert::NotValidForNameContext { .. }) => {
-            Some(
-                "the server's certificate is for another name: --tls-server-name sets the one to \
-                 verify",
-            )
+    let why = match err {
+        Error::InvalidMessage(InvalidMessage::InvalidContentType) => {
+            "is the server using TLS? without --tls-cert it is not; leave out --tls and --ca-cert"
         }
-        Error::InvalidCertificate(Cert::Expired | Cert::ExpiredContext { .. }) => {
-            Some("the server's certificate has expired")
+        Error::InvalidCertificate(Cert::UnknownIssuer) => {
+            "the server's certificate is not signed by a CA this client trusts: --ca-cert names \
+             one (or --insecure, for a development server)"
+        }
+        Error::InvalidCertificate(Cert::NotValidForName | Cert::NotValidForNameContext { .. }) => {
+            "the server's certificate is for another name: --tls-server-name (or --authority) \
+             sets the one to verify"
+        }
+        Error::InvalidCertificate(Cert::ExpiredContext { not_after, .. }) => {
+            let at = std::time::UNIX_EPOCH + Duration::from_secs(not_after.as_secs());
+            return Some(format!(
+                "the server's certificate expired at {}: the server needs a new one",
+                humantime::format_rfc3339_seconds(at)
+            ));
+        }
+        Error::InvalidCertificate(Cert::Expired) => "the server's certificate has expired",
+        Error::InvalidCertificate(Cert::Other(other))
+            if matches!(
+                other.0.downcast_ref::<webpki::Error>(),
+                Some(webpki::Error::CaUsedAsEndEntity)
+            ) =>
+        {
+            "the server's certificate is a CA's (CA:TRUE), as `openssl req -x509` makes by \
+             default: make it with -addext basicConstraints=critical,CA:FALSE, or have a CA \
+             sign a server certificate and trust that CA with --ca-cert"
         }
         Error::AlertReceived(AlertDescription::CertificateRequired) => {
-            Some("the server requires a client certificate: --cert and --key")
+            "the server requires a client certificate: --cert and --key"
         }
-        _ => None,
+        _ => return None,
+    };
+    Some(why.into())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::tls::{ClientFiles, Verify, client_config};
+
+    fn config(token: TokenTransport, verify: Option<Verify>) -> ConnectConfig {
+        let tls = verify.map(|verify| {
+            client_config(&ClientFiles {
+                ca_cert: None,
+                server_name: None,
+                cert: None,
+                key: None,
+                verify,
+            })
+            .unwrap()
+        });
+        ConnectConfig {
+            addr: "192.0.2.1:8000".parse().unwrap(),
+            connect_timeout: Duration::from_secs(1),
+            wait_ready: false,
+            tls,
+            keepalive: Duration::ZERO,
+            streams: 1,
+            authority: None,
+            token,
+        }
+    }
+
+    #[test]
+    fn a_token_goes_off_this_machine_only_over_verified_tls_unless_allowed() {
+        use TokenTransport::*;
+        let refused = |token, verify, local| token_refusal(&config(token, verify), local).is_some();
+        assert!(refused(Guarded, None, false));
+        assert!(refused(Guarded, Some(Verify::Nothing), false));
+        assert!(!refused(Guarded, Some(Verify::Certificate), false));
+        assert!(!refused(Guarded, None, true));
+        assert!(!refused(Guarded, Some(Verify::Nothing), true));
+        assert!(!refused(Anywhere, None, false));
+        assert!(!refused(Anywhere, Some(Verify::Nothing), false));
+        assert!(!refused(NoToken, None, false));
+    }
+
+    #[test]
+    fn an_authoritys_host_is_the_name_to_verify() {
+        assert_eq!(authority_host("grpc.example:443"), "grpc.example");
+        assert_eq!(authority_host("grpc.example"), "grpc.example");
+        assert_eq!(authority_host("[::1]:8443"), "::1");
     }
 }

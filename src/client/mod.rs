@@ -25,14 +25,14 @@ use tonic::Status;
 
 use crate::{
     codec::LineCodec,
-    error::{RpcError, Usage, rpc_status},
+    error::{RpcError, rpc_status},
     mapping::Outgoing,
     signals::Signal,
 };
 pub use call::CallSetup;
 pub(crate) use call::ready;
 use calls::Calls;
-pub use connect::{ConnectConfig, Link, connect};
+pub use connect::{ConnectConfig, Link, TokenTransport, connect};
 pub use framing::Framing;
 use input::{Reading, Refusal, Source};
 use output::AnswerWriter;
@@ -51,8 +51,6 @@ pub struct AskConfig {
     pub method: MethodArgs,
     /// Unary calls in flight at once.
     pub parallel: usize,
-    /// Send the token even in plaintext to an address off this machine.
-    pub allow_plaintext_token: bool,
     pub input: Framing,
     pub output: Framing,
     /// Send each question only once the previous one has been answered.
@@ -82,7 +80,6 @@ pub async fn ask(
 ) -> anyhow::Result<()> {
     let transcript = config.transcript.as_deref().map(Transcript::create);
     let transcript = transcript.transpose()?.map(Arc::new);
-    check_token_transport(&config.connect, &config.call, config.allow_plaintext_token).await?;
     let (channel, link) = connect(&config.connect).await?;
     let flags = [
         ("--lockstep", config.lockstep),
@@ -216,26 +213,6 @@ fn settle(
         )),
         (_, ended) => Ok(ended),
     })
-}
-
-/// A token sent in plaintext can be read by anyone on the path: only to this machine, unless the
-/// user says otherwise.
-pub async fn check_token_transport(
-    connect: &ConnectConfig,
-    call: &CallSetup,
-    allow_plaintext_token: bool,
-) -> Result<(), Usage> {
-    if call.token.is_none() || connect.tls.is_some() || allow_plaintext_token {
-        return Ok(());
-    }
-    if connect.addr.is_local().await {
-        return Ok(());
-    }
-    Err(Usage(format!(
-        "refusing to send the token in plaintext to {}: use --tls or --ca-cert, or \
-         --allow-plaintext-token",
-        connect.addr
-    )))
 }
 
 /// The status a transcript ends with: the server's, or CANCELLED with the reason when ask ended

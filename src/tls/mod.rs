@@ -8,6 +8,9 @@ use std::{path::Path, sync::Arc, time::Duration};
 use rustls_pki_types::{CertificateDer, PrivateKeyDer, pem::PemObject};
 use tonic::transport::{Certificate, Identity, ServerTlsConfig};
 
+mod insecure;
+mod leaf;
+
 use crate::error::Usage;
 
 /// A client that connects and never finishes its handshake holds a connection only this long.
@@ -26,6 +29,10 @@ pub fn server_config(files: &ServerFiles) -> Result<ServerTlsConfig, Usage> {
     let cert = read_certificates("--tls-cert", files.cert)?;
     let key = read_key("--tls-key", files.key)?;
     check_key_matches(&cert, &key, files)?;
+    // Served all the same: a client may have been told to trust it as it is (--insecure).
+    for complaint in leaf::complaints(&cert.parsed[0]) {
+        tracing::warn!("--tls-cert {}: {complaint}", files.cert.display());
+    }
     let mut config = ServerTlsConfig::new()
         .identity(Identity::from_pem(cert.pem, key.pem))
         .timeout(HANDSHAKE_TIMEOUT);
@@ -36,13 +43,25 @@ pub fn server_config(files: &ServerFiles) -> Result<ServerTlsConfig, Usage> {
     Ok(config)
 }
 
-/// What ask was given: `--tls`, `--ca-cert`, `--tls-server-name`, `--cert` and `--key`.
+/// What a client was given: `--tls`, `--ca-cert`, `--tls-server-name`, `--cert`, `--key` and
+/// `--insecure`.
 #[derive(Debug)]
 pub struct ClientFiles<'a> {
     pub ca_cert: Option<&'a Path>,
     pub server_name: Option<&'a str>,
     pub cert: Option<&'a Path>,
     pub key: Option<&'a Path>,
+    pub verify: Verify,
+}
+
+/// Whether the server's certificate is checked.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Verify {
+    /// Against the trusted CAs, for the name.
+    Certificate,
+    /// Not at all (`--insecure`): any certificate, any name. The handshake's signatures are
+    /// still checked, so the peer holds the key of the certificate it showed.
+    Nothing,
 }
 
 /// The client's TLS settings, for the handshake the connector does itself.
@@ -51,33 +70,20 @@ pub struct ClientTls {
     pub config: Arc<rustls::ClientConfig>,
     /// The name to verify, when it is not the address's host (`--tls-server-name`).
     pub server_name: Option<String>,
+    /// Whether the server's certificate is verified: a token may go only where it is.
+    pub verifies: bool,
 }
 
 pub fn client_config(files: &ClientFiles) -> Result<ClientTls, Usage> {
-    let mut roots = rustls::RootCertStore::empty();
-    match files.ca_cert {
-        // Only the CA named: as grpcurl's -cacert, not the system roots as well.
-        Some(path) => {
-            for cert in read_certificates("--ca-cert", path)?.parsed {
-                roots.add(cert).map_err(|err| {
-                    Usage(format!(
-                        "--ca-cert {}: not a usable CA: {err}",
-                        path.display()
-                    ))
-                })?;
-            }
-        }
-        // A system root that rustls cannot use is skipped, as browsers skip them.
-        None => {
-            for cert in rustls_native_certs::load_native_certs().certs {
-                let _ = roots.add(cert);
-            }
-        }
-    }
     let builder = rustls::ClientConfig::builder_with_provider(provider())
         .with_safe_default_protocol_versions()
-        .map_err(|err| Usage(format!("TLS is not available: {err}")))?
-        .with_root_certificates(roots);
+        .map_err(|err| Usage(format!("TLS is not available: {err}")))?;
+    let builder = match files.verify {
+        Verify::Certificate => builder.with_root_certificates(roots(files.ca_cert)?),
+        Verify::Nothing => builder
+            .dangerous()
+            .with_custom_certificate_verifier(Arc::new(insecure::AnyCertificate(provider()))),
+    };
     let mut config = match (files.cert, files.key) {
         (Some(cert_path), Some(key_path)) => {
             let cert = read_certificates("--cert", cert_path)?;
@@ -99,7 +105,33 @@ pub fn client_config(files: &ClientFiles) -> Result<ClientTls, Usage> {
     Ok(ClientTls {
         config: Arc::new(config),
         server_name: files.server_name.map(str::to_owned),
+        verifies: files.verify == Verify::Certificate,
     })
+}
+
+/// The CAs a client trusts: `--ca-cert`'s only, or the system's.
+fn roots(ca_cert: Option<&Path>) -> Result<rustls::RootCertStore, Usage> {
+    let mut roots = rustls::RootCertStore::empty();
+    match ca_cert {
+        // Only the CA named: as grpcurl's -cacert, not the system roots as well.
+        Some(path) => {
+            for cert in read_certificates("--ca-cert", path)?.parsed {
+                roots.add(cert).map_err(|err| {
+                    Usage(format!(
+                        "--ca-cert {}: not a usable CA: {err}",
+                        path.display()
+                    ))
+                })?;
+            }
+        }
+        // A system root that rustls cannot use is skipped, as browsers skip them.
+        None => {
+            for cert in rustls_native_certs::load_native_certs().certs {
+                let _ = roots.add(cert);
+            }
+        }
+    }
+    Ok(roots)
 }
 
 fn provider() -> Arc<rustls::crypto::CryptoProvider> {
