@@ -556,8 +556,8 @@ pub struct DescribeArgs {
     #[command(flatten)]
     pub schema: SchemaFlags,
 
-    /// A service, method, message or enum, by its full name (pkg.Service, pkg.Service.Method,
-    /// pkg.Message)
+    /// A service, method, message or enum, by its full name (pkg.Service, pkg.Service/Method or
+    /// pkg.Service.Method, pkg.Message); its comments are printed above it
     #[arg(value_name = "SYMBOL")]
     pub symbol: String,
 }

@@ -330,6 +330,30 @@ fn the_readme_calculator_answers_from_its_script() {
 }
 
 #[test]
+fn describe_takes_a_method_as_ask_names_it_and_keeps_the_comments() {
+    let proto = format!("{}/examples/calc.proto", env!("CARGO_MANIFEST_DIR"));
+    let server = Serve::start(&["--proto", &proto, "--method", "calc.Calc/Eval", "--", "cat"]);
+    let method = "calc.Calc/Eval is a method:\n// One expression, one value.\n\
+                  rpc Eval ( .calc.Expr ) returns ( .calc.Value );\n";
+    for from in [&["--addr", &server.addr][..], &["--proto", &proto]] {
+        let output = run(&[&["describe"], from, &["calc.Calc/Eval"]].concat());
+        assert_eq!(
+            String::from_utf8_lossy(&output.stdout),
+            method,
+            "{from:?}: {}",
+            stderr_text(&output)
+        );
+        let output = run(&[&["describe"], from, &["calc.Calc"]].concat());
+        let service = String::from_utf8_lossy(&output.stdout);
+        assert!(
+            service
+                .contains("  // A session: each expression answered as it comes.\n  rpc Session"),
+            "{from:?}: {service}"
+        );
+    }
+}
+
+#[test]
 fn a_bridged_method_is_behind_the_token_like_the_tutorials() {
     let token =
         std::env::temp_dir().join(format!("grpc-convo-bridge-token-{}", std::process::id()));

@@ -2,7 +2,10 @@
 //! nothing.
 
 use super::{CallSetup, ConnectConfig, connect};
-use crate::schema::{Schema, SchemaFiles, describe, reflect};
+use crate::{
+    error::Usage,
+    schema::{Schema, SchemaFiles, describe, reflect},
+};
 
 /// The services, sorted, one per line; or the methods of `service` as `pkg.Service.Method`.
 pub async fn list(
@@ -46,5 +49,22 @@ async fn schema(
         return Ok(Schema::from_files(files, false)?);
     }
     let (channel, _) = connect(connect_to).await?;
-    reflect::schema_for(&channel, call, symbol.trim_start_matches('.')).await
+    // Reflection knows services, messages and enums by name; a method by `pkg.Service/Method`
+    // is found in its service's file. Some servers (grpcio's) know no method by
+    // `pkg.Service.Method` either: its service, then.
+    let symbol = symbol.trim_start_matches('.');
+    let symbol = symbol
+        .split_once('/')
+        .map_or(symbol, |(service, _)| service);
+    match reflect::schema_for(&channel, call, symbol).await {
+        Err(err) if err.is::<Usage>() => {
+            let Some((parent, _)) = symbol.rsplit_once('.') else {
+                return Err(err);
+            };
+            reflect::schema_for(&channel, call, parent)
+                .await
+                .map_err(|_| err)
+        }
+        found => found,
+    }
 }

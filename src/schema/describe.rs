@@ -1,11 +1,14 @@
 //! `describe`: a service, method, message or enum in proto syntax, as grpcurl's `describe`
-//! prints it (types by their full names, with a leading dot).
+//! prints it (types by their full names, with a leading dot), with the comments the descriptors
+//! carry (a .proto read at run time keeps them, and so does a server's reflection when its
+//! descriptors were compiled with them).
 
 use std::fmt::Write as _;
 
 use prost_reflect::{
     EnumDescriptor, FieldDescriptor, Kind, MessageDescriptor, MethodDescriptor, ServiceDescriptor,
 };
+use prost_types::FileDescriptorProto;
 
 use super::Schema;
 use crate::error::Usage;
@@ -16,7 +19,8 @@ pub fn describe(schema: &Schema, symbol: &str) -> Result<String, Usage> {
     let symbol = symbol.trim_start_matches('.');
     if let Some(service) = pool.get_service_by_name(symbol) {
         return Ok(format!(
-            "{symbol} is a service:\n{}",
+            "{symbol} is a service:\n{}{}",
+            comments(service.parent_file_descriptor_proto(), service.path(), ""),
             service_text(&service)
         ));
     }
@@ -29,6 +33,12 @@ pub fn describe(schema: &Schema, symbol: &str) -> Result<String, Usage> {
     if let Some(values) = pool.get_enum_by_name(symbol) {
         return Ok(format!("{symbol} is an enum:\n{}", enum_text(&values, "")));
     }
+    describe_method(schema, symbol)
+}
+
+/// `pkg.Service.Method` or `pkg.Service/Method`, as `ask --method` takes it.
+fn describe_method(schema: &Schema, symbol: &str) -> Result<String, Usage> {
+    let pool = schema.pool();
     let method = symbol
         .rsplit_once(['.', '/'])
         .and_then(|(service, method)| {
@@ -37,7 +47,15 @@ pub fn describe(schema: &Schema, symbol: &str) -> Result<String, Usage> {
                 .find(|m| m.name() == method)
         });
     match method {
-        Some(method) => Ok(format!("{symbol} is a method:\n{}\n", rpc_text(&method))),
+        Some(method) => Ok(format!(
+            "{symbol} is a method:\n{}{}\n",
+            comments(
+                method.parent_service().parent_file_descriptor_proto(),
+                method.path(),
+                ""
+            ),
+            rpc_text(&method)
+        )),
         None => Err(Usage(format!(
             "no service, method, message or enum named {symbol}; the services are: {}",
             schema.services().join(", ")
@@ -45,9 +63,32 @@ pub fn describe(schema: &Schema, symbol: &str) -> Result<String, Usage> {
     }
 }
 
+/// The comments above the element at `path` of `file`, as `//` lines at `indent`.
+fn comments(file: &FileDescriptorProto, path: &[i32], indent: &str) -> String {
+    let location = file
+        .source_code_info
+        .as_ref()
+        .and_then(|info| info.location.iter().find(|location| location.path == path));
+    let Some(text) = location.and_then(|location| location.leading_comments.as_deref()) else {
+        return String::new();
+    };
+    text.trim_end()
+        .lines()
+        .map(|line| {
+            let line = line.strip_prefix(' ').unwrap_or(line).trim_end();
+            match line {
+                "" => format!("{indent}//\n"),
+                line => format!("{indent}// {line}\n"),
+            }
+        })
+        .collect()
+}
+
 fn service_text(service: &ServiceDescriptor) -> String {
+    let file = service.parent_file_descriptor_proto();
     let mut text = format!("service {} {{\n", service.name());
     for method in service.methods() {
+        text += &comments(file, method.path(), "  ");
         let _ = writeln!(text, "  {}", rpc_text(&method));
     }
     text + "}\n"
@@ -66,7 +107,9 @@ fn rpc_text(method: &MethodDescriptor) -> String {
 }
 
 fn message_text(message: &MessageDescriptor, indent: &str) -> String {
-    let mut text = format!("{indent}message {} {{\n", message.name());
+    let file = message.parent_file_descriptor_proto();
+    let mut text = comments(file, message.path(), indent);
+    let _ = writeln!(text, "{indent}message {} {{", message.name());
     let inner = format!("{indent}  ");
     for nested in message.child_messages().filter(|m| !m.is_map_entry()) {
         text += &message_text(&nested, &inner);
@@ -81,12 +124,14 @@ fn message_text(message: &MessageDescriptor, indent: &str) -> String {
             .filter(|oneof| !oneof.is_synthetic())
         {
             None => {
+                text += &comments(file, field.path(), &inner);
                 let _ = writeln!(text, "{inner}{}", field_text(&field));
             }
             Some(oneof) if !oneofs_done.contains(&oneof.name().to_owned()) => {
                 oneofs_done.push(oneof.name().to_owned());
                 let _ = writeln!(text, "{inner}oneof {} {{", oneof.name());
                 for member in oneof.fields() {
+                    text += &comments(file, member.path(), &format!("{inner}  "));
                     let _ = writeln!(text, "{inner}  {}", field_text(&member));
                 }
                 let _ = writeln!(text, "{inner}}}");
@@ -131,8 +176,11 @@ fn kind_name(kind: &Kind) -> String {
 }
 
 fn enum_text(values: &EnumDescriptor, indent: &str) -> String {
-    let mut text = format!("{indent}enum {} {{\n", values.name());
+    let file = values.parent_file_descriptor_proto();
+    let mut text = comments(file, values.path(), indent);
+    let _ = writeln!(text, "{indent}enum {} {{", values.name());
     for value in values.values() {
+        text += &comments(file, value.path(), &format!("{indent}  "));
         let _ = writeln!(text, "{indent}  {} = {};", value.name(), value.number());
     }
     text + indent + "}\n"
