@@ -292,3 +292,57 @@ fn timeout_bounds_the_whole_run_of_calls() {
         "{stderr}"
     );
 }
+
+#[test]
+fn a_proto_error_says_where_what_and_how_to_fix_an_import() {
+    let dir = std::env::temp_dir().join(format!("grpc-convo-proto-errors-{}", std::process::id()));
+    let lib = dir.join("lib");
+    std::fs::create_dir_all(&lib).unwrap();
+    let write = |name: &str, text: &str| {
+        let path = dir.join(name);
+        std::fs::write(&path, text).unwrap();
+        path.to_str().unwrap().to_owned()
+    };
+    let typo = write(
+        "typo.proto",
+        "syntax = \"proto3\";\npackage p;\n\nmessage A {\n  strin question = 1;\n}\n",
+    );
+    let importer = write(
+        "importer.proto",
+        "syntax = \"proto3\";\npackage p;\nimport \"common.proto\";\nmessage B { p.C c = 1; }\n",
+    );
+    std::fs::write(
+        lib.join("common.proto"),
+        "syntax = \"proto3\";\npackage p;\nmessage C { int32 n = 1; }\n",
+    )
+    .unwrap();
+    let one_line = |args: &[&str], fragments: &[String]| {
+        let output = run(args);
+        let stderr = stderr_text(&output);
+        assert_eq!(output.status.code(), Some(2), "{args:?}: {stderr}");
+        assert_eq!(stderr.lines().count(), 1, "{stderr}");
+        for fragment in fragments {
+            assert!(
+                stderr.contains(fragment.as_str()),
+                "{fragment:?} not in {stderr}"
+            );
+        }
+    };
+    one_line(
+        &["describe", "--proto", &typo, "p.A"],
+        &[format!(
+            "{typo}:5:3: name 'strin' is not defined (at 'strin')"
+        )],
+    );
+    one_line(
+        &["list", "--proto", &importer],
+        &[
+            format!("{importer}:3:1: {importer} imports 'common.proto', not found in"),
+            "give the directory that holds it with -I DIR".into(),
+        ],
+    );
+    let lib = lib.to_str().unwrap();
+    let found = run(&["describe", "--proto", &importer, "-I", lib, "p.B"]);
+    assert!(found.status.success(), "{}", stderr_text(&found));
+    let _ = std::fs::remove_dir_all(dir);
+}

@@ -2,14 +2,11 @@
 //! time (protox, no protoc), `--protoset` files, or the server's reflection; and what they say:
 //! the methods, their kinds, `list` and `describe`.
 
+mod compile;
 pub mod describe;
 pub mod reflect;
 
-use std::{
-    fmt,
-    path::{Path, PathBuf},
-    str::FromStr,
-};
+use std::{fmt, path::PathBuf, str::FromStr};
 
 use prost::Message;
 use prost_reflect::{DescriptorPool, MethodDescriptor};
@@ -134,7 +131,7 @@ impl Schema {
                 .map_err(|err| Usage(format!("--protoset {}: {err}", path.display())))?;
         }
         if !files.protos.is_empty() {
-            let set = compile(&files.protos, &files.import_paths)?;
+            let set = compile::compile(&files.protos, &files.import_paths)?;
             pool.add_file_descriptor_set(set)
                 .map_err(|err| Usage(format!("--proto: {err}")))?;
         }
@@ -211,28 +208,6 @@ impl Schema {
 
 /// `--proto` files parsed by protox. Each file's own directory is searched after the
 /// `--import-path`s, so that a file beside its imports needs no flag.
-fn compile(
-    protos: &[PathBuf],
-    import_paths: &[PathBuf],
-) -> Result<prost_types::FileDescriptorSet, Usage> {
-    let mut includes: Vec<PathBuf> = import_paths.to_vec();
-    for proto in protos {
-        let dir = proto
-            .parent()
-            .filter(|dir| !dir.as_os_str().is_empty())
-            .unwrap_or(Path::new("."));
-        if !includes.iter().any(|known| known == dir) {
-            includes.push(dir.to_owned());
-        }
-    }
-    for proto in protos {
-        if !proto.exists() {
-            return Err(Usage(format!("--proto {}: no such file", proto.display())));
-        }
-    }
-    protox::compile(protos, &includes).map_err(|err| Usage(format!("--proto: {err}")))
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
