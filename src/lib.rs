@@ -11,6 +11,7 @@ pub mod client;
 pub(crate) mod codec;
 pub mod error;
 pub mod exit;
+pub(crate) mod figures;
 pub(crate) mod flow;
 pub(crate) mod lines;
 pub(crate) mod lockstep;

@@ -207,6 +207,12 @@ fn stats_summarise_the_conversation_on_stderr() {
         "{stderr}"
     );
     assert_eq!(stderr.lines().count(), 1);
+    let one = ask(&server.addr, &["--stats", "q"], b"");
+    assert!(
+        stderr_text(&one).starts_with("1 question sent, 1 answer received, "),
+        "{}",
+        stderr_text(&one)
+    );
 }
 
 /// The test speaks for the server: questions are handed to the test, answers come from it.

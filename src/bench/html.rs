@@ -7,9 +7,10 @@ use std::fmt::Write as _;
 
 use hdrhistogram::Histogram;
 
+use crate::figures::latency_text;
+
 use super::{
     Report,
-    figures::latency_text,
     report::{SHOWN, percentile_us},
 };
 

@@ -17,8 +17,9 @@ use hdrhistogram::Histogram;
 use serde::Serialize;
 use tokio_util::task::AbortOnDropHandle;
 
-use super::{Shared, figures::latency_text};
+use super::Shared;
 use crate::error::lock;
+use crate::figures::latency_text;
 
 /// What one interval measured.
 #[derive(Clone, Debug, Serialize)]

@@ -7,7 +7,6 @@
 
 mod calls;
 mod conversation;
-mod figures;
 mod html;
 mod intervals;
 mod load;

@@ -11,12 +11,8 @@ use std::{
 use hdrhistogram::Histogram;
 use serde_json::json;
 
-use super::{
-    Length, Load, Setup,
-    figures::{latency_text, plural},
-    intervals::Point,
-    slot::Outcome,
-};
+use super::{Length, Load, Setup, intervals::Point, slot::Outcome};
+use crate::figures::{latency_text, plural};
 use crate::{schema::CallKind, signals::Signal};
 
 /// What a run measured.
@@ -152,13 +148,19 @@ impl Report {
         let duration = |d: Duration| format!("for {}", humantime::format_duration(d));
         match (self.kind(), setup.length) {
             (CallKind::ClientStreaming, Length::Count(n)) => {
-                format!("one call of {n} questions each")
+                format!("one call of {} each", plural(n, "question"))
             }
             (CallKind::ClientStreaming, Length::Duration(d)) => {
-                format!("calls of {} questions {}", setup.per_call, duration(d))
+                format!(
+                    "calls of {} {}",
+                    plural(setup.per_call, "question"),
+                    duration(d)
+                )
             }
-            (CallKind::Bidirectional, Length::Count(n)) => format!("{n} questions each"),
-            (_, Length::Count(n)) => format!("{n} calls each"),
+            (CallKind::Bidirectional, Length::Count(n)) => {
+                format!("{} each", plural(n, "question"))
+            }
+            (_, Length::Count(n)) => format!("{} each", plural(n, "call")),
             (_, Length::Duration(d)) => duration(d),
         }
     }

@@ -6,7 +6,7 @@ use std::{
     time::{Duration, Instant},
 };
 
-use crate::lockstep::Lockstep;
+use crate::{figures::plural, lockstep::Lockstep};
 
 pub(super) struct Tally {
     started: Instant,
@@ -68,8 +68,9 @@ impl Tally {
         let answered = self.answered.load(Ordering::Relaxed);
         let rate = answered as f64 / elapsed.as_secs_f64().max(1e-9);
         format!(
-            "{} questions sent, {answered} answers received, {:.3}s, {rate:.0} answers/s",
-            self.sent.load(Ordering::Relaxed),
+            "{} sent, {} received, {:.3}s, {rate:.0} answers/s",
+            plural(self.sent.load(Ordering::Relaxed), "question"),
+            plural(answered, "answer"),
             elapsed.as_secs_f64(),
         )
     }

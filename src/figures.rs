@@ -2,7 +2,7 @@
 //! latency in the unit that fits it. JSON keeps plain numbers (microseconds in `_us` fields).
 
 /// `1 answer`, `2 answers`: a count with its noun, singular or plural.
-pub(super) fn plural(count: u64, noun: &str) -> String {
+pub(crate) fn plural(count: u64, noun: &str) -> String {
     match count {
         1 => format!("1 {noun}"),
         _ => format!("{count} {noun}s"),
@@ -10,7 +10,7 @@ pub(super) fn plural(count: u64, noun: &str) -> String {
 }
 
 /// A latency in the unit that fits it: µs under a millisecond, ms under a second, s above.
-pub(super) fn latency_text(us: f64) -> String {
+pub(crate) fn latency_text(us: f64) -> String {
     match us {
         // Bounds below the next unit's by half the last digit, so 999.96 µs reads 1.00 ms.
         us if us < 999.95 => format!("{us:.1} µs"),
