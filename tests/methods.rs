@@ -188,7 +188,8 @@ fn list_and_describe_read_files_and_connect_to_nothing() {
     assert!(choice.contains(oneof), "{choice}");
     assert_eq!(
         from_files("describe", Some("kinds.Kinds.Feed")),
-        "kinds.Kinds.Feed is a method:\nrpc Feed ( .kinds.Talk ) returns ( stream .kinds.Reply );\n"
+        "kinds.Kinds.Feed is a method:\n// Three replies, \"feed 1: TEXT\" to \"feed 3: TEXT\".\n\
+         rpc Feed ( .kinds.Talk ) returns ( stream .kinds.Reply );\n"
     );
 }
 
