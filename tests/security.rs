@@ -244,7 +244,14 @@ fn certificate_failures_are_one_line_each() {
         ],
         b"",
     );
-    assert_one_line(&output, 78, &["elsewhere.example", "--tls-server-name"]);
+    assert_one_line(
+        &output,
+        78,
+        &[
+            "is for localhost, 127.0.0.1, not elsewhere.example",
+            "--tls-server-name",
+        ],
+    );
 
     let (cert, key) = (pki.arg("expired.pem"), pki.arg("expired.key"));
     let expired = Serve::start(&["--tls-cert", &cert, "--tls-key", &key]);

@@ -315,6 +315,25 @@ async fn open(config: &ConnectConfig, stage: &AtomicU8) -> io::Result<Box<dyn Io
     Ok(Box::new(stream))
 }
 
+/// A certificate's names as rustls lists them (`DnsName("localhost")`, `IpAddress(127.0.0.1)`),
+/// as a person writes them.
+fn names(presented: &[String]) -> String {
+    if presented.is_empty() {
+        return "no name (it has no subjectAltName)".into();
+    }
+    let plain: Vec<&str> = presented
+        .iter()
+        .map(|name| {
+            let inner = name
+                .split_once('(')
+                .and_then(|(_, rest)| rest.strip_suffix(')'))
+                .unwrap_or(name);
+            inner.trim_matches('"')
+        })
+        .collect();
+    plain.join(", ")
+}
+
 /// The host of an authority, `host:port` or `[v6]:port`, as a TLS name.
 fn authority_host(authority: &str) -> String {
     let host = match authority.rsplit_once(':') {
@@ -470,7 +489,13 @@ pub(super) fn hint(err: &(dyn std::error::Error + 'static), tls: bool) -> String
             rustls::CertificateError::Other(_)
         ))
     );
-    let cause = match (opaque, &hint) {
+    let worded = matches!(
+        find_cause::<rustls::Error>(err),
+        Some(rustls::Error::InvalidCertificate(
+            rustls::CertificateError::NotValidForNameContext { .. }
+        ))
+    );
+    let cause = match (opaque || worded, &hint) {
         (true, Some(_)) => "invalid peer certificate".to_owned(),
         _ => innermost(err),
     };
@@ -521,9 +546,24 @@ fn tls_why(err: &rustls::Error) -> Option<String> {
             "the server's certificate is not signed by a CA this client trusts: --ca-cert names \
              one (or --insecure, for a development server)"
         }
-        Error::InvalidCertificate(Cert::NotValidForName | Cert::NotValidForNameContext { .. }) => {
+        Error::InvalidCertificate(Cert::NotValidForNameContext {
+            expected,
+            presented,
+        }) => {
+            return Some(format!(
+                "the server's certificate is for {}, not {}: connect by one of those names, or \
+                 name the one to verify with --tls-server-name (or --authority)",
+                names(presented),
+                expected.to_str()
+            ));
+        }
+        Error::InvalidCertificate(Cert::NotValidForName) => {
             "the server's certificate is for another name: --tls-server-name (or --authority) \
              sets the one to verify"
+        }
+        Error::InvalidCertificate(Cert::BadSignature) => {
+            "the server's certificate is not signed by the CA trusted: is --ca-cert the CA that \
+             signed it?"
         }
         Error::InvalidCertificate(Cert::ExpiredContext { not_after, .. }) => {
             let at = std::time::UNIX_EPOCH + Duration::from_secs(not_after.as_secs());
@@ -591,6 +631,16 @@ mod tests {
         assert!(!refused(Anywhere, None, false));
         assert!(!refused(Anywhere, Some(Verify::Nothing), false));
         assert!(!refused(NoToken, None, false));
+    }
+
+    #[test]
+    fn certificate_names_read_as_written() {
+        let presented = [
+            r#"DnsName("localhost")"#.to_owned(),
+            "IpAddress(127.0.0.1)".to_owned(),
+        ];
+        assert_eq!(names(&presented), "localhost, 127.0.0.1");
+        assert!(names(&[]).contains("no subjectAltName"));
     }
 
     #[test]
