@@ -180,22 +180,24 @@ fn check_flags(config: &BenchConfig) -> Result<(), Usage> {
     Ok(())
 }
 
-/// Runs the load until every conversation is over, or `interrupt` comes: then the conversations
-/// stop where they are and the report covers what was measured until then.
-pub async fn run(
-    config: BenchConfig,
-    interrupt: impl Future<Output = Signal>,
-) -> anyhow::Result<Report> {
-    check_flags(&config)?;
-    let flags = &[
+/// The flags only a bidirectional method honours, and whether each was given.
+fn bidirectional_flags(config: &BenchConfig) -> [(&'static str, bool); 2] {
+    [
         ("--lockstep", config.lockstep),
         ("--answers-per-question", config.answers_per_question != 1),
-    ];
+    ]
+}
+
+/// The flags checked, the connections open and the method's setup resolved.
+async fn prepare(config: BenchConfig) -> anyhow::Result<(Arc<Setup>, Vec<Channel>)> {
+    check_flags(&config)?;
+    let flags = &bidirectional_flags(&config);
     // Whatever the method's kind refuses is refused before connecting, when no reflection is
     // needed to know the kind.
     let local = resolve_locally(&config.method, flags)?;
-    let local = local.map(|target| Setup::new(config.clone(), target));
-    let local = local.transpose()?;
+    let local = local
+        .map(|target| Setup::new(config.clone(), target))
+        .transpose()?;
     let mut channels = Vec::with_capacity(config.connections);
     for _ in 0..config.connections {
         channels.push(connect(&config.connect).await?.0);
@@ -207,7 +209,16 @@ pub async fn run(
             Setup::new(config, target)?
         }
     };
-    let setup = Arc::new(setup);
+    Ok((Arc::new(setup), channels))
+}
+
+/// Runs the load until every conversation is over, or `interrupt` comes: then the conversations
+/// stop where they are and the report covers what was measured until then.
+pub async fn run(
+    config: BenchConfig,
+    interrupt: impl Future<Output = Signal>,
+) -> anyhow::Result<Report> {
+    let (setup, channels) = prepare(config).await?;
     let shared = Arc::new(Shared::new(setup.config.interval)?);
     // Interval lines take the progress bar's place.
     let (progress, ticker) = match setup.config.interval {

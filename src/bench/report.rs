@@ -314,8 +314,18 @@ impl Report {
     }
 
     pub fn json(&self) -> String {
+        let mut report = self.settings_json();
+        if let (Some(report), serde_json::Value::Object(figures)) =
+            (report.as_object_mut(), self.figures_json())
+        {
+            report.extend(figures);
+        }
+        report.to_string()
+    }
+
+    /// What the run was asked to do.
+    fn settings_json(&self) -> serde_json::Value {
         let (config, setup) = (&self.setup.config, &self.setup);
-        let calls = self.kind() != CallKind::Bidirectional;
         json!({
             "method": config.method.method.to_string(),
             "kind": self.kind().to_string(),
@@ -356,15 +366,22 @@ impl Report {
                 super::QuestionSource::File { path, .. } => Some(path.display().to_string()),
                 super::QuestionSource::Generated { .. } => None,
             },
+        })
+    }
+
+    /// What the run measured.
+    fn figures_json(&self) -> serde_json::Value {
+        let config = &self.setup.config;
+        let conversations = self.kind() == CallKind::Bidirectional;
+        let calls = !conversations;
+        json!({
             "questions": self.sent,
             "answers": self.answers,
             "calls": calls.then_some(self.calls),
             "errors": self.errors,
             "mismatches": config.check.then_some(self.mismatches),
-            "answers_per_question": (self.kind() == CallKind::Bidirectional)
-                .then_some(config.answers_per_question),
-            "unpaired_conversations": (self.kind() == CallKind::Bidirectional)
-                .then_some(self.unpaired),
+            "answers_per_question": conversations.then_some(config.answers_per_question),
+            "unpaired_conversations": conversations.then_some(self.unpaired),
             "interrupted": self.measured.interrupted.map(Signal::name),
             "intervals": self.measured.series,
             "wall_s": self.measured.wall.as_secs_f64(),
@@ -374,7 +391,6 @@ impl Report {
             "each_response_us": (self.kind() == CallKind::ServerStreaming)
                 .then(|| percentiles_json(&self.measured.each)),
         })
-        .to_string()
     }
 }
 
