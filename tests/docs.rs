@@ -457,16 +457,10 @@ struct Shell {
 
 impl Shell {
     fn start(dir: &Path) -> Shell {
-        let mut child = Command::new("bash")
-            .args(["--noprofile", "--norc"])
-            .current_dir(dir)
-            .env("PATH", path_with_binary())
-            .env_remove("GRPC_CONVO_ADDR")
-            .env_remove("RUST_LOG")
+        let mut child = bash(dir, &["--noprofile", "--norc"])
             .stdin(Stdio::piped())
             .stdout(Stdio::piped())
             .stderr(Stdio::null())
-            .process_group(0)
             .spawn()
             .unwrap();
         Shell {
@@ -526,15 +520,10 @@ struct Server {
 
 impl Server {
     fn start(dir: &Path, command: &str, place: &str) -> Server {
-        let mut child = Command::new("bash")
-            .args(["-c", &format!("{command}\nwait")])
-            .current_dir(dir)
-            .env("PATH", path_with_binary())
-            .env_remove("RUST_LOG")
+        let mut child = bash(dir, &["-c", &format!("{command}\nwait")])
             .stdin(Stdio::null())
             .stdout(Stdio::null())
             .stderr(Stdio::piped())
-            .process_group(0)
             .spawn()
             .unwrap();
         let mut lines = BufReader::new(child.stderr.take().unwrap()).lines();
@@ -568,15 +557,26 @@ fn kill_group(leader: u32) {
         .status();
 }
 
-fn path_with_binary() -> String {
+/// bash in `dir`, in a process group of its own, with grpc-convo first on its PATH and none of
+/// the caller's grpc-convo settings.
+fn bash(dir: &Path, args: &[&str]) -> Command {
     let bin = Path::new(env!("CARGO_BIN_EXE_grpc-convo"))
         .parent()
         .unwrap();
-    format!(
+    let path = format!(
         "{}:{}",
         bin.display(),
         std::env::var("PATH").unwrap_or_default()
-    )
+    );
+    let mut command = Command::new("bash");
+    command
+        .args(args)
+        .current_dir(dir)
+        .env("PATH", path)
+        .env_remove("GRPC_CONVO_ADDR")
+        .env_remove("RUST_LOG")
+        .process_group(0);
+    command
 }
 
 #[test]
