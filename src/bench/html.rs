@@ -86,16 +86,13 @@ impl Report {
     }
 
     fn settings_table(&self) -> String {
-        let config = &self.setup.config;
+        let config = &self.settings;
         let started = humantime::format_rfc3339_seconds(self.measured.started_at);
         let rows = [
-            ("target", config.connect.addr.to_string()),
+            ("target", config.target.clone()),
             ("command", config.command_line.clone()),
             ("started", started.to_string()),
-            (
-                "method",
-                format!("{} ({})", config.method.method, self.setup.kind),
-            ),
+            ("method", format!("{} ({})", config.method, config.kind)),
             (
                 &*format!("{}s", self.slot_name()),
                 config.conversations.to_string(),

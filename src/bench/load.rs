@@ -7,7 +7,7 @@
 use std::time::Duration;
 
 /// Questions per second over the whole run, as time goes on.
-#[derive(Clone, Copy, Debug, PartialEq)]
+#[derive(Clone, Copy, Debug, PartialEq, serde::Serialize, serde::Deserialize)]
 pub enum Load {
     Constant(f64),
     /// From `start`, by `step` every `every`, up to `end` (down to it, for a negative step).
@@ -110,7 +110,7 @@ fn steps_due(start: f64, end: f64, step: f64, every: f64, k: f64) -> f64 {
 }
 
 /// When conversations join the run: `start` at once, then `step` more every `every`.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub struct Joining {
     pub start: usize,
     pub step: usize,

@@ -15,6 +15,7 @@ mod progress;
 mod questions;
 mod record;
 mod report;
+mod settings;
 mod slot;
 
 use std::{
@@ -39,6 +40,7 @@ use progress::Progress;
 use questions::Questions;
 use record::Recorder;
 pub use report::Report;
+use settings::Settings;
 use slot::{Outcome, Slot};
 
 use crate::{
@@ -95,7 +97,7 @@ pub enum QuestionSource {
 const DEFAULT_COUNT: u64 = 1000;
 
 /// How long each conversation or slot goes on.
-#[derive(Clone, Copy, Debug)]
+#[derive(Clone, Copy, Debug, PartialEq, serde::Serialize, serde::Deserialize)]
 pub(crate) enum Length {
     /// This many questions (bidirectional, client streaming) or calls (the other kinds).
     Count(u64),
@@ -254,7 +256,7 @@ pub async fn run(
         interrupted,
         series,
     };
-    Ok(Report::new(setup, outcomes, measured))
+    Ok(Report::new(Settings::of(&setup), outcomes, measured))
 }
 
 /// Runs slot `n` until it is done, or `stop` ends it where it is.

@@ -4,21 +4,20 @@
 
 use std::{
     collections::BTreeMap,
-    sync::Arc,
     time::{Duration, SystemTime},
 };
 
 use hdrhistogram::Histogram;
 use serde_json::json;
 
-use super::{Length, Load, Setup, intervals::Point, slot::Outcome};
+use super::{Length, Load, intervals::Point, settings::Settings, slot::Outcome};
 use crate::figures::{latency_text, plural};
 use crate::{schema::CallKind, signals::Signal};
 
 /// What a run measured.
 #[derive(Debug)]
 pub struct Report {
-    pub(super) setup: Arc<Setup>,
+    pub(super) settings: Settings,
     pub(super) sent: u64,
     pub(super) answers: u64,
     pub(super) calls: u64,
@@ -53,9 +52,9 @@ pub(super) struct Measured {
 const LABEL: usize = 15;
 
 impl Report {
-    pub(super) fn new(setup: Arc<Setup>, outcomes: Vec<Outcome>, measured: Measured) -> Report {
+    pub(super) fn new(settings: Settings, outcomes: Vec<Outcome>, measured: Measured) -> Report {
         let mut report = Report {
-            setup,
+            settings,
             sent: 0,
             answers: 0,
             calls: 0,
@@ -90,13 +89,13 @@ impl Report {
     /// their questions, or no answer at all, which measured nothing.
     pub fn failure(&self) -> Option<String> {
         if let Some((questions, answers)) = self.first_unpaired {
-            let per = self.setup.config.answers_per_question;
+            let per = self.settings.answers_per_question;
             return Some(format!(
                 "{} of {} did not get {} to each question (the first: {}, {}), so \
                  latency per question means nothing for this server; --answers-per-question N \
                  for a server that answers N lines each",
                 self.unpaired,
-                plural(self.setup.config.conversations as u64, "conversation"),
+                plural(self.settings.conversations as u64, "conversation"),
                 plural(per, "answer"),
                 plural(questions, "question"),
                 plural(answers, "answer"),
@@ -114,7 +113,7 @@ impl Report {
     }
 
     fn kind(&self) -> CallKind {
-        self.setup.kind
+        self.settings.kind
     }
 
     fn per_second(&self, count: u64) -> f64 {
@@ -144,7 +143,7 @@ impl Report {
     }
 
     pub(super) fn length_text(&self) -> String {
-        let setup = &self.setup;
+        let setup = &self.settings;
         let duration = |d: Duration| format!("for {}", humantime::format_duration(d));
         match (self.kind(), setup.length) {
             (CallKind::ClientStreaming, Length::Count(n)) => {
@@ -166,7 +165,7 @@ impl Report {
     }
 
     pub(super) fn mode_text(&self) -> String {
-        let config = &self.setup.config;
+        let config = &self.settings;
         let joining = config.joining.map(|joining| {
             format!(
                 ", {} at first, {} more every {}",
@@ -207,7 +206,7 @@ impl Report {
     }
 
     pub(super) fn questions_text(&self) -> String {
-        self.setup.questions.describe()
+        self.settings.questions.clone()
     }
 
     /// The counts and rates of the run, by the figures its kind is measured by.
@@ -247,13 +246,13 @@ impl Report {
                 format!(
                     "{} of {} (the first: {}, {})",
                     self.unpaired,
-                    plural(self.setup.config.conversations as u64, "conversation"),
+                    plural(self.settings.conversations as u64, "conversation"),
                     plural(questions, "question"),
                     plural(answers, "answer"),
                 ),
             ));
         }
-        if self.setup.config.check {
+        if self.settings.check {
             rows.push(("mismatches", self.mismatches.to_string()));
         }
         rows.push(("wall time", wall));
@@ -273,7 +272,7 @@ impl Report {
     }
 
     pub fn text(&self) -> String {
-        let config = &self.setup.config;
+        let config = &self.settings;
         let mut text = format!(
             "{} over {}, {}, {}, {}\n",
             plural(config.conversations as u64, self.slot_name()),
@@ -282,7 +281,7 @@ impl Report {
             self.mode_text(),
             self.questions_text(),
         );
-        let method = format!("{} ({})", config.method.method, self.kind());
+        let method = format!("{} ({})", config.method, self.kind());
         let mut line = |label: &str, value: &str| {
             text.push_str(&format!("{label:<LABEL$}{value}\n"));
         };
@@ -325,9 +324,9 @@ impl Report {
 
     /// What the run was asked to do.
     fn settings_json(&self) -> serde_json::Value {
-        let (config, setup) = (&self.setup.config, &self.setup);
+        let (config, setup) = (&self.settings, &self.settings);
         json!({
-            "method": config.method.method.to_string(),
+            "method": config.method,
             "kind": self.kind().to_string(),
             "latency_of": self.latency_of(),
             "conversations": config.conversations,
@@ -358,20 +357,14 @@ impl Report {
                 "step": joining.step,
                 "every_s": joining.every.as_secs_f64(),
             })),
-            "payload": match config.source {
-                super::QuestionSource::Generated { payload } => Some(payload),
-                super::QuestionSource::File { .. } => None,
-            },
-            "questions_from": match &config.source {
-                super::QuestionSource::File { path, .. } => Some(path.display().to_string()),
-                super::QuestionSource::Generated { .. } => None,
-            },
+            "payload": config.payload,
+            "questions_from": config.questions_from,
         })
     }
 
     /// What the run measured.
     fn figures_json(&self) -> serde_json::Value {
-        let config = &self.setup.config;
+        let config = &self.settings;
         let conversations = self.kind() == CallKind::Bidirectional;
         let calls = !conversations;
         json!({

@@ -52,7 +52,7 @@ impl fmt::Display for MethodName {
 }
 
 /// How a method's calls go: which sides stream.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub enum CallKind {
     Unary,
     ClientStreaming,
