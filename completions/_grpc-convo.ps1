@@ -156,6 +156,9 @@ Register-ArgumentCompleter -Native -CommandName 'grpc-convo' -ScriptBlock {
             [CompletionResult]::new('--answers-per-question', '--answers-per-question', [CompletionResultType]::ParameterName, 'Bidirectional: how many answers the server gives each question. A conversation that ends with any other count fails the run (exit 1), since answer k is then not the answer to question k and per-question latency means nothing')
             [CompletionResult]::new('--interval', '--interval', [CompletionResultType]::ParameterName, 'While the run goes on, print one line on stderr per interval this long (answers/s, p50 and p99 in that interval, errors, conversations open), in place of the progress bar; the report carries the series')
             [CompletionResult]::new('--html', '--html', [CompletionResultType]::ParameterName, 'Also write the report as one self-contained HTML page to FILE: settings, summary, a latency percentile plot, throughput and p99 over time (with --interval), errors by status')
+            [CompletionResult]::new('--shard', '--shard', [CompletionResultType]::ParameterName, 'Run only shard K of N (K from 0): the conversations (or slots) K, K+N, K+2N, ... of -c, with their connections and their share of --rate, so that N workers with the same flags make the load of one bench; `bench merge` adds their --save records up')
+            [CompletionResult]::new('--start-at', '--start-at', [CompletionResultType]::ParameterName, 'Wait until TIME (RFC 3339, as 2026-11-29T10:00:00Z, or Unix seconds) to start, once connected, so that workers start together; a time more than a second past is refused')
+            [CompletionResult]::new('--save', '--save', [CompletionResultType]::ParameterName, 'Write the whole record of the run to FILE as JSON (settings, shard, start and end, counts, errors, HDR histograms in their compressed base64 form, intervals), for `bench merge`; `-` writes it to stdout in place of the report')
             [CompletionResult]::new('-o', '-o', [CompletionResultType]::ParameterName, 'Report format: text, or json (one object)')
             [CompletionResult]::new('--output', '--output', [CompletionResultType]::ParameterName, 'Report format: text, or json (one object)')
             [CompletionResult]::new('--max-message-size', '--max-message-size', [CompletionResultType]::ParameterName, 'Largest message sent or received, in bytes (encoded protobuf)')
@@ -171,6 +174,31 @@ Register-ArgumentCompleter -Native -CommandName 'grpc-convo' -ScriptBlock {
             [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')
             [CompletionResult]::new('-V', '-V ', [CompletionResultType]::ParameterName, 'Print version')
             [CompletionResult]::new('--version', '--version', [CompletionResultType]::ParameterName, 'Print version')
+            [CompletionResult]::new('merge', 'merge', [CompletionResultType]::ParameterValue, 'Add up the --save records of the shards of one run into the report that one bench with those flags would have printed: counts and errors summed, histograms added (exact percentiles), throughput over the workers'' wall time, intervals aligned on time')
+            [CompletionResult]::new('help', 'help', [CompletionResultType]::ParameterValue, 'Print this message or the help of the given subcommand(s)')
+            break
+        }
+        'grpc-convo;bench;merge' {
+            [CompletionResult]::new('-o', '-o', [CompletionResultType]::ParameterName, 'Report format: text, or json (one object)')
+            [CompletionResult]::new('--output', '--output', [CompletionResultType]::ParameterName, 'Report format: text, or json (one object)')
+            [CompletionResult]::new('--html', '--html', [CompletionResultType]::ParameterName, 'Also write the report as one self-contained HTML page to FILE')
+            [CompletionResult]::new('-v', '-v', [CompletionResultType]::ParameterName, 'More log output on stderr: -v for debug, -vv for trace (RUST_LOG overrides)')
+            [CompletionResult]::new('--verbose', '--verbose', [CompletionResultType]::ParameterName, 'More log output on stderr: -v for debug, -vv for trace (RUST_LOG overrides)')
+            [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help')
+            [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help')
+            [CompletionResult]::new('-V', '-V ', [CompletionResultType]::ParameterName, 'Print version')
+            [CompletionResult]::new('--version', '--version', [CompletionResultType]::ParameterName, 'Print version')
+            break
+        }
+        'grpc-convo;bench;help' {
+            [CompletionResult]::new('merge', 'merge', [CompletionResultType]::ParameterValue, 'Add up the --save records of the shards of one run into the report that one bench with those flags would have printed: counts and errors summed, histograms added (exact percentiles), throughput over the workers'' wall time, intervals aligned on time')
+            [CompletionResult]::new('help', 'help', [CompletionResultType]::ParameterValue, 'Print this message or the help of the given subcommand(s)')
+            break
+        }
+        'grpc-convo;bench;help;merge' {
+            break
+        }
+        'grpc-convo;bench;help;help' {
             break
         }
         'grpc-convo;list' {
@@ -282,6 +310,10 @@ Register-ArgumentCompleter -Native -CommandName 'grpc-convo' -ScriptBlock {
             break
         }
         'grpc-convo;help;bench' {
+            [CompletionResult]::new('merge', 'merge', [CompletionResultType]::ParameterValue, 'Add up the --save records of the shards of one run into the report that one bench with those flags would have printed: counts and errors summed, histograms added (exact percentiles), throughput over the workers'' wall time, intervals aligned on time')
+            break
+        }
+        'grpc-convo;help;bench;merge' {
             break
         }
         'grpc-convo;help;list' {

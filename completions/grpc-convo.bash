@@ -40,6 +40,18 @@ _grpc__convo() {
             grpc__convo,serve)
                 cmd="grpc__convo__subcmd__serve"
                 ;;
+            grpc__convo__subcmd__bench,help)
+                cmd="grpc__convo__subcmd__bench__subcmd__help"
+                ;;
+            grpc__convo__subcmd__bench,merge)
+                cmd="grpc__convo__subcmd__bench__subcmd__merge"
+                ;;
+            grpc__convo__subcmd__bench__subcmd__help,help)
+                cmd="grpc__convo__subcmd__bench__subcmd__help__subcmd__help"
+                ;;
+            grpc__convo__subcmd__bench__subcmd__help,merge)
+                cmd="grpc__convo__subcmd__bench__subcmd__help__subcmd__merge"
+                ;;
             grpc__convo__subcmd__help,ask)
                 cmd="grpc__convo__subcmd__help__subcmd__ask"
                 ;;
@@ -63,6 +75,9 @@ _grpc__convo() {
                 ;;
             grpc__convo__subcmd__help,serve)
                 cmd="grpc__convo__subcmd__help__subcmd__serve"
+                ;;
+            grpc__convo__subcmd__help__subcmd__bench,merge)
+                cmd="grpc__convo__subcmd__help__subcmd__bench__subcmd__merge"
                 ;;
             *)
                 ;;
@@ -215,7 +230,7 @@ _grpc__convo() {
             return 0
             ;;
         grpc__subcmd__convo__subcmd__bench)
-            opts="-H -I -c -n -o -v -h -V --addr --connect-timeout --wait-ready --keepalive --tls --ca-cert --tls-server-name --insecure --authority --cert --key --token-file --allow-plaintext-token --header --method --proto --import-path --protoset --field --set --conversations --questions --duration --lockstep --payload --questions-file --input --connections --rate --rate-schedule --rate-start --rate-end --rate-step --rate-step-duration --conversations-start --conversations-step --conversations-step-duration --check --answers-per-question --interval --html --output --max-message-size --verbose --help --version"
+            opts="-H -I -c -n -o -v -h -V --addr --connect-timeout --wait-ready --keepalive --tls --ca-cert --tls-server-name --insecure --authority --cert --key --token-file --allow-plaintext-token --header --method --proto --import-path --protoset --field --set --conversations --questions --duration --lockstep --payload --questions-file --input --connections --rate --rate-schedule --rate-start --rate-end --rate-step --rate-step-duration --conversations-start --conversations-step --conversations-step-duration --check --answers-per-question --interval --html --shard --start-at --save --output --max-message-size --verbose --help --version merge help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -377,6 +392,18 @@ _grpc__convo() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
+                --shard)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --start-at)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --save)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
                 --output)
                     COMPREPLY=($(compgen -W "text json" -- "${cur}"))
                     return 0
@@ -386,6 +413,74 @@ _grpc__convo() {
                     return 0
                     ;;
                 --max-message-size)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        grpc__subcmd__convo__subcmd__bench__subcmd__help)
+            opts="merge help"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        grpc__subcmd__convo__subcmd__bench__subcmd__help__subcmd__help)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        grpc__subcmd__convo__subcmd__bench__subcmd__help__subcmd__merge)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        grpc__subcmd__convo__subcmd__bench__subcmd__merge)
+            opts="-o -v -h -V --output --html --verbose --help --version"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                --output)
+                    COMPREPLY=($(compgen -W "text json" -- "${cur}"))
+                    return 0
+                    ;;
+                -o)
+                    COMPREPLY=($(compgen -W "text json" -- "${cur}"))
+                    return 0
+                    ;;
+                --html)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
@@ -575,8 +670,22 @@ _grpc__convo() {
             return 0
             ;;
         grpc__subcmd__convo__subcmd__help__subcmd__bench)
-            opts=""
+            opts="merge"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        grpc__subcmd__convo__subcmd__help__subcmd__bench__subcmd__merge)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
             fi

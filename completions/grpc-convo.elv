@@ -150,6 +150,9 @@ set edit:completion:arg-completer[grpc-convo] = {|@words|
             cand --answers-per-question 'Bidirectional: how many answers the server gives each question. A conversation that ends with any other count fails the run (exit 1), since answer k is then not the answer to question k and per-question latency means nothing'
             cand --interval 'While the run goes on, print one line on stderr per interval this long (answers/s, p50 and p99 in that interval, errors, conversations open), in place of the progress bar; the report carries the series'
             cand --html 'Also write the report as one self-contained HTML page to FILE: settings, summary, a latency percentile plot, throughput and p99 over time (with --interval), errors by status'
+            cand --shard 'Run only shard K of N (K from 0): the conversations (or slots) K, K+N, K+2N, ... of -c, with their connections and their share of --rate, so that N workers with the same flags make the load of one bench; `bench merge` adds their --save records up'
+            cand --start-at 'Wait until TIME (RFC 3339, as 2026-11-29T10:00:00Z, or Unix seconds) to start, once connected, so that workers start together; a time more than a second past is refused'
+            cand --save 'Write the whole record of the run to FILE as JSON (settings, shard, start and end, counts, errors, HDR histograms in their compressed base64 form, intervals), for `bench merge`; `-` writes it to stdout in place of the report'
             cand -o 'Report format: text, or json (one object)'
             cand --output 'Report format: text, or json (one object)'
             cand --max-message-size 'Largest message sent or received, in bytes (encoded protobuf)'
@@ -165,6 +168,27 @@ set edit:completion:arg-completer[grpc-convo] = {|@words|
             cand --help 'Print help (see more with ''--help'')'
             cand -V 'Print version'
             cand --version 'Print version'
+            cand merge 'Add up the --save records of the shards of one run into the report that one bench with those flags would have printed: counts and errors summed, histograms added (exact percentiles), throughput over the workers'' wall time, intervals aligned on time'
+            cand help 'Print this message or the help of the given subcommand(s)'
+        }
+        &'grpc-convo;bench;merge'= {
+            cand -o 'Report format: text, or json (one object)'
+            cand --output 'Report format: text, or json (one object)'
+            cand --html 'Also write the report as one self-contained HTML page to FILE'
+            cand -v 'More log output on stderr: -v for debug, -vv for trace (RUST_LOG overrides)'
+            cand --verbose 'More log output on stderr: -v for debug, -vv for trace (RUST_LOG overrides)'
+            cand -h 'Print help'
+            cand --help 'Print help'
+            cand -V 'Print version'
+            cand --version 'Print version'
+        }
+        &'grpc-convo;bench;help'= {
+            cand merge 'Add up the --save records of the shards of one run into the report that one bench with those flags would have printed: counts and errors summed, histograms added (exact percentiles), throughput over the workers'' wall time, intervals aligned on time'
+            cand help 'Print this message or the help of the given subcommand(s)'
+        }
+        &'grpc-convo;bench;help;merge'= {
+        }
+        &'grpc-convo;bench;help;help'= {
         }
         &'grpc-convo;list'= {
             cand --addr 'Server to talk to'
@@ -268,6 +292,9 @@ set edit:completion:arg-completer[grpc-convo] = {|@words|
         &'grpc-convo;help;ask'= {
         }
         &'grpc-convo;help;bench'= {
+            cand merge 'Add up the --save records of the shards of one run into the report that one bench with those flags would have printed: counts and errors summed, histograms added (exact percentiles), throughput over the workers'' wall time, intervals aligned on time'
+        }
+        &'grpc-convo;help;bench;merge'= {
         }
         &'grpc-convo;help;list'= {
         }

@@ -1,6 +1,9 @@
 //! Every flag in one place: the single source for `--help`, the shell completions and the README.
 
-use std::{path::PathBuf, time::Duration};
+use std::{
+    path::PathBuf,
+    time::{Duration, SystemTime},
+};
 
 use clap::{ArgAction, Args, Parser, Subcommand, ValueEnum, builder::TypedValueParser};
 use clap_complete::Shell;
@@ -8,6 +11,7 @@ use regex::Regex;
 
 use crate::{
     addr::Addr,
+    bench::Shard,
     client::headers::Header,
     message::DEFAULT_MAX_MESSAGE_SIZE,
     schema::{DEFAULT_METHOD, MethodName},
@@ -49,6 +53,9 @@ const BENCH_AFTER_HELP: &str = "Examples:
   grpc-convo serve --addr :8000 &
   grpc-convo bench --addr :8000 -c 10 -n 1000 --check
   grpc-convo bench --addr :8000 -c 4 --duration 2s --rate 2000 --interval 500ms
+  grpc-convo bench --addr :8000 -c 8 -n 100 --shard 0/2 --save s0.json
+  grpc-convo bench --addr :8000 -c 8 -n 100 --shard 1/2 --save s1.json
+  grpc-convo bench merge s0.json s1.json
 
 Kinds of method (--method), each measured by its own figures:
   bidirectional      -c conversations of -n questions (or --duration), pipelined or --lockstep;
@@ -70,9 +77,10 @@ Exit status:
   1        a conversation or call failed, or an answer did not check; a conversation's
            answers did not pair with its questions (--answers-per-question); no answer came
            at all; or the server has no reflection to find --method by (give --proto or
-           --protoset)
+           --protoset); merge: a shard is missing (the report of the others is printed)
   2        usage error: flags that cannot go together (such as -n with --duration for a
-           method that is not client streaming, --check with another --method)
+           method that is not client streaming, --check with another --method), a
+           --start-at past; merge: records of runs that differ, or a file that is none
   3        bad input: a --questions-file line that is not a request
   64+CODE  the server could not be reached: 78 UNAVAILABLE (failed calls are counted in the
            report instead, and exit 1)
@@ -157,7 +165,7 @@ pub enum Command {
     Ask(AskArgs),
     /// Measure a server on any method: many conversations or calls at once, rates and latency
     /// percentiles
-    #[command(after_long_help = BENCH_AFTER_HELP)]
+    #[command(after_long_help = BENCH_AFTER_HELP, args_conflicts_with_subcommands = true)]
     Bench(BenchArgs),
     /// List a server's services (by reflection, or from --proto/--protoset files), or the methods
     /// of one
@@ -493,6 +501,26 @@ pub struct BenchArgs {
     #[arg(long, value_name = "FILE")]
     pub html: Option<PathBuf>,
 
+    /// Run only shard K of N (K from 0): the conversations (or slots) K, K+N, K+2N, ... of -c,
+    /// with their connections and their share of --rate, so that N workers with the same flags
+    /// make the load of one bench; `bench merge` adds their --save records up
+    #[arg(long, value_name = "K/N", value_parser = clap::value_parser!(Shard))]
+    pub shard: Option<Shard>,
+
+    /// Wait until TIME (RFC 3339, as 2026-11-29T10:00:00Z, or Unix seconds) to start, once
+    /// connected, so that workers start together; a time more than a second past is refused
+    #[arg(long, value_name = "TIME", value_parser = start_at)]
+    pub start_at: Option<SystemTime>,
+
+    /// Write the whole record of the run to FILE as JSON (settings, shard, start and end,
+    /// counts, errors, HDR histograms in their compressed base64 form, intervals), for `bench
+    /// merge`; `-` writes it to stdout in place of the report
+    #[arg(long, value_name = "FILE")]
+    pub save: Option<PathBuf>,
+
+    #[command(subcommand)]
+    pub merge: Option<BenchCommand>,
+
     /// Report format: text, or json (one object)
     #[arg(short, long, value_enum, value_name = "FORMAT", default_value_t = TextOrJson::Text)]
     pub output: TextOrJson,
@@ -507,6 +535,42 @@ fn authority(text: &str) -> Result<String, String> {
         Ok(authority) if !authority.as_str().contains('@') => Ok(text.to_owned()),
         _ => Err("expected HOST or HOST:PORT, as in a URL".into()),
     }
+}
+
+/// `bench merge`.
+#[derive(Debug, Subcommand)]
+pub enum BenchCommand {
+    /// Add up the --save records of the shards of one run into the report that one bench with
+    /// those flags would have printed: counts and errors summed, histograms added (exact
+    /// percentiles), throughput over the workers' wall time, intervals aligned on time
+    Merge(MergeArgs),
+}
+
+#[derive(Debug, Args)]
+pub struct MergeArgs {
+    /// The records, one per shard (`bench --shard K/N --save FILE`)
+    #[arg(value_name = "FILE", required = true)]
+    pub records: Vec<PathBuf>,
+
+    /// Report format: text, or json (one object)
+    #[arg(short, long, value_enum, value_name = "FORMAT", default_value_t = TextOrJson::Text)]
+    pub output: TextOrJson,
+
+    /// Also write the report as one self-contained HTML page to FILE
+    #[arg(long, value_name = "FILE")]
+    pub html: Option<PathBuf>,
+}
+
+/// RFC 3339, or Unix seconds (with a fraction if need be).
+fn start_at(text: &str) -> Result<SystemTime, String> {
+    if let Ok(seconds) = text.parse::<f64>()
+        && seconds.is_finite()
+        && seconds >= 0.0
+    {
+        return Ok(SystemTime::UNIX_EPOCH + Duration::from_secs_f64(seconds));
+    }
+    humantime::parse_rfc3339_weak(text)
+        .map_err(|_| "expected RFC 3339 (2026-11-29T10:00:00Z) or Unix seconds".to_owned())
 }
 
 fn rate(text: &str) -> Result<f64, String> {

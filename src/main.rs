@@ -15,8 +15,9 @@ use clap::{CommandFactory, Parser};
 use grpc_convo::{
     bench::{self, BenchConfig, Joining, Load, QuestionSource},
     cli::{
-        self, AskArgs, BenchArgs, Cli, Command, ConnectArgs, DescribeArgs, HealthArgs, LinesOrJson,
-        ListArgs, LogFormat, MethodFlags, RateSchedule, SchemaFlags, ServeArgs, TextOrJson,
+        self, AskArgs, BenchArgs, BenchCommand, Cli, Command, ConnectArgs, DescribeArgs,
+        HealthArgs, LinesOrJson, ListArgs, LogFormat, MergeArgs, MethodFlags, RateSchedule,
+        SchemaFlags, ServeArgs, TextOrJson,
     },
     client::{
         self, AskConfig, CallSetup, ConnectConfig, Framing, MethodArgs, TokenTransport,
@@ -69,6 +70,10 @@ fn run(cli: Cli) -> anyhow::Result<()> {
         Command::Ask(args) => runtime(Threads::AllCores)?.block_on(ask(args)),
         // One conversation gains nothing from a second thread but the cost of handing every
         // message across: measured, shorter round trips and less CPU.
+        Command::Bench(BenchArgs {
+            merge: Some(BenchCommand::Merge(args)),
+            ..
+        }) => merge(args),
         Command::Bench(args) => {
             let threads = match args.conversations {
                 1 => Threads::One,
@@ -330,6 +335,8 @@ async fn bench(args: BenchArgs) -> anyhow::Result<()> {
         check: args.check,
         answers_per_question: args.answers_per_question,
         interval: args.interval,
+        shard: args.shard,
+        start_at: args.start_at,
         command_line: cli::shown_command_line(
             std::env::args_os().map(|arg| arg.to_string_lossy().into_owned()),
         ),
@@ -337,17 +344,50 @@ async fn bench(args: BenchArgs) -> anyhow::Result<()> {
     // A signal ends the run early; its report is still printed, then the signal ends bench.
     let mut signals = Signals::install().context("cannot install signal handlers")?;
     let report = bench::run(config, signals.next()).await?;
-    let text = match args.output {
+    if let Some(path) = &args.save {
+        bench::save(&report, path)?;
+    }
+    // `--save -` puts the record where the report would go.
+    if args.save.as_deref() != Some(std::path::Path::new("-")) {
+        print_report(&report, args.output, args.html.as_deref())?;
+    }
+    if let Some(signal) = report.interrupted() {
+        return Err(signal.into());
+    }
+    if let Some(why) = report.failure() {
+        anyhow::bail!(why);
+    }
+    Ok(())
+}
+
+fn print_report(
+    report: &bench::Report,
+    output: TextOrJson,
+    html: Option<&std::path::Path>,
+) -> anyhow::Result<()> {
+    let text = match output {
         TextOrJson::Text => report.text(),
         TextOrJson::Json => report.json() + "\n",
     };
     write_stdout(text.as_bytes())?;
-    if let Some(path) = &args.html {
+    if let Some(path) = html {
         std::fs::write(path, report.html())
             .with_context(|| format!("--html {}: cannot write it", path.display()))?;
     }
-    if let Some(signal) = report.interrupted() {
-        return Err(signal.into());
+    Ok(())
+}
+
+/// `bench merge`: the report of the shards given; a missing shard fails it, once printed.
+fn merge(args: MergeArgs) -> anyhow::Result<()> {
+    let (report, missing) = bench::merge(&args.records)?;
+    print_report(&report, args.output, args.html.as_deref())?;
+    if !missing.is_empty() {
+        let missing: Vec<String> = missing.iter().map(|shard| shard.to_string()).collect();
+        anyhow::bail!(
+            "shard {} missing: the report covers the {} given",
+            missing.join(", "),
+            args.records.len()
+        );
     }
     if let Some(why) = report.failure() {
         anyhow::bail!(why);

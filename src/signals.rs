@@ -6,7 +6,7 @@ use nix::sys::signal::SigHandler;
 use tokio::signal::unix::{self, SignalKind};
 
 /// A signal that asked us to stop.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub enum Signal {
     Interrupt,
     Terminate,

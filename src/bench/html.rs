@@ -94,6 +94,11 @@ impl Report {
             ("started", started.to_string()),
             ("method", format!("{} ({})", config.method, config.kind)),
             (
+                "shards",
+                self.shards_text()
+                    .map_or_else(|| "the whole run".to_owned(), |(_, shards)| shards),
+            ),
+            (
                 &*format!("{}s", self.slot_name()),
                 config.conversations.to_string(),
             ),
@@ -132,10 +137,11 @@ impl Report {
     }
 
     fn errors_table(&self) -> String {
-        if self.errors.is_empty() {
+        if self.counts.errors.is_empty() {
             return "<p>none</p>".into();
         }
         let rows: Vec<_> = self
+            .counts
             .errors
             .iter()
             .map(|(code, n)| (code.to_string(), n.to_string()))

@@ -26,16 +26,49 @@ use crate::figures::latency_text;
 pub(super) struct Point {
     /// Seconds from the start of the run to the end of the interval.
     pub(super) at_s: f64,
+    /// How long the interval was (the last one may be shorter).
+    pub(super) length_s: f64,
+    pub(super) answers: u64,
     pub(super) answers_per_s: f64,
     p50_us: f64,
     pub(super) p99_us: f64,
     /// Conversations that ended with an error during the interval.
-    errors: u64,
+    pub(super) errors: u64,
     /// Conversations open at the interval's end.
-    open: u64,
+    pub(super) open: u64,
+    /// The latency of the interval's answers, for `--save`.
+    #[serde(skip)]
+    pub(super) latency: Option<Histogram<u64>>,
 }
 
 impl Point {
+    /// An interval ending `at` from the run's start, `length` long, from its latency samples.
+    pub(super) fn new(
+        at: Duration,
+        length: Duration,
+        latency: Option<Histogram<u64>>,
+        errors: u64,
+        open: u64,
+    ) -> Point {
+        let answers = latency.as_ref().map_or(0, |h| h.len());
+        let percentile = |q: f64| {
+            latency
+                .as_ref()
+                .map_or(0.0, |h| h.value_at_quantile(q) as f64 / 1000.0)
+        };
+        Point {
+            at_s: at.as_secs_f64(),
+            length_s: length.as_secs_f64(),
+            answers,
+            answers_per_s: answers as f64 / length.as_secs_f64().max(1e-9),
+            p50_us: percentile(0.5),
+            p99_us: percentile(0.99),
+            errors,
+            open,
+            latency,
+        }
+    }
+
     pub(super) fn line(&self) -> String {
         format!(
             "{:>8.1}s  answers/s {:>9.0}  p50 {:>10}  p99 {:>10}  errors {:>4}  open {}",
@@ -155,21 +188,13 @@ fn close(shared: &Shared, every: Duration, length: Duration, progress: &mut Prog
     let window = shared.window.as_ref().expect("intervals run with a window");
     let index = progress.series.len() as u64;
     // Every answer is a latency sample, counted in the interval it came in.
-    let latency = window.take(index);
-    let answers = latency.as_ref().map_or(0, |h| h.len());
-    let percentile = |q: f64| {
-        latency
-            .as_ref()
-            .map_or(0.0, |h| h.value_at_quantile(q) as f64 / 1000.0)
-    };
-    let point = Point {
-        at_s: (every * index as u32 + length).as_secs_f64(),
-        answers_per_s: answers as f64 / length.as_secs_f64(),
-        p50_us: percentile(0.5),
-        p99_us: percentile(0.99),
-        errors: window.errors.swap(0, Ordering::Relaxed),
-        open: window.open.load(Ordering::Relaxed),
-    };
+    let point = Point::new(
+        every * index as u32 + length,
+        length,
+        window.take(index),
+        window.errors.swap(0, Ordering::Relaxed),
+        window.open.load(Ordering::Relaxed),
+    );
     progress.series.push(point.clone());
     point
 }

@@ -10,12 +10,15 @@ mod conversation;
 mod html;
 mod intervals;
 mod load;
+mod merge;
 mod plan;
 mod progress;
 mod questions;
 mod record;
 mod report;
+mod saved;
 mod settings;
+mod shard;
 mod slot;
 
 use std::{
@@ -35,12 +38,16 @@ use tonic::{codegen::http::uri::PathAndQuery, transport::Channel};
 
 use intervals::{Ticker, Window};
 pub use load::{Joining, Load};
+pub use merge::merge;
 use plan::Plan;
 use progress::Progress;
 use questions::Questions;
 use record::Recorder;
 pub use report::Report;
+use report::Shards;
+pub use saved::save;
 use settings::Settings;
+pub use shard::Shard;
 use slot::{Outcome, Slot};
 
 use crate::{
@@ -82,6 +89,10 @@ pub struct BenchConfig {
     pub interval: Option<Duration>,
     /// The command line, secrets left out, for the HTML report.
     pub command_line: String,
+    /// Run only this shard of the conversations.
+    pub shard: Option<Shard>,
+    /// Start then, once connected.
+    pub start_at: Option<SystemTime>,
 }
 
 /// Where the questions come from.
@@ -163,8 +174,17 @@ impl Setup {
     }
 }
 
-/// Refusals that need no server: `--check` knows only the tutorial's echo.
+/// Refusals that need no server: `--check` knows only the tutorial's echo; a start long past
+/// would start late, out of step with the other workers.
 fn check_flags(config: &BenchConfig) -> Result<(), Usage> {
+    if let Some(at) = config.start_at
+        && at + Duration::from_secs(1) < SystemTime::now()
+    {
+        return Err(Usage(format!(
+            "--start-at {} is past: every worker would start at once, not together",
+            humantime::format_rfc3339_seconds(at)
+        )));
+    }
     if !config.check {
         return Ok(());
     }
@@ -190,8 +210,29 @@ fn bidirectional_flags(config: &BenchConfig) -> [(&'static str, bool); 2] {
     ]
 }
 
+/// The slots this worker runs: all of them, or those of its shard.
+fn slots(config: &BenchConfig) -> Vec<usize> {
+    let all = 0..config.conversations;
+    match config.shard {
+        None => all.collect(),
+        Some(shard) => all.filter(|n| n % shard.count == shard.index).collect(),
+    }
+}
+
+/// The connections the slots use (slot n goes on connection n % K), each opened once.
+async fn open(config: &BenchConfig) -> anyhow::Result<Vec<Option<Channel>>> {
+    let mut channels = vec![None; config.connections];
+    for n in slots(config) {
+        let k = n % config.connections;
+        if channels[k].is_none() {
+            channels[k] = Some(connect(&config.connect).await?.0);
+        }
+    }
+    Ok(channels)
+}
+
 /// The flags checked, the connections open and the method's setup resolved.
-async fn prepare(config: BenchConfig) -> anyhow::Result<(Arc<Setup>, Vec<Channel>)> {
+async fn prepare(config: BenchConfig) -> anyhow::Result<(Arc<Setup>, Vec<Option<Channel>>)> {
     check_flags(&config)?;
     let flags = &bidirectional_flags(&config);
     // Whatever the method's kind refuses is refused before connecting, when no reflection is
@@ -200,17 +241,20 @@ async fn prepare(config: BenchConfig) -> anyhow::Result<(Arc<Setup>, Vec<Channel
     let local = local
         .map(|target| Setup::new(config.clone(), target))
         .transpose()?;
-    let mut channels = Vec::with_capacity(config.connections);
-    for _ in 0..config.connections {
-        channels.push(connect(&config.connect).await?.0);
-    }
-    let setup = match local {
-        Some(setup) => setup,
-        None => {
-            let target = resolve(&config.method, &channels[0], &config.call, flags).await?;
+    let channels = open(&config).await?;
+    let setup = match (local, channels.iter().flatten().next()) {
+        (Some(setup), _) => setup,
+        (None, Some(channel)) => {
+            let target = resolve(&config.method, channel, &config.call, flags).await?;
             Setup::new(config, target)?
         }
+        (None, None) => {
+            return Err(Usage("this shard has no conversation: -c is below N".into()).into());
+        }
     };
+    if let Some(at) = setup.config.start_at {
+        tokio::time::sleep(at.duration_since(SystemTime::now()).unwrap_or_default()).await;
+    }
     Ok((Arc::new(setup), channels))
 }
 
@@ -228,8 +272,10 @@ pub async fn run(
         None => (Some(Progress::start(&setup, shared.clone())), None),
     };
     let stop = CancellationToken::new();
-    let slots = (0..setup.config.conversations).map(|n| {
-        let channel = channels[n % channels.len()].clone();
+    let slots = slots(&setup.config).into_iter().map(|n| {
+        let channel = channels[n % channels.len()]
+            .clone()
+            .expect("opened for its slots");
         let (setup, shared, stop) = (setup.clone(), shared.clone(), stop.clone());
         tokio::spawn(async move { run_slot(channel, n, &setup, &shared, stop).await })
     });
@@ -256,7 +302,16 @@ pub async fn run(
         interrupted,
         series,
     };
-    Ok(Report::new(Settings::of(&setup), outcomes, measured))
+    let shards = match setup.config.shard {
+        Some(shard) => Shards::One(shard),
+        None => Shards::Whole,
+    };
+    Ok(Report::new(
+        Settings::of(&setup),
+        shards,
+        outcomes,
+        measured,
+    ))
 }
 
 /// Runs slot `n` until it is done, or `stop` ends it where it is.

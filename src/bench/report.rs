@@ -8,9 +8,10 @@ use std::{
 };
 
 use hdrhistogram::Histogram;
+use serde::{Deserialize, Serialize};
 use serde_json::json;
 
-use super::{Length, Load, intervals::Point, settings::Settings, slot::Outcome};
+use super::{Length, Load, Shard, intervals::Point, settings::Settings, slot::Outcome};
 use crate::figures::{latency_text, plural};
 use crate::{schema::CallKind, signals::Signal};
 
@@ -18,16 +19,9 @@ use crate::{schema::CallKind, signals::Signal};
 #[derive(Debug)]
 pub struct Report {
     pub(super) settings: Settings,
-    pub(super) sent: u64,
-    pub(super) answers: u64,
-    pub(super) calls: u64,
-    /// Conversations or calls that ended with a non-OK status, by code.
-    pub(super) errors: BTreeMap<&'static str, u64>,
-    pub(super) mismatches: u64,
-    /// Conversations whose answers did not pair with their questions, and the first one's
-    /// questions and answers.
-    pub(super) unpaired: u64,
-    pub(super) first_unpaired: Option<(u64, u64)>,
+    /// Whose conversations the figures cover.
+    pub(super) shards: Shards,
+    pub(super) counts: Counts,
     pub(super) measured: Measured,
 }
 
@@ -48,36 +42,85 @@ pub(super) struct Measured {
     pub(super) series: Vec<Point>,
 }
 
+/// What a run counted.
+#[derive(Clone, Debug, Default, Serialize, Deserialize)]
+pub(super) struct Counts {
+    /// Questions sent: requests, for the kinds that send one a call.
+    pub(super) questions: u64,
+    /// Answers received: responses, for every kind.
+    pub(super) answers: u64,
+    /// Calls that ended, well or not (every kind but bidirectional).
+    pub(super) calls: u64,
+    /// Conversations or calls that ended with a non-OK status, by code.
+    pub(super) errors: BTreeMap<String, u64>,
+    pub(super) mismatches: u64,
+    /// Conversations whose answers did not pair with their questions, and the first one's
+    /// questions and answers.
+    pub(super) unpaired: u64,
+    pub(super) first_unpaired: Option<(u64, u64)>,
+}
+
+impl Counts {
+    /// What one slot counted.
+    fn of(outcome: Outcome) -> Counts {
+        Counts {
+            questions: outcome.sent,
+            answers: outcome.answers,
+            calls: outcome.calls,
+            errors: (outcome.errors.into_iter())
+                .map(|(code, n)| (code.to_owned(), n))
+                .collect(),
+            mismatches: outcome.mismatches,
+            unpaired: outcome.unpaired.is_some().into(),
+            first_unpaired: outcome.unpaired,
+        }
+    }
+
+    /// Adds `other`'s counts: the first unpaired conversation stays the first.
+    pub(super) fn add(&mut self, other: &Counts) {
+        self.questions += other.questions;
+        self.answers += other.answers;
+        self.calls += other.calls;
+        self.mismatches += other.mismatches;
+        self.unpaired += other.unpaired;
+        self.first_unpaired = self.first_unpaired.or(other.first_unpaired);
+        for (code, n) in &other.errors {
+            *self.errors.entry(code.clone()).or_default() += n;
+        }
+    }
+}
+
+/// Whose conversations a report covers.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub(super) enum Shards {
+    /// The whole run, in one process.
+    Whole,
+    /// One worker's shard.
+    One(Shard),
+    /// The shards merged, of `count`, and those missing.
+    Merged { count: usize, missing: Vec<usize> },
+}
+
 /// Width of a label in the text report.
 const LABEL: usize = 15;
 
 impl Report {
-    pub(super) fn new(settings: Settings, outcomes: Vec<Outcome>, measured: Measured) -> Report {
-        let mut report = Report {
-            settings,
-            sent: 0,
-            answers: 0,
-            calls: 0,
-            errors: BTreeMap::new(),
-            mismatches: 0,
-            unpaired: 0,
-            first_unpaired: None,
-            measured,
-        };
+    pub(super) fn new(
+        settings: Settings,
+        shards: Shards,
+        outcomes: Vec<Outcome>,
+        measured: Measured,
+    ) -> Report {
+        let mut counts = Counts::default();
         for outcome in outcomes {
-            report.sent += outcome.sent;
-            report.answers += outcome.answers;
-            report.calls += outcome.calls;
-            report.mismatches += outcome.mismatches;
-            if let Some(unpaired) = outcome.unpaired {
-                report.unpaired += 1;
-                report.first_unpaired.get_or_insert(unpaired);
-            }
-            for (code, n) in outcome.errors {
-                *report.errors.entry(code).or_default() += n;
-            }
+            counts.add(&Counts::of(outcome));
         }
-        report
+        Report {
+            settings,
+            shards,
+            counts,
+            measured,
+        }
     }
 
     /// The signal that cut the run short.
@@ -88,25 +131,25 @@ impl Report {
     /// Why the run failed, if it did: a status, a wrong answer, answers that do not pair with
     /// their questions, or no answer at all, which measured nothing.
     pub fn failure(&self) -> Option<String> {
-        if let Some((questions, answers)) = self.first_unpaired {
+        if let Some((questions, answers)) = self.counts.first_unpaired {
             let per = self.settings.answers_per_question;
             return Some(format!(
                 "{} of {} did not get {} to each question (the first: {}, {}), so \
                  latency per question means nothing for this server; --answers-per-question N \
                  for a server that answers N lines each",
-                self.unpaired,
+                self.counts.unpaired,
                 plural(self.settings.conversations as u64, "conversation"),
                 plural(per, "answer"),
                 plural(questions, "question"),
                 plural(answers, "answer"),
             ));
         }
-        if !self.errors.is_empty() || self.mismatches > 0 {
+        if !self.counts.errors.is_empty() || self.counts.mismatches > 0 {
             return Some(
                 "some conversations or calls failed, or answered wrongly (see the report)".into(),
             );
         }
-        if self.answers == 0 && self.measured.interrupted.is_none() {
+        if self.counts.answers == 0 && self.measured.interrupted.is_none() {
             return Some("no answer came at all: nothing was measured".into());
         }
         None
@@ -189,6 +232,37 @@ impl Report {
         mode + &joining.unwrap_or_default()
     }
 
+    /// Which shards the figures cover, if not the whole run in one process.
+    pub(super) fn shards_text(&self) -> Option<(&'static str, String)> {
+        let slots = plural(self.settings.conversations as u64, self.slot_name());
+        match &self.shards {
+            Shards::Whole => None,
+            Shards::One(shard) => Some((
+                "shard",
+                format!(
+                    "{shard}: {}s {}, {}, ... of {slots}",
+                    self.slot_name(),
+                    shard.index,
+                    shard.index + shard.count
+                ),
+            )),
+            Shards::Merged { count, missing } if missing.is_empty() => {
+                Some(("shards", format!("{count} of {count}, merged")))
+            }
+            Shards::Merged { count, missing } => {
+                let missing: Vec<String> = missing.iter().map(|k| format!("{k}/{count}")).collect();
+                Some((
+                    "shards",
+                    format!(
+                        "{} of {count}, merged; missing {}",
+                        count - missing.len(),
+                        missing.join(", ")
+                    ),
+                ))
+            }
+        }
+    }
+
     /// What a rate counts: questions, or calls for the kinds that send one question a call.
     fn rate_unit(&self) -> &'static str {
         match self.kind() {
@@ -213,10 +287,11 @@ impl Report {
     pub(super) fn figures(&self) -> Vec<(&'static str, String)> {
         let wall = format!("{:.3} s", self.measured.wall.as_secs_f64());
         let rate = |count| format!("{:.0}", self.per_second(count));
-        let errors = match self.errors.is_empty() {
+        let errors = match self.counts.errors.is_empty() {
             true => "none".to_owned(),
             false => {
                 let by_code: Vec<_> = self
+                    .counts
                     .errors
                     .iter()
                     .map(|(c, n)| format!("{c} {n}"))
@@ -226,26 +301,26 @@ impl Report {
         };
         let mut rows = match self.kind() {
             CallKind::Bidirectional => vec![
-                ("questions", self.sent.to_string()),
-                ("answers", self.answers.to_string()),
+                ("questions", self.counts.questions.to_string()),
+                ("answers", self.counts.answers.to_string()),
             ],
-            CallKind::Unary => vec![("calls", self.calls.to_string())],
+            CallKind::Unary => vec![("calls", self.counts.calls.to_string())],
             CallKind::ClientStreaming => vec![
-                ("calls", self.calls.to_string()),
-                ("questions", self.sent.to_string()),
+                ("calls", self.counts.calls.to_string()),
+                ("questions", self.counts.questions.to_string()),
             ],
             CallKind::ServerStreaming => vec![
-                ("calls", self.calls.to_string()),
-                ("responses", self.answers.to_string()),
+                ("calls", self.counts.calls.to_string()),
+                ("responses", self.counts.answers.to_string()),
             ],
         };
         rows.push(("errors", errors));
-        if let Some((questions, answers)) = self.first_unpaired {
+        if let Some((questions, answers)) = self.counts.first_unpaired {
             rows.push((
                 "unpaired",
                 format!(
                     "{} of {} (the first: {}, {})",
-                    self.unpaired,
+                    self.counts.unpaired,
                     plural(self.settings.conversations as u64, "conversation"),
                     plural(questions, "question"),
                     plural(answers, "answer"),
@@ -253,19 +328,19 @@ impl Report {
             ));
         }
         if self.settings.check {
-            rows.push(("mismatches", self.mismatches.to_string()));
+            rows.push(("mismatches", self.counts.mismatches.to_string()));
         }
         rows.push(("wall time", wall));
         rows.extend(match self.kind() {
-            CallKind::Bidirectional => vec![("answers/s", rate(self.answers))],
-            CallKind::Unary => vec![("calls/s", rate(self.calls))],
+            CallKind::Bidirectional => vec![("answers/s", rate(self.counts.answers))],
+            CallKind::Unary => vec![("calls/s", rate(self.counts.calls))],
             CallKind::ClientStreaming => vec![
-                ("calls/s", rate(self.calls)),
-                ("questions/s", rate(self.sent)),
+                ("calls/s", rate(self.counts.calls)),
+                ("questions/s", rate(self.counts.questions)),
             ],
             CallKind::ServerStreaming => vec![
-                ("calls/s", rate(self.calls)),
-                ("responses/s", rate(self.answers)),
+                ("calls/s", rate(self.counts.calls)),
+                ("responses/s", rate(self.counts.answers)),
             ],
         });
         rows
@@ -286,6 +361,9 @@ impl Report {
             text.push_str(&format!("{label:<LABEL$}{value}\n"));
         };
         line("method", &method);
+        if let Some((label, shards)) = self.shards_text() {
+            line(label, &shards);
+        }
         line("latency of", self.latency_of());
         for (label, value) in self.figures() {
             line(label, &value);
@@ -359,6 +437,7 @@ impl Report {
             })),
             "payload": config.payload,
             "questions_from": config.questions_from,
+            "shards": self.shards_text().map(|(_, shards)| shards),
         })
     }
 
@@ -368,18 +447,18 @@ impl Report {
         let conversations = self.kind() == CallKind::Bidirectional;
         let calls = !conversations;
         json!({
-            "questions": self.sent,
-            "answers": self.answers,
-            "calls": calls.then_some(self.calls),
-            "errors": self.errors,
-            "mismatches": config.check.then_some(self.mismatches),
+            "questions": self.counts.questions,
+            "answers": self.counts.answers,
+            "calls": calls.then_some(self.counts.calls),
+            "errors": self.counts.errors,
+            "mismatches": config.check.then_some(self.counts.mismatches),
             "answers_per_question": conversations.then_some(config.answers_per_question),
-            "unpaired_conversations": conversations.then_some(self.unpaired),
+            "unpaired_conversations": conversations.then_some(self.counts.unpaired),
             "interrupted": self.measured.interrupted.map(Signal::name),
             "intervals": self.measured.series,
             "wall_s": self.measured.wall.as_secs_f64(),
-            "answers_per_s": self.per_second(self.answers),
-            "calls_per_s": calls.then(|| self.per_second(self.calls)),
+            "answers_per_s": self.per_second(self.counts.answers),
+            "calls_per_s": calls.then(|| self.per_second(self.counts.calls)),
             "latency_us": percentiles_json(&self.measured.latency),
             "each_response_us": (self.kind() == CallKind::ServerStreaming)
                 .then(|| percentiles_json(&self.measured.each)),

