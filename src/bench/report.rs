@@ -287,18 +287,6 @@ impl Report {
     pub(super) fn figures(&self) -> Vec<(&'static str, String)> {
         let wall = format!("{:.3} s", self.measured.wall.as_secs_f64());
         let rate = |count| format!("{:.0}", self.per_second(count));
-        let errors = match self.counts.errors.is_empty() {
-            true => "none".to_owned(),
-            false => {
-                let by_code: Vec<_> = self
-                    .counts
-                    .errors
-                    .iter()
-                    .map(|(c, n)| format!("{c} {n}"))
-                    .collect();
-                by_code.join(", ")
-            }
-        };
         let mut rows = match self.kind() {
             CallKind::Bidirectional => vec![
                 ("questions", self.counts.questions.to_string()),
@@ -314,7 +302,7 @@ impl Report {
                 ("responses", self.counts.answers.to_string()),
             ],
         };
-        rows.push(("errors", errors));
+        rows.push(("errors", self.errors_text()));
         if let Some((questions, answers)) = self.counts.first_unpaired {
             rows.push((
                 "unpaired",
@@ -344,6 +332,16 @@ impl Report {
             ],
         });
         rows
+    }
+
+    /// `none`, or each status with its count.
+    fn errors_text(&self) -> String {
+        let errors = &self.counts.errors;
+        if errors.is_empty() {
+            return "none".to_owned();
+        }
+        let by_code: Vec<_> = errors.iter().map(|(c, n)| format!("{c} {n}")).collect();
+        by_code.join(", ")
     }
 
     pub fn text(&self) -> String {
