@@ -10,11 +10,8 @@ use clap_complete::Shell;
 use regex::Regex;
 
 use crate::{
-    addr::Addr,
-    bench::Shard,
-    client::headers::Header,
-    message::DEFAULT_MAX_MESSAGE_SIZE,
-    schema::{DEFAULT_METHOD, MethodName},
+    addr::Addr, bench::Shard, message::DEFAULT_MAX_MESSAGE_SIZE, net::headers::Header,
+    schema::MethodName, tutorial,
 };
 
 const ASK_AFTER_HELP: &str = "Examples:
@@ -649,7 +646,7 @@ pub struct SchemaFlags {
 pub struct MethodFlags {
     /// The method, as pkg.Service/Method or pkg.Service.Method; its types come from --proto or
     /// --protoset, else from the server's reflection (the default method is known without either)
-    #[arg(long, value_name = "METHOD", default_value = DEFAULT_METHOD)]
+    #[arg(long, value_name = "METHOD", default_value = tutorial::METHOD)]
     pub method: MethodName,
 
     #[command(flatten)]

@@ -8,10 +8,10 @@ use grpc_convo::{
     addr::Addr,
     client::{
         Framing,
-        headers::Header,
         input::{self, Reading, Source},
     },
     mapping::Outgoing,
+    net::headers::Header,
     proto::StreamRequest,
 };
 use proptest::prelude::*;

@@ -11,7 +11,7 @@ use tokio::{sync::mpsc, time::Instant};
 use tonic::{Status, Streaming, transport::Channel};
 
 use super::{Setup, plan::Plan, slot::Slot};
-use crate::{lockstep::Lockstep, mapping::Outgoing, server::Echo};
+use crate::{lockstep::Lockstep, mapping::Outgoing, tutorial};
 
 /// Holds the slot's conversation from its first question to its status.
 pub(super) async fn hold(slot: &mut Slot<'_>, channel: Channel) {
@@ -103,7 +103,7 @@ fn check(slot: &mut Slot<'_>, answer: &str) {
     let k = slot.outcome.answers;
     let setup = slot.setup;
     let asked = setup.questions.text(slot.n, k, setup.config.conversations);
-    if answer != Echo::answer(k + 1, &asked) {
+    if answer != tutorial::answer(k + 1, &asked) {
         slot.outcome.mismatches += 1;
     }
 }

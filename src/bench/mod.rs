@@ -51,12 +51,14 @@ pub use shard::Shard;
 use slot::{Outcome, Slot};
 
 use crate::{
-    client::{CallSetup, ConnectConfig, MethodArgs, Target, connect, resolve, resolve_locally},
+    client::{MethodArgs, Target, resolve, resolve_locally},
     codec::LineCodec,
     error::{Usage, lock},
     mapping::Answers,
-    schema::{CallKind, DEFAULT_METHOD},
+    net::{CallSetup, ConnectConfig, connect},
+    schema::CallKind,
     signals::Signal,
+    tutorial,
 };
 
 #[derive(Clone, Debug)]
@@ -188,9 +190,10 @@ fn check_flags(config: &BenchConfig) -> Result<(), Usage> {
     if !config.check {
         return Ok(());
     }
-    if config.method.method.to_string() != DEFAULT_METHOD {
+    if !config.method.method.is_tutorial() {
         return Err(Usage(format!(
-            "--check knows the answers of {DEFAULT_METHOD}'s echo server only, not of {}",
+            "--check knows the answers of {}'s echo server only, not of {}",
+            tutorial::METHOD,
             config.method.method
         )));
     }

@@ -5,9 +5,9 @@
 use std::borrow::Cow;
 
 use crate::{
-    client::CallSetup,
     error::{BadInput, Usage},
     mapping::{Outgoing, Requests},
+    net::CallSetup,
 };
 
 use super::QuestionSource;

@@ -12,7 +12,7 @@ use std::{
 use tonic::{Status, client::Grpc, transport::Channel};
 
 use super::{Setup, Shared, plan::Plan, record::Recorder};
-use crate::{client::ready, error::code_name, mapping::Outgoing};
+use crate::{error::code_name, mapping::Outgoing, net::ready};
 
 /// What one slot did.
 #[derive(Debug, Default)]

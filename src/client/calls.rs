@@ -10,7 +10,7 @@ use futures_util::{
 };
 use tonic::{Status, client::Grpc, codegen::http::uri::PathAndQuery, transport::Channel};
 
-use super::call::{Started, ready};
+use crate::net::{Started, ready};
 use crate::{codec::LineCodec, mapping::Outgoing, schema::CallKind};
 
 /// Where the calls go and what they carry.

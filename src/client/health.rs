@@ -9,8 +9,8 @@ use tonic_health::pb::{
     HealthCheckRequest, health_check_response::ServingStatus, health_client::HealthClient,
 };
 
-use super::{CallSetup, ConnectConfig, connect};
 use crate::error::{NotServing, RpcError};
+use crate::net::{CallSetup, ConnectConfig, connect};
 
 /// Whether to ask once or follow the status as it changes.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]

@@ -22,8 +22,9 @@ use crate::{
     error::{BadInput, lock},
     lines::{Line, LineRules},
     mapping::{self, MappingArgs, Outgoing as Question, Requests},
-    schema::{DEFAULT_METHOD, Schema},
+    schema::Schema,
     signals::Signal,
+    tutorial,
 };
 
 /// How records become requests.
@@ -41,7 +42,7 @@ impl Reading {
     /// The tutorial's requests (`StreamRequest.question`), each record's text kept.
     pub fn tutorial(framing: Framing, max_message_size: usize) -> Reading {
         let schema = Schema::builtin();
-        let method = DEFAULT_METHOD.parse().expect("a valid method name");
+        let method = tutorial::METHOD.parse().expect("a valid method name");
         let request = schema.method(&method).expect("the built-in method").input();
         let args = MappingArgs {
             json_in: framing.json,

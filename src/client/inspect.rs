@@ -1,9 +1,9 @@
 //! `list` and `describe`: what a server offers, by reflection, or what files define, connecting to
 //! nothing.
 
-use super::{CallSetup, ConnectConfig, connect};
 use crate::{
     error::Usage,
+    net::{CallSetup, ConnectConfig, connect},
     schema::{Schema, SchemaFiles, describe, reflect},
 };
 

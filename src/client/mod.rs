@@ -1,15 +1,11 @@
 //! `ask`: connect to a server, stream questions in as they are read, print answers as they arrive.
 //! Sending and receiving run at once (full duplex), so answers flow while input is still coming.
 
-mod call;
 mod calls;
-mod connect;
 mod framing;
-pub mod headers;
 pub mod health;
 pub mod input;
 pub mod inspect;
-mod link;
 pub mod output;
 pub mod prompt;
 mod receive;
@@ -27,12 +23,10 @@ use crate::{
     codec::LineCodec,
     error::{RpcError, rpc_status},
     mapping::Outgoing,
+    net::{CallSetup, ConnectConfig, connect},
     signals::Signal,
 };
-pub use call::CallSetup;
-pub(crate) use call::ready;
 use calls::Calls;
-pub use connect::{ConnectConfig, Link, TokenTransport, connect};
 pub use framing::Framing;
 use input::{Reading, Refusal, Source};
 use output::AnswerWriter;

@@ -9,12 +9,11 @@ use regex::Regex;
 use tokio::time::Instant;
 use tonic::{Code, Status};
 
-use super::{
-    ConnectConfig, Link, link::GoAway, output::AnswerWriter, tally::Tally, transcript::Transcript,
-};
+use super::{output::AnswerWriter, tally::Tally, transcript::Transcript};
 use crate::{
     error::{Idle, RpcError, find_cause, innermost},
     message::over_limit,
+    net::{ConnectConfig, GoAway, Link, hint},
 };
 
 /// When ask stops listening before the server ends the conversation.
@@ -157,7 +156,7 @@ impl Explain {
         }
         let cause = match self.lost_why() {
             Some(why) => why,
-            None if before_any_answer => super::connect::hint(&status, self.tls),
+            None if before_any_answer => hint(&status, self.tls),
             None => innermost(&status),
         };
         Status::unavailable(format!("connection lost: {cause}"))

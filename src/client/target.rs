@@ -3,7 +3,7 @@
 
 use tonic::{codegen::http::uri::PathAndQuery, transport::Channel};
 
-use super::CallSetup;
+use crate::net::CallSetup;
 use crate::{
     error::Usage,
     mapping::{self, Answers, MappingArgs, Requests},
@@ -63,7 +63,7 @@ fn local_schema(args: &MethodArgs) -> anyhow::Result<Option<Schema>> {
     if !args.files.is_empty() {
         return Ok(Some(Schema::from_files(&args.files, true)?));
     }
-    if args.method.to_string() == schema::DEFAULT_METHOD {
+    if args.method.is_tutorial() {
         return Ok(Some(Schema::builtin()));
     }
     Ok(None)

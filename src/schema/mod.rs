@@ -11,10 +11,7 @@ use std::{fmt, path::PathBuf, str::FromStr};
 use prost::Message;
 use prost_reflect::{DescriptorPool, MethodDescriptor};
 
-use crate::{error::Usage, proto};
-
-/// The tutorial's method, the default, known without reflection.
-pub const DEFAULT_METHOD: &str = "proto.Stream/Conversations";
+use crate::{error::Usage, proto, tutorial};
 
 /// A method as users write it: `pkg.Service/Method` or `pkg.Service.Method` (grpcurl's forms).
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -42,6 +39,13 @@ impl FromStr for MethodName {
                 "'{text}' is not a method: write it as pkg.Service/Method or pkg.Service.Method"
             )),
         }
+    }
+}
+
+impl MethodName {
+    /// Whether this is the tutorial's method, which needs no reflection.
+    pub fn is_tutorial(&self) -> bool {
+        self.service == tutorial::SERVICE && self.method == tutorial::CONVERSATIONS
     }
 }
 
@@ -148,7 +152,7 @@ impl Schema {
     }
 
     fn add_builtin_unless_shadowed(&mut self) {
-        let service = DEFAULT_METHOD.split('/').next().unwrap_or_default();
+        let service = tutorial::SERVICE;
         if self.pool.get_service_by_name(service).is_none() {
             let builtin = Schema::builtin().pool;
             let files = builtin
@@ -213,6 +217,19 @@ mod tests {
     use super::*;
 
     #[test]
+    fn the_tutorials_method_is_known_in_both_forms() {
+        for form in [tutorial::METHOD, "proto.Stream.Conversations"] {
+            assert!(form.parse::<MethodName>().unwrap().is_tutorial(), "{form}");
+        }
+        assert!(
+            !"proto.Stream/Other"
+                .parse::<MethodName>()
+                .unwrap()
+                .is_tutorial()
+        );
+    }
+
+    #[test]
     fn methods_take_both_of_grpcurls_forms() {
         let want = MethodName {
             service: "pkg.Svc".into(),
@@ -229,7 +246,7 @@ mod tests {
     #[test]
     fn the_builtin_schema_knows_the_tutorial_method_as_bidirectional() {
         let schema = Schema::builtin();
-        let method = schema.method(&DEFAULT_METHOD.parse().unwrap()).unwrap();
+        let method = schema.method(&tutorial::METHOD.parse().unwrap()).unwrap();
         assert_eq!(CallKind::of(&method), CallKind::Bidirectional);
         let missing = schema
             .method(&"proto.Stream/Nope".parse().unwrap())

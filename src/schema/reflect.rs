@@ -18,8 +18,8 @@ use tonic_reflection::pb::v1::{
 
 use super::Schema;
 use crate::{
-    client::CallSetup,
     error::{RpcError, Usage},
+    net::CallSetup,
 };
 
 const PATHS: [&str; 2] = [

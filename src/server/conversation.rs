@@ -32,6 +32,7 @@ use crate::{
     error::code_name,
     message::over_limit,
     proto::{StreamRequest, StreamResponse, stream_server},
+    tutorial,
 };
 
 /// Wires each conversation to the responder.
@@ -49,7 +50,6 @@ pub(super) struct Service {
 pub(crate) type Shape<T> = Arc<dyn Fn(String) -> Result<T, Status> + Send + Sync>;
 
 /// The tutorial's method name, for logs and for the process of `serve -- COMMAND`.
-const TUTORIAL: &str = "proto.Stream/Conversations";
 
 #[tonic::async_trait]
 impl stream_server::Stream for Service {
@@ -72,7 +72,7 @@ impl stream_server::Stream for Service {
         });
         let (head, body) = opened(request);
         let questions = body.map(|question| question.map(|StreamRequest { question }| question));
-        self.converse(TUTORIAL, head, questions, shape)
+        self.converse(tutorial::METHOD, head, questions, shape)
             .map(Response::new)
     }
 }

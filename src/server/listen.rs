@@ -34,8 +34,7 @@ use super::{
     respond::Responder,
 };
 use crate::{
-    addr::Listener, flow, proto, proto::stream_server::StreamServer, schema::DEFAULT_METHOD,
-    token::Token,
+    addr::Listener, flow, proto, proto::stream_server::StreamServer, token::Token, tutorial,
 };
 
 /// How long connections may take to close once no conversation is left: long enough to flush
@@ -151,7 +150,7 @@ fn routes(config: &Config, mut routes: Routes, service: Arc<Service>) -> anyhow:
             // status than tonic's own; this only keeps tonic from refusing what we allowed.
             .max_encoding_message_size(usize::MAX);
         let routes = routes.add_service(InterceptedService::new(server, authorize()));
-        return Ok(not_served(routes, &[DEFAULT_METHOD.to_owned()]));
+        return Ok(not_served(routes, &[tutorial::METHOD.to_owned()]));
     };
     let mut router = routes.into_axum_router();
     for method in &bridges.methods {

@@ -3,17 +3,11 @@
 use futures_util::StreamExt;
 
 use super::{Answers, Conversation, Questions, Responder};
+use crate::tutorial;
 
-/// The tutorial server's answer: `from stream server answer: the {n} question is {q}`, n counting
-/// from 1 in each conversation.
+/// The tutorial server: its answer to each question, in order.
 #[derive(Clone, Copy, Debug, Default)]
 pub struct Echo;
-
-impl Echo {
-    pub fn answer(n: u64, question: &str) -> String {
-        format!("from stream server answer: the {n} question is {question}")
-    }
-}
 
 impl Responder for Echo {
     fn respond(&self, _: &Conversation, questions: Questions) -> Answers {
@@ -21,7 +15,7 @@ impl Responder for Echo {
         // stops this stream from reading its questions: flow control does the rest.
         questions
             .zip(futures_util::stream::iter(1u64..))
-            .map(|(question, n)| question.map(|q| Echo::answer(n, &q)))
+            .map(|(question, n)| question.map(|q| tutorial::answer(n, &q)))
             .boxed()
     }
 }

@@ -479,7 +479,7 @@ fn first_words(bytes: &[u8]) -> Option<Foreign> {
 
 /// The innermost cause, and what usually lies behind it where the bare error would leave a user
 /// guessing, told by the error's type.
-pub(super) fn hint(err: &(dyn std::error::Error + 'static), tls: bool) -> String {
+pub fn hint(err: &(dyn std::error::Error + 'static), tls: bool) -> String {
     let hint = why(err, tls);
     // rustls shows what webpki says without a name of its own as `Other(OtherError(..))`: the
     // hint says it in words.
