@@ -1,0 +1,98 @@
+//! Raw arguments (`cli`) turned into the settings each command runs with, as ripgrep splits
+//! them: every file named on the command line is read and checked here, and every combination
+//! of flags clap cannot express is refused here, so that `main` only runs things.
+
+mod ask;
+mod bench;
+mod serve;
+
+use crate::{
+    cli::{ConnectArgs, MethodFlags, SchemaFlags},
+    client::MethodArgs,
+    mapping::MappingArgs,
+    net::{CallSetup, ConnectConfig, TokenTransport},
+    schema::SchemaFiles,
+    tls,
+    token::Token,
+};
+pub use ask::ask;
+pub use bench::bench;
+pub use serve::{Serve, serve};
+
+/// The method and how lines fill its requests, as ask and bench name them.
+pub(crate) fn method_args(flags: &MethodFlags, json_in: bool) -> MethodArgs {
+    MethodArgs {
+        method: flags.method.clone(),
+        files: schema_files(&flags.schema),
+        mapping: MappingArgs {
+            field: flags.field.clone(),
+            set: flags.set.clone(),
+            json_in,
+            ..MappingArgs::default()
+        },
+    }
+}
+
+pub fn schema_files(flags: &SchemaFlags) -> SchemaFiles {
+    SchemaFiles {
+        protos: flags.proto.clone(),
+        import_paths: flags.import_path.clone(),
+        protosets: flags.protoset.clone(),
+    }
+}
+
+/// Reflection calls carry the token and -H headers, as the method's calls do. A server's
+/// descriptors can be large: the limit is generous.
+pub fn inspect_call(args: &ConnectArgs) -> anyhow::Result<CallSetup> {
+    Ok(CallSetup {
+        token: Token::load(args.token_file.as_deref())?,
+        headers: args.headers.clone(),
+        max_message_size: 64 * 1024 * 1024,
+        timeout: None,
+    })
+}
+
+/// The connection settings, with every file they name read and checked, for a client that opens
+/// up to `streams` conversations at once on each connection.
+pub fn connect_config(args: &ConnectArgs, streams: usize) -> anyhow::Result<ConnectConfig> {
+    let verify = match args.insecure {
+        true => {
+            eprintln!(
+                "grpc-convo: warning: --insecure: the server's certificate is not verified, so \
+                 anyone on the path can pose as the server"
+            );
+            tls::Verify::Nothing
+        }
+        false => tls::Verify::Certificate,
+    };
+    let tls = args
+        .uses_tls()
+        .then(|| {
+            tls::client_config(&tls::ClientFiles {
+                ca_cert: args.ca_cert.as_deref(),
+                server_name: args.tls_server_name.as_deref(),
+                cert: args.cert.as_deref(),
+                key: args.key.as_deref(),
+                verify,
+            })
+        })
+        .transpose()?;
+    let token = match (
+        Token::load(args.token_file.as_deref())?,
+        args.allow_plaintext_token,
+    ) {
+        (None, _) => TokenTransport::NoToken,
+        (Some(_), false) => TokenTransport::Guarded,
+        (Some(_), true) => TokenTransport::Anywhere,
+    };
+    Ok(ConnectConfig {
+        addr: args.addr.clone(),
+        connect_timeout: args.connect_timeout,
+        wait_ready: args.wait_ready,
+        tls,
+        keepalive: args.keepalive,
+        streams,
+        authority: args.authority.clone(),
+        token,
+    })
+}

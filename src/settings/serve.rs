@@ -1,0 +1,103 @@
+//! `serve`'s settings: the responder, TLS, the token and the bridged methods, each checked
+//! before anything listens.
+
+use std::sync::Arc;
+
+use crate::{
+    cli::{ServeArgs, TextOrJson},
+    error::Usage,
+    schema::Schema,
+    server::{self, BridgeFlags, Bridges, Echo, Exec, Responder},
+    tls,
+    token::Token,
+};
+
+use super::schema_files;
+
+/// What serve runs with: how conversations are answered, and the server's configuration.
+pub struct Serve {
+    pub responder: Arc<dyn Responder>,
+    pub config: server::Config,
+}
+
+impl std::fmt::Debug for Serve {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Serve")
+            .field("config", &self.config)
+            .finish_non_exhaustive()
+    }
+}
+
+/// Whatever cannot be used (a command, a PEM or token file, a method to bridge) is a usage
+/// error, reported before anything listens.
+pub fn serve(args: &ServeArgs) -> anyhow::Result<Serve> {
+    let max_message_size = args.limits.max_message_size;
+    // Whatever cannot be used (a command, a PEM or token file) is a usage error, reported
+    // before anything listens.
+    let responder: Arc<dyn Responder> = match args.command.as_slice() {
+        [] => Arc::new(Echo),
+        command => Arc::new(Exec::new(command, args.kill_grace, max_message_size)?),
+    };
+    let tls = match (&args.tls_cert, &args.tls_key) {
+        (Some(cert), Some(key)) => Some(tls::server_config(&tls::ServerFiles {
+            cert,
+            key,
+            client_ca: args.client_ca.as_deref(),
+        })?),
+        _ => None,
+    };
+    let token = Token::load(args.token_file.as_deref())?;
+    let bridges = bridges(args)?;
+    let config = server::Config {
+        max_message_size,
+        max_conversations: args.max_conversations,
+        idle_timeout: args.idle_timeout,
+        keepalive: args.keepalive,
+        grace: args.grace,
+        reflection: !args.no_reflection,
+        tls,
+        token,
+        bridges,
+    };
+    Ok(Serve { responder, config })
+}
+
+/// The methods to bridge to the command, checked before anything listens.
+fn bridges(args: &ServeArgs) -> Result<Option<Bridges>, Usage> {
+    let files = schema_files(&args.schema);
+    let json = args.process_format == TextOrJson::Json;
+    let mapping = !(args.field.is_empty() && args.answer_field.is_empty() && args.set.is_empty());
+    let refuse = |why: &str| Err(Usage(why.to_owned()));
+    match (
+        files.is_empty(),
+        args.method.is_empty(),
+        args.command.is_empty(),
+    ) {
+        (true, true, _) if mapping || json => {
+            return refuse("--field, --answer-field, --set and --process-format go with --method");
+        }
+        (true, true, _) => return Ok(None),
+        (false, true, _) => {
+            return refuse(
+                "--proto and --protoset define the methods to serve: name them with --method",
+            );
+        }
+        (true, false, _) => {
+            return refuse("--method needs the files that define it: --proto or --protoset");
+        }
+        (false, false, true) => {
+            return refuse(
+                "a method is bridged to a command: give one after --, as -- COMMAND [ARGS]",
+            );
+        }
+        (false, false, false) => {}
+    }
+    let flags = BridgeFlags {
+        field: args.field.clone(),
+        answer_field: args.answer_field.clone(),
+        set: args.set.clone(),
+        json,
+    };
+    let schema = Schema::from_files(&files, false)?;
+    Bridges::new(&schema, &args.method, &flags).map(Some)
+}
