@@ -114,23 +114,16 @@ impl Addr {
     }
 }
 
+/// tokio tries each address in turn and keeps the first that binds.
 async fn bind_tcp(host: &str, port: u16) -> io::Result<TcpListener> {
-    let candidates: Vec<SocketAddr> = if host.is_empty() {
-        vec![
+    if host.is_empty() {
+        let every = [
             SocketAddr::from(([0u16; 8], port)),
             SocketAddr::from(([0u8; 4], port)),
-        ]
-    } else {
-        tokio::net::lookup_host((host, port)).await?.collect()
-    };
-    let mut last = io::Error::new(io::ErrorKind::NotFound, "name resolved to no address");
-    for candidate in candidates {
-        match TcpListener::bind(candidate).await {
-            Ok(listener) => return Ok(listener),
-            Err(err) => last = err,
-        }
+        ];
+        return TcpListener::bind(&every[..]).await;
     }
-    Err(last)
+    TcpListener::bind((host, port)).await
 }
 
 async fn bind_unix(path: &Path) -> io::Result<Listener> {

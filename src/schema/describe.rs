@@ -167,12 +167,28 @@ fn field_text(field: &FieldDescriptor) -> String {
     format!("{label}{kind} {} = {};", field.name(), field.number())
 }
 
+/// A field's type as a .proto writes it: messages and enums by their full names.
 fn kind_name(kind: &Kind) -> String {
-    match kind {
-        Kind::Message(message) => format!(".{}", message.full_name()),
-        Kind::Enum(values) => format!(".{}", values.full_name()),
-        scalar => format!("{scalar:?}").to_lowercase(),
-    }
+    let scalar = match kind {
+        Kind::Message(message) => return format!(".{}", message.full_name()),
+        Kind::Enum(values) => return format!(".{}", values.full_name()),
+        Kind::Double => "double",
+        Kind::Float => "float",
+        Kind::Int32 => "int32",
+        Kind::Int64 => "int64",
+        Kind::Uint32 => "uint32",
+        Kind::Uint64 => "uint64",
+        Kind::Sint32 => "sint32",
+        Kind::Sint64 => "sint64",
+        Kind::Fixed32 => "fixed32",
+        Kind::Fixed64 => "fixed64",
+        Kind::Sfixed32 => "sfixed32",
+        Kind::Sfixed64 => "sfixed64",
+        Kind::Bool => "bool",
+        Kind::String => "string",
+        Kind::Bytes => "bytes",
+    };
+    scalar.to_owned()
 }
 
 fn enum_text(values: &EnumDescriptor, indent: &str) -> String {
