@@ -4,7 +4,7 @@ mod common;
 
 use common::*;
 use futures_util::{StreamExt, stream};
-use grpc_convo::server::{Answers, Conversation, Questions, Responder};
+use grpc_convo::server::{AnswerStream, Conversation, QuestionStream, Responder};
 use tonic::{Code, Status};
 
 fn answers(questions: &[&str]) -> Vec<String> {
@@ -96,7 +96,7 @@ struct FailAfter {
 }
 
 impl Responder for FailAfter {
-    fn respond(&self, _: &Conversation, questions: Questions) -> Answers {
+    fn respond(&self, _: &Conversation, questions: QuestionStream) -> AnswerStream {
         let failure = Status::new(self.code, "gave up on purpose");
         questions
             .take(self.n)
@@ -168,7 +168,7 @@ fn a_line_over_the_default_4_mib_limit_is_refused_by_line_number() {
 struct Lengths;
 
 impl Responder for Lengths {
-    fn respond(&self, _: &Conversation, questions: Questions) -> Answers {
+    fn respond(&self, _: &Conversation, questions: QuestionStream) -> AnswerStream {
         questions.map(|q| q.map(|q| q.len().to_string())).boxed()
     }
 }

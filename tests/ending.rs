@@ -7,7 +7,7 @@ use std::os::unix::process::ExitStatusExt;
 
 use common::*;
 use futures_util::{StreamExt, stream};
-use grpc_convo::server::{Answers, Conversation, Questions, Responder};
+use grpc_convo::server::{AnswerStream, Conversation, QuestionStream, Responder};
 
 #[test]
 fn max_answers_stops_after_the_nth_answer_with_0() {
@@ -68,7 +68,7 @@ fn a_bad_until_pattern_is_a_usage_error() {
 struct ReportsHalfClose;
 
 impl Responder for ReportsHalfClose {
-    fn respond(&self, _: &Conversation, questions: Questions) -> Answers {
+    fn respond(&self, _: &Conversation, questions: QuestionStream) -> AnswerStream {
         questions
             .map(|question| question.map(|q| format!("heard {q}")))
             .chain(stream::once(async { Ok("half-closed".to_owned()) }))
@@ -99,7 +99,7 @@ fn keep_open_does_not_half_close_at_the_end_of_input() {
 struct TellsHowItEnded(std::sync::Mutex<std::sync::mpsc::Sender<&'static str>>);
 
 impl Responder for TellsHowItEnded {
-    fn respond(&self, _: &Conversation, questions: Questions) -> Answers {
+    fn respond(&self, _: &Conversation, questions: QuestionStream) -> AnswerStream {
         let ends = self.0.lock().unwrap().clone();
         let mut report = Report(Some(ends));
         let half_closed = stream::once(async move { report.say("half-closed") });
@@ -131,7 +131,7 @@ impl Drop for Report {
 struct Silent;
 
 impl Responder for Silent {
-    fn respond(&self, _: &Conversation, questions: Questions) -> Answers {
+    fn respond(&self, _: &Conversation, questions: QuestionStream) -> AnswerStream {
         questions
             .filter_map(|_| std::future::ready(None))
             .chain(stream::pending())
@@ -203,7 +203,7 @@ fn wait_ready_gives_up_when_the_connect_timeout_runs_out() {
 struct OneAndDone;
 
 impl Responder for OneAndDone {
-    fn respond(&self, _: &Conversation, questions: Questions) -> Answers {
+    fn respond(&self, _: &Conversation, questions: QuestionStream) -> AnswerStream {
         questions
             .take(1)
             .map(|q| q.map(|q| format!("only {q}")))

@@ -8,7 +8,7 @@ use std::sync::{Mutex, mpsc};
 use base64::Engine as _;
 use common::*;
 use futures_util::{FutureExt, StreamExt, stream};
-use grpc_convo::server::{Answers, Conversation, Questions, Responder};
+use grpc_convo::server::{AnswerStream, Conversation, QuestionStream, Responder};
 use tokio_stream::wrappers::UnboundedReceiverStream;
 
 #[test]
@@ -89,7 +89,7 @@ fn null_framing_reads_nul_separated_questions_and_ends_answers_with_nul() {
 struct MetadataEcho;
 
 impl Responder for MetadataEcho {
-    fn respond(&self, conversation: &Conversation, questions: Questions) -> Answers {
+    fn respond(&self, conversation: &Conversation, questions: QuestionStream) -> AnswerStream {
         let metadata = conversation.metadata.clone();
         questions
             .map(move |question| {
@@ -159,7 +159,7 @@ fn a_malformed_header_is_a_usage_error_naming_it() {
 struct SeesAhead;
 
 impl Responder for SeesAhead {
-    fn respond(&self, _: &Conversation, questions: Questions) -> Answers {
+    fn respond(&self, _: &Conversation, questions: QuestionStream) -> AnswerStream {
         stream::unfold((questions, None), |(mut questions, peeked)| async move {
             let question = match peeked {
                 Some(question) => question,
@@ -226,7 +226,7 @@ struct Puppet {
 }
 
 impl Responder for Puppet {
-    fn respond(&self, _: &Conversation, questions: Questions) -> Answers {
+    fn respond(&self, _: &Conversation, questions: QuestionStream) -> AnswerStream {
         let (heard, say) = self.link.lock().unwrap().take().expect("one conversation");
         let forwarded = questions.filter_map(move |question| {
             let outcome = match question {

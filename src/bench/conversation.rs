@@ -18,7 +18,7 @@ pub(super) async fn hold(slot: &mut Slot<'_>, channel: Channel) {
     let lockstep = Arc::new(Lockstep::new(slot.setup.config.lockstep));
     // When each question went out (or was due), for the answer that comes back in its place.
     let (stamps, mut sent_at) = mpsc::unbounded_channel::<Instant>();
-    let questions = Questions {
+    let questions = Asking {
         n: slot.n,
         plan: slot.plan,
         setup: slot.setup.clone(),
@@ -109,7 +109,7 @@ fn check(slot: &mut Slot<'_>, answer: &str) {
 }
 
 /// What the conversation's request stream needs, owned, for tonic to poll.
-struct Questions {
+struct Asking {
     n: usize,
     plan: Plan,
     setup: Arc<Setup>,
@@ -118,7 +118,7 @@ struct Questions {
     stamps: mpsc::UnboundedSender<Instant>,
 }
 
-impl Questions {
+impl Asking {
     /// Each question sent on its turn and time, its stamp to `stamps`.
     fn stream(self) -> impl Stream<Item = Outgoing> + Send + 'static {
         let questions = Arc::new(self);

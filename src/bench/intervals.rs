@@ -129,7 +129,7 @@ impl Window {
 
 /// The task that closes each interval, and where it has got to.
 pub(super) struct Ticker {
-    progress: Arc<Mutex<Progress>>,
+    progress: Arc<Mutex<Closed>>,
     shared: Arc<Shared>,
     every: Duration,
     _task: AbortOnDropHandle<()>,
@@ -137,7 +137,7 @@ pub(super) struct Ticker {
 
 /// The intervals closed so far.
 #[derive(Default)]
-struct Progress {
+struct Closed {
     series: Vec<Point>,
 }
 
@@ -147,7 +147,7 @@ const SETTLE: Duration = Duration::from_millis(50);
 
 impl Ticker {
     pub(super) fn start(every: Duration, shared: Arc<Shared>) -> Ticker {
-        let progress = Arc::new(Mutex::new(Progress::default()));
+        let progress = Arc::new(Mutex::new(Closed::default()));
         let task = {
             let (progress, shared) = (progress.clone(), shared.clone());
             tokio::spawn(async move {
@@ -184,7 +184,7 @@ impl Ticker {
 
 /// Closes the next interval, `length` long: its answers and their latency percentiles, the
 /// conversations that failed in it, and those open.
-fn close(shared: &Shared, every: Duration, length: Duration, progress: &mut Progress) -> Point {
+fn close(shared: &Shared, every: Duration, length: Duration, progress: &mut Closed) -> Point {
     let window = shared.window.as_ref().expect("intervals run with a window");
     let index = progress.series.len() as u64;
     // Every answer is a latency sample, counted in the interval it came in.

@@ -41,14 +41,14 @@ pub use load::{Joining, Load};
 pub use merge::merge;
 use plan::Plan;
 use progress::Progress;
-use questions::Questions;
+use questions::QuestionPool;
 use record::Recorder;
 pub use report::Report;
 use report::Shards;
 pub use saved::save;
 use settings::Settings;
 pub use shard::Shard;
-use slot::{Outcome, Slot};
+use slot::{Slot, SlotCounts};
 
 use crate::{
     client::{MethodArgs, Target, resolve, resolve_locally},
@@ -124,7 +124,7 @@ struct Setup {
     kind: CallKind,
     path: PathAndQuery,
     codec: LineCodec,
-    questions: Questions,
+    questions: QuestionPool,
     /// Tickets of each slot: questions of a conversation, of a slot's calls (client streaming),
     /// or calls.
     length: Length,
@@ -158,7 +158,7 @@ impl Setup {
             (_, count, None) => (Length::Count(count.unwrap_or(DEFAULT_COUNT)), 1),
             (_, None, Some(duration)) => (Length::Duration(duration), 1),
         };
-        let questions = Questions::load(&config.source, &target.requests, &config.call)?;
+        let questions = QuestionPool::load(&config.source, &target.requests, &config.call)?;
         // Answers are only read to be checked.
         let answers = match config.check {
             true => target.answers,
@@ -324,12 +324,12 @@ async fn run_slot(
     setup: &Arc<Setup>,
     shared: &Shared,
     stop: CancellationToken,
-) -> Outcome {
+) -> SlotCounts {
     if let Some(joining) = setup.config.joining {
         let opens = shared.started + joining.opens(n);
         // A conversation due to join after the run's end never opens.
         if matches!(setup.length, Length::Duration(d) if opens >= shared.started + d) {
-            return Outcome::default();
+            return SlotCounts::default();
         }
         tokio::time::sleep_until(opens).await;
     }
@@ -341,7 +341,7 @@ async fn run_slot(
         shared,
         plan: Plan::new(n, setup, shared.started),
         sent: Arc::new(AtomicU64::new(0)),
-        outcome: Outcome::default(),
+        outcome: SlotCounts::default(),
         latency: Recorder::new(shared, &shared.latency, !each_answer),
         each: Recorder::new(shared, &shared.each, each_answer),
     };

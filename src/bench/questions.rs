@@ -13,7 +13,7 @@ use crate::{
 use super::QuestionSource;
 
 #[derive(Debug)]
-pub(super) enum Questions {
+pub(super) enum QuestionPool {
     Generated {
         payload: usize,
     },
@@ -24,15 +24,15 @@ pub(super) enum Questions {
     },
 }
 
-impl Questions {
+impl QuestionPool {
     pub(super) fn load(
         source: &QuestionSource,
         requests: &Requests,
         call: &CallSetup,
-    ) -> anyhow::Result<Questions> {
+    ) -> anyhow::Result<QuestionPool> {
         let (path, json) = match source {
             QuestionSource::Generated { payload } => {
-                return Ok(Questions::Generated { payload: *payload });
+                return Ok(QuestionPool::Generated { payload: *payload });
             }
             QuestionSource::File { path, json } => (path, *json),
         };
@@ -54,7 +54,7 @@ impl Questions {
         }
         let what = if json { "JSON requests" } else { "questions" };
         let shown = format!("{} {what} from {shown}", lines.len());
-        Ok(Questions::Lines {
+        Ok(QuestionPool::Lines {
             requests: lines,
             shown,
         })
@@ -63,8 +63,8 @@ impl Questions {
     /// Ticket `i` of slot `n` of `slots`; the run's tickets take the file's lines in turn.
     pub(super) fn get(&self, n: usize, i: u64, slots: usize) -> Outgoing {
         match self {
-            Questions::Generated { payload } => Outgoing::Line(generated(n, i, *payload)),
-            Questions::Lines { requests, .. } => {
+            QuestionPool::Generated { payload } => Outgoing::Line(generated(n, i, *payload)),
+            QuestionPool::Lines { requests, .. } => {
                 requests[line(n, i, slots, requests.len())].clone()
             }
         }
@@ -73,8 +73,8 @@ impl Questions {
     /// The text of ticket `i` of slot `n`, as `get` makes it.
     pub(super) fn text(&self, n: usize, i: u64, slots: usize) -> Cow<'_, str> {
         match self {
-            Questions::Generated { payload } => Cow::Owned(generated(n, i, *payload)),
-            Questions::Lines { requests, .. } => {
+            QuestionPool::Generated { payload } => Cow::Owned(generated(n, i, *payload)),
+            QuestionPool::Lines { requests, .. } => {
                 Cow::Borrowed(requests[line(n, i, slots, requests.len())].text())
             }
         }
@@ -83,8 +83,8 @@ impl Questions {
     /// How the questions are described in a report.
     pub(super) fn describe(&self) -> String {
         match self {
-            Questions::Generated { payload } => format!("{payload}-byte questions"),
-            Questions::Lines { shown, .. } => shown.clone(),
+            QuestionPool::Generated { payload } => format!("{payload}-byte questions"),
+            QuestionPool::Lines { shown, .. } => shown.clone(),
         }
     }
 }
@@ -157,7 +157,7 @@ mod tests {
         let lines: Vec<_> = (0..4)
             .map(|i| Outgoing::Line(format!("line {i}")))
             .collect();
-        let questions = Questions::Lines {
+        let questions = QuestionPool::Lines {
             requests: lines,
             shown: String::new(),
         };

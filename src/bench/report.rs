@@ -11,7 +11,7 @@ use hdrhistogram::Histogram;
 use serde::{Deserialize, Serialize};
 use serde_json::json;
 
-use super::{Length, Load, Shard, intervals::Point, settings::Settings, slot::Outcome};
+use super::{Length, Load, Shard, intervals::Point, settings::Settings, slot::SlotCounts};
 use crate::figures::{latency_text, plural};
 use crate::{schema::CallKind, signals::Signal};
 
@@ -62,7 +62,7 @@ pub(super) struct Counts {
 
 impl Counts {
     /// What one slot counted.
-    fn of(outcome: Outcome) -> Counts {
+    fn of(outcome: SlotCounts) -> Counts {
         Counts {
             questions: outcome.sent,
             answers: outcome.answers,
@@ -108,7 +108,7 @@ impl Report {
     pub(super) fn new(
         settings: Settings,
         shards: Shards,
-        outcomes: Vec<Outcome>,
+        outcomes: Vec<SlotCounts>,
         measured: Measured,
     ) -> Report {
         let mut counts = Counts::default();

@@ -16,7 +16,7 @@ use crate::{error::code_name, mapping::Outgoing, net::ready};
 
 /// What one slot did.
 #[derive(Debug, Default)]
-pub(super) struct Outcome {
+pub(super) struct SlotCounts {
     pub(super) sent: u64,
     pub(super) answers: u64,
     /// Calls that ended, well or not (every kind but bidirectional).
@@ -38,7 +38,7 @@ pub(super) struct Slot<'a> {
     /// Questions sent, counted where they go out (inside a call's request stream, for the
     /// streaming kinds).
     pub(super) sent: Arc<AtomicU64>,
-    pub(super) outcome: Outcome,
+    pub(super) outcome: SlotCounts,
     /// Latency per answer (bidirectional), per call, or to a call's first response.
     pub(super) latency: Recorder<'a>,
     /// Server streaming: to each response.

@@ -25,14 +25,14 @@ pub(super) struct Calls {
     pub(super) parallel: usize,
 }
 
-type Answers = BoxStream<'static, Result<String, Status>>;
+type Received = BoxStream<'static, Result<String, Status>>;
 
 impl Calls {
     /// The answers to `questions`, as the method's kind calls for them.
     pub(super) async fn answers(
         self,
         questions: impl Stream<Item = Outgoing> + Send + 'static,
-    ) -> Answers {
+    ) -> Received {
         match self.kind {
             // The one call is opened here, so that its answers are the call's own stream.
             CallKind::Bidirectional => {
@@ -92,7 +92,7 @@ impl Calls {
 }
 
 /// A call's answers, or the one status that ended it before it answered.
-fn ended_or(opened: Result<tonic::Streaming<String>, Status>) -> Answers {
+fn ended_or(opened: Result<tonic::Streaming<String>, Status>) -> Received {
     match opened {
         Ok(answers) => answers.boxed(),
         Err(status) => stream::once(async { Err(status) }).boxed(),

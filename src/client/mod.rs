@@ -30,7 +30,7 @@ use calls::Calls;
 pub use framing::Framing;
 use input::{Reading, Refusal, Source};
 use output::AnswerWriter;
-use receive::{Ended, Enough, Explain, Talk};
+use receive::{AnswerPrinter, Ended, Enough, Explain};
 use tally::Tally;
 pub use target::MethodArgs;
 pub(crate) use target::{Target, resolve, resolve_locally};
@@ -100,7 +100,7 @@ pub async fn ask(
     let answers = calls.answers(outgoing(questions, tally.clone(), transcript.clone()));
     let mut out = AnswerWriter::new(out, config.output.separator);
     let explain = Explain::new(&config.connect, link, config.call.max_message_size);
-    let talk = Talk {
+    let talk = AnswerPrinter {
         enough: Enough::from(config),
         tally: &tally,
         transcript: transcript.as_deref(),

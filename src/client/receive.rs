@@ -34,14 +34,14 @@ pub(super) enum Ended {
 
 /// The receiving side's view of a conversation: when it has heard enough, what it counts and
 /// records, and how it words a failure.
-pub(super) struct Talk<'a> {
+pub(super) struct AnswerPrinter<'a> {
     pub(super) enough: Enough,
     pub(super) tally: &'a Tally,
     pub(super) transcript: Option<&'a Transcript>,
     pub(super) explain: &'a Explain,
 }
 
-impl Talk<'_> {
+impl AnswerPrinter<'_> {
     /// Writes each answer as it comes, until the answers end, fail, or are enough.
     pub(super) async fn print(
         &self,

@@ -26,7 +26,7 @@ use super::{
     deadline::Deadline,
     idle::IdleLimit,
     memory,
-    respond::{Answers, Conversation, Questions, Responder},
+    respond::{AnswerStream, Conversation, QuestionStream, Responder},
 };
 use crate::{
     error::code_name,
@@ -41,7 +41,7 @@ pub(super) struct Service {
     pub(super) stop: Stop,
     pub(super) next_id: AtomicU64,
     pub(super) slots: Arc<Semaphore>,
-    pub(super) idle: memory::Idle,
+    pub(super) idle: memory::IdleNotice,
     pub(super) config: Config,
 }
 
@@ -112,7 +112,7 @@ impl Service {
         let questions = self.questions(questions, conversation.id, seen.clone());
         let answers = self.responder.respond(&conversation, questions);
         Ok(Wire {
-            answers: Ended {
+            answers: CutShort {
                 answers,
                 stop: self.stop.clone(),
                 stopped: Box::pin(self.stop.token.clone().cancelled_owned()),
@@ -131,14 +131,14 @@ impl Service {
     }
 
     /// A place among `--max-conversations`, or RESOURCE_EXHAUSTED.
-    fn slot(&self) -> Result<Slot, Status> {
+    fn slot(&self) -> Result<Seat, Status> {
         let permit = self.slots.clone().try_acquire_owned().map_err(|_| {
             Status::resource_exhausted(format!(
                 "server busy: {} conversations in progress",
                 self.config.max_conversations
             ))
         })?;
-        Ok(Slot {
+        Ok(Seat {
             permit: Some(permit),
             slots: self.slots.clone(),
             max: self.config.max_conversations as usize,
@@ -152,7 +152,7 @@ impl Service {
         questions: impl Stream<Item = Result<String, Status>> + Send + 'static,
         id: u64,
         seen: Arc<AtomicU64>,
-    ) -> Questions {
+    ) -> QuestionStream {
         let limit = self.config.max_message_size;
         let questions = questions.boxed().map(move |question| match question {
             Ok(question) => {
@@ -183,7 +183,7 @@ pub(super) fn peer<T>(request: &Request<T>) -> String {
 /// One conversation's answers as the wire sees them: shaped (and so within the size limit), and
 /// logged when the conversation closes, however it ends.
 pub struct Wire<T> {
-    answers: Ended,
+    answers: CutShort,
     shape: Shape<T>,
     log: CloseLog,
 }
@@ -215,14 +215,14 @@ impl<T> Stream for Wire<T> {
 }
 
 /// The responder's answers, cut short by the client's deadline or the end of the drain's grace.
-struct Ended {
-    answers: Answers,
+struct CutShort {
+    answers: AnswerStream,
     stop: Stop,
     stopped: Pin<Box<WaitForCancellationFutureOwned>>,
     deadline: Option<Deadline>,
 }
 
-impl Stream for Ended {
+impl Stream for CutShort {
     type Item = Result<String, Status>;
 
     fn poll_next(mut self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<Option<Self::Item>> {
@@ -266,7 +266,7 @@ struct CloseLog {
     /// Set once the stream has ended; `None` at drop means the client went away first.
     status: Option<Code>,
     /// Given back after the line is written.
-    _slot: Slot,
+    _slot: Seat,
 }
 
 impl Drop for CloseLog {
@@ -286,14 +286,14 @@ impl Drop for CloseLog {
 
 /// A conversation's place among `--max-conversations`. The last one given back tells the
 /// memory trimmer that the server is idle.
-struct Slot {
+struct Seat {
     permit: Option<OwnedSemaphorePermit>,
     slots: Arc<Semaphore>,
     max: usize,
-    idle: memory::Idle,
+    idle: memory::IdleNotice,
 }
 
-impl Drop for Slot {
+impl Drop for Seat {
     fn drop(&mut self) {
         // Give the permit back first: of conversations ending at once, the last to look then
         // sees every slot free.

@@ -79,7 +79,7 @@ async fn serve(
     shutdown: impl Future<Output = ()> + Send + 'static,
 ) -> anyhow::Result<()> {
     let slots = Arc::new(Semaphore::new(config.max_conversations as usize));
-    let (stop, idle) = (Stop::default(), memory::Idle::default());
+    let (stop, idle) = (Stop::default(), memory::IdleNotice::default());
     let _trimmer = {
         let (slots, max) = (slots.clone(), config.max_conversations as usize);
         let busy = move || slots.available_permits() < max;

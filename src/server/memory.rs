@@ -11,9 +11,9 @@ const SETTLE: Duration = Duration::from_millis(100);
 
 /// Told when the last conversation in progress ends.
 #[derive(Clone, Default)]
-pub(super) struct Idle(Arc<Notify>);
+pub(super) struct IdleNotice(Arc<Notify>);
 
-impl Idle {
+impl IdleNotice {
     pub(super) fn now_idle(&self) {
         self.0.notify_one();
     }

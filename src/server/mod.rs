@@ -22,7 +22,7 @@ use crate::{message::DEFAULT_MAX_MESSAGE_SIZE, token::Token};
 pub use bridge::{BridgeFlags, Bridges};
 pub use conversation::Wire;
 pub use listen::run;
-pub use respond::{Answers, Conversation, Echo, Exec, Questions, Responder};
+pub use respond::{AnswerStream, Conversation, Echo, Exec, QuestionStream, Responder};
 
 #[derive(Clone, Debug)]
 pub struct Config {

@@ -2,7 +2,7 @@
 
 use futures_util::StreamExt;
 
-use super::{Answers, Conversation, Questions, Responder};
+use super::{AnswerStream, Conversation, QuestionStream, Responder};
 use crate::tutorial;
 
 /// The tutorial server: its answer to each question, in order.
@@ -10,7 +10,7 @@ use crate::tutorial;
 pub struct Echo;
 
 impl Responder for Echo {
-    fn respond(&self, _: &Conversation, questions: Questions) -> Answers {
+    fn respond(&self, _: &Conversation, questions: QuestionStream) -> AnswerStream {
         // Answers are produced only as the wire asks for them, so a client that stops reading
         // stops this stream from reading its questions: flow control does the rest.
         questions

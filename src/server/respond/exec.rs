@@ -26,7 +26,7 @@ use tokio::{
 use tokio_util::task::{AbortOnDropHandle, TaskTracker};
 use tonic::{Status, metadata::KeyRef};
 
-use super::{Answers, Conversation, Questions, Responder};
+use super::{AnswerStream, Conversation, QuestionStream, Responder};
 use crate::{
     error::{Usage, lock},
     lines::{Line, LineRules},
@@ -122,7 +122,7 @@ impl Responder for Exec {
         }
     }
 
-    fn respond(&self, conversation: &Conversation, questions: Questions) -> Answers {
+    fn respond(&self, conversation: &Conversation, questions: QuestionStream) -> AnswerStream {
         let mut process = match self.spawn(conversation) {
             Ok(process) => process,
             Err(err) => {
@@ -143,7 +143,7 @@ impl Responder for Exec {
         let stderr_logger = tokio::spawn(log_stderr(stderr, conversation.id, last_stderr.clone()));
         let (failed_tx, failed) = oneshot::channel();
         let feeder = tokio::spawn(feed(questions, stdin, failed_tx));
-        let talk = Talk {
+        let talk = ProcessOutput {
             stdout: BufReader::new(stdout),
             line: Vec::new(),
             rules: LineRules {
@@ -169,7 +169,7 @@ impl Responder for Exec {
 }
 
 /// One conversation's side of its process: stdout lines in, the process's end out.
-struct Talk {
+struct ProcessOutput {
     stdout: BufReader<ChildStdout>,
     line: Vec<u8>,
     rules: LineRules,
@@ -186,7 +186,7 @@ struct Talk {
     process: Process,
 }
 
-impl Talk {
+impl ProcessOutput {
     /// The next answer, or how the conversation ends: `None` for OK, `(status, true)` for an
     /// error that ends it.
     async fn next(&mut self) -> Option<(Result<String, Status>, bool)> {
@@ -280,7 +280,7 @@ async fn read_line(
 
 /// Questions to the process's stdin, one per line, flushed whenever no further question is
 /// ready. The end of the questions closes stdin; a broken question stream ends the conversation.
-async fn feed(mut questions: Questions, stdin: ChildStdin, failed: oneshot::Sender<Status>) {
+async fn feed(mut questions: QuestionStream, stdin: ChildStdin, failed: oneshot::Sender<Status>) {
     let mut stdin = BufWriter::new(stdin);
     let mut writable = true;
     loop {

@@ -13,11 +13,11 @@ pub use exec::Exec;
 
 /// The questions of one conversation, in order. An `Err` is the last item: the client broke the
 /// conversation (a message over the limit, a reset stream).
-pub type Questions = BoxStream<'static, Result<String, Status>>;
+pub type QuestionStream = BoxStream<'static, Result<String, Status>>;
 
 /// The answers of one conversation. The stream ending is an OK status; an `Err` ends the
 /// conversation with that status.
-pub type Answers = BoxStream<'static, Result<String, Status>>;
+pub type AnswerStream = BoxStream<'static, Result<String, Status>>;
 
 /// What a responder may know about the conversation it answers.
 #[derive(Clone, Debug)]
@@ -34,7 +34,7 @@ pub struct Conversation {
 
 /// A way of answering conversations, and of ending whatever it starts for them.
 pub trait Responder: Send + Sync + 'static {
-    fn respond(&self, conversation: &Conversation, questions: Questions) -> Answers;
+    fn respond(&self, conversation: &Conversation, questions: QuestionStream) -> AnswerStream;
 
     /// Waits for what it started for conversations that have ended (a process being stopped):
     /// the server calls it once its drain is over, before it returns.
