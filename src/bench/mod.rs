@@ -42,7 +42,7 @@ pub use merge::merge;
 use plan::Plan;
 use progress::Progress;
 use questions::QuestionPool;
-use record::Recorder;
+use record::{Counted, Recorder};
 pub use report::Report;
 use report::Shards;
 pub use saved::save;
@@ -334,7 +334,10 @@ async fn run_slot(
         tokio::time::sleep_until(opens).await;
     }
     // Intervals count every answer: for server streaming, each response.
-    let each_answer = setup.kind == CallKind::ServerStreaming;
+    let (first, each) = match setup.kind {
+        CallKind::ServerStreaming => (Counted::Not, Counted::AsAnswers),
+        _ => (Counted::AsAnswers, Counted::Not),
+    };
     let mut slot = Slot {
         n,
         setup,
@@ -342,8 +345,8 @@ async fn run_slot(
         plan: Plan::new(n, setup, shared.started),
         sent: Arc::new(AtomicU64::new(0)),
         outcome: SlotCounts::default(),
-        latency: Recorder::new(shared, &shared.latency, !each_answer),
-        each: Recorder::new(shared, &shared.each, each_answer),
+        latency: Recorder::new(shared, &shared.latency, first),
+        each: Recorder::new(shared, &shared.each, each),
     };
     if let Some(window) = &shared.window {
         window.open.fetch_add(1, Ordering::Relaxed);

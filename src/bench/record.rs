@@ -22,18 +22,29 @@ pub(super) struct Recorder<'a> {
     interval: u64,
 }
 
+/// Whether a recorder's samples are the run's answers, which `--interval` counts, or another
+/// timing of them (a server stream's time to each response beside its time to the first).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub(super) enum Counted {
+    AsAnswers,
+    Not,
+}
+
 impl<'a> Recorder<'a> {
-    /// Samples for `histogram`; `answers` when each sample is one answer of the run, which the
-    /// intervals count.
+    /// Samples for `histogram`, which the intervals count when each sample is one answer of the
+    /// run.
     pub(super) fn new(
         shared: &'a Shared,
         histogram: &'a Mutex<Histogram<u64>>,
-        answers: bool,
+        counted: Counted,
     ) -> Recorder<'a> {
         Recorder {
             shared,
             histogram,
-            window: shared.window.as_ref().filter(|_| answers),
+            window: shared
+                .window
+                .as_ref()
+                .filter(|_| counted == Counted::AsAnswers),
             samples: Vec::new(),
             interval: 0,
         }

@@ -4,7 +4,7 @@
 use crate::{
     error::Usage,
     net::{CallSetup, ConnectConfig, connect},
-    schema::{Schema, SchemaFiles, describe, reflect},
+    schema::{Schema, SchemaFiles, Tutorial, describe, reflect},
 };
 
 /// The services, sorted, one per line; or the methods of `service` as `pkg.Service.Method`.
@@ -15,7 +15,7 @@ pub async fn list(
     service: Option<&str>,
 ) -> anyhow::Result<String> {
     let names = match (service, files.is_empty()) {
-        (None, false) => Schema::from_files(files, false)?.services(),
+        (None, false) => Schema::from_files(files, Tutorial::Apart)?.services(),
         (None, true) => {
             let (channel, _) = connect(connect_to).await?;
             reflect::services(&channel, call).await?
@@ -46,7 +46,7 @@ async fn schema(
     symbol: &str,
 ) -> anyhow::Result<Schema> {
     if !files.is_empty() {
-        return Ok(Schema::from_files(files, false)?);
+        return Ok(Schema::from_files(files, Tutorial::Apart)?);
     }
     let (channel, _) = connect(connect_to).await?;
     // Reflection knows services, messages and enums by name; a method by `pkg.Service/Method`

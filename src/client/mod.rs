@@ -31,7 +31,7 @@ pub use framing::Framing;
 use input::{Reading, Refusal, Source};
 use output::AnswerWriter;
 use receive::{AnswerPrinter, Ended, Enough, Explain};
-use tally::Tally;
+use tally::{IdleWatch, Tally, Turns};
 pub use target::MethodArgs;
 pub(crate) use target::{Target, resolve, resolve_locally};
 use transcript::Transcript;
@@ -88,7 +88,7 @@ pub async fn ask(
     };
     let input = input::questions(source, reading, config.keep_open);
     let (questions, refusal, interrupted) = (input.questions, input.refusal, input.interrupted);
-    let tally = Arc::new(Tally::new(config.lockstep, config.idle_timeout.is_some()));
+    let tally = Arc::new(tally(config));
     let calls = Calls {
         channel,
         path: target.path.clone(),
@@ -137,6 +137,19 @@ fn conclude(
     }
     ended?;
     Ok(flushed?)
+}
+
+/// The counts of the conversation, taking turns in `--lockstep`, timing `--idle-timeout`.
+fn tally(config: &AskConfig) -> Tally {
+    let turns = match config.lockstep {
+        true => Turns::Lockstep,
+        false => Turns::Pipelined,
+    };
+    let idle = match config.idle_timeout {
+        Some(_) => IdleWatch::On,
+        None => IdleWatch::Off,
+    };
+    Tally::new(turns, idle)
 }
 
 impl From<&AskConfig> for Enough {

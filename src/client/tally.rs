@@ -18,14 +18,28 @@ pub(super) struct Tally {
     turn: Lockstep,
 }
 
+/// Whether questions take turns with answers (`--lockstep`) or are pipelined.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub(super) enum Turns {
+    Pipelined,
+    Lockstep,
+}
+
+/// Whether the tally keeps the time anything last moved, for `--idle-timeout`.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub(super) enum IdleWatch {
+    Off,
+    On,
+}
+
 impl Tally {
-    pub(super) fn new(lockstep: bool, watch_idle: bool) -> Self {
+    pub(super) fn new(turns: Turns, idle: IdleWatch) -> Self {
         Tally {
             started: Instant::now(),
             sent: AtomicU64::new(0),
             answered: AtomicU64::new(0),
-            last_moved: watch_idle.then(|| AtomicU64::new(0)),
-            turn: Lockstep::new(lockstep),
+            last_moved: (idle == IdleWatch::On).then(|| AtomicU64::new(0)),
+            turn: Lockstep::new(turns == Turns::Lockstep),
         }
     }
 

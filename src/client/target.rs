@@ -7,7 +7,7 @@ use crate::net::CallSetup;
 use crate::{
     error::Usage,
     mapping::{self, Answers, MappingArgs, Requests},
-    schema::{self, CallKind, MethodName, Schema, SchemaFiles},
+    schema::{self, CallKind, MethodName, Schema, SchemaFiles, Tutorial},
 };
 
 /// Everything about the method that a call needs.
@@ -61,7 +61,7 @@ async fn schema(args: &MethodArgs, channel: &Channel, call: &CallSetup) -> anyho
 
 fn local_schema(args: &MethodArgs) -> anyhow::Result<Option<Schema>> {
     if !args.files.is_empty() {
-        return Ok(Some(Schema::from_files(&args.files, true)?));
+        return Ok(Some(Schema::from_files(&args.files, Tutorial::Joins)?));
     }
     if args.method.is_tutorial() {
         return Ok(Some(Schema::builtin()));

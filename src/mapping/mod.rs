@@ -132,7 +132,7 @@ fn json(message: &MessageDescriptor, proto_names: bool) -> Answers {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::schema::{Schema, SchemaFiles};
+    use crate::schema::{Schema, SchemaFiles, Tutorial};
     use prost_reflect::{ReflectMessage, Value};
 
     fn schema() -> Schema {
@@ -141,7 +141,7 @@ mod tests {
             protos: vec![dir.join("kinds.proto")],
             ..SchemaFiles::default()
         };
-        Schema::from_files(&files, false).unwrap()
+        Schema::from_files(&files, Tutorial::Apart).unwrap()
     }
 
     fn message(name: &str) -> MessageDescriptor {

@@ -55,6 +55,15 @@ impl fmt::Display for MethodName {
     }
 }
 
+/// Whether the tutorial's proto joins the files a schema is read from.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Tutorial {
+    /// Only what the files define (serve --proto, list, describe).
+    Apart,
+    /// The tutorial's method too, as ask and bench call it by default.
+    Joins,
+}
+
 /// How a method's calls go: which sides stream.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub enum CallKind {
@@ -114,9 +123,9 @@ impl Schema {
         Schema { pool }
     }
 
-    /// `--protoset` and `--proto` files. With `builtin`, the tutorial's proto joins them unless
-    /// they define its service themselves, which then shadows it.
-    pub fn from_files(files: &SchemaFiles, builtin: bool) -> Result<Schema, Usage> {
+    /// `--protoset` and `--proto` files; with [`Tutorial::Joins`], the tutorial's proto joins
+    /// them unless they define its service themselves, which then shadows it.
+    pub fn from_files(files: &SchemaFiles, tutorial: Tutorial) -> Result<Schema, Usage> {
         let mut pool = DescriptorPool::new();
         for path in &files.protosets {
             let bytes = std::fs::read(path).map_err(|err| {
@@ -140,7 +149,7 @@ impl Schema {
                 .map_err(|err| Usage(format!("--proto: {err}")))?;
         }
         let mut schema = Schema { pool };
-        if builtin {
+        if tutorial == Tutorial::Joins {
             schema.add_builtin_unless_shadowed();
         }
         Ok(schema)

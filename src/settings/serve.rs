@@ -6,7 +6,7 @@ use std::sync::Arc;
 use crate::{
     cli::{ServeArgs, TextOrJson},
     error::Usage,
-    schema::Schema,
+    schema::{Schema, Tutorial},
     server::{self, BridgeFlags, Bridges, Echo, Exec, Responder},
     tls,
     token::Token,
@@ -98,6 +98,6 @@ fn bridges(args: &ServeArgs) -> Result<Option<Bridges>, Usage> {
         set: args.set.clone(),
         json,
     };
-    let schema = Schema::from_files(&files, false)?;
+    let schema = Schema::from_files(&files, Tutorial::Apart)?;
     Bridges::new(&schema, &args.method, &flags).map(Some)
 }

@@ -161,11 +161,20 @@ impl Responder for Exec {
         };
         stream::unfold(Some(talk), |talk| async move {
             let mut talk = talk?;
-            let (item, done) = talk.next().await?;
-            Some((item, (!done).then_some(talk)))
+            match talk.next().await? {
+                Said::Answer(answer) => Some((Ok(answer), Some(talk))),
+                Said::Last(status) => Some((Err(status), None)),
+            }
         })
         .boxed()
     }
+}
+
+/// What the process said next: an answer, or the status that ends the conversation (`None`
+/// from [`ProcessOutput::next`] is the end with OK).
+enum Said {
+    Answer(String),
+    Last(Status),
 }
 
 /// One conversation's side of its process: stdout lines in, the process's end out.
@@ -187,9 +196,8 @@ struct ProcessOutput {
 }
 
 impl ProcessOutput {
-    /// The next answer, or how the conversation ends: `None` for OK, `(status, true)` for an
-    /// error that ends it.
-    async fn next(&mut self) -> Option<(Result<String, Status>, bool)> {
+    /// The next answer, or how the conversation ends: `None` for OK.
+    async fn next(&mut self) -> Option<Said> {
         let slot = &mut self.failed;
         let failed = async {
             if let Some(failed) = slot.as_mut()
@@ -203,7 +211,7 @@ impl ProcessOutput {
         };
         let line = tokio::select! {
             biased;
-            status = failed => return Some((Err(status), true)),
+            status = failed => return Some(Said::Last(status)),
             line = read_line(&mut self.stdout, &mut self.line, self.rules) => line,
         };
         match line {
@@ -215,15 +223,12 @@ impl ProcessOutput {
                         String::from_utf8_lossy(err.as_bytes()).into_owned()
                     }
                 };
-                Some((Ok(answer), false))
+                Some(Said::Answer(answer))
             }
-            Ok(Line::TooLong) => Some((
-                Err(Status::resource_exhausted(format!(
-                    "{} wrote a line over the {}-byte message limit",
-                    self.shown, self.max_message_size
-                ))),
-                true,
-            )),
+            Ok(Line::TooLong) => Some(Said::Last(Status::resource_exhausted(format!(
+                "{} wrote a line over the {}-byte message limit",
+                self.shown, self.max_message_size
+            )))),
             Ok(Line::End) => {
                 let status = self.process.wait().await;
                 // The last stderr line may still be in the pipe; something the process left
@@ -231,15 +236,12 @@ impl ProcessOutput {
                 if let Some(logger) = self.stderr_logger.take() {
                     let _ = tokio::time::timeout(STDERR_CLOSE, logger).await;
                 }
-                self.ended(status).map(|status| (Err(status), true))
+                self.ended(status).map(Said::Last)
             }
-            Err(err) => Some((
-                Err(Status::internal(format!(
-                    "reading from {}: {err}",
-                    self.shown
-                ))),
-                true,
-            )),
+            Err(err) => Some(Said::Last(Status::internal(format!(
+                "reading from {}: {err}",
+                self.shown
+            )))),
         }
     }
 
