@@ -17,7 +17,7 @@ use hdrhistogram::Histogram;
 use serde::Serialize;
 use tokio_util::task::AbortOnDropHandle;
 
-use super::Shared;
+use super::{Shared, histogram};
 use crate::error::lock;
 use crate::figures::latency_text;
 
@@ -110,9 +110,7 @@ impl Window {
     /// Adds the samples of interval `index`.
     pub(super) fn add(&self, index: u64, samples: &[u64]) {
         let mut latency = lock(&self.latency);
-        let histogram = latency.entry(index).or_insert_with(|| {
-            Histogram::new_with_bounds(1, 3_600_000_000_000, 3).expect("valid bounds")
-        });
+        let histogram = latency.entry(index).or_insert_with(histogram);
         for &sample in samples {
             histogram.saturating_record(sample.max(1));
         }

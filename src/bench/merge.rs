@@ -38,8 +38,8 @@ pub fn merge(paths: &[PathBuf]) -> anyhow::Result<(Report, Vec<Shard>)> {
             started_at: SystemTime::UNIX_EPOCH + Duration::from_nanos(start),
             // Throughput over the union of the workers' wall times.
             wall: Duration::from_nanos(end.saturating_sub(start)),
-            latency: histogram()?,
-            each: histogram()?,
+            latency: histogram(),
+            each: histogram(),
             interrupted: None,
             series: match settings.interval {
                 Some(every) => intervals(&records, start, every)?,
@@ -171,7 +171,7 @@ impl Interval {
             length_s: 0.0,
             errors: 0,
             open: 0,
-            latency: histogram()?,
+            latency: histogram(),
         })
     }
 }

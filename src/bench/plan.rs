@@ -72,9 +72,13 @@ impl Plan {
     /// When ticket `i` is due on the schedule, if there is one.
     fn at(&self, i: u64) -> Option<Instant> {
         let (load, slots) = self.schedule?;
-        let ticket = self.n as f64 + i as f64 * slots as f64;
-        Some(self.started + load.due(ticket))
+        Some(self.started + load.due(ticket(self.n, i, slots) as f64))
     }
+}
+
+/// The run's number for the `i`-th ticket of slot `n` of `slots`: slot n takes n, n + slots, ...
+pub(super) fn ticket(n: usize, i: u64, slots: usize) -> u64 {
+    n as u64 + i * slots as u64
 }
 
 #[cfg(test)]

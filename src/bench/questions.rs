@@ -10,7 +10,7 @@ use crate::{
     net::CallSetup,
 };
 
-use super::QuestionSource;
+use super::{QuestionSource, plan::ticket};
 
 #[derive(Debug)]
 pub(super) enum QuestionPool {
@@ -118,7 +118,7 @@ fn read(line: &str, at: &str, requests: &Requests, call: &CallSetup) -> Result<O
 }
 
 fn line(n: usize, i: u64, slots: usize, lines: usize) -> usize {
-    ((n as u64 + i * slots as u64) % lines as u64) as usize
+    (ticket(n, i, slots) % lines as u64) as usize
 }
 
 /// The text of question `i` of slot `n`, `payload` bytes long (or its number alone when that
