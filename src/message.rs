@@ -17,6 +17,24 @@ pub(crate) fn max_text_len(max_message_size: usize) -> usize {
     len
 }
 
+/// A message of `size` bytes against the limit, in the words every side uses: `Err` says which
+/// message (`what`), how big it was and the limit.
+pub(crate) fn within_limit(what: &str, size: usize, limit: usize) -> Result<(), String> {
+    match size > limit {
+        true => Err(too_big(what, Some(size), limit)),
+        false => Ok(()),
+    }
+}
+
+/// A message over the limit, with its size where it is known (a line cut short at the limit
+/// has none).
+pub(crate) fn too_big(what: &str, size: Option<usize>, limit: usize) -> String {
+    match size {
+        Some(size) => format!("{what} of {size} bytes over the {limit}-byte message limit"),
+        None => format!("{what} over the {limit}-byte message limit"),
+    }
+}
+
 /// tonic's decoder refuses a message over the receive limit with OUT_OF_RANGE; gRPC's own
 /// implementations say RESOURCE_EXHAUSTED, which grpc-convo promises. tonic's status carries no
 /// typed cause, so its words are the only sign: a peer's own OUT_OF_RANGE passes unchanged.

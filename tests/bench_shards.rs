@@ -189,16 +189,25 @@ fn four_shards_together_hold_the_rate() {
         (1140.0..=1260.0).contains(&questions),
         "{questions} questions in 3 s at 400/s"
     );
-    // The workers' intervals line up: three of them, each with every worker's answers.
+    // The workers' intervals line up on time (three or four of them, not one set per worker),
+    // and every answer any worker's intervals counted is in the merged ones.
     let intervals = merged["intervals"].as_array().unwrap();
     assert!((3..=4).contains(&intervals.len()), "{intervals:?}");
-    let counted: u64 = intervals
+    let merged_count: u64 = intervals
         .iter()
         .map(|i| i["answers"].as_u64().unwrap())
         .sum();
-    assert_eq!(counted, merged["answers"].as_u64().unwrap());
-    let first = intervals[0]["answers_per_s"].as_f64().unwrap();
-    assert!((360.0..=440.0).contains(&first), "{intervals:?}");
+    let workers_count: u64 = (0..4)
+        .flat_map(|k| {
+            saved(&records.path(k))["intervals"]
+                .as_array()
+                .unwrap()
+                .clone()
+        })
+        .map(|interval| decode(interval["latency"].as_str().unwrap()).len())
+        .sum();
+    assert_eq!(merged_count, workers_count);
+    assert!(merged_count > 0);
 }
 
 #[test]

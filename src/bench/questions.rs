@@ -7,6 +7,7 @@ use std::borrow::Cow;
 use crate::{
     error::{BadInput, Usage},
     mapping::{Outgoing, Requests},
+    message::within_limit,
     net::CallSetup,
 };
 
@@ -107,13 +108,8 @@ fn read(line: &str, at: &str, requests: &Requests, call: &CallSetup) -> Result<O
     let (request, size) = requests
         .request(line, false)
         .map_err(|why| BadInput(format!("{at}: {why}")))?;
-    if size > call.max_message_size {
-        return Err(BadInput(format!(
-            "{at}: the request is {size} bytes, over the {}-byte message limit \
-             (--max-message-size)",
-            call.max_message_size
-        )));
-    }
+    within_limit("request", size, call.max_message_size)
+        .map_err(|why| BadInput(format!("{at}: {why} (--max-message-size)")))?;
     Ok(request)
 }
 

@@ -22,6 +22,7 @@ use crate::{
     error::{BadInput, lock},
     lines::{Line, LineRules},
     mapping::{self, MappingArgs, Outgoing as Question, Requests},
+    message::too_big,
     schema::Schema,
     signals::Signal,
     tutorial,
@@ -359,11 +360,10 @@ impl Decoder {
         Ok(Some(question))
     }
 
+    /// Without the size: a record too long to read is cut short at the limit.
     fn over_limit(&self) -> String {
-        format!(
-            "question over the {}-byte message limit (--max-message-size)",
-            self.reading.max_message_size
-        )
+        let limit = self.reading.max_message_size;
+        too_big("question", None, limit) + " (--max-message-size)"
     }
 }
 

@@ -25,6 +25,7 @@ use crate::{
     codec::LineCodec,
     error::Usage,
     mapping::{self, Answers, Flags, MappingArgs, Outgoing, Requests, request_field},
+    message::within_limit,
     schema::{CallKind, MethodName, Schema},
 };
 
@@ -217,12 +218,8 @@ impl Route {
                     "the command wrote a line that is not a {message} response ({why}): {line}"
                 ))
             })?;
-            match size > limit {
-                true => Err(Status::resource_exhausted(format!(
-                    "answer of {size} bytes over the {limit}-byte message limit"
-                ))),
-                false => Ok(response),
-            }
+            within_limit("answer", size, limit).map_err(Status::resource_exhausted)?;
+            Ok(response)
         })
     }
 

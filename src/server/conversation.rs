@@ -30,7 +30,7 @@ use super::{
 };
 use crate::{
     error::code_name,
-    message::over_limit,
+    message::{over_limit, within_limit},
     proto::{StreamRequest, StreamResponse, stream_server},
     tutorial,
 };
@@ -62,13 +62,9 @@ impl stream_server::Stream for Service {
         let limit = self.config.max_message_size;
         let shape: Shape<StreamResponse> = Arc::new(move |answer| {
             let response = StreamResponse { answer };
-            let size = response.encoded_len();
-            match size > limit {
-                true => Err(Status::resource_exhausted(format!(
-                    "answer of {size} bytes over the {limit}-byte message limit"
-                ))),
-                false => Ok(response),
-            }
+            within_limit("answer", response.encoded_len(), limit)
+                .map_err(Status::resource_exhausted)?;
+            Ok(response)
         });
         let (head, body) = opened(request);
         let questions = body.map(|question| question.map(|StreamRequest { question }| question));
