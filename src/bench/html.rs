@@ -12,11 +12,8 @@ use crate::figures::latency_text;
 use super::{
     Report,
     report::{SHOWN, percentile_us},
+    svg::{Dot, escape, figure, plot, round_up},
 };
-
-const WIDTH: f64 = 640.0;
-const HEIGHT: f64 = 240.0;
-const MARGIN: f64 = 56.0;
 
 /// Percentiles of the latency plot, and where each sits on the log axis: log10(1 / (1 - q)).
 const QUANTILES: [f64; 11] = [
@@ -168,12 +165,14 @@ fn percentile_plot(id: &str, histogram: &Histogram<u64>) -> String {
         .iter()
         .map(|&q| percentile_us(histogram, q))
         .collect();
-    let titles: Vec<String> = QUANTILES
-        .iter()
-        .zip(&us)
-        .map(|(q, &v)| format!("p{}: {}", figure(q * 100.0), latency_text(v)))
-        .collect();
     let (y, unit) = in_unit(&us);
+    let dots: Vec<Dot> = (QUANTILES.iter().zip(x).zip(y).zip(&us))
+        .map(|(((q, x), y), &us)| Dot {
+            x,
+            y,
+            title: format!("p{}: {}", figure(q * 100.0), latency_text(us)),
+        })
+        .collect();
     let ticks = [
         (0.0, "0%"),
         (1.0, "90%"),
@@ -182,7 +181,7 @@ fn percentile_plot(id: &str, histogram: &Histogram<u64>) -> String {
         (4.0, "99.99%"),
         (5.0, "99.999%"),
     ];
-    plot(id, &x, &y, &titles, &ticks, unit)
+    plot(id, &dots, &ticks, unit)
 }
 
 /// Latencies in µs, in the unit that fits the largest of them: the values in it, and its name.
@@ -208,18 +207,16 @@ fn table(rows: &[(String, String)]) -> String {
     html + "</table>"
 }
 
-fn escape(text: &str) -> String {
-    text.replace('&', "&amp;")
-        .replace('<', "&lt;")
-        .replace('>', "&gt;")
-}
-
 /// A series over the run's time, in seconds.
 fn over_time(id: &str, at: &[f64], values: &[f64], unit: &str) -> String {
-    let titles: Vec<String> = at
+    let dots: Vec<Dot> = at
         .iter()
         .zip(values)
-        .map(|(t, v)| format!("{t:.1} s: {v:.1} {unit}"))
+        .map(|(&x, &y)| Dot {
+            x,
+            y,
+            title: format!("{x:.1} s: {y:.1} {unit}"),
+        })
         .collect();
     let end = at.last().copied().unwrap_or(1.0);
     // Round seconds, five or so of them, whatever the run's length.
@@ -233,141 +230,5 @@ fn over_time(id: &str, at: &[f64], values: &[f64], unit: &str) -> String {
         .iter()
         .map(|(x, label)| (*x, label.as_str()))
         .collect();
-    plot(id, at, values, &titles, &ticks, unit)
-}
-
-/// Grid lines above the x axis: a fifth of a round maximum is round too.
-const Y_LINES: u32 = 5;
-
-/// The least round number (1, 1.5, 2, 2.5, 3, 4, 5, 6 or 8 times a power of ten) that is at
-/// least `value`, so that the y axis reads 0, 30000, 60000 ... rather than 0, 26493, 52986 ...
-fn round_up(value: f64) -> f64 {
-    if value.is_nan() || value <= 0.0 {
-        return 1.0;
-    }
-    let power = 10f64.powf(value.log10().floor());
-    [1.0, 1.5, 2.0, 2.5, 3.0, 4.0, 5.0, 6.0, 8.0, 10.0]
-        .into_iter()
-        .map(|m| m * power)
-        .find(|&round| round >= value)
-        .unwrap_or(10.0 * power)
-}
-
-/// An axis label: as short as the value allows, to six decimals at most, which hides float
-/// noise (0.30000000000000004) in small steps.
-fn figure(value: f64) -> f64 {
-    (value * 1e6).round() / 1e6
-}
-
-/// Where a value lands on a plot: x from 0 to `x_max`, y from 0 to `y_max`.
-struct Scale {
-    x_max: f64,
-    y_max: f64,
-}
-
-impl Scale {
-    fn x(&self, v: f64) -> f64 {
-        MARGIN + v / self.x_max * (WIDTH - 2.0 * MARGIN)
-    }
-
-    fn y(&self, v: f64) -> f64 {
-        HEIGHT - MARGIN - v / self.y_max * (HEIGHT - 2.0 * MARGIN)
-    }
-}
-
-/// A line through the points, each a dot with its figures as a title; x ticks as given, y from 0.
-fn plot(
-    id: &str,
-    x: &[f64],
-    y: &[f64],
-    titles: &[String],
-    ticks: &[(f64, &str)],
-    unit: &str,
-) -> String {
-    let scale = Scale {
-        x_max: ticks
-            .iter()
-            .map(|t| t.0)
-            .chain(x.iter().copied())
-            .fold(f64::MIN_POSITIVE, f64::max),
-        y_max: round_up(y.iter().copied().fold(0.0, f64::max) * 1.05),
-    };
-    let mut svg = frame(id, &scale, ticks, unit);
-    let points: Vec<String> = x
-        .iter()
-        .zip(y)
-        .map(|(&a, &b)| format!("{:.1},{:.1}", scale.x(a), scale.y(b)))
-        .collect();
-    let _ = write!(
-        svg,
-        "<polyline fill=\"none\" stroke=\"#2a6fdb\" stroke-width=\"2\" points=\"{}\"/>",
-        points.join(" ")
-    );
-    for ((&a, &b), title) in x.iter().zip(y).zip(titles) {
-        let _ = write!(
-            svg,
-            "<circle cx=\"{:.1}\" cy=\"{:.1}\" r=\"3\" fill=\"#2a6fdb\"><title>{}</title></circle>",
-            scale.x(a),
-            scale.y(b),
-            escape(title)
-        );
-    }
-    svg + "</svg>"
-}
-
-/// The plot's box, its horizontal grid with y labels, the x ticks and the unit.
-fn frame(id: &str, scale: &Scale, ticks: &[(f64, &str)], unit: &str) -> String {
-    let (plot_w, plot_h) = (WIDTH - 2.0 * MARGIN, HEIGHT - 2.0 * MARGIN);
-    let mut svg = format!(
-        "<svg id=\"{id}\" width=\"{WIDTH}\" height=\"{HEIGHT}\" viewBox=\"0 0 {WIDTH} {HEIGHT}\" role=\"img\">\
-         <rect x=\"{MARGIN}\" y=\"{MARGIN}\" width=\"{plot_w}\" height=\"{plot_h}\" fill=\"#fafafa\" stroke=\"#ccc\"/>"
-    );
-    for i in 0..=Y_LINES {
-        let value = scale.y_max * i as f64 / Y_LINES as f64;
-        let at = scale.y(value);
-        let label = figure(value);
-        let _ = write!(
-            svg,
-            "<line x1=\"{MARGIN}\" x2=\"{}\" y1=\"{at}\" y2=\"{at}\" stroke=\"#e4e4e4\"/>\
-             <text x=\"{}\" y=\"{}\" text-anchor=\"end\">{label}</text>",
-            WIDTH - MARGIN,
-            MARGIN - 6.0,
-            at + 4.0,
-        );
-    }
-    for (at, label) in ticks {
-        let _ = write!(
-            svg,
-            "<text x=\"{}\" y=\"{}\" text-anchor=\"middle\">{label}</text>",
-            scale.x(*at),
-            HEIGHT - MARGIN + 16.0
-        );
-    }
-    let _ = write!(
-        svg,
-        "<text x=\"{MARGIN}\" y=\"{}\">{unit}</text>",
-        MARGIN - 14.0
-    );
-    svg
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn the_y_axis_ends_at_a_round_number_at_least_the_highest_point() {
-        let cases = [
-            (105_972.0, 150_000.0),
-            (52_986.0, 60_000.0),
-            (2_000.0, 2_000.0),
-            (2_001.0, 2_500.0),
-            (3.2, 4.0),
-            (0.7, 0.8),
-            (0.0, 1.0),
-        ];
-        for (highest, axis) in cases {
-            assert_eq!(round_up(highest), axis, "{highest}");
-        }
-    }
+    plot(id, &dots, &ticks, unit)
 }

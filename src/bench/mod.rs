@@ -20,6 +20,7 @@ mod saved;
 mod settings;
 mod shard;
 mod slot;
+mod svg;
 
 use std::{
     path::PathBuf,
