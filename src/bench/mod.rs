@@ -9,6 +9,7 @@ mod calls;
 mod conversation;
 mod html;
 mod intervals;
+mod json;
 mod load;
 mod merge;
 mod plan;

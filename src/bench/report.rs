@@ -9,9 +9,8 @@ use std::{
 
 use hdrhistogram::Histogram;
 use serde::{Deserialize, Serialize};
-use serde_json::json;
 
-use super::{Length, Load, Shard, intervals::Point, settings::Settings, slot::SlotCounts};
+use super::{Length, Shard, intervals::Point, settings::Settings, slot::SlotCounts};
 use crate::figures::{latency_text, plural};
 use crate::{schema::CallKind, signals::Signal};
 
@@ -155,11 +154,11 @@ impl Report {
         None
     }
 
-    fn kind(&self) -> CallKind {
+    pub(super) fn kind(&self) -> CallKind {
         self.settings.kind
     }
 
-    fn per_second(&self, count: u64) -> f64 {
+    pub(super) fn per_second(&self, count: u64) -> f64 {
         count as f64 / self.measured.wall.as_secs_f64().max(1e-9)
     }
 
@@ -264,7 +263,7 @@ impl Report {
     }
 
     /// What a rate counts: questions, or calls for the kinds that send one question a call.
-    fn rate_unit(&self) -> &'static str {
+    pub(super) fn rate_unit(&self) -> &'static str {
         match self.kind() {
             CallKind::Unary | CallKind::ServerStreaming => "calls/s",
             _ => "questions/s",
@@ -387,81 +386,6 @@ impl Report {
         }
         text
     }
-
-    pub fn json(&self) -> String {
-        let mut report = self.settings_json();
-        if let (Some(report), serde_json::Value::Object(figures)) =
-            (report.as_object_mut(), self.figures_json())
-        {
-            report.extend(figures);
-        }
-        report.to_string()
-    }
-
-    /// What the run was asked to do.
-    fn settings_json(&self) -> serde_json::Value {
-        let (config, setup) = (&self.settings, &self.settings);
-        json!({
-            "method": config.method,
-            "kind": self.kind().to_string(),
-            "latency_of": self.latency_of(),
-            "conversations": config.conversations,
-            "connections": config.connections,
-            "questions_per_conversation": match (self.kind(), setup.length) {
-                (CallKind::Bidirectional, Length::Count(count)) => Some(count),
-                _ => None,
-            },
-            "calls_per_slot": match (self.kind(), setup.length) {
-                (CallKind::Unary | CallKind::ServerStreaming, Length::Count(count)) => Some(count),
-                (CallKind::ClientStreaming, Length::Count(_)) => Some(1),
-                _ => None,
-            },
-            "questions_per_call": (self.kind() == CallKind::ClientStreaming).then_some(setup.per_call),
-            "duration_s": match setup.length {
-                Length::Count(_) => None,
-                Length::Duration(duration) => Some(duration.as_secs_f64()),
-            },
-            "lockstep": config.lockstep,
-            "rate": match config.rate {
-                Some(Load::Constant(rate)) => Some(rate),
-                _ => None,
-            },
-            "rate_schedule": config.rate.filter(|load| !matches!(load, Load::Constant(_)))
-                .map(|load| load.describe(self.rate_unit())),
-            "conversations_joining": config.joining.map(|joining| json!({
-                "start": joining.start,
-                "step": joining.step,
-                "every_s": joining.every.as_secs_f64(),
-            })),
-            "payload": config.payload,
-            "questions_from": config.questions_from,
-            "shards": self.shards_text().map(|(_, shards)| shards),
-        })
-    }
-
-    /// What the run measured.
-    fn figures_json(&self) -> serde_json::Value {
-        let config = &self.settings;
-        let conversations = self.kind() == CallKind::Bidirectional;
-        let calls = !conversations;
-        json!({
-            "questions": self.counts.questions,
-            "answers": self.counts.answers,
-            "calls": calls.then_some(self.counts.calls),
-            "errors": self.counts.errors,
-            "mismatches": config.check.then_some(self.counts.mismatches),
-            "answers_per_question": conversations.then_some(config.answers_per_question),
-            "unpaired_conversations": conversations.then_some(self.counts.unpaired),
-            "interrupted": self.measured.interrupted.map(Signal::name),
-            "intervals": self.measured.series,
-            "wall_s": self.measured.wall.as_secs_f64(),
-            "answers_per_s": self.per_second(self.counts.answers),
-            "calls_per_s": calls.then(|| self.per_second(self.counts.calls)),
-            "latency_us": percentiles_json(&self.measured.latency),
-            "each_response_us": (self.kind() == CallKind::ServerStreaming)
-                .then(|| percentiles_json(&self.measured.each)),
-        })
-    }
 }
 
 /// Microseconds at quantile `q` of a histogram of nanoseconds.
@@ -483,14 +407,4 @@ fn percentiles_text(histogram: &Histogram<u64>) -> String {
         latency_text(histogram.max() as f64 / 1000.0)
     ));
     parts.join("   ")
-}
-
-fn percentiles_json(histogram: &Histogram<u64>) -> serde_json::Value {
-    json!({
-        "p50": percentile_us(histogram, 0.5),
-        "p90": percentile_us(histogram, 0.9),
-        "p99": percentile_us(histogram, 0.99),
-        "p99_9": percentile_us(histogram, 0.999),
-        "max": histogram.max() as f64 / 1000.0,
-    })
 }
