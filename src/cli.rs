@@ -5,7 +5,7 @@ use std::{
     time::{Duration, SystemTime},
 };
 
-use clap::{ArgAction, Args, Parser, Subcommand, ValueEnum, builder::TypedValueParser};
+use clap::{ArgAction, ArgGroup, Args, Parser, Subcommand, ValueEnum, builder::TypedValueParser};
 use clap_complete::Shell;
 use regex::Regex;
 
@@ -180,7 +180,12 @@ pub enum Command {
     },
 }
 
+// The files that define bridged methods, and the methods, go together, and a method is bridged
+// to a COMMAND: said here, so that --help and the completions know it too.
 #[derive(Debug, Args)]
+#[command(group(
+    ArgGroup::new("files").args(["proto", "protoset"]).multiple(true).requires("method")
+))]
 pub struct ServeArgs {
     /// Address to listen on; port 0 picks a free port, printed as "listening on ADDRESS" on stderr
     #[arg(
@@ -254,27 +259,28 @@ pub struct ServeArgs {
     /// Serve this method of the --proto/--protoset files (pkg.Service/Method or
     /// pkg.Service.Method), each call with its own process of COMMAND (repeatable); without
     /// --method, serve answers proto.Stream/Conversations
-    #[arg(long, value_name = "METHOD")]
+    #[arg(long, value_name = "METHOD", requires_all = ["files", "command"])]
     pub method: Vec<MethodName>,
 
     /// The request field whose text the process reads as a line [default: the request's only
     /// string field]; METHOD: applies it to that method only
-    #[arg(long, value_name = "[METHOD:]PATH")]
+    #[arg(long, value_name = "[METHOD:]PATH", requires = "method")]
     pub field: Vec<String>,
 
     /// The response field each line the process writes fills [default: the response's only
     /// string field]; METHOD: applies it to that method only
-    #[arg(long, value_name = "[METHOD:]PATH")]
+    #[arg(long, value_name = "[METHOD:]PATH", requires = "method")]
     pub answer_field: Vec<String>,
 
     /// A fixed value in every response, as PATH=VALUE (repeatable); METHOD: applies it to that
     /// method only
-    #[arg(long = "set", value_name = "[METHOD:]PATH=VALUE")]
+    #[arg(long = "set", value_name = "[METHOD:]PATH=VALUE", requires = "method")]
     pub set: Vec<String>,
 
     /// What the process reads and writes for a bridged method: text (one field as a line), or
     /// json (each request and response as one line of protobuf JSON)
-    #[arg(long, value_enum, value_name = "FORMAT", default_value_t = TextOrJson::Text)]
+    #[arg(long, value_enum, value_name = "FORMAT", default_value_t = TextOrJson::Text,
+          requires = "method")]
     pub process_format: TextOrJson,
 
     /// Answer each conversation with its own process of COMMAND (no shell): questions go to its
@@ -450,12 +456,14 @@ pub struct BenchArgs {
         long,
         value_name = "R",
         allow_negative_numbers = true,
-        requires = "rate_step_duration"
+        requires = "rate_step_duration",
+        required_if_eq("rate_schedule", "step")
     )]
     pub rate_step: Option<f64>,
 
     /// step: how long each rate lasts
-    #[arg(long, value_name = "DURATION", value_parser = duration, requires = "rate_step")]
+    #[arg(long, value_name = "DURATION", value_parser = duration, requires = "rate_step",
+          required_if_eq("rate_schedule", "step"))]
     pub rate_step_duration: Option<Duration>,
 
     /// Open only this many conversations at first, then --conversations-step more every

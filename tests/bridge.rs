@@ -230,17 +230,21 @@ fn what_cannot_be_served_is_refused_before_anything_listens() {
     let serve = |method| ["--proto", &proto, "--method", method, "--", "cat"];
     let (pick, count) = (serve("kinds.Kinds/Pick"), serve("kinds.Kinds/Count"));
     let cases: [(&[&str], &str); 7] = [
-        (&["--proto", &proto, "--", "cat"], "name them with --method"),
+        // What clap says (and --help shows): the files, the methods and a COMMAND go together.
+        (
+            &["--proto", &proto, "--", "cat"],
+            "not provided:\n  --method <METHOD>",
+        ),
         (
             &["--method", "kinds.Kinds/Chat", "--", "cat"],
-            "--proto or --protoset",
+            "not provided:\n  <--proto <FILE>|--protoset <FILE>>",
         ),
         (
             &["--proto", &proto, "--method", "kinds.Kinds/Chat"],
-            "give one after --",
+            "not provided:\n  <COMMAND>...",
         ),
         (&serve("kinds.Kinds/Nope"), "kinds.Kinds/Nope"),
-        (&["--field", "x", "--", "cat"], "go with --method"),
+        (&["--field", "x", "--", "cat"], "--method <METHOD>"),
         // serve's complaints name serve's flags, not ask's.
         (
             &pick,

@@ -64,34 +64,12 @@ pub fn serve(args: &ServeArgs) -> anyhow::Result<Serve> {
 
 /// The methods to bridge to the command, checked before anything listens.
 fn bridges(args: &ServeArgs) -> Result<Option<Bridges>, Usage> {
+    // That the files, the methods, the mapping and a COMMAND go together is cli's to say.
+    if args.method.is_empty() {
+        return Ok(None);
+    }
     let files = schema_files(&args.schema);
     let json = args.process_format == TextOrJson::Json;
-    let mapping = !(args.field.is_empty() && args.answer_field.is_empty() && args.set.is_empty());
-    let refuse = |why: &str| Err(Usage(why.to_owned()));
-    match (
-        files.is_empty(),
-        args.method.is_empty(),
-        args.command.is_empty(),
-    ) {
-        (true, true, _) if mapping || json => {
-            return refuse("--field, --answer-field, --set and --process-format go with --method");
-        }
-        (true, true, _) => return Ok(None),
-        (false, true, _) => {
-            return refuse(
-                "--proto and --protoset define the methods to serve: name them with --method",
-            );
-        }
-        (true, false, _) => {
-            return refuse("--method needs the files that define it: --proto or --protoset");
-        }
-        (false, false, true) => {
-            return refuse(
-                "a method is bridged to a command: give one after --, as -- COMMAND [ARGS]",
-            );
-        }
-        (false, false, false) => {}
-    }
     let flags = BridgeFlags {
         field: args.field.clone(),
         answer_field: args.answer_field.clone(),
