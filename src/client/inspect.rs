@@ -2,7 +2,6 @@
 //! nothing.
 
 use crate::{
-    error::Usage,
     net::{CallSetup, ConnectConfig, connect},
     schema::{Schema, SchemaFiles, Tutorial, describe, reflect},
 };
@@ -45,26 +44,9 @@ async fn schema(
     files: &SchemaFiles,
     symbol: &str,
 ) -> anyhow::Result<Schema> {
-    if !files.is_empty() {
-        return Ok(Schema::from_files(files, Tutorial::Apart)?);
+    if let Some(schema) = Schema::from_files_given(files, Tutorial::Apart)? {
+        return Ok(schema);
     }
     let (channel, _) = connect(connect_to).await?;
-    // Reflection knows services, messages and enums by name; a method by `pkg.Service/Method`
-    // is found in its service's file. Some servers (grpcio's) know no method by
-    // `pkg.Service.Method` either: its service, then.
-    let symbol = symbol.trim_start_matches('.');
-    let symbol = symbol
-        .split_once('/')
-        .map_or(symbol, |(service, _)| service);
-    match reflect::schema_for(&channel, call, symbol).await {
-        Err(err) if err.is::<Usage>() => {
-            let Some((parent, _)) = symbol.rsplit_once('.') else {
-                return Err(err);
-            };
-            reflect::schema_for(&channel, call, parent)
-                .await
-                .map_err(|_| err)
-        }
-        found => found,
-    }
+    reflect::schema_for_symbol(&channel, call, symbol).await
 }

@@ -55,18 +55,13 @@ pub(crate) fn resolve_locally(
 async fn schema(args: &MethodArgs, channel: &Channel, call: &CallSetup) -> anyhow::Result<Schema> {
     match local_schema(args)? {
         Some(schema) => Ok(schema),
-        None => schema::reflect::schema_for(channel, call, &args.method.service).await,
+        None => schema::reflect::schema_for_symbol(channel, call, &args.method.service).await,
     }
 }
 
 fn local_schema(args: &MethodArgs) -> anyhow::Result<Option<Schema>> {
-    if !args.files.is_empty() {
-        return Ok(Some(Schema::from_files(&args.files, Tutorial::Joins)?));
-    }
-    if args.method.is_tutorial() {
-        return Ok(Some(Schema::builtin()));
-    }
-    Ok(None)
+    let files = Schema::from_files_given(&args.files, Tutorial::Joins)?;
+    Ok(files.or_else(|| args.method.is_tutorial().then(Schema::builtin)))
 }
 
 /// The method and its mappings. `--lockstep` and `--keep-open` are named by `bidirectional_only`

@@ -155,6 +155,17 @@ impl Schema {
         Ok(schema)
     }
 
+    /// The files' schema if any file was named; `None` means the server's reflection must say.
+    pub fn from_files_given(
+        files: &SchemaFiles,
+        tutorial: Tutorial,
+    ) -> Result<Option<Schema>, Usage> {
+        match files.is_empty() {
+            true => Ok(None),
+            false => Schema::from_files(files, tutorial).map(Some),
+        }
+    }
+
     /// From descriptors a server sent.
     pub(crate) fn from_pool(pool: DescriptorPool) -> Schema {
         Schema { pool }

@@ -141,7 +141,30 @@ pub async fn services(channel: &Channel, call: &CallSetup) -> Result<Vec<String>
 }
 
 /// The schema of the file that defines `symbol` and of every file it imports.
-pub async fn schema_for(
+/// The schema of `symbol` (a service, message or enum, or a method as `pkg.Service/Method` or
+/// `pkg.Service.Method`). Reflection knows services, messages and enums by name; a method is
+/// found in its service's file, since some servers (grpcio's) know no method by name.
+pub async fn schema_for_symbol(
+    channel: &Channel,
+    call: &CallSetup,
+    symbol: &str,
+) -> Result<Schema, anyhow::Error> {
+    let symbol = symbol.trim_start_matches('.');
+    let symbol = symbol
+        .split_once('/')
+        .map_or(symbol, |(service, _)| service);
+    match schema_for(channel, call, symbol).await {
+        Err(err) if err.is::<Usage>() => {
+            let Some((parent, _)) = symbol.rsplit_once('.') else {
+                return Err(err);
+            };
+            schema_for(channel, call, parent).await.map_err(|_| err)
+        }
+        found => found,
+    }
+}
+
+async fn schema_for(
     channel: &Channel,
     call: &CallSetup,
     symbol: &str,
