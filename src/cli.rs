@@ -10,11 +10,16 @@ use clap_complete::Shell;
 use regex::Regex;
 
 use crate::{
-    addr::Addr, bench::Shard, message::DEFAULT_MAX_MESSAGE_SIZE, net::headers::Header,
-    schema::MethodName, tutorial,
+    addr::Addr,
+    bench::Shard,
+    exit::{self, Exit, code},
+    message::DEFAULT_MAX_MESSAGE_SIZE,
+    net::headers::Header,
+    schema::MethodName,
+    tutorial,
 };
 
-const ASK_AFTER_HELP: &str = "Examples:
+const ASK_HELP: &str = "Examples:
   grpc-convo serve --addr :8000 &
   grpc-convo ask --addr :8000 \"what is grpc?\"
   # from stream server answer: the 1 question is what is grpc?
@@ -31,22 +36,40 @@ Kinds of method (--method; all calls on one connection):
   unary              one call per line, up to --parallel at once; answers print in line order
 
 Exit status:
-  0        the conversation ended OK, or --max-answers or --until was satisfied (or stdout
-           was closed early, as by `| head -1`)
-  1        any other failure, such as a conversation that ended without matching --until
-  2        usage error: a bad flag or value, a file named on the command line that cannot be
-           read or used (a PEM, a token file), a token that would go out in plaintext
-  3        bad input: a line that is not UTF-8, not JSON (--input json) or over
-           --max-message-size
-  64+CODE  the conversation ended with gRPC status CODE: 78 UNAVAILABLE (also when the server
-           cannot be reached or the TLS handshake fails), 68 DEADLINE_EXCEEDED (also
-           --timeout), 72 RESOURCE_EXHAUSTED, 80 UNAUTHENTICATED (a missing or wrong token), ...
-  124      --idle-timeout: no answer came in time (a local limit, unlike 68)
-  SIGINT   Ctrl-C (or SIGINT): once the answers received are printed, ask is killed by SIGINT
-           itself, so that a shell loop around it stops too (a shell shows 130); SIGTERM
-           likewise (143)";
+";
 
-const BENCH_AFTER_HELP: &str = "Examples:
+const ASK_EXITS: &[(Exit, &str)] = &[
+    (
+        Exit::Code(code::SUCCESS),
+        "the conversation ended OK, or --max-answers or --until was satisfied (or stdout was closed early, as by `| head -1`)",
+    ),
+    (
+        Exit::Code(code::FAILURE),
+        "any other failure, such as a conversation that ended without matching --until",
+    ),
+    (
+        Exit::Code(code::USAGE),
+        "usage error: a bad flag or value, a file named on the command line that cannot be read or used (a PEM, a token file), a token that would go out in plaintext",
+    ),
+    (
+        Exit::Code(code::BAD_INPUT),
+        "bad input: a line that is not UTF-8, not JSON (--input json) or over --max-message-size",
+    ),
+    (
+        Exit::Rpc,
+        "the conversation ended with gRPC status CODE: 78 UNAVAILABLE (also when the server cannot be reached or the TLS handshake fails), 68 DEADLINE_EXCEEDED (also --timeout), 72 RESOURCE_EXHAUSTED, 80 UNAUTHENTICATED (a missing or wrong token), ...",
+    ),
+    (
+        Exit::Code(code::IDLE),
+        "--idle-timeout: no answer came in time (a local limit, unlike 68)",
+    ),
+    (
+        Exit::Signal,
+        "Ctrl-C (or SIGINT): once the answers received are printed, ask is killed by SIGINT itself, so that a shell loop around it stops too (a shell shows 130); SIGTERM likewise (143)",
+    ),
+];
+
+const BENCH_HELP: &str = "Examples:
   grpc-convo serve --addr :8000 &
   grpc-convo bench --addr :8000 -c 10 -n 1000 --check
   grpc-convo bench --addr :8000 -c 4 --duration 2s --rate 2000 --interval 500ms
@@ -70,21 +93,36 @@ Load that changes (needs --duration):
   --conversations-start 10 --conversations-step 10 --conversations-step-duration 1s
 
 Exit status:
-  0        every conversation and call ended OK (and every answer checked, with --check)
-  1        a conversation or call failed, or an answer did not check; a conversation's
-           answers did not pair with its questions (--answers-per-question); no answer came
-           at all; or the server has no reflection to find --method by (give --proto or
-           --protoset); merge: a shard is missing (the report of the others is printed)
-  2        usage error: flags that cannot go together (such as -n with --duration for a
-           method that is not client streaming, --check with another --method), a
-           --start-at past; merge: records of runs that differ, or a file that is none
-  3        bad input: a --questions-file line that is not a request
-  64+CODE  the server could not be reached: 78 UNAVAILABLE (failed calls are counted in the
-           report instead, and exit 1)
-  SIGINT   interrupted: the report of the run so far is printed, then bench is killed by the
-           signal (a shell shows 130; SIGTERM 143)";
+";
 
-const HEALTH_AFTER_HELP: &str = "Examples:
+const BENCH_EXITS: &[(Exit, &str)] = &[
+    (
+        Exit::Code(code::SUCCESS),
+        "every conversation and call ended OK (and every answer checked, with --check)",
+    ),
+    (
+        Exit::Code(code::FAILURE),
+        "a conversation or call failed, or an answer did not check; a conversation's answers did not pair with its questions (--answers-per-question); no answer came at all; or the server has no reflection to find --method by (give --proto or --protoset); merge: a shard is missing (the report of the others is printed)",
+    ),
+    (
+        Exit::Code(code::USAGE),
+        "usage error: flags that cannot go together (such as -n with --duration for a method that is not client streaming, --check with another --method), a --start-at past; merge: records of runs that differ, or a file that is none",
+    ),
+    (
+        Exit::Code(code::BAD_INPUT),
+        "bad input: a --questions-file line that is not a request",
+    ),
+    (
+        Exit::Rpc,
+        "the server could not be reached: 78 UNAVAILABLE (failed calls are counted in the report instead, and exit 1)",
+    ),
+    (
+        Exit::Signal,
+        "interrupted: the report of the run so far is printed, then bench is killed by the signal (a shell shows 130; SIGTERM 143)",
+    ),
+];
+
+const HEALTH_HELP: &str = "Examples:
   grpc-convo serve --addr :8000 &
   grpc-convo health --addr :8000                 # the whole server
   # SERVING
@@ -92,12 +130,20 @@ const HEALTH_AFTER_HELP: &str = "Examples:
   # SERVING
 
 Exit status (as grpc-health-probe, which Kubernetes exec probes script against):
-  0        SERVING
-  4        any other status: NOT_SERVING, UNKNOWN, SERVICE_UNKNOWN
-  2        usage error
-  64+CODE  the call failed with gRPC status CODE: 78 UNAVAILABLE (also when the server cannot
-           be reached), 69 NOT_FOUND (the server does not know the service), 76 UNIMPLEMENTED
-           (the server has no health service), ...";
+";
+
+const HEALTH_EXITS: &[(Exit, &str)] = &[
+    (Exit::Code(code::SUCCESS), "SERVING"),
+    (
+        Exit::Code(code::NOT_SERVING),
+        "any other status: NOT_SERVING, UNKNOWN, SERVICE_UNKNOWN",
+    ),
+    (Exit::Code(code::USAGE), "usage error"),
+    (
+        Exit::Rpc,
+        "the call failed with gRPC status CODE: 78 UNAVAILABLE (also when the server cannot be reached), 69 NOT_FOUND (the server does not know the service), 76 UNIMPLEMENTED (the server has no health service), ...",
+    ),
+];
 
 #[derive(Debug, Parser)]
 #[command(
@@ -158,11 +204,11 @@ pub enum Command {
                             --process-format json passes whole messages in protobuf JSON.")]
     Serve(ServeArgs),
     /// Stream questions to a server (any gRPC method) and print each answer the moment it arrives
-    #[command(after_long_help = ASK_AFTER_HELP)]
+    #[command(after_long_help = exit::help(ASK_HELP, ASK_EXITS))]
     Ask(AskArgs),
     /// Measure a server on any method: many conversations or calls at once, rates and latency
     /// percentiles
-    #[command(after_long_help = BENCH_AFTER_HELP, args_conflicts_with_subcommands = true)]
+    #[command(after_long_help = exit::help(BENCH_HELP, BENCH_EXITS), args_conflicts_with_subcommands = true)]
     Bench(BenchArgs),
     /// List a server's services (by reflection, or from --proto/--protoset files), or the methods
     /// of one
@@ -171,7 +217,7 @@ pub enum Command {
     Describe(DescribeArgs),
     /// Check a server's health (grpc.health.v1.Health): prints SERVING or another status; exit 0
     /// for SERVING, 4 for any other
-    #[command(after_long_help = HEALTH_AFTER_HELP)]
+    #[command(after_long_help = exit::help(HEALTH_HELP, HEALTH_EXITS))]
     Health(HealthArgs),
     /// Print a completion script for a shell
     Completions {

@@ -25,6 +25,54 @@ pub mod code {
     // SIGINT and SIGTERM end the process by the signal itself (`Signal::die`).
 }
 
+/// A row of a command's exit-status table in its `--help`: the status comes from [`code`], so
+/// that no help text copies a number by hand.
+#[derive(Clone, Copy, Debug)]
+pub enum Exit {
+    Code(u8),
+    /// `64 + CODE`, a gRPC status.
+    Rpc,
+    /// Killed by SIGINT or SIGTERM.
+    Signal,
+}
+
+/// The width the meanings are wrapped to, after the status column.
+const MEANING_WIDTH: usize = 83;
+
+/// `text` (which ends with its table's heading), then each row: the status, and what it means
+/// for this command, wrapped under itself.
+pub fn help(text: &str, rows: &[(Exit, &str)]) -> String {
+    let mut help = text.to_owned();
+    for (exit, meaning) in rows {
+        let status = match exit {
+            Exit::Code(code) => code.to_string(),
+            Exit::Rpc => format!("{}+CODE", code::RPC_BASE),
+            Exit::Signal => "SIGINT".to_owned(),
+        };
+        let mut lines = wrapped(meaning, MEANING_WIDTH).into_iter();
+        help += &format!("  {status:<8} {}\n", lines.next().unwrap_or_default());
+        for line in lines {
+            help += &format!("{:11}{line}\n", "");
+        }
+    }
+    help.trim_end().to_owned()
+}
+
+/// Words filled into lines of at most `width` characters (a longer word has a line of its own).
+fn wrapped(text: &str, width: usize) -> Vec<String> {
+    let mut lines: Vec<String> = Vec::new();
+    for word in text.split_whitespace() {
+        match lines.last_mut() {
+            Some(line) if line.chars().count() + 1 + word.chars().count() <= width => {
+                line.push(' ');
+                line.push_str(word);
+            }
+            _ => lines.push(word.to_owned()),
+        }
+    }
+    lines
+}
+
 /// What to do with an error that reached `main`.
 #[derive(Debug, PartialEq, Eq)]
 pub enum Outcome {
@@ -81,6 +129,24 @@ mod tests {
     use crate::error::rpc_status;
     use anyhow::Context;
     use tonic::Status;
+
+    #[test]
+    fn help_tables_take_their_numbers_from_the_codes_and_wrap_under_themselves() {
+        let long = "word ".repeat(30);
+        let table = help(
+            "Exit status:\n",
+            &[(Exit::Code(code::USAGE), "usage"), (Exit::Rpc, long.trim())],
+        );
+        let lines: Vec<&str> = table.lines().collect();
+        assert_eq!(lines[1], "  2        usage");
+        assert!(lines[2].starts_with("  64+CODE  word word"), "{table}");
+        assert!(lines[3].starts_with("           word"), "{table}");
+        assert!(
+            lines
+                .iter()
+                .all(|line| line.chars().count() <= 11 + MEANING_WIDTH)
+        );
+    }
 
     #[test]
     fn rpc_errors_map_to_64_plus_code_through_context() {
