@@ -12,14 +12,14 @@ use crate::{schema::CallKind, signals::Signal};
 #[derive(Serialize)]
 struct Json<'a> {
     #[serde(flatten)]
-    settings: Settings<'a>,
+    settings: SettingsJson<'a>,
     #[serde(flatten)]
-    figures: Figures<'a>,
+    figures: FiguresJson<'a>,
 }
 
 /// What the run was asked to do.
 #[derive(Serialize)]
-struct Settings<'a> {
+struct SettingsJson<'a> {
     method: &'a str,
     kind: String,
     latency_of: &'static str,
@@ -32,14 +32,14 @@ struct Settings<'a> {
     lockstep: bool,
     rate: Option<f64>,
     rate_schedule: Option<String>,
-    conversations_joining: Option<Joining>,
+    conversations_joining: Option<JoiningJson>,
     payload: Option<usize>,
     questions_from: Option<&'a str>,
     shards: Option<String>,
 }
 
 #[derive(Serialize)]
-struct Joining {
+struct JoiningJson {
     start: usize,
     step: usize,
     every_s: f64,
@@ -47,7 +47,7 @@ struct Joining {
 
 /// What the run measured.
 #[derive(Serialize)]
-struct Figures<'a> {
+struct FiguresJson<'a> {
     questions: u64,
     answers: u64,
     calls: Option<u64>,
@@ -94,13 +94,13 @@ impl Report {
         serde_json::to_string(&json).unwrap_or_default()
     }
 
-    fn settings_json(&self) -> Settings<'_> {
+    fn settings_json(&self) -> SettingsJson<'_> {
         let (config, kind) = (&self.settings, self.kind());
         let count = match config.length {
             Length::Count(count) => Some(count),
             Length::Duration(_) => None,
         };
-        Settings {
+        SettingsJson {
             method: &config.method,
             kind: kind.to_string(),
             latency_of: self.latency_of(),
@@ -125,7 +125,7 @@ impl Report {
             rate_schedule: (config.rate)
                 .filter(|load| !matches!(load, Load::Constant(_)))
                 .map(|load| load.describe(self.rate_unit())),
-            conversations_joining: config.joining.map(|joining| Joining {
+            conversations_joining: config.joining.map(|joining| JoiningJson {
                 start: joining.start,
                 step: joining.step,
                 every_s: joining.every.as_secs_f64(),
@@ -136,11 +136,11 @@ impl Report {
         }
     }
 
-    fn figures_json(&self) -> Figures<'_> {
+    fn figures_json(&self) -> FiguresJson<'_> {
         let (counts, measured) = (&self.counts, &self.measured);
         let conversations = self.kind() == CallKind::Bidirectional;
         let calls = !conversations;
-        Figures {
+        FiguresJson {
             questions: counts.questions,
             answers: counts.answers,
             calls: calls.then_some(counts.calls),

@@ -128,7 +128,7 @@ pub fn questions(
     keep_open: bool,
 ) -> Input<impl Stream<Item = Question> + Send + 'static> {
     let separator = reading.framing.separator;
-    let decoder = Decoder { reading };
+    let decoder = RecordCheck { reading };
     let refusal = Refusal::default();
     let (interrupted_tx, interrupted) = oneshot::channel();
     let stream = match source {
@@ -167,7 +167,7 @@ pub fn questions(
 /// Every argument is checked before any is sent: one refused, none goes.
 fn from_args(
     args: &[String],
-    decoder: &Decoder,
+    decoder: &RecordCheck,
     refusal: &Refusal,
 ) -> impl Stream<Item = Question> + Send + 'static + use<> {
     let decoded: Result<Vec<_>, _> = args
@@ -186,7 +186,7 @@ fn from_args(
 /// reported and the conversation goes on.
 fn from_prompt(
     mut prompt: Prompt,
-    decoder: &Decoder,
+    decoder: &RecordCheck,
     tx: &Batches,
     interrupted: oneshot::Sender<Signal>,
 ) {
@@ -234,7 +234,11 @@ fn spawn_reader(
 
 /// Sends questions in batches until the input ends, the conversation no longer wants them, or a
 /// record is refused. The questions before a refused record are sent all the same.
-fn pump<R: Read>(mut records: Records<R>, decoder: &Decoder, tx: &Batches) -> anyhow::Result<()> {
+fn pump<R: Read>(
+    mut records: Records<R>,
+    decoder: &RecordCheck,
+    tx: &Batches,
+) -> anyhow::Result<()> {
     let noun = records.noun();
     let mut batch = Vec::new();
     let mut batch_bytes = 0;
@@ -319,11 +323,11 @@ impl<R: Read> Records<R> {
 }
 
 /// Checks one record and makes it a request.
-struct Decoder {
+struct RecordCheck {
     reading: Reading,
 }
 
-impl Decoder {
+impl RecordCheck {
     /// The longest raw record that can make an acceptable request: JSON may spell one byte of
     /// text as six (`\u0000`).
     fn raw_limit(&self) -> usize {
