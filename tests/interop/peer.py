@@ -175,6 +175,14 @@ def serve(servicer, add=None, reflection=()):
 
     server = grpc.server(futures.ThreadPoolExecutor(max_workers=8))
     (add or stream_pb2_grpc.add_StreamServicer_to_server)(servicer, server)
+    # grpcio's own health service, for `grpc-convo health`: the whole server SERVING, one
+    # service that is not, as a server draining or starting would say.
+    from grpc_health.v1 import health, health_pb2, health_pb2_grpc
+
+    checks = health.HealthServicer()
+    checks.set("", health_pb2.HealthCheckResponse.SERVING)
+    checks.set("interop.Resting", health_pb2.HealthCheckResponse.NOT_SERVING)
+    health_pb2_grpc.add_HealthServicer_to_server(checks, server)
     if reflection:
         from grpc_reflection.v1alpha import reflection as v1alpha
 

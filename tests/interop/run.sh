@@ -444,7 +444,21 @@ kinds_list_describe() { # ADDR: by reflection (v1alpha), as from the .proto
     "$BIN" list --addr "$1" kinds.Kinds >"$WORK/got" && "$BIN" list --proto "$KINDS_PROTO" kinds.Kinds >"$WORK/want" &&
         same "$WORK/want" "$WORK/got" || return 1
     "$BIN" describe --addr "$1" kinds.Talk >"$WORK/got" && "$BIN" describe --proto "$KINDS_PROTO" kinds.Talk >"$WORK/want" &&
-        same "$WORK/want" "$WORK/got" && grep -q '.kinds.common.Meta meta = 2;' "$WORK/got"
+        same "$WORK/want" "$WORK/got" && grep -q '.kinds.common.Meta meta = 2;' "$WORK/got" || return 1
+    # A method as ask names it, and as grpcurl does (grpcio's reflection knows neither by name).
+    local form
+    for form in kinds.Kinds/Feed kinds.Kinds.Feed; do
+        "$BIN" describe --addr "$1" "$form" >"$WORK/got" &&
+            grep -qx 'rpc Feed ( .kinds.Talk ) returns ( stream .kinds.Reply );' "$WORK/got" || return 1
+    done
+}
+health_statuses() { # ADDR of a grpcio server whose health says "" SERVING, interop.Resting not
+    local status
+    [ "$("$BIN" health --addr "$1")" = SERVING ] || return 1
+    "$BIN" health --addr "$1" interop.Resting >"$WORK/got"; status=$?
+    [ "$status" -eq 4 ] && [ "$(cat "$WORK/got")" = NOT_SERVING ] || return 1
+    "$BIN" health --addr "$1" no.Such 2>"$WORK/err"; status=$?
+    [ "$status" -eq 69 ] && grep -q NOT_FOUND "$WORK/err"
 }
 kinds_no_reflection() { # ADDR: without reflection ask says so; with the .proto it works
     local status=0
@@ -465,13 +479,15 @@ kinds_bench() { # ADDR: bench finds each kind by reflection and measures it by i
             "$WORK/got" || { echo "$method: $(cat "$WORK/got")"; return 1; }
     done
 }
-export -f kinds_every_kind kinds_mapping kinds_errors kinds_list_describe kinds_no_reflection kinds_bench
+export -f kinds_every_kind kinds_mapping kinds_errors kinds_list_describe kinds_no_reflection kinds_bench \
+    health_statuses
 
 if [ "$HAVE_PY" = yes ] && start grpcio-kinds "$PY" "$HERE/peer.py" serve-kinds; then
     check ask-every-kind-vs-grpcio-reflection kinds_every_kind "$ADDR"
     check ask-mapping-vs-grpcio-reflection kinds_mapping "$ADDR"
     check ask-errors-vs-grpcio kinds_errors "$ADDR"
     check list-describe-vs-grpcio-v1alpha kinds_list_describe "$ADDR"
+    check health-vs-grpcio health_statuses "$ADDR"
     check bench-every-kind-vs-grpcio-reflection kinds_bench "$ADDR"
 else
     skip ask-any-method-vs-grpcio "Python peers $HAVE_PY"
