@@ -112,27 +112,27 @@ pub fn merge(args: MergeArgs) -> anyhow::Result<()> {
 }
 
 pub async fn list(args: ListArgs) -> anyhow::Result<()> {
-    let connect = connect_config(&args.connect, 1)?;
     let call = inspect_call(&args.connect)?;
+    let connect = connect_config(&args.connect, 1, call.token.as_ref())?;
     let files = schema_files(&args.schema);
     let text = inspect::list(&connect, &call, &files, args.service.as_deref()).await?;
     write_stdout(text.as_bytes())
 }
 
 pub async fn describe(args: DescribeArgs) -> anyhow::Result<()> {
-    let connect = connect_config(&args.connect, 1)?;
     let call = inspect_call(&args.connect)?;
+    let connect = connect_config(&args.connect, 1, call.token.as_ref())?;
     let files = schema_files(&args.schema);
     let text = inspect::describe(&connect, &call, &files, &args.symbol).await?;
     write_stdout(text.as_bytes())
 }
 
 pub async fn health(args: HealthArgs) -> anyhow::Result<()> {
-    let connect = connect_config(&args.connect, 1)?;
     let call = CallSetup {
         timeout: args.timeout,
         ..inspect_call(&args.connect)?
     };
+    let connect = connect_config(&args.connect, 1, call.token.as_ref())?;
     let how = match args.watch {
         true => Health::Watch,
         false => Health::Check,

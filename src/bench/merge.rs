@@ -4,7 +4,7 @@
 //! the report covers the others.
 
 use std::{
-    collections::{BTreeMap, btree_map::Entry},
+    collections::BTreeMap,
     path::PathBuf,
     time::{Duration, SystemTime},
 };
@@ -131,10 +131,7 @@ fn intervals(
         for interval in &saved.intervals {
             let offset = interval.start_unix_ns.saturating_sub(start) as f64;
             let index = (offset / every.as_nanos() as f64).round() as u64;
-            let bucket = match buckets.entry(index) {
-                Entry::Occupied(bucket) => bucket.into_mut(),
-                Entry::Vacant(bucket) => bucket.insert(Interval::new()?),
-            };
+            let bucket = buckets.entry(index).or_insert_with(Interval::new);
             bucket.length_s = bucket.length_s.max(interval.length_s);
             bucket.errors += interval.errors;
             bucket.open += interval.open;
@@ -166,12 +163,12 @@ struct Interval {
 }
 
 impl Interval {
-    fn new() -> anyhow::Result<Interval> {
-        Ok(Interval {
+    fn new() -> Interval {
+        Interval {
             length_s: 0.0,
             errors: 0,
             open: 0,
             latency: histogram(),
-        })
+        }
     }
 }

@@ -85,7 +85,7 @@ impl ConnectConfig {
 /// with backoff until that time runs out, for servers still starting up. A token that would go
 /// out where it can be read is refused first ([`Usage`]), before any connection is tried.
 pub async fn connect(config: &ConnectConfig) -> anyhow::Result<(Channel, Link)> {
-    if let Some(refusal) = token_refusal(config, config.addr.is_local().await) {
+    if let Some(refusal) = token_refusal(config, config.addr.is_local()).await {
         return Err(refusal.into());
     }
     let endpoint = endpoint(config)?;
@@ -117,21 +117,23 @@ pub async fn connect(config: &ConnectConfig) -> anyhow::Result<(Channel, Link)> 
     }
 }
 
-/// Why the token may not go to this server, if it may not: only to this machine (`local`) when
-/// nothing protects it on the way.
-fn token_refusal(config: &ConnectConfig, local: bool) -> Option<Usage> {
+/// Why the token may not go to this server, if it may not: only to this machine when nothing
+/// protects it on the way. Whether the address is this machine's (a name lookup) is asked only
+/// then.
+async fn token_refusal(config: &ConnectConfig, local: impl Future<Output = bool>) -> Option<Usage> {
     let exposed = match &config.tls {
         None => "in plaintext",
         Some(tls) if !tls.verifies => "over TLS that --insecure leaves unverified",
         Some(_) => return None,
     };
-    (config.token == TokenTransport::Guarded && !local).then(|| {
-        Usage(format!(
-            "refusing to send the token {exposed} to {}: anyone on the path could read it; \
-             use --tls or --ca-cert, or --allow-plaintext-token",
-            config.addr
-        ))
-    })
+    if config.token != TokenTransport::Guarded || local.await {
+        return None;
+    }
+    Some(Usage(format!(
+        "refusing to send the token {exposed} to {}: anyone on the path could read it; use \
+         --tls or --ca-cert, or --allow-plaintext-token",
+        config.addr
+    )))
 }
 
 fn endpoint(config: &ConnectConfig) -> Result<Endpoint, Unreachable> {
@@ -619,18 +621,31 @@ mod tests {
         }
     }
 
-    #[test]
-    fn a_token_goes_off_this_machine_only_over_verified_tls_unless_allowed() {
+    #[tokio::test]
+    async fn a_token_goes_off_this_machine_only_over_verified_tls_unless_allowed() {
         use TokenTransport::*;
-        let refused = |token, verify, local| token_refusal(&config(token, verify), local).is_some();
-        assert!(refused(Guarded, None, false));
-        assert!(refused(Guarded, Some(Verify::Nothing), false));
-        assert!(!refused(Guarded, Some(Verify::Certificate), false));
-        assert!(!refused(Guarded, None, true));
-        assert!(!refused(Guarded, Some(Verify::Nothing), true));
-        assert!(!refused(Anywhere, None, false));
-        assert!(!refused(Anywhere, Some(Verify::Nothing), false));
-        assert!(!refused(NoToken, None, false));
+        let refused = async |token, verify, local: bool| {
+            let config = config(token, verify);
+            token_refusal(&config, async { local }).await.is_some()
+        };
+        assert!(refused(Guarded, None, false).await);
+        assert!(refused(Guarded, Some(Verify::Nothing), false).await);
+        assert!(!refused(Guarded, Some(Verify::Certificate), false).await);
+        assert!(!refused(Guarded, None, true).await);
+        assert!(!refused(Guarded, Some(Verify::Nothing), true).await);
+        assert!(!refused(Anywhere, None, false).await);
+        assert!(!refused(Anywhere, Some(Verify::Nothing), false).await);
+        assert!(!refused(NoToken, None, false).await);
+    }
+
+    #[tokio::test]
+    async fn no_name_is_looked_up_when_no_token_could_be_exposed() {
+        let never = async { panic!("looked up") };
+        assert!(
+            token_refusal(&config(TokenTransport::NoToken, None), never)
+                .await
+                .is_none()
+        );
     }
 
     #[test]

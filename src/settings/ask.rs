@@ -14,12 +14,13 @@ use super::{connect_config, method_args};
 pub fn ask(args: &AskArgs) -> anyhow::Result<AskConfig> {
     let separator = if args.null { b'\0' } else { b'\n' };
     let method = method_args(&args.method, args.input == LinesOrJson::Json);
+    let token = Token::load(args.connect.token_file.as_deref())?;
     Ok(AskConfig {
-        connect: connect_config(&args.connect, 1)?,
+        connect: connect_config(&args.connect, 1, token.as_ref())?,
         call: CallSetup {
             timeout: args.timeout,
             headers: args.connect.headers.clone(),
-            token: Token::load(args.connect.token_file.as_deref())?,
+            token,
             max_message_size: args.limits.max_message_size,
         },
         method: MethodArgs {

@@ -14,10 +14,12 @@ use super::{connect_config, method_args};
 pub fn bench(args: &BenchArgs) -> anyhow::Result<BenchConfig> {
     // More connections than conversations would stay idle.
     let connections = args.connections.min(args.conversations);
+    let streams = args.conversations.div_ceil(connections);
+    let token = Token::load(args.connect.token_file.as_deref())?;
     Ok(BenchConfig {
-        connect: connect_config(&args.connect, args.conversations.div_ceil(connections))?,
+        connect: connect_config(&args.connect, streams, token.as_ref())?,
         call: CallSetup {
-            token: Token::load(args.connect.token_file.as_deref())?,
+            token,
             headers: args.connect.headers.clone(),
             max_message_size: args.limits.max_message_size,
             timeout: None,
@@ -66,9 +68,11 @@ fn load(args: &BenchArgs) -> Result<Option<Load>, Usage> {
             over: args.duration.unwrap_or_default(),
         }),
         (None, Some(RateSchedule::Step)) => {
-            // cli requires both with a step schedule.
+            // cli requires both with a step schedule; were it bypassed, say so, never run flat.
             let (Some(step), Some(every)) = (args.rate_step, args.rate_step_duration) else {
-                return Ok(None);
+                return Err(Usage(
+                    "--rate-schedule step needs --rate-step and --rate-step-duration".into(),
+                ));
             };
             if step == 0.0 || (end - start) * step < 0.0 {
                 return Err(Usage(format!(

@@ -53,8 +53,12 @@ pub fn inspect_call(args: &ConnectArgs) -> anyhow::Result<CallSetup> {
 }
 
 /// The connection settings, with every file they name read and checked, for a client that opens
-/// up to `streams` conversations at once on each connection.
-pub fn connect_config(args: &ConnectArgs, streams: usize) -> anyhow::Result<ConnectConfig> {
+/// up to `streams` conversations at once on each connection; `token` is what its calls carry.
+pub fn connect_config(
+    args: &ConnectArgs,
+    streams: usize,
+    token: Option<&Token>,
+) -> anyhow::Result<ConnectConfig> {
     let verify = match args.insecure {
         true => {
             eprintln!(
@@ -77,10 +81,7 @@ pub fn connect_config(args: &ConnectArgs, streams: usize) -> anyhow::Result<Conn
             })
         })
         .transpose()?;
-    let token = match (
-        Token::load(args.token_file.as_deref())?,
-        args.allow_plaintext_token,
-    ) {
+    let token = match (token, args.allow_plaintext_token) {
         (None, _) => TokenTransport::NoToken,
         (Some(_), false) => TokenTransport::Guarded,
         (Some(_), true) => TokenTransport::Anywhere,
