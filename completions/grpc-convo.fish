@@ -38,6 +38,9 @@ complete -c grpc-convo -n "__fish_grpc_convo_needs_command" -f -a "help" -d 'Pri
 complete -c grpc-convo -n "__fish_grpc_convo_using_subcommand serve" -l addr -d 'Address to listen on; port 0 picks a free port, printed as "listening on ADDRESS" on stderr' -r
 complete -c grpc-convo -n "__fish_grpc_convo_using_subcommand serve" -l max-message-size -d 'Largest message sent or received, in bytes (encoded protobuf)' -r
 complete -c grpc-convo -n "__fish_grpc_convo_using_subcommand serve" -l max-conversations -d 'Conversations in progress at once; one more gets RESOURCE_EXHAUSTED "server busy"' -r
+complete -c grpc-convo -n "__fish_grpc_convo_using_subcommand serve" -l max-conversations-per-connection -d 'Conversations at once on one connection; a client queues the next until one ends (HTTP/2\'s SETTINGS_MAX_CONCURRENT_STREAMS) [default: no limit but --max-conversations]' -r
+complete -c grpc-convo -n "__fish_grpc_convo_using_subcommand serve" -l max-connections -d 'Connections open at once; one more is closed as soon as it is accepted, with a log line (one a second at most)' -r
+complete -c grpc-convo -n "__fish_grpc_convo_using_subcommand serve" -l handshake-timeout -d 'Close a connection that has not finished TLS and sent HTTP/2\'s preface and SETTINGS within this long' -r
 complete -c grpc-convo -n "__fish_grpc_convo_using_subcommand serve" -l idle-timeout -d 'End a conversation with DEADLINE_EXCEEDED after this long without a question [default: off]' -r
 complete -c grpc-convo -n "__fish_grpc_convo_using_subcommand serve" -l keepalive -d 'Interval of HTTP/2 pings, so that dead clients are noticed: one not answered within this long (20 s at most) closes the connection; 0 sends none' -r
 complete -c grpc-convo -n "__fish_grpc_convo_using_subcommand serve" -l grace -d 'On SIGINT or SIGTERM, how long conversations in progress may go on before they are ended with UNAVAILABLE' -r
@@ -57,6 +60,7 @@ complete -c grpc-convo -n "__fish_grpc_convo_using_subcommand serve" -l answer-f
 complete -c grpc-convo -n "__fish_grpc_convo_using_subcommand serve" -l set -d 'A fixed value in every response, as PATH=VALUE (repeatable); METHOD: applies it to that method only' -r
 complete -c grpc-convo -n "__fish_grpc_convo_using_subcommand serve" -l process-format -d 'What the process reads and writes for a bridged method: text (one field as a line), or json (each request and response as one line of protobuf JSON)' -r -f -a "text\t''
 json\t''"
+complete -c grpc-convo -n "__fish_grpc_convo_using_subcommand serve" -l compress-answers -d 'Compress answers with the encoding the client accepts (grpc-accept-encoding: gzip or zstd); compressed questions are accepted either way'
 complete -c grpc-convo -n "__fish_grpc_convo_using_subcommand serve" -l no-reflection -d 'Do not serve gRPC server reflection (v1 and v1alpha)'
 complete -c grpc-convo -n "__fish_grpc_convo_using_subcommand serve" -s v -l verbose -d 'More log output on stderr: -v for debug, -vv for trace (RUST_LOG overrides)'
 complete -c grpc-convo -n "__fish_grpc_convo_using_subcommand serve" -s h -l help -d 'Print help (see more with \'--help\')'
@@ -81,6 +85,8 @@ complete -c grpc-convo -n "__fish_grpc_convo_using_subcommand ask" -l answer-fie
 complete -c grpc-convo -n "__fish_grpc_convo_using_subcommand ask" -l parallel -d 'Unary methods: calls in flight at once on the connection; answers still print in question order' -r
 complete -c grpc-convo -n "__fish_grpc_convo_using_subcommand ask" -l timeout -d 'Deadline for the whole conversation (500ms, 10s, 2m), sent to the server as grpc-timeout' -r
 complete -c grpc-convo -n "__fish_grpc_convo_using_subcommand ask" -l max-message-size -d 'Largest message sent or received, in bytes (encoded protobuf)' -r
+complete -c grpc-convo -n "__fish_grpc_convo_using_subcommand ask" -l compress -d 'Compress each question with this encoding (the server must accept it, as grpc-go\'s, grpc-java\'s and grpcio\'s servers do gzip); compressed answers are accepted either way' -r -f -a "gzip\t''
+zstd\t''"
 complete -c grpc-convo -n "__fish_grpc_convo_using_subcommand ask" -s o -l output -d 'How answers are printed: text, or json (each response as one line of protobuf JSON with every field written, such as {"answer":"..."}, which survives answers holding newlines; a failed conversation\'s status goes to stderr as {"code":...,"number":...,"message":...})' -r -f -a "text\t''
 json\t''"
 complete -c grpc-convo -n "__fish_grpc_convo_using_subcommand ask" -l input -d 'How questions are read: lines (each line is a question), or json (each line is a whole request in protobuf JSON, such as {"question":"..."}, as grpcurl -d @ reads; blank lines are skipped)' -r -f -a "lines\t''
@@ -144,6 +150,8 @@ complete -c grpc-convo -n "__fish_grpc_convo_using_subcommand bench; and not __f
 complete -c grpc-convo -n "__fish_grpc_convo_using_subcommand bench; and not __fish_seen_subcommand_from merge help" -s o -l output -d 'Report format: text, or json (one object)' -r -f -a "text\t''
 json\t''"
 complete -c grpc-convo -n "__fish_grpc_convo_using_subcommand bench; and not __fish_seen_subcommand_from merge help" -l max-message-size -d 'Largest message sent or received, in bytes (encoded protobuf)' -r
+complete -c grpc-convo -n "__fish_grpc_convo_using_subcommand bench; and not __fish_seen_subcommand_from merge help" -l compress -d 'Compress each question with this encoding (the server must accept it, as grpc-go\'s, grpc-java\'s and grpcio\'s servers do gzip); compressed answers are accepted either way' -r -f -a "gzip\t''
+zstd\t''"
 complete -c grpc-convo -n "__fish_grpc_convo_using_subcommand bench; and not __fish_seen_subcommand_from merge help" -l wait-ready -d 'If the server is not up yet, keep trying to connect, with backoff, until --connect-timeout runs out'
 complete -c grpc-convo -n "__fish_grpc_convo_using_subcommand bench; and not __fish_seen_subcommand_from merge help" -l tls -d 'Connect with TLS, trusting the system\'s root certificates'
 complete -c grpc-convo -n "__fish_grpc_convo_using_subcommand bench; and not __fish_seen_subcommand_from merge help" -l insecure -d 'Connect with TLS and verify nothing of the server\'s certificate (a development server\'s self-signed one): a warning says so on stderr each run. A token still goes only to this machine unless --allow-plaintext-token'

@@ -253,6 +253,27 @@ pub struct ServeArgs {
           value_parser = clap::value_parser!(u32).range(1..))]
     pub max_conversations: u32,
 
+    /// Conversations at once on one connection; a client queues the next until one ends
+    /// (HTTP/2's SETTINGS_MAX_CONCURRENT_STREAMS) [default: no limit but --max-conversations]
+    #[arg(long, value_name = "N", value_parser = clap::value_parser!(u32).range(1..))]
+    pub max_conversations_per_connection: Option<u32>,
+
+    /// Connections open at once; one more is closed as soon as it is accepted, with a log line
+    /// (one a second at most)
+    #[arg(long, value_name = "N", default_value_t = 10_000,
+          value_parser = clap::value_parser!(u32).range(1..))]
+    pub max_connections: u32,
+
+    /// Close a connection that has not finished TLS and sent HTTP/2's preface and SETTINGS
+    /// within this long
+    #[arg(long, value_name = "DURATION", value_parser = duration, default_value = "10s")]
+    pub handshake_timeout: Duration,
+
+    /// Compress answers with the encoding the client accepts (grpc-accept-encoding: gzip or
+    /// zstd); compressed questions are accepted either way
+    #[arg(long)]
+    pub compress_answers: bool,
+
     /// End a conversation with DEADLINE_EXCEEDED after this long without a question [default: off]
     #[arg(long, value_name = "DURATION", value_parser = duration)]
     pub idle_timeout: Option<Duration>,
@@ -366,6 +387,9 @@ pub struct AskArgs {
 
     #[command(flatten)]
     pub limits: Limits,
+
+    #[command(flatten)]
+    pub compression: Compression,
 
     /// How answers are printed: text, or json (each response as one line of protobuf JSON with
     /// every field written, such as {"answer":"..."}, which survives answers holding newlines; a
@@ -578,6 +602,9 @@ pub struct BenchArgs {
 
     #[command(flatten)]
     pub limits: Limits,
+
+    #[command(flatten)]
+    pub compression: Compression,
 }
 
 /// An authority as HTTP/2 carries it: a host, with a port if need be.
@@ -858,6 +885,20 @@ pub struct Limits {
     #[arg(long, value_name = "BYTES", default_value_t = DEFAULT_MAX_MESSAGE_SIZE,
           value_parser = clap::value_parser!(u32).range(1..).map(|n| n as usize))]
     pub max_message_size: usize,
+}
+
+#[derive(Debug, Args)]
+pub struct Compression {
+    /// Compress each question with this encoding (the server must accept it, as grpc-go's,
+    /// grpc-java's and grpcio's servers do gzip); compressed answers are accepted either way
+    #[arg(long, value_enum, value_name = "ENCODING")]
+    pub compress: Option<Encoding>,
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]
+pub enum Encoding {
+    Gzip,
+    Zstd,
 }
 
 /// The command line as a report may show it: each argument quoted where a shell would need it,

@@ -1,35 +1,35 @@
-//! HTTP/2 flow control: the windows and the stream limit, shared by serve, ask and bench because
-//! one piece of arithmetic binds them all.
+//! HTTP/2 flow control: the windows, the stream limit and what they cost, shared by serve, ask
+//! and bench because one piece of arithmetic binds them all.
 //!
 //! h2 (0.4.16 and later) closes a connection with GOAWAY ENHANCE_YOUR_CALM "too_many_data_frames"
 //! when too many small DATA frames sit unread. Each frame of L < 256 bytes that arrives costs
 //! `256 - L` from a budget of half the connection window W (at least 25,600 bytes); the cost comes
 //! back when the application reads the frame, and a frame of L > 256 bytes gives back `L - 256`.
-//! h2's own `data_frame_budget` setting would change that, but neither hyper 1.12 nor tonic 0.14
-//! exposes it, so the windows are the only lever.
+//! The smallest frame a gRPC message makes is 5 bytes (an empty message: its length prefix), the
+//! worst case, at `251 / 5 = 50.2` budget bytes per byte unread.
 //!
-//! A grpc-go peer sends every short message in a DATA frame of its own, and multiplexes all its
-//! conversations on one connection. What is unread at once is bounded per stream by the stream
-//! window S, so M streams stalled on frames of L bytes cost at most `M * S * (256 - L) / L`, which
-//! must stay under `W / 2`. The smallest frame a gRPC message makes is 5 bytes (an empty message:
-//! the length prefix alone), the worst case, at `251 / 5 = 50.2` budget bytes per window byte:
+//! **serve** has no stream limit of its own (as grpc-go's server: `--max-conversations` bounds
+//! them all; `--max-conversations-per-connection` sets SETTINGS_MAX_CONCURRENT_STREAMS for
+//! operators who want one), so the stream windows no longer bound what sits unread. What does:
+//! each call's task takes its frames off h2 as they arrive (`server/exchange.rs`), and the
+//! connection yields to those tasks after every 64 KiB it reads (`server/handshake.rs`). At most
+//! one such turn is unread at once: 65,536 / 5 frames, `13,107 * 251` = 3,289,857 budget bytes,
+//! 0.3% of the budget of W = 2^31 - 1 (1,073,741,823). So the guard never fires for a client that
+//! keeps within its windows, however many conversations it multiplexes; h2's own default budget
+//! stays. The window a conversation's questions take is given back only as the conversation
+//! reads them, so a stalled conversation still holds at most its stream window S.
 //!
-//! - W = 2^31 - 1, HTTP/2's largest window: the budget is 1,073,741,823 bytes.
-//! - S = 64 KiB, HTTP/2's default: one stalled stream costs at most 3,289,907.
-//! - M = 256 streams at once per connection (SETTINGS_MAX_CONCURRENT_STREAMS, which tonic leaves
-//!   unset and hyper would otherwise set to 200): at most 842,216,243 of the budget, 78% of it,
-//!   even with every stream stalled on empty messages. Streams over the limit wait in the
-//!   client's queue (grpc-go and h2 honour the setting), so 1000 conversations on one connection
-//!   are all answered, 256 at a time.
+//! Memory a client that never reads can make serve hold, per conversation: the questions of one
+//! stream window, packed (S = 32 KiB), tonic's share of them (8 KiB), answers waiting in h2's
+//! send buffer (B = 8 KiB) plus the chunk tonic encoded last (up to 32 KiB); about 80 KiB, and
+//! 103 KiB measured with the tasks and buffers around them (1024 conversations: +103 MiB). Per
+//! connection on top: the frames of one read turn waiting in h2 (~13,000 slots of ~260 bytes,
+//! ~3.3 MiB at worst). Without packing, each waiting frame would cost its slot: a window of
+//! 8-byte questions, 1.8 MiB a conversation.
 //!
-//! hyper's adaptive window (`http2_adaptive_window`) would raise S to W and void the bound, so it
-//! stays off. A peer that floods on purpose, with frames of 1 to 4 bytes on many streams that it
-//! never lets us read, can still run the budget down: that is what the guard is for.
-//!
-//! Memory one connection can make serve hold: what it has received and not read, at most
-//! `M * S` = 16 MiB; and answers waiting for a client that stops reading them, at most hyper's
-//! per-stream send buffer (400 KiB, not configurable through tonic 0.14) per stream, 100 MiB in
-//! all, and only for a client that also advertised windows that large.
+//! **ask and bench**, as clients, read with tonic on hyper, whose windows are the only lever:
+//! see `client_stream_window`. hyper's adaptive window would raise S to W and void that bound,
+//! so it stays off.
 
 use std::time::Duration;
 
@@ -49,11 +49,23 @@ const MAX_WINDOW: u32 = (1 << 31) - 1;
 /// memory by itself: what can arrive unread is bounded by the stream windows.
 pub(crate) const CONNECTION_WINDOW: u32 = MAX_WINDOW;
 
-/// Per conversation on serve: what a client may send before the server has read it.
+/// Per conversation of ask and bench: HTTP/2's default, what a server may send unread.
 pub(crate) const STREAM_WINDOW: u32 = 64 * 1024;
 
-/// Conversations at once on one connection to serve.
-pub(crate) const MAX_STREAMS: u32 = 256;
+/// Per conversation on serve: what a client may send before the conversation has read it, and
+/// so what a stalled one holds of its questions (packed).
+pub(crate) const SERVE_STREAM_WINDOW: u32 = 32 * 1024;
+
+/// What serve reads of a connection before the calls' tasks take their frames off h2.
+pub(crate) const READ_BEFORE_YIELD: usize = 64 * 1024;
+
+/// Streams serve may reset for the client's errors on one connection before it closes the
+/// connection (hyper's default, against a client that provokes resets on purpose).
+pub(crate) const MAX_LOCAL_RESETS: usize = 1024;
+
+/// Answers serve keeps ready for one conversation beyond what the client has read: h2's
+/// per-stream send buffer (hyper's default is 400 KiB). Answers are made only when it has room.
+pub(crate) const SEND_BUFFER: usize = 8 * 1024;
 
 /// The smallest DATA frame a gRPC message makes: the 5-byte prefix of an empty message.
 const SMALLEST_MESSAGE_FRAME: u64 = 5;
@@ -90,10 +102,11 @@ mod tests {
     use super::*;
 
     #[test]
-    fn serve_settings_keep_the_worst_case_inside_the_budget() {
-        let worst = worst_cost(MAX_STREAMS as u64, STREAM_WINDOW as u64);
-        assert_eq!(worst, 842_216_243);
-        assert!(worst < budget(CONNECTION_WINDOW));
+    fn one_read_turn_of_serve_stays_far_inside_the_budget() {
+        let turn = READ_BEFORE_YIELD as u64;
+        let worst = turn / SMALLEST_MESSAGE_FRAME * (THRESHOLD - SMALLEST_MESSAGE_FRAME);
+        assert_eq!(worst, 3_289_857);
+        assert!(worst * 100 < budget(CONNECTION_WINDOW));
     }
 
     #[test]

@@ -95,10 +95,12 @@ fn runtime(threads: Threads) -> anyhow::Result<tokio::runtime::Runtime> {
         .context("cannot start the async runtime")
 }
 
-/// Logs go to stderr: serve reports conversations at info by default, ask only warnings.
+/// Logs go to stderr: serve reports conversations at info by default, ask only warnings. serve
+/// says itself, once per connection, why it closed one (a flood, a protocol error), so h2's own
+/// warnings, one per frame of a flood, stay off.
 fn init_logging(cli: &Cli) {
     let default = match (cli.verbose, &cli.command) {
-        (0, Command::Serve(_)) => "grpc_convo=info,warn",
+        (0, Command::Serve(_)) => "grpc_convo=info,h2=error,warn",
         (0, _) => "warn",
         (1, _) => "grpc_convo=debug,info",
         _ => "trace",

@@ -87,6 +87,6 @@ impl Slot<'_> {
 
     /// A client for the next call, once the connection can take it.
     pub(super) async fn grpc(&self, channel: &Channel) -> Result<Grpc<Channel>, Status> {
-        ready(channel, self.setup.config.call.max_message_size).await
+        ready(channel, &self.setup.config.call).await
     }
 }

@@ -87,7 +87,7 @@ impl Calls {
     }
 
     async fn grpc(&self) -> Result<Grpc<Channel>, Status> {
-        ready(&self.channel, self.setup.setup.max_message_size).await
+        ready(&self.channel, &self.setup.setup).await
     }
 }
 

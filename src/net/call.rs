@@ -5,10 +5,15 @@ use std::time::Duration;
 
 use tokio::time::Instant;
 
-use tonic::{Request, Status, client::Grpc, transport::Channel};
+use tonic::{Request, Status, client::Grpc, codec::CompressionEncoding, transport::Channel};
 
 use super::headers::Header;
 use crate::token::Token;
+
+/// The message encodings ask and bench accept (and send with `--compress`), and serve takes:
+/// those grpc-go, grpc-java and grpcio clients and servers compress with.
+pub const ENCODINGS: [CompressionEncoding; 2] =
+    [CompressionEncoding::Gzip, CompressionEncoding::Zstd];
 
 #[derive(Clone, Debug, Default)]
 pub struct CallSetup {
@@ -21,6 +26,8 @@ pub struct CallSetup {
     pub token: Option<Token>,
     /// The largest encoded message sent or accepted, in bytes.
     pub max_message_size: usize,
+    /// How questions are compressed (`--compress`); answers may come in any of `ENCODINGS`.
+    pub compress: Option<CompressionEncoding>,
 }
 
 impl CallSetup {
@@ -73,12 +80,19 @@ impl Started {
     }
 }
 
-/// A client for one call of any method on `channel`, holding both directions to `limit` bytes,
-/// once the connection can take the call.
-pub(crate) async fn ready(channel: &Channel, limit: usize) -> Result<Grpc<Channel>, Status> {
+/// A client for one call of any method on `channel`, holding both directions to the setup's
+/// limit and compressing as it says, once the connection can take the call.
+pub(crate) async fn ready(channel: &Channel, setup: &CallSetup) -> Result<Grpc<Channel>, Status> {
+    let limit = setup.max_message_size;
     let mut grpc = Grpc::new(channel.clone())
         .max_decoding_message_size(limit)
         .max_encoding_message_size(limit);
+    for encoding in ENCODINGS {
+        grpc = grpc.accept_compressed(encoding);
+    }
+    if let Some(encoding) = setup.compress {
+        grpc = grpc.send_compressed(encoding);
+    }
     grpc.ready()
         .await
         .map_err(|err| Status::unavailable(format!("the connection is not ready: {err}")))?;

@@ -20,7 +20,10 @@ use tonic::{
     },
 };
 
-use super::conversation::{Service, Shape, Wire, opened};
+use super::{
+    compress::compressed,
+    conversation::{Service, Shape, Wire, opened},
+};
 use crate::{
     codec::LineCodec,
     error::Usage,
@@ -193,8 +196,10 @@ impl tower::Service<http::Request<Body>> for Route {
             );
             let limit = route.service.config.max_message_size;
             // Responses are checked against the limit as they are shaped, with a clearer status.
-            let mut grpc =
+            let grpc =
                 Grpc::new(codec).apply_max_message_size_config(Some(limit), Some(usize::MAX));
+            let config = &route.service.config;
+            let mut grpc = compressed(grpc, config, Grpc::accept_compressed, Grpc::send_compressed);
             Ok(match route.method.kind {
                 CallKind::Bidirectional => grpc.streaming(route, request).await,
                 CallKind::ServerStreaming => grpc.server_streaming(route, request).await,

@@ -16,13 +16,11 @@ use futures_util::{Stream, StreamExt};
 use prost::Message;
 use tokio::sync::{OwnedSemaphorePermit, Semaphore};
 use tokio_util::sync::{CancellationToken, WaitForCancellationFutureOwned};
-use tonic::{
-    Code, Request, Response, Status, Streaming, metadata::MetadataMap,
-    transport::server::UdsConnectInfo,
-};
+use tonic::{Code, Request, Response, Status, Streaming, metadata::MetadataMap};
 
 use super::{
     Config,
+    accept::Peer,
     deadline::Deadline,
     idle::IdleLimit,
     memory,
@@ -167,11 +165,8 @@ impl Service {
 
 /// The client's address for logs and responders.
 pub(super) fn peer<T>(request: &Request<T>) -> String {
-    if let Some(addr) = request.remote_addr() {
-        return addr.to_string();
-    }
-    match request.extensions().get::<UdsConnectInfo>() {
-        Some(_) => "unix".to_owned(),
+    match request.extensions().get::<Peer>() {
+        Some(Peer(addr)) => addr.to_string(),
         None => "unknown".to_owned(),
     }
 }

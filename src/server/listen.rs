@@ -9,10 +9,7 @@ use std::{
     time::Duration,
 };
 
-use anyhow::Context as _;
-use futures_util::{FutureExt, future::BoxFuture};
 use tokio::sync::Semaphore;
-use tokio_stream::wrappers::UnixListenerStream;
 use tokio_util::{sync::CancellationToken, task::AbortOnDropHandle};
 use tonic::{
     Request, Status,
@@ -21,21 +18,23 @@ use tonic::{
     server::NamedService,
     service::AxumBody,
     service::{Routes, interceptor::InterceptedService},
-    transport::server::TcpIncoming,
 };
-use tonic_health::{ServingStatus, server::HealthReporter};
+use tonic_health::{ServingStatus, pb::health_server::HealthServer, server::HealthReporter};
+use tonic_reflection::pb::{
+    v1::server_reflection_server::ServerReflectionServer as ReflectionV1,
+    v1alpha::server_reflection_server::ServerReflectionServer as ReflectionV1Alpha,
+};
 use tower::ServiceExt as _;
 
 use super::{
-    Config,
+    Config, accept,
     bridge::Route,
+    compress::compressed,
     conversation::{Service, Stop, peer},
     memory,
     respond::Responder,
 };
-use crate::{
-    addr::Listener, flow, proto, proto::stream_server::StreamServer, token::Token, tutorial,
-};
+use crate::{addr::Listener, proto, proto::stream_server::StreamServer, token::Token, tutorial};
 
 /// How long connections may take to close once no conversation is left: long enough to flush
 /// the last answers to a slow reader, short enough not to hold up a restart.
@@ -106,6 +105,12 @@ async fn serve(
         idle,
         config: config.clone(),
     });
+    let health_service = compressed(
+        health_service,
+        &config,
+        HealthServer::accept_compressed,
+        HealthServer::send_compressed,
+    );
     let routes = routes(&config, Routes::new(health_service), service)?;
     let drain = async {
         draining.cancelled().await;
@@ -117,12 +122,12 @@ async fn serve(
         tokio::time::sleep(CLOSE_LIMIT).await;
     };
     tokio::select! {
-        served = listen(routes, listener, &config, signal)? => served.context("server failed"),
+        () = accept::serve(routes, listener, limits(&config), signal) => {}
         () = drain => {
             tracing::warn!("connections still open {CLOSE_LIMIT:?} after the drain; closing them");
-            Ok(())
         }
     }
+    Ok(())
 }
 
 /// Health's names: "" for the whole server, and each service served.
@@ -139,16 +144,32 @@ fn served_names(config: &Config) -> Vec<String> {
 fn routes(config: &Config, mut routes: Routes, service: Arc<Service>) -> anyhow::Result<Routes> {
     if config.reflection {
         routes = routes
-            .add_service(reflection(config).build_v1()?)
-            .add_service(reflection(config).build_v1alpha()?);
+            .add_service(compressed(
+                reflection(config).build_v1()?,
+                config,
+                ReflectionV1::accept_compressed,
+                ReflectionV1::send_compressed,
+            ))
+            .add_service(compressed(
+                reflection(config).build_v1alpha()?,
+                config,
+                ReflectionV1Alpha::accept_compressed,
+                ReflectionV1Alpha::send_compressed,
+            ));
     }
     let authorize = || authorize(config.token.clone());
     let Some(bridges) = &config.bridges else {
-        let server = StreamServer::from_arc(service)
-            .max_decoding_message_size(config.max_message_size)
-            // Answers are checked against the limit before they are encoded, with a clearer
-            // status than tonic's own; this only keeps tonic from refusing what we allowed.
-            .max_encoding_message_size(usize::MAX);
+        let server = StreamServer::from_arc(service);
+        let server = compressed(
+            server,
+            config,
+            StreamServer::accept_compressed,
+            StreamServer::send_compressed,
+        )
+        .max_decoding_message_size(config.max_message_size)
+        // Answers are checked against the limit before they are encoded, with a clearer
+        // status than tonic's own; this only keeps tonic from refusing what we allowed.
+        .max_encoding_message_size(usize::MAX);
         let routes = routes.add_service(InterceptedService::new(server, authorize()));
         return Ok(not_served(routes, &[tutorial::METHOD.to_owned()]));
     };
@@ -213,47 +234,14 @@ async fn drain(slots: &Semaphore, stop: &Stop, config: &Config) {
     }
 }
 
-/// Accepts connections on the listener until `signal`, with the connection settings of
-/// `src/flow.rs`, over TLS when configured.
-fn listen(
-    routes: Routes,
-    listener: Listener,
-    config: &Config,
-    signal: impl Future<Output = ()> + Send + 'static,
-) -> anyhow::Result<BoxFuture<'static, Result<(), tonic::transport::Error>>> {
-    let mut builder = tonic::transport::Server::builder();
-    if let Some(tls) = config.tls.clone() {
-        builder = builder.tls_config(tls).context("cannot set up TLS")?;
+fn limits(config: &Config) -> accept::Limits {
+    accept::Limits {
+        max_connections: config.max_connections,
+        handshake_timeout: config.handshake_timeout,
+        max_streams: config.max_conversations_per_connection,
+        keepalive: (!config.keepalive.is_zero()).then_some(config.keepalive),
+        tls: config.tls.clone(),
     }
-    // A ping unanswered for the interval (20 s at most) closes the connection: a shorter
-    // interval also notices a dead client sooner than hyper's fixed 20 s would.
-    let keepalive = (!config.keepalive.is_zero()).then_some(config.keepalive);
-    let router = builder
-        .initial_stream_window_size(flow::STREAM_WINDOW)
-        .initial_connection_window_size(flow::CONNECTION_WINDOW)
-        .max_concurrent_streams(flow::MAX_STREAMS)
-        .http2_keepalive_interval(keepalive)
-        .http2_keepalive_timeout(keepalive.map(flow::ping_timeout))
-        .add_routes(routes);
-    Ok(match listener {
-        Listener::Tcp(listener) => {
-            let incoming = TcpIncoming::from(listener).with_nodelay(Some(true));
-            router
-                .serve_with_incoming_shutdown(incoming, signal)
-                .boxed()
-        }
-        Listener::Unix(listener, socket_file) => {
-            let incoming = UnixListenerStream::new(listener);
-            async move {
-                let served = router.serve_with_incoming_shutdown(incoming, signal).await;
-                // The socket file goes when the server stops, or with this future if the
-                // drain gives up on it.
-                drop(socket_file);
-                served
-            }
-            .boxed()
-        }
-    })
 }
 
 async fn set_health(health: &HealthReporter, names: &[String], status: ServingStatus) {

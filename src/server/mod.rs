@@ -2,21 +2,26 @@
 //! connects streams, counts, logs and enforces limits; answering is the responder's business.
 //!
 //! - `listen`: the server's life: bind, serve, drain, close, and health and reflection beside;
+//! - `accept`, `handshake`, `connection`, `exchange`: connections, their limits and first
+//!   bytes, HTTP/2 on h2, and each call's bodies between h2 and tonic;
 //! - `conversation`: one conversation on the wire, from its slot to its closing log line;
 //! - `respond`: the responders, echo and exec, and the trait they share;
 //! - `deadline`, `idle`, `memory`: the client's deadline, `--idle-timeout`, giving memory back.
 
+mod accept;
 pub mod bridge;
+mod compress;
+mod connection;
 mod conversation;
 mod deadline;
+mod exchange;
+mod handshake;
 mod idle;
 mod listen;
 mod memory;
 pub mod respond;
 
-use std::time::Duration;
-
-use tonic::transport::ServerTlsConfig;
+use std::{sync::Arc, time::Duration};
 
 use crate::{message::DEFAULT_MAX_MESSAGE_SIZE, token::Token};
 pub use bridge::{BridgeFlags, Bridges};
@@ -30,6 +35,15 @@ pub struct Config {
     pub max_message_size: usize,
     /// Conversations in progress at once; one more is refused with RESOURCE_EXHAUSTED.
     pub max_conversations: u32,
+    /// Conversations at once on one connection (HTTP/2's SETTINGS_MAX_CONCURRENT_STREAMS);
+    /// `None` leaves only `max_conversations`, as grpc-go's server does.
+    pub max_conversations_per_connection: Option<u32>,
+    /// Connections open at once; one more is closed as soon as it is accepted.
+    pub max_connections: u32,
+    /// How long a new connection may take to finish TLS and send HTTP/2's preface and SETTINGS.
+    pub handshake_timeout: Duration,
+    /// Compress answers with the encoding a client accepts (gzip or zstd).
+    pub compress_answers: bool,
     /// End a conversation that has sent no question for this long.
     pub idle_timeout: Option<Duration>,
     /// HTTP/2 ping interval, so that dead peers are noticed; zero for none.
@@ -39,7 +53,7 @@ pub struct Config {
     /// Serve gRPC reflection (v1 and v1alpha).
     pub reflection: bool,
     /// Serve over TLS (and require client certificates if it names a client CA).
-    pub tls: Option<ServerTlsConfig>,
+    pub tls: Option<Arc<rustls::ServerConfig>>,
     /// Require `authorization: Bearer <token>` on every conversation.
     pub token: Option<Token>,
     /// Methods from the user's files, bridged to a command, served instead of the tutorial's.
@@ -51,6 +65,10 @@ impl Default for Config {
         Config {
             max_message_size: DEFAULT_MAX_MESSAGE_SIZE,
             max_conversations: 10_000,
+            max_conversations_per_connection: None,
+            max_connections: 10_000,
+            handshake_timeout: Duration::from_secs(10),
+            compress_answers: false,
             idle_timeout: None,
             keepalive: Duration::from_secs(30),
             grace: Duration::from_secs(10),

@@ -8,7 +8,7 @@ use crate::{
     token::Token,
 };
 
-use super::{connect_config, method_args};
+use super::{connect_config, encoding, method_args};
 
 /// What ask runs with: every file read and checked, the mapping's flags gathered.
 pub fn ask(args: &AskArgs) -> anyhow::Result<AskConfig> {
@@ -22,6 +22,7 @@ pub fn ask(args: &AskArgs) -> anyhow::Result<AskConfig> {
             headers: args.connect.headers.clone(),
             token,
             max_message_size: args.limits.max_message_size,
+            compress: encoding(&args.compression),
         },
         method: MethodArgs {
             mapping: MappingArgs {

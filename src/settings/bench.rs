@@ -8,7 +8,7 @@ use crate::{
     token::Token,
 };
 
-use super::{connect_config, method_args};
+use super::{connect_config, encoding, method_args};
 
 /// What bench runs with.
 pub fn bench(args: &BenchArgs) -> anyhow::Result<BenchConfig> {
@@ -23,6 +23,7 @@ pub fn bench(args: &BenchArgs) -> anyhow::Result<BenchConfig> {
             headers: args.connect.headers.clone(),
             max_message_size: args.limits.max_message_size,
             timeout: None,
+            compress: encoding(&args.compression),
         },
         method: method_args(&args.method, args.input == LinesOrJson::Json),
         source: match &args.questions_file {

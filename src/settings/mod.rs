@@ -6,8 +6,10 @@ mod ask;
 mod bench;
 mod serve;
 
+use tonic::codec::CompressionEncoding;
+
 use crate::{
-    cli::{ConnectArgs, MethodFlags, SchemaFlags},
+    cli::{Compression, ConnectArgs, Encoding, MethodFlags, SchemaFlags},
     client::MethodArgs,
     mapping::MappingArgs,
     net::{CallSetup, ConnectConfig, TokenTransport},
@@ -49,6 +51,7 @@ pub fn inspect_call(args: &ConnectArgs) -> anyhow::Result<CallSetup> {
         headers: args.headers.clone(),
         max_message_size: 64 * 1024 * 1024,
         timeout: None,
+        compress: None,
     })
 }
 
@@ -95,5 +98,13 @@ pub fn connect_config(
         streams,
         authority: args.authority.clone(),
         token,
+    })
+}
+
+/// `--compress` as tonic names it.
+fn encoding(compression: &Compression) -> Option<CompressionEncoding> {
+    compression.compress.map(|encoding| match encoding {
+        Encoding::Gzip => CompressionEncoding::Gzip,
+        Encoding::Zstd => CompressionEncoding::Zstd,
     })
 }

@@ -51,6 +51,10 @@ pub fn serve(args: &ServeArgs) -> anyhow::Result<Serve> {
     let config = server::Config {
         max_message_size,
         max_conversations: args.max_conversations,
+        max_conversations_per_connection: args.max_conversations_per_connection,
+        max_connections: args.max_connections,
+        handshake_timeout: args.handshake_timeout,
+        compress_answers: args.compress_answers,
         idle_timeout: args.idle_timeout,
         keepalive: args.keepalive,
         grace: args.grace,

@@ -3,19 +3,14 @@
 //! its certificate, is one clear line naming the file (exit 2) rather than a failed handshake
 //! later.
 
-use std::{path::Path, sync::Arc, time::Duration};
+use std::{path::Path, sync::Arc};
 
 use rustls_pki_types::{CertificateDer, PrivateKeyDer, pem::PemObject};
-use tonic::transport::{Certificate, Identity, ServerTlsConfig};
 
 mod insecure;
 mod leaf;
 
 use crate::error::Usage;
-
-/// A client that connects and never finishes its handshake holds a connection only this long.
-/// (Our own handshakes as a client are bounded by --connect-timeout.)
-const HANDSHAKE_TIMEOUT: Duration = Duration::from_secs(10);
 
 /// What serve was given: `--tls-cert`, `--tls-key`, and `--client-ca` for mutual TLS.
 #[derive(Debug)]
@@ -25,22 +20,50 @@ pub struct ServerFiles<'a> {
     pub client_ca: Option<&'a Path>,
 }
 
-pub fn server_config(files: &ServerFiles) -> Result<ServerTlsConfig, Usage> {
+/// The server's rustls configuration, offering HTTP/2 by ALPN; with a client CA, every client
+/// must present a certificate it signed, as gRPC servers do for mutual TLS.
+pub fn server_config(files: &ServerFiles) -> Result<Arc<rustls::ServerConfig>, Usage> {
     let cert = read_certificates("--tls-cert", files.cert)?;
     let key = read_key("--tls-key", files.key)?;
-    check_key_matches(&cert, &key, files)?;
     // Served all the same: a client may have been told to trust it as it is (--insecure).
-    for complaint in leaf::complaints(&cert.parsed[0]) {
+    for complaint in leaf::complaints(&cert[0]) {
         tracing::warn!("--tls-cert {}: {complaint}", files.cert.display());
     }
-    let mut config = ServerTlsConfig::new()
-        .identity(Identity::from_pem(cert.pem, key.pem))
-        .timeout(HANDSHAKE_TIMEOUT);
-    if let Some(path) = files.client_ca {
-        let ca = read_certificates("--client-ca", path)?;
-        config = config.client_ca_root(Certificate::from_pem(ca.pem));
+    let builder = rustls::ServerConfig::builder_with_provider(provider())
+        .with_safe_default_protocol_versions()
+        .map_err(|err| Usage(format!("TLS is not available: {err}")))?;
+    let builder = match files.client_ca {
+        None => builder.with_no_client_auth(),
+        Some(path) => builder.with_client_cert_verifier(client_verifier(path)?),
+    };
+    let mut config = builder.with_single_cert(cert, key).map_err(|err| {
+        Usage(format!(
+            "--tls-key {} with --tls-cert {}: {}",
+            files.key.display(),
+            files.cert.display(),
+            key_mismatch(err)
+        ))
+    })?;
+    config.alpn_protocols = vec![b"h2".to_vec()];
+    Ok(Arc::new(config))
+}
+
+fn client_verifier(
+    path: &Path,
+) -> Result<Arc<dyn rustls::server::danger::ClientCertVerifier>, Usage> {
+    let unusable = |err: &dyn std::fmt::Display| {
+        Usage(format!(
+            "--client-ca {}: not a usable CA: {err}",
+            path.display()
+        ))
+    };
+    let mut roots = rustls::RootCertStore::empty();
+    for cert in read_certificates("--client-ca", path)? {
+        roots.add(cert).map_err(|err| unusable(&err))?;
     }
-    Ok(config)
+    rustls::server::WebPkiClientVerifier::builder_with_provider(Arc::new(roots), provider())
+        .build()
+        .map_err(|err| unusable(&err))
 }
 
 /// What a client was given: `--tls`, `--ca-cert`, `--tls-server-name`, `--cert`, `--key` and
@@ -88,16 +111,14 @@ pub fn client_config(files: &ClientFiles) -> Result<ClientTls, Usage> {
         (Some(cert_path), Some(key_path)) => {
             let cert = read_certificates("--cert", cert_path)?;
             let key = read_key("--key", key_path)?;
-            builder
-                .with_client_auth_cert(cert.parsed, key.parsed)
-                .map_err(|err| {
-                    Usage(format!(
-                        "--cert {} with --key {}: {}",
-                        cert_path.display(),
-                        key_path.display(),
-                        key_mismatch(err)
-                    ))
-                })?
+            builder.with_client_auth_cert(cert, key).map_err(|err| {
+                Usage(format!(
+                    "--cert {} with --key {}: {}",
+                    cert_path.display(),
+                    key_path.display(),
+                    key_mismatch(err)
+                ))
+            })?
         }
         _ => builder.with_no_client_auth(),
     };
@@ -115,7 +136,7 @@ fn roots(ca_cert: Option<&Path>) -> Result<rustls::RootCertStore, Usage> {
     match ca_cert {
         // Only the CA named: as grpcurl's -cacert, not the system roots as well.
         Some(path) => {
-            for cert in read_certificates("--ca-cert", path)?.parsed {
+            for cert in read_certificates("--ca-cert", path)? {
                 roots.add(cert).map_err(|err| {
                     Usage(format!(
                         "--ca-cert {}: not a usable CA: {err}",
@@ -145,17 +166,12 @@ fn key_mismatch(err: rustls::Error) -> String {
     }
 }
 
-struct Pem<T> {
-    pem: Vec<u8>,
-    parsed: T,
-}
-
 fn read(flag: &str, path: &Path) -> Result<Vec<u8>, Usage> {
     std::fs::read(path)
         .map_err(|err| Usage(format!("{flag} {}: cannot read it: {err}", path.display())))
 }
 
-fn read_certificates(flag: &str, path: &Path) -> Result<Pem<Vec<CertificateDer<'static>>>, Usage> {
+fn read_certificates(flag: &str, path: &Path) -> Result<Vec<CertificateDer<'static>>, Usage> {
     let pem = read(flag, path)?;
     let malformed = |why: String| Usage(format!("{flag} {}: {why}", path.display()));
     let parsed = CertificateDer::pem_slice_iter(&pem)
@@ -166,10 +182,10 @@ fn read_certificates(flag: &str, path: &Path) -> Result<Pem<Vec<CertificateDer<'
             "no PEM certificate (BEGIN CERTIFICATE) in it".into(),
         ));
     }
-    Ok(Pem { pem, parsed })
+    Ok(parsed)
 }
 
-fn read_key(flag: &str, path: &Path) -> Result<Pem<PrivateKeyDer<'static>>, Usage> {
+fn read_key(flag: &str, path: &Path) -> Result<PrivateKeyDer<'static>, Usage> {
     let pem = read(flag, path)?;
     let parsed = PrivateKeyDer::from_pem_slice(&pem).map_err(|err| {
         Usage(format!(
@@ -177,28 +193,5 @@ fn read_key(flag: &str, path: &Path) -> Result<Pem<PrivateKeyDer<'static>>, Usag
             path.display()
         ))
     })?;
-    Ok(Pem { pem, parsed })
-}
-
-/// rustls refuses a key that is not the certificate's: ask it now, by building the very
-/// configuration the server will build, and say which files disagree.
-fn check_key_matches(
-    cert: &Pem<Vec<CertificateDer<'static>>>,
-    key: &Pem<PrivateKeyDer<'static>>,
-    files: &ServerFiles,
-) -> Result<(), Usage> {
-    rustls::ServerConfig::builder_with_provider(provider())
-        .with_safe_default_protocol_versions()
-        .map_err(|err| Usage(format!("TLS is not available: {err}")))?
-        .with_no_client_auth()
-        .with_single_cert(cert.parsed.clone(), key.parsed.clone_key())
-        .map(drop)
-        .map_err(|err| {
-            Usage(format!(
-                "--tls-key {} with --tls-cert {}: {}",
-                files.key.display(),
-                files.cert.display(),
-                key_mismatch(err)
-            ))
-        })
+    Ok(parsed)
 }

@@ -28,10 +28,11 @@ def questions(texts):
         yield stream_pb2.StreamRequest(question=text)
 
 
-def client_pipeline(addr, count):
-    """Sends every question without waiting for answers, then checks each answer in order."""
+def client_pipeline(addr, count, compression=None):
+    """Sends every question without waiting for answers, then checks each answer in order;
+    with `compression`, every message on the channel is compressed."""
     texts = [f"py {i}" for i in range(count)]
-    with grpc.insecure_channel(addr) as channel:
+    with grpc.insecure_channel(addr, compression=compression) as channel:
         stub = stream_pb2_grpc.StreamStub(channel)
         got = [r.answer for r in stub.Conversations(questions(texts))]
     want = [echo(i + 1, t) for i, t in enumerate(texts)]
@@ -148,7 +149,8 @@ def client_tls_token(addr, ca_file, cert_file, key_file, token_file):
 
 
 class FailAfter(stream_pb2_grpc.StreamServicer):
-    """Answers like the tutorial, then ends each conversation with RESOURCE_EXHAUSTED."""
+    """Answers like the tutorial, then ends each conversation with RESOURCE_EXHAUSTED (never,
+    with None)."""
 
     def __init__(self, answers):
         self.answers = answers
@@ -251,6 +253,8 @@ def main():
     command, *args = sys.argv[1:]
     if command == "pipeline":
         client_pipeline(args[0], int(args[1]))
+    elif command == "pipeline-gzip":
+        client_pipeline(args[0], int(args[1]), grpc.Compression.Gzip)
     elif command == "concurrent":
         client_concurrent(args[0], int(args[1]), int(args[2]))
     elif command == "cancel":
@@ -263,6 +267,8 @@ def main():
         client_tls_token(*args)
     elif command == "serve-fail-after":
         serve(FailAfter(int(args[0])))
+    elif command == "serve-echo":
+        serve(FailAfter(None))
     elif command == "serve-metadata":
         serve(MetadataEcho())
     elif command == "kinds-client":

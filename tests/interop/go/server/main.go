@@ -16,6 +16,8 @@ import (
 	"strconv"
 
 	"google.golang.org/grpc"
+	// As most Go servers do: it accepts gzip-compressed messages.
+	_ "google.golang.org/grpc/encoding/gzip"
 	"google.golang.org/grpc/keepalive"
 
 	pb "convo/proto"

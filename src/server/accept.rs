@@ -1,0 +1,156 @@
+//! Connections, from accept to close: at most `--max-connections` at once, each through its
+//! handshake (`handshake.rs`) and then served (`connection.rs`). tonic's own `Server` can neither
+//! leave the streams uncapped nor bound what a client that never reads costs, so its routes are
+//! served here.
+
+use std::{future::Future, sync::Arc, time::Duration};
+
+use tokio::{
+    sync::{OwnedSemaphorePermit, Semaphore},
+    time::Instant,
+};
+use tokio_rustls::TlsAcceptor;
+use tokio_util::{sync::CancellationToken, task::TaskTracker};
+use tonic::service::Routes;
+
+use super::{
+    connection::Http2,
+    handshake::{BoxIo, Refused, handshake},
+};
+use crate::addr::Listener;
+
+/// What serve's connections are held to.
+#[derive(Clone, Debug)]
+pub(super) struct Limits {
+    pub(super) max_connections: u32,
+    pub(super) handshake_timeout: Duration,
+    /// Conversations at once on one connection; `None` for no limit of its own.
+    pub(super) max_streams: Option<u32>,
+    /// HTTP/2 ping interval; `None` for no pings.
+    pub(super) keepalive: Option<Duration>,
+    pub(super) tls: Option<Arc<rustls::ServerConfig>>,
+}
+
+/// The client's address, put on each of its requests for the logs.
+#[derive(Clone, Debug)]
+pub(super) struct Peer(pub(super) Arc<str>);
+
+/// After a failed accept (out of file descriptors, say), a pause before the next, so that the
+/// loop does not spin while the condition lasts.
+const ACCEPT_PAUSE: Duration = Duration::from_millis(50);
+
+/// Serves `routes` on every connection `listener` accepts until `signal`; then stops listening,
+/// asks each connection to close once its conversations end (GOAWAY), and returns when all have.
+pub(super) async fn serve(
+    routes: Routes,
+    listener: Listener,
+    limits: Limits,
+    signal: impl Future<Output = ()>,
+) {
+    let served = Served {
+        http2: Http2::new(limits.max_streams, limits.keepalive),
+        tls: limits.tls.clone().map(TlsAcceptor::from),
+        routes: routes.prepare(),
+        handshake_timeout: limits.handshake_timeout,
+        closing: CancellationToken::new(),
+    };
+    let slots = Arc::new(Semaphore::new(limits.max_connections as usize));
+    let tracker = TaskTracker::new();
+    let (mut refused, mut failed) = (Refusals::default(), Refusals::default());
+    tokio::pin!(signal);
+    loop {
+        let accepted = tokio::select! {
+            () = &mut signal => break,
+            accepted = accept(&listener) => accepted,
+        };
+        let (io, peer) = match accepted {
+            Ok(accepted) => accepted,
+            Err(err) => {
+                failed.note(&format!("cannot accept a connection: {err}"));
+                tokio::time::sleep(ACCEPT_PAUSE).await;
+                continue;
+            }
+        };
+        match slots.clone().try_acquire_owned() {
+            Ok(permit) => drop(tracker.spawn(served.clone().connection(io, peer, permit))),
+            Err(_) => refused.note(&format!(
+                "--max-connections {} reached: closed a new connection",
+                limits.max_connections
+            )),
+        }
+    }
+    // Listening ends here: new clients are refused at once, not left waiting in the backlog.
+    drop(listener);
+    served.closing.cancel();
+    tracker.close();
+    tracker.wait().await;
+}
+
+async fn accept(listener: &Listener) -> std::io::Result<(BoxIo, Peer)> {
+    Ok(match listener {
+        Listener::Tcp(listener) => {
+            let (stream, addr) = listener.accept().await?;
+            // Answers are lines, written as they are made: no waiting to fill a segment.
+            stream.set_nodelay(true)?;
+            (Box::new(stream), Peer(addr.to_string().into()))
+        }
+        Listener::Unix(listener, _) => {
+            let (stream, _) = listener.accept().await?;
+            (Box::new(stream), Peer("unix".into()))
+        }
+    })
+}
+
+/// What every connection is served with.
+#[derive(Clone)]
+struct Served {
+    http2: Http2,
+    tls: Option<TlsAcceptor>,
+    routes: Routes,
+    handshake_timeout: Duration,
+    closing: CancellationToken,
+}
+
+impl Served {
+    async fn connection(self, io: BoxIo, peer: Peer, _slot: OwnedSemaphorePermit) {
+        let handshake = handshake(io, self.tls.as_ref(), self.handshake_timeout);
+        let io = tokio::select! {
+            io = handshake => match io {
+                Ok(io) => io,
+                Err(Refused::Silent) => return,
+                Err(refused) => {
+                    tracing::info!(peer = %peer.0, "connection closed: {refused}");
+                    return;
+                }
+            },
+            () = self.closing.cancelled() => return,
+        };
+        self.http2.serve(io, self.routes, peer, self.closing).await;
+    }
+}
+
+/// One log line a second at most, however many connections are turned away.
+#[derive(Default)]
+struct Refusals {
+    last: Option<Instant>,
+    since: u64,
+}
+
+impl Refusals {
+    fn note(&mut self, what: &str) {
+        self.since += 1;
+        let now = Instant::now();
+        if self
+            .last
+            .is_some_and(|last| now - last < Duration::from_secs(1))
+        {
+            return;
+        }
+        let more = match self.since {
+            1 => String::new(),
+            n => format!(" ({n} times since the last such line)"),
+        };
+        tracing::warn!("{what}{more}");
+        (self.last, self.since) = (Some(now), 0);
+    }
+}
