@@ -173,3 +173,22 @@ async fn answers_are_compressed_only_with_compress_answers() {
         assert_eq!(used.as_deref(), Some(name));
     }
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_question_is_held_to_the_size_limit_once_decompressed() {
+    let server = Serve::start(&["--max-message-size", "65536"]);
+    let channel = common::channel(&server.addr).await;
+    let mut client = StreamClient::new(channel).send_compressed(CompressionEncoding::Gzip);
+    // A megabyte of one letter: a few KiB on the wire, far over the limit unpacked.
+    let bomb = StreamRequest {
+        question: "a".repeat(1 << 20),
+    };
+    let status = match client
+        .conversations(futures_util::stream::iter([bomb]))
+        .await
+    {
+        Ok(response) => response.into_inner().message().await.unwrap_err(),
+        Err(status) => status,
+    };
+    assert_eq!(status.code(), tonic::Code::ResourceExhausted, "{status:?}");
+}

@@ -256,6 +256,15 @@ ask_headers_reach_the_server() {
     same "$WORK/want" "$WORK/got"
 }
 
+# A hostile HTTP/2 client (tests/interop/hostile.py, on Python's h2), one attack at a time
+# against one serve, each while an honest ask conversation goes on beside it: that conversation
+# gets every answer, serve stays up within an RSS bound (MiB of growth, a debug build), and logs
+# at most a line per attacking connection. The attacker's figures are in the cases' logs.
+hostile() { # ATTACK RSS_MIB [HOSTILE FLAGS...]
+    "$PY" "$HERE/hostile.py" "$1" "$HOSTILE" --pid "$HOSTILE_PID" --binary "$BIN" \
+        --log "$LOGS/grpc-convo-hostile.log" --rss-mib "$2" "${@:3}"
+}
+
 export ROOT WORK BIN GO_BIN GRPCURL PY HERE LOGS
 export -f echo_answers tutorial_questions same go_tutorial_client go_pipelined ask_tutorial_questions \
     go_load_one_connection ask_keepalive_within_the_policy ask_keepalive_beyond_the_policy \
@@ -269,7 +278,9 @@ if start grpc-convo "$BIN" serve --addr 127.0.0.1:0; then
         check go-pipelined-100k-vs-serve go_pipelined "$CONVO" 100000
         check go-1000x200-on-one-connection-vs-serve go_load_one_connection "$CONVO"
         check go-10000x20-on-one-connection-vs-serve go_load_one_connection "$CONVO" 10000 20
-        check go-10000-idle-conversations-on-one-connection-vs-serve "$GO_BIN/idleclient" -addr "$CONVO" -c 10000
+        # All open at once: queued past a stream limit, some would never be answered. The wait
+        # allowed is generous, for a debug build on a shared machine; BENCHMARKS.md has the figures.
+        check go-10000-idle-conversations-on-one-connection-vs-serve "$GO_BIN/idleclient" -addr "$CONVO" -c 10000 -within 10s
         check go-gzip-questions-vs-serve go_pipelined "$CONVO" 10000 -gzip
     else
         skip go-client-vs-serve "Go peers $HAVE_GO"
@@ -292,14 +303,7 @@ else
     failed=$((failed + 1))
 fi
 
-# A hostile HTTP/2 client (tests/interop/hostile.py, on Python's h2), one attack at a time
-# against one serve, each while an honest ask conversation goes on beside it: that conversation
-# gets every answer, serve stays up within an RSS bound (MiB of growth, a debug build), and logs
-# at most a line per attacking connection. The attacker's figures are in the cases' logs.
-hostile() { # ATTACK RSS_MIB [HOSTILE FLAGS...]
-    "$PY" "$HERE/hostile.py" "$1" "$HOSTILE" --pid "$HOSTILE_PID" --binary "$BIN" \
-        --log "$LOGS/grpc-convo-hostile.log" --rss-mib "$2" "${@:3}"
-}
+# A hostile HTTP/2 client, one attack at a time against one serve (see hostile() above).
 if [ "$HAVE_PY" = yes ] && start grpc-convo-hostile "$BIN" serve --addr 127.0.0.1:0 --handshake-timeout 1s; then
     HOSTILE=$ADDR HOSTILE_PID=${PIDS[-2]}
     export HOSTILE HOSTILE_PID
@@ -407,7 +411,7 @@ if [ "$HAVE_GO" = yes ] && start go-server "$GO_BIN/server" -addr 127.0.0.1:0; t
     # The same loads as against serve, for comparison (their figures are in the cases' logs).
     check go-1000x200-on-one-connection-vs-go-server go_load_one_connection "$ADDR"
     check go-10000x20-on-one-connection-vs-go-server go_load_one_connection "$ADDR" 10000 20
-    check go-10000-idle-conversations-on-one-connection-vs-go-server "$GO_BIN/idleclient" -addr "$ADDR" -c 10000
+    check go-10000-idle-conversations-on-one-connection-vs-go-server "$GO_BIN/idleclient" -addr "$ADDR" -c 10000 -within 10s
 else
     skip ask-vs-go-server "Go peers $HAVE_GO"
 fi

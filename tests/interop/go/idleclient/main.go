@@ -24,6 +24,7 @@ func main() {
 	addr := flag.String("addr", ":8000", "server address")
 	conversations := flag.Int("c", 10000, "conversations held open at once")
 	within := flag.Duration("within", time.Second, "longest wait for a conversation's answer")
+	keep := flag.Bool("hold", false, "once all are answered, keep them open until stdin closes")
 	flag.Parse()
 	conn, err := grpc.Dial(*addr, grpc.WithInsecure())
 	if err != nil {
@@ -65,6 +66,10 @@ func main() {
 		os.Exit(1)
 	}
 	allOpen := time.Since(start)
+	if *keep {
+		fmt.Println("all open")
+		io.Copy(io.Discard, os.Stdin)
+	}
 	close(release)
 	done.Wait()
 	close(errs)
@@ -88,13 +93,14 @@ func main() {
 // hold opens one conversation, asks once, reports the answer (its wait through answered), keeps
 // the conversation open until release, and then ends it cleanly.
 func hold(client pb.StreamClient, c int, release chan struct{}, answered func()) (time.Duration, error) {
-	opened := time.Now()
 	once := sync.Once{}
 	defer once.Do(answered)
 	stream, err := client.Conversations(context.Background())
 	if err != nil {
 		return 0, err
 	}
+	// Open: grpc-go has sent its HEADERS (or queued them behind a server's stream limit).
+	opened := time.Now()
 	question := "idle " + strconv.Itoa(c)
 	if err := stream.Send(&pb.StreamRequest{Question: question}); err != nil {
 		return 0, err
