@@ -3,7 +3,8 @@
 # built by tests/interop/run.sh --setup-only), the server's RSS while they are open (and its
 # peak) and after they close. Prints one markdown row per load.
 #
-#   scripts/idle-memory.sh SERVER_BIN...   # each: a command that prints "listening on ADDR"
+#   [LOADS="1x10000 10x10000"] scripts/idle-memory.sh SERVER...   # each: a command that takes
+#                                            --addr and prints "listening on ADDR" on stderr
 #   e.g. scripts/idle-memory.sh "target/release/grpc-convo serve --max-conversations 100000" \
 #                               "target/interop/go-bin/server"
 set -euo pipefail
@@ -12,36 +13,43 @@ rss() { awk -v f="$2:" '$1 == f { print int($2 / 1024) }' "/proc/$1/status"; }
 
 # load NAME CONNECTIONS PER_CONNECTION SERVER...: holds CONNECTIONS x PER_CONNECTION open.
 load() {
-    local name=$1 connections=$2 each=$3 log pid addr fifo i
+    local name=$1 connections=$2 each=$3 dir pid addr i start open
     shift 3
-    log=$(mktemp) fifo=$(mktemp -u)
-    $@ --addr 127.0.0.1:0 2>"$log" &
+    dir=$(mktemp -d)
+    "$@" --addr 127.0.0.1:0 2>"$dir/server.log" &
     pid=$!
-    until grep -q "listening on" "$log"; do sleep 0.1; done
-    addr=$(grep -o 'listening on .*' "$log" | cut -d' ' -f3)
-    local start=$(rss $pid VmRSS)
-    mkfifo "$fifo"
-    exec {hold}<>"$fifo"
+    until grep -q "listening on" "$dir/server.log"; do sleep 0.1; done
+    addr=$(grep -o 'listening on .*' "$dir/server.log" | cut -d' ' -f3)
+    start=$(rss $pid VmRSS)
+    # Each client holds its conversations until its stdin, a pipe of ours, closes.
+    local writers=()
     for ((i = 0; i < connections; i++)); do
-        "$GO_BIN/idleclient" -addr "$addr" -c "$each" -hold <"$fifo" >"$log.$i" &
+        mkfifo "$dir/hold.$i"
+        "$GO_BIN/idleclient" -addr "$addr" -c "$each" -hold <"$dir/hold.$i" >"$dir/client.$i" &
+        exec {fd}>"$dir/hold.$i"
+        writers+=("$fd")
     done
     for ((i = 0; i < connections; i++)); do
-        until grep -q "all open" "$log.$i" 2>/dev/null; do sleep 0.2; done
+        until grep -q "all open" "$dir/client.$i"; do sleep 0.2; done
     done
-    local open=$(rss $pid VmRSS)
-    exec {hold}>&-
-    rm -f "$fifo"
-    wait $(jobs -p | grep -v "^$pid$") 2>/dev/null || true
+    open=$(rss $pid VmRSS)
+    for fd in "${writers[@]}"; do exec {fd}>&-; done
+    for ((i = 0; i < connections; i++)); do
+        until grep -q "conversations open at once" "$dir/client.$i"; do sleep 0.2; done
+    done
     sleep 2 # serve trims freed memory once idle; the figure is what stays
-    printf '| %s | %d x %d | %d MiB | %d MiB | %d MiB | %d MiB |\n' "$name" "$connections" "$each" \
+    printf '| %s | %d x %d | %d MiB | %d MiB | %d MiB | %d MiB |\n' "${name%% *}" "$connections" "$each" \
         "$start" "$open" "$(rss $pid VmHWM)" "$(rss $pid VmRSS)"
     kill $pid
     wait $pid 2>/dev/null || true
+    rm -rf "$dir"
 }
 
 echo "| server | connections x conversations | at start | all open | peak | after close |"
 echo "|---|---|---|---|---|---|"
+# LOADS: CONNECTIONSxCONVERSATIONS each, space-separated.
 for server in "$@"; do
-    load "$server" 1 10000 $server
-    load "$server" 10 10000 $server
+    for shape in ${LOADS:-1x10000 10x10000}; do
+        load "$server" "${shape%x*}" "${shape#*x}" $server
+    done
 done

@@ -20,12 +20,13 @@
 //! reads them, so a stalled conversation still holds at most its stream window S.
 //!
 //! Memory a client that never reads can make serve hold, per conversation: the questions of one
-//! stream window, packed (S = 32 KiB), tonic's share of them (8 KiB), answers waiting in h2's
-//! send buffer (B = 8 KiB) plus the chunk tonic encoded last (up to 32 KiB); about 80 KiB, and
-//! 103 KiB measured with the tasks and buffers around them (1024 conversations: +103 MiB). Per
+//! stream window, packed (S = 32 KiB); what tonic was handed of them and holds undecoded (at most
+//! 16 KiB, `exchange::HANDOUT`); answers waiting in h2's send buffer (B = 8 KiB) plus the chunk
+//! tonic encoded last (up to 32 KiB, tonic's yield threshold): `S + B + 48 KiB` = 88 KiB, and
+//! 109 KiB measured with the tasks and buffers around them (1024 conversations: +112 MiB). Per
 //! connection on top: the frames of one read turn waiting in h2 (~13,000 slots of ~260 bytes,
-//! ~3.3 MiB at worst). Without packing, each waiting frame would cost its slot: a window of
-//! 8-byte questions, 1.8 MiB a conversation.
+//! ~3.3 MiB at worst). Without packing, each waiting frame would cost its slot: a 64 KiB window of
+//! 8-byte questions, 2 MiB a conversation.
 //!
 //! **ask and bench**, as clients, read with tonic on hyper, whose windows are the only lever:
 //! see `client_stream_window`. hyper's adaptive window would raise S to W and void that bound,

@@ -369,3 +369,32 @@ fn a_bridged_method_is_behind_the_token_like_the_tutorials() {
     );
     std::fs::remove_file(&token).unwrap();
 }
+
+#[test]
+fn bridged_methods_take_compressed_questions_and_can_compress_answers() {
+    for extra in [&[][..], &["--compress-answers"][..]] {
+        let server = bridged(&ALL, extra);
+        for encoding in ["gzip", "zstd"] {
+            for (method, stdin, want) in [
+                (
+                    "kinds.Kinds/Chat",
+                    &b"a\nb\n"[..],
+                    &["chat 1: a", "chat 2: b"][..],
+                ),
+                ("kinds.Kinds/Collect", b"p\nq\n", &["p,q"]),
+                ("kinds.Kinds/Echo", b"e\n", &["e"]),
+            ] {
+                let output = ask(
+                    &server.addr,
+                    &["--method", method, "--compress", encoding],
+                    stdin,
+                );
+                assert!(
+                    output.status.success(),
+                    "{method} {encoding} {extra:?}: {output:?}"
+                );
+                assert_eq!(stdout_lines(&output), want, "{method} {encoding} {extra:?}");
+            }
+        }
+    }
+}

@@ -15,6 +15,7 @@ use tonic::service::Routes;
 
 use super::{
     connection::Http2,
+    conversation::Peer,
     handshake::{BoxIo, Refused, handshake},
 };
 use crate::addr::Listener;
@@ -30,10 +31,6 @@ pub(super) struct Limits {
     pub(super) keepalive: Option<Duration>,
     pub(super) tls: Option<Arc<rustls::ServerConfig>>,
 }
-
-/// The client's address, put on each of its requests for the logs.
-#[derive(Clone, Debug)]
-pub(super) struct Peer(pub(super) Arc<str>);
 
 /// After a failed accept (out of file descriptors, say), a pause before the next, so that the
 /// loop does not spin while the condition lasts.

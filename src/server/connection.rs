@@ -9,7 +9,7 @@ use bytes::Bytes;
 use tokio_util::sync::CancellationToken;
 use tonic::service::Routes;
 
-use super::{accept::Peer, exchange::exchange, handshake::Replay};
+use super::{conversation::Peer, exchange::exchange, handshake::Replay};
 use crate::flow;
 
 /// What every connection is served with.

@@ -20,7 +20,6 @@ use tonic::{Code, Request, Response, Status, Streaming, metadata::MetadataMap};
 
 use super::{
     Config,
-    accept::Peer,
     deadline::Deadline,
     idle::IdleLimit,
     memory,
@@ -162,6 +161,10 @@ impl Service {
         }
     }
 }
+
+/// The client's address, put on each of its requests by the connection that carries it.
+#[derive(Clone, Debug)]
+pub(super) struct Peer(pub(super) Arc<str>);
 
 /// The client's address for logs and responders.
 pub(super) fn peer<T>(request: &Request<T>) -> String {
