@@ -78,8 +78,9 @@ pub(super) struct Head {
 
 pub(super) fn opened<T>(request: Request<T>) -> (Head, T) {
     let peer = peer(&request);
-    let metadata = request.metadata().clone();
-    (Head { metadata, peer }, request.into_inner())
+    // Taken, not cloned: a copy per conversation is measurable at 100,000 of them.
+    let (metadata, _, message) = request.into_parts();
+    (Head { metadata, peer }, message)
 }
 
 impl Service {
@@ -94,7 +95,7 @@ impl Service {
     ) -> Result<Wire<T>, Status> {
         let slot = self.slot()?;
         let deadline = Deadline::from_metadata(&head.metadata);
-        let conversation = Conversation {
+        let mut conversation = Conversation {
             id: self.next_id.fetch_add(1, Ordering::Relaxed),
             peer: head.peer,
             metadata: head.metadata,
@@ -104,6 +105,8 @@ impl Service {
         let seen = Arc::new(AtomicU64::new(0));
         let questions = self.questions(questions, conversation.id, seen.clone());
         let answers = self.responder.respond(&conversation, questions);
+        // Responders read the metadata when they start; a long conversation need not keep it.
+        conversation.metadata = MetadataMap::new();
         Ok(Wire {
             answers: CutShort {
                 answers,
