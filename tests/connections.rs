@@ -192,3 +192,36 @@ async fn a_question_is_held_to_the_size_limit_once_decompressed() {
     };
     assert_eq!(status.code(), tonic::Code::ResourceExhausted, "{status:?}");
 }
+
+#[test]
+fn bench_sends_compressed_questions_and_checks_the_answers() {
+    let server = Serve::start(&["--compress-answers"]);
+    for encoding in ["gzip", "zstd"] {
+        let output = common::run(&[
+            "bench",
+            "--addr",
+            &server.addr,
+            "-c",
+            "2",
+            "-n",
+            "50",
+            "--check",
+            "--compress",
+            encoding,
+        ]);
+        assert!(output.status.success(), "{encoding}: {output:?}");
+        let report = String::from_utf8_lossy(&output.stdout);
+        assert!(
+            report
+                .lines()
+                .any(|line| line.starts_with("answers") && line.contains("100")),
+            "{report}"
+        );
+        assert!(
+            report
+                .lines()
+                .any(|line| line.starts_with("mismatches") && line.ends_with(" 0")),
+            "{report}"
+        );
+    }
+}
