@@ -197,18 +197,11 @@ async fn a_question_is_held_to_the_size_limit_once_decompressed() {
 fn bench_sends_compressed_questions_and_checks_the_answers() {
     let server = Serve::start(&["--compress-answers"]);
     for encoding in ["gzip", "zstd"] {
-        let output = common::run(&[
-            "bench",
-            "--addr",
-            &server.addr,
-            "-c",
-            "2",
-            "-n",
-            "50",
-            "--check",
-            "--compress",
-            encoding,
-        ]);
+        let args = format!(
+            "bench --addr {} -c 2 -n 50 --check --compress {encoding}",
+            server.addr
+        );
+        let output = common::run(&args.split(' ').collect::<Vec<_>>());
         assert!(output.status.success(), "{encoding}: {output:?}");
         let report = String::from_utf8_lossy(&output.stdout);
         assert!(
