@@ -178,8 +178,10 @@ pub enum Command {
                             new connections are refused, conversations in progress may finish \
                             within --grace, the rest end with UNAVAILABLE, and it exits 0. A \
                             second signal stops it at once.\n\n\
-                            A connection carries at most 256 conversations at once; a client's \
-                            further ones wait in its queue until one ends.\n\n\
+                            A connection carries as many conversations at once as the client \
+                            opens (--max-conversations bounds them all; \
+                            --max-conversations-per-connection sets a cap per connection). \
+                            Questions and answers may be gzip or zstd compressed.\n\n\
                             grpc.health.v1.Health answers for \"\" and \"proto.Stream\"; server \
                             reflection (v1 and v1alpha) lists the service unless \
                             --no-reflection.\n\n\
