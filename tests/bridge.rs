@@ -316,7 +316,9 @@ fn describe_takes_a_method_as_ask_names_it_and_keeps_the_comments() {
     let proto = format!("{}/examples/calc.proto", env!("CARGO_MANIFEST_DIR"));
     let server = Serve::start(&["--proto", &proto, "--method", "calc.Calc/Eval", "--", "cat"]);
     let method = "calc.Calc/Eval is a method:\n// One expression, one value.\n\
-                  rpc Eval ( .calc.Expr ) returns ( .calc.Value );\n";
+                  rpc Eval ( .calc.Expr ) returns ( .calc.Value );\n\n\
+                  calc.Expr is a message:\nmessage Expr {\n  string text = 1;\n}\n\n\
+                  calc.Value is a message:\nmessage Value {\n  string result = 1;\n}\n";
     for from in [&["--addr", &server.addr][..], &["--proto", &proto]] {
         let output = run(&[&["describe"], from, &["calc.Calc/Eval"]].concat());
         assert_eq!(

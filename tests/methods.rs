@@ -189,7 +189,11 @@ fn list_and_describe_read_files_and_connect_to_nothing() {
     assert_eq!(
         from_files("describe", Some("kinds.Kinds.Feed")),
         "kinds.Kinds.Feed is a method:\n// Three replies, \"feed 1: TEXT\" to \"feed 3: TEXT\".\n\
-         rpc Feed ( .kinds.Talk ) returns ( stream .kinds.Reply );\n"
+         rpc Feed ( .kinds.Talk ) returns ( stream .kinds.Reply );\n\n\
+         kinds.Talk is a message:\nmessage Talk {\n  string text = 1;\n  .kinds.common.Meta meta = 2;\n  \
+         .kinds.common.Mood mood = 3;\n  repeated string tags = 4;\n  bytes blob = 5;\n  int64 big = 6;\n}\n\n\
+         kinds.Reply is a message:\nmessage Reply {\n  string said = 1;\n  .kinds.common.Mood mood = 2;\n  \
+         .kinds.common.Meta meta = 3;\n  repeated string tags = 4;\n  int64 big = 5;\n}\n"
     );
 }
 

@@ -47,20 +47,34 @@ fn describe_method(schema: &Schema, symbol: &str) -> Result<String, Usage> {
                 .find(|m| m.name() == method)
         });
     match method {
-        Some(method) => Ok(format!(
-            "{symbol} is a method:\n{}{}\n",
-            comments(
-                method.parent_service().parent_file_descriptor_proto(),
-                method.path(),
-                ""
-            ),
-            rpc_text(&method)
-        )),
+        Some(method) => Ok(method_text(symbol, &method)),
         None => Err(Usage(format!(
             "no service, method, message or enum named {symbol}; the services are: {}",
             schema.services().join(", ")
         ))),
     }
+}
+
+/// The method, then the messages it takes and answers with, so that one call shows what a line
+/// must fill and what an answer carries.
+fn method_text(symbol: &str, method: &MethodDescriptor) -> String {
+    let file = method.parent_service().parent_file_descriptor_proto();
+    let mut text = format!(
+        "{symbol} is a method:\n{}{}\n",
+        comments(file, method.path(), ""),
+        rpc_text(method)
+    );
+    let (input, output) = (method.input(), method.output());
+    let answer = (output != input).then_some(output);
+    for message in std::iter::once(input).chain(answer) {
+        let _ = write!(
+            text,
+            "\n{} is a message:\n{}",
+            message.full_name(),
+            message_text(&message, "")
+        );
+    }
+    text
 }
 
 /// The comments above the element at `path` of `file`, as `//` lines at `indent`.

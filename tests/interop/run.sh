@@ -485,11 +485,14 @@ kinds_list_describe() { # ADDR: by reflection (v1alpha), as from the .proto
         same "$WORK/want" "$WORK/got" || return 1
     "$BIN" describe --addr "$1" kinds.Talk >"$WORK/got" && "$BIN" describe --proto "$KINDS_PROTO" kinds.Talk >"$WORK/want" &&
         same "$WORK/want" "$WORK/got" && grep -q '.kinds.common.Meta meta = 2;' "$WORK/got" || return 1
-    # A method as ask names it, and as grpcurl does (grpcio's reflection knows neither by name).
+    # A method as ask names it, and as grpcurl does (grpcio's reflection knows neither by name),
+    # with the messages it takes and answers with below it.
     local form
     for form in kinds.Kinds/Feed kinds.Kinds.Feed; do
         "$BIN" describe --addr "$1" "$form" >"$WORK/got" &&
-            grep -qx 'rpc Feed ( .kinds.Talk ) returns ( stream .kinds.Reply );' "$WORK/got" || return 1
+            grep -qx 'rpc Feed ( .kinds.Talk ) returns ( stream .kinds.Reply );' "$WORK/got" &&
+            grep -qx 'kinds.Talk is a message:' "$WORK/got" &&
+            grep -qx 'kinds.Reply is a message:' "$WORK/got" || return 1
     done
 }
 health_statuses() { # ADDR of a grpcio server whose health says "" SERVING, interop.Resting not
