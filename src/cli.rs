@@ -336,8 +336,9 @@ pub struct ServeArgs {
     #[arg(long, value_name = "[METHOD:]PATH", requires = "method")]
     pub field: Vec<String>,
 
-    /// The response field each line the process writes fills [default: the response's only
-    /// string field]; METHOD: applies it to that method only
+    /// The response field each line the process writes fills (any scalar type, parsed as ask's
+    /// --field parses it) [default: the response's only string field]; METHOD: applies it to
+    /// that method only
     #[arg(long, value_name = "[METHOD:]PATH", requires = "method")]
     pub answer_field: Vec<String>,
 
@@ -735,8 +736,8 @@ pub struct MethodFlags {
     #[command(flatten)]
     pub schema: SchemaFlags,
 
-    /// The string field each line fills, as a dotted path (meta.note) [default: the request's
-    /// only string field]
+    /// The field each line fills, as a dotted path (meta.note): a string, bytes (the line's own),
+    /// a number, true/false or an enum by name [default: the request's only string field]
     #[arg(long, value_name = "PATH")]
     pub field: Option<String>,
 

@@ -61,7 +61,7 @@ pub fn requests(message: &MessageDescriptor, args: &MappingArgs) -> Result<Reque
 }
 
 /// A `--set` may not fill the line's field, nor another member of its oneof, which the line would
-/// silently replace.
+/// silently replace; a repeated field takes both, the `--set` elements first.
 fn check_not_the_field(
     set: &FieldPath,
     field: &FieldPath,
@@ -72,7 +72,8 @@ fn check_not_the_field(
         .fields
         .iter()
         .map(|f| f.full_name())
-        .eq(field.fields.iter().map(|f| f.full_name()));
+        .eq(field.fields.iter().map(|f| f.full_name()))
+        && !field.last().is_list();
     let parents = |path: &FieldPath| {
         path.fields[..path.fields.len() - 1]
             .iter()
@@ -237,8 +238,8 @@ mod tests {
                 "--field nope: kinds.Talk has no field 'nope'",
             ),
             (
-                with(Some("big"), &[]),
-                "--field big: a line fills a singular string field",
+                with(Some("meta"), &[]),
+                "--field meta: a line fills a field of a scalar type",
             ),
             (
                 with(None, &["mood=GLAD"]),

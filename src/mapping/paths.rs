@@ -126,10 +126,23 @@ pub fn request_field(
     let flag = flags.field;
     if let Some(path) = field {
         let path = FieldPath::resolve(message, path, flag)?;
-        if !path.is_string() {
+        let field = path.last();
+        if field.is_map() || matches!(field.kind(), Kind::Message(_)) {
             return Err(Usage(format!(
-                "{flag} {}: a line fills a singular string field, and this one is not",
-                path.shown
+                "{flag} {}: a line fills a field of a scalar type (a string, bytes, a number, a \
+                 bool or an enum), and this one is {}",
+                path.shown,
+                match field.is_map() {
+                    true => "a map".to_owned(),
+                    false => format!(
+                        "a message, {}: name a field inside it",
+                        field
+                            .kind()
+                            .as_message()
+                            .map(|m| m.full_name().to_owned())
+                            .unwrap_or_default()
+                    ),
+                }
             )));
         }
         return Ok(path);

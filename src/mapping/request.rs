@@ -1,20 +1,32 @@
-//! Lines to request messages. A text line fills one string field: the fixed `--set` fields are
-//! encoded once as a prefix, and each line adds its field's tags, lengths and bytes (protobuf
-//! merges what comes later into what came before, nested messages included), so no message is
-//! built per line. With `--input json`, each line is the whole request in protobuf JSON.
+//! Lines to request messages. A text line fills one field: the fixed `--set` fields are encoded
+//! once as a prefix, and each line adds its field's tags, lengths and bytes (protobuf merges what
+//! comes later into what came before, nested messages included, and appends to a repeated
+//! field), so no message is built per line for a string field. A field of another scalar type
+//! (a number, a bool, an enum, bytes) is parsed from the line as `--set` parses its values and
+//! encoded when the line is read. With `--input json`, each line is the whole request in
+//! protobuf JSON.
 
 use prost::Message;
 use prost::bytes::{BufMut, Bytes, BytesMut};
 use prost::encoding::{WireType, encode_key, encode_varint, encoded_len_varint, key_len};
-use prost_reflect::{DeserializeOptions, DynamicMessage, MessageDescriptor};
+use prost_reflect::{DeserializeOptions, DynamicMessage, FieldDescriptor, Kind, MessageDescriptor};
 
-use super::paths::FieldPath;
+use super::{paths::FieldPath, set};
 
 /// How a line becomes a request.
 #[derive(Clone, Debug)]
 pub enum Requests {
     /// The line is the text of one string field, after the pre-encoded `--set` fields.
     Field { prefix: Bytes, numbers: Vec<u32> },
+    /// The line is the value of one field of another scalar type, parsed and encoded as it is
+    /// read, after the pre-encoded `--set` fields.
+    Scalar {
+        prefix: Bytes,
+        path: FieldPath,
+        /// The message holding the field, and the numbers of the fields that lead to it.
+        holder: MessageDescriptor,
+        outer: Vec<u32>,
+    },
     /// The line is the whole request in protobuf JSON.
     Json(MessageDescriptor),
 }
@@ -50,9 +62,16 @@ const MAX_DEPTH: usize = 16;
 
 impl Requests {
     pub fn field(base: &DynamicMessage, path: &FieldPath) -> Requests {
-        Requests::Field {
-            prefix: base.encode_to_vec().into(),
-            numbers: path.fields.iter().map(|field| field.number()).collect(),
+        let prefix = base.encode_to_vec().into();
+        let numbers: Vec<u32> = path.fields.iter().map(|field| field.number()).collect();
+        if path.is_string() {
+            return Requests::Field { prefix, numbers };
+        }
+        Requests::Scalar {
+            prefix,
+            holder: path.last().parent_message().clone(),
+            outer: numbers[..numbers.len() - 1].to_vec(),
+            path: path.clone(),
         }
     }
 
@@ -63,6 +82,22 @@ impl Requests {
             Requests::Field { prefix, numbers } => {
                 let size = prefix.len() + nested_size(numbers, line.len());
                 Ok((Outgoing::Line(line.to_owned()), size))
+            }
+            Requests::Scalar {
+                prefix,
+                path,
+                holder,
+                outer,
+            } => {
+                let field = scalar_field(holder, path.last(), line)
+                    .map_err(|why| format!("--field {}: {why}", path.shown))?;
+                let mut message = BytesMut::with_capacity(prefix.len() + field.len() + 8);
+                message.put_slice(prefix);
+                encode_nested(outer, &field, &mut message);
+                let message = message.freeze();
+                let size = message.len();
+                let json = line.to_owned();
+                Ok((Outgoing::Encoded(Box::new(Encoded { message, json })), size))
             }
             Requests::Json(message) => {
                 let options = DeserializeOptions::new().deny_unknown_fields(true);
@@ -90,14 +125,34 @@ impl Requests {
                 if !prefix.is_empty() {
                     out.put_slice(prefix);
                 }
-                encode_nested(numbers, text, out);
+                encode_nested(numbers, text.as_bytes(), out);
             }
             (_, Outgoing::Encoded(encoded)) => out.put_slice(&encoded.message),
-            (Requests::Json(_), Outgoing::Line(_)) => {
-                unreachable!("JSON requests are encoded when they are read")
+            (Requests::Json(_) | Requests::Scalar { .. }, Outgoing::Line(_)) => {
+                unreachable!("JSON and scalar requests are encoded when they are read")
             }
         }
     }
+}
+
+/// `line` as the value of `field` of `holder`, encoded as that message would hold it alone; a
+/// `bytes` field takes the line's own bytes.
+fn scalar_field(
+    holder: &MessageDescriptor,
+    field: &FieldDescriptor,
+    line: &str,
+) -> Result<Vec<u8>, String> {
+    let value = match field.kind() {
+        Kind::Bytes => prost_reflect::Value::Bytes(Bytes::copy_from_slice(line.as_bytes())),
+        kind => set::parse(&kind, line)?,
+    };
+    let mut message = DynamicMessage::new(holder.clone());
+    let value = match field.is_list() {
+        true => prost_reflect::Value::List(vec![value]),
+        false => value,
+    };
+    message.set_field(field, value);
+    Ok(message.encode_to_vec())
 }
 
 /// The size of `text` wrapped in the fields `numbers`, each holding the next.
@@ -121,13 +176,14 @@ fn nested_len(numbers: &[u32], text: usize) -> (usize, [usize; MAX_DEPTH]) {
     (inner, holds)
 }
 
-/// `text` as the string field at the end of the path of field `numbers`.
-fn encode_nested(numbers: &[u32], text: &str, out: &mut impl BufMut) {
+/// `text` as the length-delimited field at the end of the path of field `numbers` (with no
+/// numbers, `text` itself: a message's encoded fields).
+fn encode_nested(numbers: &[u32], text: &[u8], out: &mut impl BufMut) {
     if let [number] = numbers {
         // The common case, a top-level field, as prost would write it.
         encode_key(*number, WireType::LengthDelimited, out);
         encode_varint(text.len() as u64, out);
-        out.put_slice(text.as_bytes());
+        out.put_slice(text);
         return;
     }
     if numbers.len() > MAX_DEPTH {
@@ -144,7 +200,7 @@ fn encode_nested(numbers: &[u32], text: &str, out: &mut impl BufMut) {
         encode_key(number, WireType::LengthDelimited, out);
         encode_varint(holds[level] as u64, out);
     }
-    out.put_slice(text.as_bytes());
+    out.put_slice(text);
 }
 
 #[cfg(test)]
@@ -153,7 +209,7 @@ mod tests {
 
     fn encode_field(prefix: &[u8], numbers: &[u32], text: &str) -> Vec<u8> {
         let mut out = prefix.to_vec();
-        encode_nested(numbers, text, &mut out);
+        encode_nested(numbers, text.as_bytes(), &mut out);
         assert_eq!(out.len(), prefix.len() + nested_len(numbers, text.len()).0);
         out
     }

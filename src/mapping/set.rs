@@ -40,7 +40,7 @@ pub(super) fn apply(
 
 /// A value of `kind` written as text: a number, `true`/`false`, an enum by name or number, bytes
 /// in base64, a string as it is.
-fn parse(kind: &Kind, text: &str) -> Result<Value, String> {
+pub(super) fn parse(kind: &Kind, text: &str) -> Result<Value, String> {
     let number = |what: &str| format!("'{text}' is not {what}");
     Ok(match kind {
         Kind::Double => Value::F64(text.parse().map_err(|_| number("a number"))?),
