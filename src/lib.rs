@@ -27,3 +27,4 @@ pub mod signals;
 pub mod tls;
 pub mod token;
 pub mod tutorial;
+pub(crate) mod write_through;

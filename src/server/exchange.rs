@@ -126,21 +126,21 @@ impl http_body::Body for Questions {
         mut self: Pin<&mut Self>,
         cx: &mut Context<'_>,
     ) -> Poll<Option<Result<Frame<Bytes>, h2::Error>>> {
-        if self.ended {
+        let this = &mut *self;
+        if this.ended {
             return Poll::Ready(None);
         }
-        let inbox = self.inbox.clone();
-        let mut received = inbox.lock();
+        let mut received = this.inbox.lock();
         if !received.bytes.is_empty() {
             let n = received.bytes.len().min(HANDOUT);
             let data = received.bytes.split_to(n).freeze();
             // Fails only once the stream is gone, which the next poll reports.
-            let _ = self.flow.release_capacity(n);
+            let _ = this.flow.release_capacity(n);
             return Poll::Ready(Some(Ok(Frame::data(data))));
         }
         match received.end.take() {
             Some(end) => {
-                self.ended = true;
+                this.ended = true;
                 Poll::Ready(end.map(Err))
             }
             None => {
