@@ -100,7 +100,7 @@ _grpc__convo() {
             return 0
             ;;
         grpc__subcmd__convo__subcmd__ask)
-            opts="-H -I -o -0 -v -h -V --addr --connect-timeout --wait-ready --keepalive --tls --ca-cert --tls-server-name --insecure --authority --cert --key --token-file --allow-plaintext-token --header --method --proto --import-path --protoset --field --set --answer-field --proto-names --parallel --timeout --max-message-size --compress --output --input --null --lockstep --stats --max-answers --until --keep-open --idle-timeout --transcript --verbose --help --version"
+            opts="-H -I -o -0 -v -h -V --addr --connect-timeout --wait-ready --keepalive --tls --ca-cert --tls-server-name --insecure --authority --cert --key --token-file --allow-plaintext-token --header --method --proto --import-path --protoset --field --set --separator --bytes --answer-field --proto-names --parallel --timeout --max-message-size --compress --output --input --null --lockstep --stats --max-answers --until --show-metadata --keep-open --idle-timeout --transcript --verbose --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -176,6 +176,14 @@ _grpc__convo() {
                     ;;
                 --set)
                     COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --separator)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --bytes)
+                    COMPREPLY=($(compgen -W "raw base64" -- "${cur}"))
                     return 0
                     ;;
                 --answer-field)
@@ -234,7 +242,7 @@ _grpc__convo() {
             return 0
             ;;
         grpc__subcmd__convo__subcmd__bench)
-            opts="-H -I -c -n -o -v -h -V --addr --connect-timeout --wait-ready --keepalive --tls --ca-cert --tls-server-name --insecure --authority --cert --key --token-file --allow-plaintext-token --header --method --proto --import-path --protoset --field --set --conversations --questions --duration --lockstep --payload --questions-file --input --connections --rate --rate-schedule --rate-start --rate-end --rate-step --rate-step-duration --conversations-start --conversations-step --conversations-step-duration --check --answers-per-question --interval --html --shard --start-at --save --output --max-message-size --compress --verbose --help --version merge help"
+            opts="-H -I -c -n -o -v -h -V --addr --connect-timeout --wait-ready --keepalive --tls --ca-cert --tls-server-name --insecure --authority --cert --key --token-file --allow-plaintext-token --header --method --proto --import-path --protoset --field --set --separator --bytes --conversations --questions --duration --lockstep --payload --questions-file --input --connections --rate --rate-schedule --rate-start --rate-end --rate-step --rate-step-duration --conversations-start --conversations-step --conversations-step-duration --check --answers-per-question --interval --html --shard --start-at --save --output --max-message-size --compress --verbose --help --version merge help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -310,6 +318,14 @@ _grpc__convo() {
                     ;;
                 --set)
                     COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --separator)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --bytes)
+                    COMPREPLY=($(compgen -W "raw base64" -- "${cur}"))
                     return 0
                     ;;
                 --conversations)
@@ -864,7 +880,7 @@ _grpc__convo() {
             return 0
             ;;
         grpc__subcmd__convo__subcmd__serve)
-            opts="-I -v -h -V --addr --max-message-size --max-conversations --max-conversations-per-connection --max-connections --handshake-timeout --compress-answers --idle-timeout --keepalive --grace --no-reflection --log-format --tls-cert --tls-key --client-ca --token-file --kill-grace --proto --import-path --protoset --method --field --answer-field --set --process-format --verbose --help --version"
+            opts="-I -v -h -V --addr --max-message-size --max-conversations --max-conversations-per-connection --max-connections --handshake-timeout --compress-answers --idle-timeout --keepalive --grace --no-reflection --log-format --tls-cert --tls-key --client-ca --token-file --kill-grace --proto --import-path --protoset --method --field --answer-field --set --separator --bytes --process-format --verbose --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -960,6 +976,14 @@ _grpc__convo() {
                     ;;
                 --set)
                     COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --separator)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --bytes)
+                    COMPREPLY=($(compgen -W "raw base64" -- "${cur}"))
                     return 0
                     ;;
                 --process-format)

@@ -7,12 +7,13 @@ use std::{
 
 use clap::{ArgAction, ArgGroup, Args, Parser, Subcommand, ValueEnum, builder::TypedValueParser};
 use clap_complete::Shell;
-use regex::Regex;
+use regex::bytes::Regex;
 
 use crate::{
     addr::Addr,
     bench::Shard,
     exit::{self, Exit, code},
+    mapping::Separator,
     message::DEFAULT_MAX_MESSAGE_SIZE,
     net::headers::Header,
     schema::MethodName,
@@ -347,6 +348,9 @@ pub struct ServeArgs {
     #[arg(long = "set", value_name = "[METHOD:]PATH=VALUE", requires = "method")]
     pub set: Vec<String>,
 
+    #[command(flatten)]
+    pub line: LineFlags,
+
     /// What the process reads and writes for a bridged method: text (one field as a line), or
     /// json (each request and response as one line of protobuf JSON)
     #[arg(long, value_enum, value_name = "FORMAT", default_value_t = TextOrJson::Text,
@@ -428,6 +432,11 @@ pub struct AskArgs {
     /// the conversation ends without one, exit 1
     #[arg(long, value_name = "REGEX")]
     pub until: Option<Regex>,
+
+    /// Print the response headers and trailers on stderr, a "name: value" line each (binary
+    /// ones in base64), after the answers that came before them
+    #[arg(long)]
+    pub show_metadata: bool,
 
     /// At the end of input, do not half-close: wait for the server to end the conversation (or
     /// --timeout, --max-answers, --until, --idle-timeout)
@@ -736,25 +745,62 @@ pub struct MethodFlags {
     #[command(flatten)]
     pub schema: SchemaFlags,
 
-    /// The field each line fills, as a dotted path (meta.note): a string, bytes (the line's own),
-    /// a number, true/false or an enum by name [default: the request's only string field]
+    /// A field each line fills, as a dotted path (meta.note): a string, bytes (the line's own),
+    /// a number, true/false or an enum by name; repeat to cut each line at --separator into
+    /// several fields, the last taking the rest [default: the request's only string field]
     #[arg(long, value_name = "PATH")]
-    pub field: Option<String>,
+    pub field: Vec<String>,
 
     /// A fixed value in every request, as PATH=VALUE: a number, true/false, an enum by name or
-    /// number, bytes in base64; repeat for each element of a repeated field
+    /// number, bytes as --bytes says; repeat for each element of a repeated field
     #[arg(long = "set", value_name = "PATH=VALUE")]
     pub set: Vec<String>,
+
+    #[command(flatten)]
+    pub line: LineFlags,
+}
+
+/// How a line is cut into fields, and how bytes are written in it: both directions, every
+/// command.
+#[derive(Debug, Args)]
+pub struct LineFlags {
+    /// What separates the fields of a line, for several --field or --answer-field [default: a
+    /// tab, which may be written \t]
+    #[arg(long, value_name = "STR", default_value = "\t", value_parser = separator,
+          hide_default_value = true)]
+    pub separator: Separator,
+
+    /// How bytes fields are written in lines, both ways: raw (the bytes themselves) or base64
+    /// (also for --set)
+    #[arg(long, value_enum, value_name = "HOW", default_value_t = BytesFlag::Raw)]
+    pub bytes: BytesFlag,
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]
+pub enum BytesFlag {
+    Raw,
+    Base64,
+}
+
+/// `\t` for a tab, as shells make typing one awkward; anything else as it is.
+fn separator(text: &str) -> Result<Separator, String> {
+    let text = match text {
+        "\\t" => "\t",
+        other => other,
+    };
+    Separator::new(text).ok_or_else(|| "the separator cannot be empty".to_owned())
 }
 
 /// How ask prints the responses of any method.
 #[derive(Debug, Args)]
 pub struct AnswerFlags {
-    /// The response field each answer prints: a string as it is, a number or bool as text, an
-    /// enum by name, bytes in base64, a message in JSON [default: the response's only string
-    /// field, else the whole response in JSON]
+    /// A response field each answer prints, as a dotted path: a string as it is, bytes as --bytes
+    /// says, a number or bool as text, an enum by name, a message or a whole repeated field in
+    /// JSON; repeat to print several, joined by --separator; a path through a repeated field
+    /// (kvs.value) prints a line per element [default: the response's only string field, else
+    /// the whole response in JSON]
     #[arg(long, value_name = "PATH")]
-    pub answer_field: Option<String>,
+    pub answer_field: Vec<String>,
 
     /// With -o json: keep field names as written in the .proto instead of their JSON names
     #[arg(long)]

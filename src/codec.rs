@@ -13,7 +13,7 @@ use tonic::{
 };
 use tonic_prost::{ProstCodec, ProstDecoder, ProstEncoder};
 
-use crate::mapping::{Answers, Outgoing, Requests};
+use crate::mapping::{Lines, Outgoing, ToLine, ToMessage};
 
 /// Bytes a buffer starts with, and grows by.
 const BUFFER: usize = 512;
@@ -58,20 +58,20 @@ fn settings() -> BufferSettings {
 /// tutorial's method costs what its generated code did).
 #[derive(Debug, Clone)]
 pub(crate) struct LineCodec {
-    mapping: Arc<(Requests, Answers)>,
+    mapping: Arc<(ToMessage, ToLine)>,
 }
 
 impl LineCodec {
-    pub(crate) fn new(requests: Requests, answers: Answers) -> LineCodec {
+    pub(crate) fn new(outgoing: ToMessage, incoming: ToLine) -> LineCodec {
         LineCodec {
-            mapping: Arc::new((requests, answers)),
+            mapping: Arc::new((outgoing, incoming)),
         }
     }
 }
 
 impl Codec for LineCodec {
     type Encode = Outgoing;
-    type Decode = String;
+    type Decode = Lines;
     type Encoder = LineCodec;
     type Decoder = LineCodec;
 
@@ -99,10 +99,10 @@ impl Encoder for LineCodec {
 }
 
 impl Decoder for LineCodec {
-    type Item = String;
+    type Item = Lines;
     type Error = Status;
 
-    fn decode(&mut self, src: &mut DecodeBuf<'_>) -> Result<Option<String>, Status> {
+    fn decode(&mut self, src: &mut DecodeBuf<'_>) -> Result<Option<Lines>, Status> {
         // A frame's bytes are contiguous in tonic's buffer; read them where they lie.
         let len = src.remaining();
         let line = match src.chunk().len() >= len {

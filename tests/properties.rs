@@ -133,7 +133,7 @@ fn read_questions(
 /// The question text a request carries.
 fn question_of(outgoing: Outgoing) -> String {
     match outgoing {
-        Outgoing::Line(line) => line,
+        Outgoing::Line(line) => String::from_utf8(line).unwrap(),
         Outgoing::Encoded(encoded) => StreamRequest::decode(encoded.message).unwrap().question,
     }
 }

@@ -82,14 +82,23 @@ fn a_message_field_is_refused_and_named() {
 }
 
 #[test]
-fn a_bytes_field_takes_the_lines_own_bytes() {
-    // serve hands the request's bytes field to its process in base64, which cat sends back as
-    // the answer: what ask put in the field, exactly.
+fn a_bytes_field_takes_the_lines_own_bytes_or_base64_when_asked() {
+    // serve hands the request's bytes field to its process as it is, or in base64 with
+    // --bytes base64, and cat sends it back as the answer.
     let proto = kinds_proto();
     let bridge = format!(
         "--proto {proto} --method kinds.Kinds/Echo --field blob --answer-field said -- cat"
     );
     let server = Serve::start(&bridge.split(' ').collect::<Vec<_>>());
+    let args = ["--method", "kinds.Kinds/Echo", "--field", "blob"];
+    let output = ask(&server.addr, &args, "hello\nnaïve\n".as_bytes());
+    assert!(output.status.success(), "{}", stderr_text(&output));
+    assert_eq!(stdout_lines(&output), ["hello", "naïve"]);
+
+    let bridge = format!("{bridge} --bytes base64").replace(" -- cat", "");
+    let mut args: Vec<&str> = bridge.split(' ').collect();
+    args.extend(["--", "cat"]);
+    let server = Serve::start(&args);
     let args = ["--method", "kinds.Kinds/Echo", "--field", "blob"];
     let output = ask(&server.addr, &args, "hello\nnaïve\n".as_bytes());
     assert!(output.status.success(), "{}", stderr_text(&output));

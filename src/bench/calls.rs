@@ -11,7 +11,7 @@ use tokio::time::Instant;
 use tonic::{Status, transport::Channel};
 
 use super::{Setup, plan::Plan, slot::Slot};
-use crate::mapping::Outgoing;
+use crate::mapping::{Lines, Outgoing};
 
 pub(super) async fn unary(slot: &mut Slot<'_>, channel: Channel) {
     let mut i = 0;
@@ -52,7 +52,7 @@ pub(super) async fn server_streaming(slot: &mut Slot<'_>, channel: Channel) {
 /// Takes one call's responses, timing the first and each from `due`.
 async fn responses_of(
     slot: &mut Slot<'_>,
-    mut responses: tonic::Streaming<String>,
+    mut responses: tonic::Streaming<Lines>,
     due: Instant,
 ) -> Result<(), Status> {
     let mut first = true;

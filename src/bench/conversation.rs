@@ -11,7 +11,11 @@ use tokio::{sync::mpsc, time::Instant};
 use tonic::{Status, Streaming, transport::Channel};
 
 use super::{Setup, plan::Plan, slot::Slot};
-use crate::{lockstep::Lockstep, mapping::Outgoing, tutorial};
+use crate::{
+    lockstep::Lockstep,
+    mapping::{Lines, Outgoing},
+    tutorial,
+};
 
 /// Holds the slot's conversation from its first question to its status.
 pub(super) async fn hold(slot: &mut Slot<'_>, channel: Channel) {
@@ -58,7 +62,7 @@ fn check_pairing(slot: &mut Slot<'_>) {
 /// Takes the answers as they come: their latency, their count and, with `--check`, their text.
 async fn listen(
     slot: &mut Slot<'_>,
-    mut answers: Streaming<String>,
+    mut answers: Streaming<Lines>,
     lockstep: &Lockstep,
     sent_at: &mut mpsc::UnboundedReceiver<Instant>,
 ) -> Result<(), Status> {
@@ -99,11 +103,11 @@ async fn listen(
 }
 
 /// Counts a mismatch if `answer` is not the echo server's answer to its question.
-fn check(slot: &mut Slot<'_>, answer: &str) {
+fn check(slot: &mut Slot<'_>, answer: &Lines) {
     let k = slot.outcome.answers;
     let setup = slot.setup;
     let asked = setup.questions.text(slot.n, k, setup.config.conversations);
-    if answer != tutorial::answer(k + 1, &asked) {
+    if answer.first() != Some(tutorial::answer(k + 1, &asked).as_bytes()) {
         slot.outcome.mismatches += 1;
     }
 }

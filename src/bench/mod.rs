@@ -56,7 +56,7 @@ use crate::{
     client::{MethodArgs, Target, resolve, resolve_locally},
     codec::LineCodec,
     error::{Usage, lock},
-    mapping::Answers,
+    mapping::ToLine,
     net::{CallSetup, ConnectConfig, connect},
     schema::CallKind,
     signals::Signal,
@@ -164,7 +164,7 @@ impl Setup {
         // Answers are only read to be checked.
         let answers = match config.check {
             true => target.answers,
-            false => Answers::Unread,
+            false => ToLine::Unread,
         };
         Ok(Setup {
             kind,

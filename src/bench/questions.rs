@@ -6,7 +6,7 @@ use std::borrow::Cow;
 
 use crate::{
     error::{BadInput, Usage},
-    mapping::{Outgoing, Requests},
+    mapping::{Outgoing, ToMessage},
     message::within_limit,
     net::CallSetup,
 };
@@ -28,7 +28,7 @@ pub(super) enum QuestionPool {
 impl QuestionPool {
     pub(super) fn load(
         source: &QuestionSource,
-        requests: &Requests,
+        requests: &ToMessage,
         call: &CallSetup,
     ) -> anyhow::Result<QuestionPool> {
         let (path, json) = match source {
@@ -43,9 +43,7 @@ impl QuestionPool {
         let mut lines = Vec::new();
         for (number, line) in file_lines(&bytes).enumerate() {
             let at = format!("--questions-file {shown}:{}", number + 1);
-            let line =
-                std::str::from_utf8(line).map_err(|_| BadInput(format!("{at}: not UTF-8")))?;
-            if json && line.trim().is_empty() {
+            if json && line.trim_ascii().is_empty() {
                 continue;
             }
             lines.push(read(line, &at, requests, call)?);
@@ -64,7 +62,9 @@ impl QuestionPool {
     /// Ticket `i` of slot `n` of `slots`; the run's tickets take the file's lines in turn.
     pub(super) fn get(&self, n: usize, i: u64, slots: usize) -> Outgoing {
         match self {
-            QuestionPool::Generated { payload } => Outgoing::Line(generated(n, i, *payload)),
+            QuestionPool::Generated { payload } => {
+                Outgoing::Line(generated(n, i, *payload).into_bytes())
+            }
             QuestionPool::Lines { requests, .. } => {
                 requests[line(n, i, slots, requests.len())].clone()
             }
@@ -76,7 +76,7 @@ impl QuestionPool {
         match self {
             QuestionPool::Generated { payload } => Cow::Owned(generated(n, i, *payload)),
             QuestionPool::Lines { requests, .. } => {
-                Cow::Borrowed(requests[line(n, i, slots, requests.len())].text())
+                requests[line(n, i, slots, requests.len())].text()
             }
         }
     }
@@ -104,7 +104,12 @@ fn file_lines(bytes: &[u8]) -> impl Iterator<Item = &[u8]> {
 }
 
 /// One line's request, checked against the message limit; `at` names the line.
-fn read(line: &str, at: &str, requests: &Requests, call: &CallSetup) -> Result<Outgoing, BadInput> {
+fn read(
+    line: &[u8],
+    at: &str,
+    requests: &ToMessage,
+    call: &CallSetup,
+) -> Result<Outgoing, BadInput> {
     let (request, size) = requests
         .request(line, false)
         .map_err(|why| BadInput(format!("{at}: {why}")))?;
@@ -151,7 +156,7 @@ mod tests {
     #[test]
     fn the_run_takes_the_lines_in_turn() {
         let lines: Vec<_> = (0..4)
-            .map(|i| Outgoing::Line(format!("line {i}")))
+            .map(|i| Outgoing::Line(format!("line {i}").into_bytes()))
             .collect();
         let questions = QuestionPool::Lines {
             requests: lines,

@@ -8,10 +8,17 @@ use futures_util::{
     Stream, StreamExt,
     stream::{self, BoxStream},
 };
-use tonic::{Status, client::Grpc, codegen::http::uri::PathAndQuery, transport::Channel};
+use tonic::{
+    Response, Status, Streaming, client::Grpc, codegen::http::uri::PathAndQuery,
+    metadata::MetadataMap, transport::Channel,
+};
 
 use crate::net::{Started, ready};
-use crate::{codec::LineCodec, mapping::Outgoing, schema::CallKind};
+use crate::{
+    codec::LineCodec,
+    mapping::{Lines, Outgoing},
+    schema::CallKind,
+};
 
 /// Where the calls go and what they carry.
 #[derive(Clone, Debug)]
@@ -23,9 +30,21 @@ pub(super) struct Calls {
     pub(super) codec: LineCodec,
     /// Unary calls in flight at once.
     pub(super) parallel: usize,
+    /// Whether the response metadata is heard too (`--show-metadata`, `--transcript`).
+    pub(super) metadata: bool,
 }
 
-type Received = BoxStream<'static, Result<String, Status>>;
+/// What a call hears: its answers, and, when asked for, the metadata around them.
+#[derive(Debug)]
+pub(super) enum Heard {
+    Answer(Lines),
+    /// The response headers; for a unary or client-streaming call, tonic gives the trailers
+    /// merged into them.
+    Headers(MetadataMap),
+    Trailers(MetadataMap),
+}
+
+pub(super) type Received = BoxStream<'static, Result<Heard, Status>>;
 
 impl Calls {
     /// The answers to `questions`, as the method's kind calls for them.
@@ -33,25 +52,25 @@ impl Calls {
         self,
         questions: impl Stream<Item = Outgoing> + Send + 'static,
     ) -> Received {
+        let metadata = self.metadata;
         match self.kind {
             // The one call is opened here, so that its answers are the call's own stream.
             CallKind::Bidirectional => {
                 let opened = async {
                     let mut grpc = self.grpc().await?;
                     let request = self.setup.request(questions);
-                    let answers = grpc.streaming(request, self.path, self.codec).await?;
-                    Ok::<_, Status>(answers.into_inner())
+                    grpc.streaming(request, self.path, self.codec).await
                 };
-                ended_or(opened.await)
+                heard_in(opened.await, metadata)
             }
             CallKind::ClientStreaming => stream::once(async move {
                 let request = self.setup.request(questions);
                 let mut grpc = self.grpc().await?;
-                let answer = grpc
-                    .client_streaming(request, self.path, self.codec)
-                    .await?;
-                Ok(answer.into_inner())
+                let answer = grpc.client_streaming(request, self.path, self.codec).await;
+                Ok::<_, Status>(heard_once(answer, metadata))
             })
+            .map(flat)
+            .flatten()
             .boxed(),
             CallKind::ServerStreaming => questions
                 .then(move |question| {
@@ -59,13 +78,11 @@ impl Calls {
                     async move {
                         let mut grpc = calls.grpc().await?;
                         let request = calls.setup.request(question);
-                        let answers = grpc
-                            .server_streaming(request, calls.path, calls.codec)
-                            .await?;
-                        Ok::<_, Status>(answers.into_inner())
+                        grpc.server_streaming(request, calls.path, calls.codec)
+                            .await
                     }
                 })
-                .map(ended_or)
+                .map(move |opened| heard_in(opened, metadata))
                 .flatten()
                 .boxed(),
             CallKind::Unary => {
@@ -76,11 +93,13 @@ impl Calls {
                         async move {
                             let mut grpc = calls.grpc().await?;
                             let request = calls.setup.request(question);
-                            let answer = grpc.unary(request, calls.path, calls.codec).await?;
-                            Ok(answer.into_inner())
+                            let answer = grpc.unary(request, calls.path, calls.codec).await;
+                            Ok::<_, Status>(heard_once(answer, metadata))
                         }
                     })
                     .buffered(parallel)
+                    .map(flat)
+                    .flatten()
                     .boxed()
             }
         }
@@ -91,10 +110,52 @@ impl Calls {
     }
 }
 
-/// A call's answers, or the one status that ended it before it answered.
-fn ended_or(opened: Result<tonic::Streaming<String>, Status>) -> Received {
-    match opened {
-        Ok(answers) => answers.boxed(),
-        Err(status) => stream::once(async { Err(status) }).boxed(),
+/// A call's answers (with its headers first and its trailers last, when `metadata` is asked
+/// for), or the one status that ended it before it answered.
+fn heard_in(opened: Result<Response<Streaming<Lines>>, Status>, metadata: bool) -> Received {
+    let (headers, answers, _) = match opened {
+        Ok(response) => response.into_parts(),
+        Err(status) => return stream::once(async { Err(status) }).boxed(),
+    };
+    if !metadata {
+        return answers.map(|answer| answer.map(Heard::Answer)).boxed();
     }
+    let rest = stream::unfold(Some(answers), |answers| async move {
+        let mut answers = answers?;
+        match answers.next().await {
+            Some(answer) => Some((answer.map(Heard::Answer), Some(answers))),
+            None => match answers.trailers().await {
+                Ok(Some(trailers)) => Some((Ok(Heard::Trailers(trailers)), None)),
+                Ok(None) => None,
+                Err(status) => Some((Err(status), None)),
+            },
+        }
+    });
+    stream::once(async { Ok(Heard::Headers(headers)) })
+        .chain(rest)
+        .boxed()
+}
+
+/// The one answer of a call, after its metadata when that is asked for.
+fn heard_once(
+    answer: Result<Response<Lines>, Status>,
+    metadata: bool,
+) -> Vec<Result<Heard, Status>> {
+    match answer {
+        Ok(response) => {
+            let (headers, answer, _) = response.into_parts();
+            let headers = metadata.then_some(Ok(Heard::Headers(headers)));
+            headers
+                .into_iter()
+                .chain([Ok(Heard::Answer(answer))])
+                .collect()
+        }
+        Err(status) => vec![Err(status)],
+    }
+}
+
+fn flat(
+    heard: Result<Vec<Result<Heard, Status>>, Status>,
+) -> stream::Iter<std::vec::IntoIter<Result<Heard, Status>>> {
+    stream::iter(heard.unwrap_or_else(|status| vec![Err(status)]))
 }

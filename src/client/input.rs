@@ -21,7 +21,7 @@ use super::{
 use crate::{
     error::{BadInput, lock},
     lines::{Line, LineRules},
-    mapping::{self, MappingArgs, Outgoing as Question, Requests},
+    mapping::{self, MappingArgs, Outgoing as Question, ToMessage},
     message::too_big,
     schema::Schema,
     signals::Signal,
@@ -32,7 +32,7 @@ use crate::{
 #[derive(Clone, Debug)]
 pub struct Reading {
     pub framing: Framing,
-    pub requests: Requests,
+    pub requests: ToMessage,
     /// The largest request, encoded.
     pub max_message_size: usize,
     /// Keep each JSON record's text beside its request (for `--transcript`).
@@ -51,7 +51,7 @@ impl Reading {
         };
         Reading {
             framing,
-            requests: mapping::requests(&request, &args).expect("the tutorial's mapping"),
+            requests: mapping::to_message(&request, &args).expect("the tutorial's mapping"),
             max_message_size,
             keep_text: true,
         }
@@ -250,7 +250,7 @@ fn pump<R: Read>(
         };
         match decoder.decode(record, || format!("{noun} {number}")) {
             Ok(Some(question)) => {
-                batch_bytes += question.text().len();
+                batch_bytes += question.size();
                 batch.push(question);
             }
             Ok(None) => {}
@@ -344,19 +344,11 @@ impl RecordCheck {
         if raw.len() > self.raw_limit() {
             return Err(refuse(self.over_limit()));
         }
-        let text = std::str::from_utf8(raw).map_err(|err| {
-            let at = err.valid_up_to();
-            refuse(format!(
-                "not valid UTF-8 (byte 0x{:02x} at column {})",
-                raw[at],
-                at + 1
-            ))
-        })?;
-        if self.reading.framing.json && text.trim().is_empty() {
+        if self.reading.framing.json && raw.trim_ascii().is_empty() {
             return Ok(None);
         }
         let (question, size) = (self.reading.requests)
-            .request(text, self.reading.keep_text)
+            .request(raw, self.reading.keep_text)
             .map_err(refuse)?;
         if size > self.reading.max_message_size {
             return Err(refuse(self.over_limit()));
@@ -379,7 +371,7 @@ mod tests {
 
     fn question(question: Question) -> String {
         match question {
-            Question::Line(line) => line,
+            Question::Line(line) => String::from_utf8(line).unwrap(),
             Question::Encoded(encoded) => {
                 crate::proto::StreamRequest::decode(encoded.message)
                     .unwrap()

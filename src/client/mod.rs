@@ -6,6 +6,7 @@ mod framing;
 pub mod health;
 pub mod input;
 pub mod inspect;
+mod metadata;
 pub mod output;
 pub mod prompt;
 mod receive;
@@ -16,7 +17,7 @@ mod transcript;
 use std::{future::Future, io::Write, path::PathBuf, sync::Arc, time::Duration};
 
 use futures_util::{Stream, StreamExt};
-use regex::Regex;
+use regex::bytes::Regex;
 use tonic::Status;
 
 use crate::{
@@ -61,6 +62,8 @@ pub struct AskConfig {
     pub idle_timeout: Option<Duration>,
     /// Record the conversation here as JSON Lines.
     pub transcript: Option<PathBuf>,
+    /// Print the response headers and trailers on stderr.
+    pub show_metadata: bool,
 }
 
 /// Holds one conversation (or, for methods that are not bidirectional, the calls its questions
@@ -96,6 +99,7 @@ pub async fn ask(
         kind: target.kind,
         codec: LineCodec::new(target.requests, target.answers),
         parallel: config.parallel,
+        metadata: config.show_metadata || transcript.is_some(),
     };
     let answers = calls.answers(outgoing(questions, tally.clone(), transcript.clone()));
     let mut out = AnswerWriter::new(out, config.output.separator);
@@ -105,6 +109,7 @@ pub async fn ask(
         tally: &tally,
         transcript: transcript.as_deref(),
         explain: &explain,
+        show_metadata: config.show_metadata,
     };
     // Whichever branch wins, the others are dropped, and with them the calls: the server sees
     // them cancelled.
@@ -174,7 +179,7 @@ fn outgoing(
         async move {
             tally.before_sending().await;
             if let Some(transcript) = &transcript {
-                transcript.question(question.text());
+                transcript.question(&question.text());
             }
             question
         }

@@ -3,6 +3,8 @@
 
 use std::io::{self, Write};
 
+use crate::mapping::Lines;
+
 /// Buffered answers beyond this are written even while more are ready.
 const WRITE_AT: usize = 64 * 1024;
 
@@ -50,9 +52,12 @@ impl<W: Write> AnswerWriter<W> {
         }
     }
 
-    pub fn answer(&mut self, answer: &str) -> io::Result<()> {
-        self.buf.extend_from_slice(answer.as_bytes());
-        self.buf.push(self.separator);
+    /// Each line of an answer, ended by the separator.
+    pub fn answer(&mut self, answer: &Lines) -> io::Result<()> {
+        for line in answer.iter() {
+            self.buf.extend_from_slice(line);
+            self.buf.push(self.separator);
+        }
         if self.buf.len() >= WRITE_AT {
             self.flush()?;
         }
@@ -78,7 +83,9 @@ mod tests {
     fn written(separator: u8, answers: &[&str]) -> Vec<u8> {
         let mut writer = AnswerWriter::new(Vec::new(), separator);
         for answer in answers {
-            writer.answer(answer).unwrap();
+            writer
+                .answer(&Lines::One(answer.as_bytes().to_vec()))
+                .unwrap();
         }
         assert!(writer.out.is_empty(), "nothing is written before a flush");
         writer.flush().unwrap();
@@ -92,9 +99,20 @@ mod tests {
     }
 
     #[test]
+    fn an_answer_of_several_lines_ends_each_and_one_of_none_writes_nothing() {
+        let mut writer = AnswerWriter::new(Vec::new(), b'\n');
+        writer
+            .answer(&Lines::Many(vec![b"k1".to_vec(), b"k2".to_vec()]))
+            .unwrap();
+        writer.answer(&Lines::Many(Vec::new())).unwrap();
+        writer.flush().unwrap();
+        assert_eq!(writer.out, b"k1\nk2\n");
+    }
+
+    #[test]
     fn a_large_burst_is_written_without_waiting_for_flush() {
         let mut writer = AnswerWriter::new(Vec::new(), b'\n');
-        let answer = "x".repeat(1000);
+        let answer = Lines::One(vec![b'x'; 1000]);
         for _ in 0..100 {
             writer.answer(&answer).unwrap();
         }

@@ -5,13 +5,20 @@
 use std::{io::Write, time::Duration};
 
 use futures_util::{FutureExt, Stream, StreamExt};
-use regex::Regex;
+use regex::bytes::Regex;
 use tokio::time::Instant;
-use tonic::{Code, Status};
+use tonic::{Code, Status, metadata::MetadataMap};
 
-use super::{output::AnswerWriter, tally::Tally, transcript::Transcript};
+use super::{
+    calls::Heard,
+    metadata::{self, Part},
+    output::AnswerWriter,
+    tally::Tally,
+    transcript::Transcript,
+};
 use crate::{
     error::{Idle, RpcError, find_cause, innermost},
+    mapping::Lines,
     message::over_limit,
     net::{ConnectConfig, GoAway, Link, hint},
 };
@@ -39,13 +46,15 @@ pub(super) struct AnswerPrinter<'a> {
     pub(super) tally: &'a Tally,
     pub(super) transcript: Option<&'a Transcript>,
     pub(super) explain: &'a Explain,
+    /// `--show-metadata`: the response metadata on stderr.
+    pub(super) show_metadata: bool,
 }
 
 impl AnswerPrinter<'_> {
     /// Writes each answer as it comes, until the answers end, fail, or are enough.
     pub(super) async fn print(
         &self,
-        mut answers: impl Stream<Item = Result<String, Status>> + Unpin,
+        mut answers: impl Stream<Item = Result<Heard, Status>> + Unpin,
         out: &mut AnswerWriter<impl Write>,
     ) -> anyhow::Result<Ended> {
         loop {
@@ -61,9 +70,18 @@ impl AnswerPrinter<'_> {
                 }
             };
             let answer = match next {
-                Some(Ok(answer)) => answer,
+                Some(Ok(Heard::Answer(answer))) => answer,
+                Some(Ok(Heard::Headers(map))) => {
+                    self.metadata(Part::Headers, &map, out)?;
+                    continue;
+                }
+                Some(Ok(Heard::Trailers(map))) => {
+                    self.metadata(Part::Trailers, &map, out)?;
+                    continue;
+                }
                 None => return Ok(Ended::ByServer),
                 Some(Err(status)) => {
+                    self.metadata(Part::Trailers, status.metadata(), out)?;
                     let first = self.tally.answered() == 0;
                     return Err(RpcError(self.explain.explain(status, first)).into());
                 }
@@ -76,23 +94,45 @@ impl AnswerPrinter<'_> {
     }
 
     /// Writes and records one answer; whether it was the last one wanted.
-    fn answered(&self, answer: &str, out: &mut AnswerWriter<impl Write>) -> std::io::Result<bool> {
+    fn answered(
+        &self,
+        answer: &Lines,
+        out: &mut AnswerWriter<impl Write>,
+    ) -> std::io::Result<bool> {
         out.answer(answer)?;
         if let Some(transcript) = self.transcript {
-            transcript.answer(answer);
+            answer.iter().for_each(|line| transcript.answer(line));
         }
         let count = self.tally.answer_received();
-        let matched = (self.enough.until.as_ref()).is_some_and(|until| until.is_match(answer));
+        let matched = (self.enough.until.as_ref())
+            .is_some_and(|until| answer.iter().any(|line| until.is_match(line)));
         Ok(matched || self.enough.max_answers == Some(count))
+    }
+
+    /// Records metadata, and shows it on stderr after the answers that came before it.
+    fn metadata(
+        &self,
+        part: Part,
+        map: &MetadataMap,
+        out: &mut AnswerWriter<impl Write>,
+    ) -> std::io::Result<()> {
+        if let Some(transcript) = self.transcript {
+            transcript.metadata(part, map);
+        }
+        if self.show_metadata {
+            out.flush()?;
+            eprint!("{}", metadata::shown(part, map));
+        }
+        Ok(())
     }
 }
 
 /// The next answer, unless nothing moves for `limit` once a question has been sent.
 async fn next_before_idle(
-    answers: &mut (impl Stream<Item = Result<String, Status>> + Unpin),
+    answers: &mut (impl Stream<Item = Result<Heard, Status>> + Unpin),
     tally: &Tally,
     limit: Duration,
-) -> Result<Option<Result<String, Status>>, Idle> {
+) -> Result<Option<Result<Heard, Status>>, Idle> {
     loop {
         // Before the first question there is nothing to wait for: look again after `limit`.
         let since = tally.last_moved().map(Instant::from_std);

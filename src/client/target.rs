@@ -6,7 +6,7 @@ use tonic::{codegen::http::uri::PathAndQuery, transport::Channel};
 use crate::net::CallSetup;
 use crate::{
     error::Usage,
-    mapping::{self, Answers, MappingArgs, Requests},
+    mapping::{self, MappingArgs, ToLine, ToMessage},
     schema::{self, CallKind, MethodName, Schema, SchemaFiles, Tutorial},
 };
 
@@ -15,8 +15,8 @@ use crate::{
 pub(crate) struct Target {
     pub(crate) path: PathAndQuery,
     pub(crate) kind: CallKind,
-    pub(crate) requests: Requests,
-    pub(crate) answers: Answers,
+    pub(crate) requests: ToMessage,
+    pub(crate) answers: ToLine,
 }
 
 /// What the user named.
@@ -87,7 +87,7 @@ fn target(
     Ok(Target {
         path,
         kind,
-        requests: mapping::requests(&method.input(), &args.mapping)?,
-        answers: mapping::answers(&method.output(), &args.mapping)?,
+        requests: mapping::to_message(&method.input(), &args.mapping)?,
+        answers: mapping::to_line(&method.output(), &args.mapping)?,
     })
 }

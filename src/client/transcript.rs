@@ -12,8 +12,9 @@ use std::{
 
 use anyhow::Context as _;
 use serde_json::json;
-use tonic::Status;
+use tonic::{Status, metadata::MetadataMap};
 
+use super::metadata::{self, Part};
 use crate::error::{lock, status_json};
 
 pub(super) struct Transcript {
@@ -35,8 +36,18 @@ impl Transcript {
         self.record(json!({ "direction": "question", "ms": self.ms(), "text": text }));
     }
 
-    pub(super) fn answer(&self, text: &str) {
+    pub(super) fn answer(&self, text: &[u8]) {
+        let text = String::from_utf8_lossy(text);
         self.record(json!({ "direction": "answer", "ms": self.ms(), "text": text }));
+    }
+
+    /// The response headers or trailers, as an object of names and values.
+    pub(super) fn metadata(&self, part: Part, map: &MetadataMap) {
+        let entries: serde_json::Map<String, serde_json::Value> = (metadata::entries(map))
+            .into_iter()
+            .map(|(name, value)| (name, value.into()))
+            .collect();
+        self.record(json!({ "direction": part.name(), "ms": self.ms(), "metadata": entries }));
     }
 
     /// The last line: how the conversation ended.

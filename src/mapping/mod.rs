@@ -1,326 +1,186 @@
-//! Lines to messages and messages to lines, for any method: which field a line fills (`--field`),
-//! which fields are fixed (`--set`), which field an answer prints (`--answer-field`), or JSON for
-//! the whole message. One mapping, whichever side writes and whichever reads.
+//! Lines to messages and messages to lines, for any method: which fields a line's parts fill
+//! (`--field`, cut at `--separator`), which fields are fixed (`--set`), which fields a line
+//! prints (`--answer-field`), or JSON for the whole message. One mapping, whichever side writes
+//! and whichever reads: ask and bench fill requests and print responses, serve's bridge prints
+//! requests for its process and fills responses from what it writes.
 
+mod fill;
+mod flag_error;
 mod paths;
-mod request;
-mod response;
+mod print;
 mod set;
+mod split;
+mod value;
 
-use prost_reflect::{DynamicMessage, MessageDescriptor};
+use prost_reflect::{DynamicMessage, Kind, MessageDescriptor};
 
 use crate::error::Usage;
-pub use paths::{FieldPath, Flags, only_candidate, request_field};
-pub use request::{Encoded, Outgoing, Requests};
-pub use response::Answers;
+pub use fill::{Encoded, Outgoing, ToMessage};
+pub use flag_error::FlagError;
+pub use paths::{FieldPath, Flags, only_field};
+use paths::{Through, clash, line_fields, only_candidate};
+pub use print::{Lines, ToLine};
+pub use split::Separator;
+pub use value::BytesAs;
 
 /// What the user said about the mapping of one direction.
 #[derive(Clone, Debug, Default)]
 pub struct MappingArgs {
-    /// `--field PATH`: the string field a line fills.
-    pub field: Option<String>,
+    /// `--field PATH`, in order: the fields a line's parts fill.
+    pub fields: Vec<String>,
     /// `--set PATH=VALUE`, in order.
     pub set: Vec<String>,
-    /// `--answer-field PATH`: the field an answer prints.
-    pub answer_field: Option<String>,
-    /// `--input json`: each line is a whole request.
+    /// `--answer-field PATH`, in order: the fields a line prints.
+    pub answer_fields: Vec<String>,
+    /// `--input json`: each line is a whole message.
     pub json_in: bool,
-    /// `-o json`: each answer is a whole response.
+    /// `-o json`: each line printed is a whole message.
     pub json_out: bool,
     /// `--proto-names`: JSON keeps the field names of the .proto.
     pub proto_names: bool,
+    /// `--separator`: between the fields of a line.
+    pub separator: Separator,
+    /// `--bytes`: how bytes fields are written in lines.
+    pub bytes: BytesAs,
     /// The flags the side that reads these arguments calls them by, for its complaints.
     pub flags: Flags,
 }
 
-/// Requests from lines, for messages of type `message`.
-pub fn requests(message: &MessageDescriptor, args: &MappingArgs) -> Result<Requests, Usage> {
+/// Messages of type `message` from lines.
+pub fn to_message(message: &MessageDescriptor, args: &MappingArgs) -> Result<ToMessage, Usage> {
+    let flags = args.flags;
     if args.json_in {
-        if let Some(flag) = [
-            args.field.as_ref().map(|_| args.flags.field),
+        let named = [
+            (!args.fields.is_empty()).then_some(flags.field),
             (!args.set.is_empty()).then_some("--set"),
-        ]
-        .into_iter()
-        .flatten()
-        .next()
-        {
+        ];
+        if let Some(flag) = named.into_iter().flatten().next() {
             return Err(Usage(format!(
                 "{flag} goes with text lines, not with {}, where each line is a whole message",
-                args.flags.whole
+                flags.whole
             )));
         }
-        return Ok(Requests::Json(message.clone()));
+        return Ok(ToMessage::Json(message.clone()));
     }
-    let field = request_field(message, args.field.as_deref(), args.flags)?;
+    let paths = line_fields(message, &args.fields, flags)?;
     let mut base = DynamicMessage::new(message.clone());
     for assignment in &args.set {
-        let set = set::apply(&mut base, "--set", assignment)?;
-        check_not_the_field(&set, &field, assignment, args.flags)?;
+        let set = set::apply(&mut base, assignment, args.bytes)?;
+        if let Some(path) = paths.iter().find(|path| clash(&set, path).is_some()) {
+            let why = format!(
+                "{} {} ({} {}){}",
+                flags.line,
+                path.shown,
+                flags.field,
+                path.shown,
+                clash(&set, path).unwrap_or_default()
+            );
+            return Err(FlagError::new("--set", assignment, why).into());
+        }
     }
-    Ok(Requests::field(&base, &field))
+    let prefix = prost::Message::encode_to_vec(&base).into();
+    if let [only] = paths.as_slice()
+        && only.is_text()
+        && only.crossings().is_empty()
+        && (only.is_string() || args.bytes == BytesAs::Raw)
+    {
+        return Ok(ToMessage::Text {
+            prefix,
+            numbers: only.numbers(),
+            utf8: only.is_string(),
+        });
+    }
+    let crosses = paths.iter().any(|path| !path.crossings().is_empty());
+    Ok(ToMessage::Parts(Box::new(fill::Parts {
+        prefix,
+        built: crosses.then_some(base),
+        fields: paths.into_iter().map(fill::Slot::new).collect(),
+        separator: args.separator.clone(),
+        bytes: args.bytes,
+        flag: flags.field,
+    })))
 }
 
-/// A `--set` may not fill the line's field, nor another member of its oneof, which the line would
-/// silently replace; a repeated field takes both, the `--set` elements first.
-fn check_not_the_field(
-    set: &FieldPath,
-    field: &FieldPath,
-    assignment: &str,
-    flags: Flags,
-) -> Result<(), Usage> {
-    let same = set
-        .fields
-        .iter()
-        .map(|f| f.full_name())
-        .eq(field.fields.iter().map(|f| f.full_name()))
-        && !field.last().is_list();
-    let parents = |path: &FieldPath| {
-        path.fields[..path.fields.len() - 1]
-            .iter()
-            .map(|f| f.full_name().to_owned())
-            .collect::<Vec<_>>()
-    };
-    let oneof = |path: &FieldPath| {
-        path.last()
-            .containing_oneof()
-            .map(|o| o.full_name().to_owned())
-    };
-    let rival =
-        parents(set) == parents(field) && oneof(set).is_some() && oneof(set) == oneof(field);
-    if same || rival {
-        return Err(Usage(format!(
-            "--set {assignment}: {} {} ({}){}",
-            flags.line,
-            field.shown,
-            flags.field,
-            if same {
-                ""
-            } else {
-                ", a member of the same oneof"
-            }
-        )));
-    }
-    Ok(())
-}
-
-/// Lines from responses of type `message`.
-pub fn answers(message: &MessageDescriptor, args: &MappingArgs) -> Result<Answers, Usage> {
+/// Lines from messages of type `message`.
+pub fn to_line(message: &MessageDescriptor, args: &MappingArgs) -> Result<ToLine, Usage> {
+    let flag = args.flags.read;
     if args.json_out {
-        if args.answer_field.is_some() {
-            return Err(Usage(
-                "--answer-field picks one field to print; -o json prints whole responses".into(),
-            ));
+        if !args.answer_fields.is_empty() {
+            return Err(Usage(format!(
+                "{flag} picks fields to print; {} prints whole messages",
+                args.flags.whole_out
+            )));
         }
         return Ok(json(message, args.proto_names));
     }
-    if let Some(path) = &args.answer_field {
-        let path = FieldPath::resolve(message, path, "--answer-field")?;
-        return Ok(Answers::field(message, path));
+    if args.answer_fields.is_empty() {
+        return Ok(match only_candidate(message) {
+            Ok(path) => text(message, &path),
+            Err(_) => json(message, args.proto_names),
+        });
     }
-    Ok(match only_candidate(message) {
-        Ok(path) => Answers::field(message, path),
-        Err(_) => json(message, args.proto_names),
-    })
+    let paths = (args.answer_fields.iter())
+        .map(|path| FieldPath::resolve(message, path, flag, Through::Repeated))
+        .collect::<Result<Vec<_>, _>>()?;
+    check_crossings(&paths, flag)?;
+    if let [only] = paths.as_slice()
+        && only.is_text()
+        && only.crossings().is_empty()
+        && (only.is_string() || args.bytes == BytesAs::Raw)
+    {
+        return Ok(text(message, only));
+    }
+    let printing = value::Printing {
+        bytes: args.bytes,
+        proto_names: args.proto_names,
+    };
+    let columns = print::Columns::new(message, paths, args.separator.clone(), printing);
+    Ok(ToLine::Columns(Box::new(columns)))
 }
 
-fn json(message: &MessageDescriptor, proto_names: bool) -> Answers {
-    Answers::Json {
+/// Paths read together must cross the same repeated fields, or some of them: one line per
+/// element of the deepest, each path's value from the element that holds it.
+fn check_crossings(paths: &[FieldPath], flag: &'static str) -> Result<(), FlagError> {
+    let crossed: Vec<Vec<String>> = (paths.iter())
+        .map(|path| match path.crossings().last() {
+            Some(&last) => (path.fields[..=last].iter())
+                .map(|f| f.full_name().to_owned())
+                .collect(),
+            None => Vec::new(),
+        })
+        .collect();
+    // The first of the deepest, so that the complaint names the paths in the order given.
+    let Some(deepest) = (0..paths.len()).rev().max_by_key(|&at| crossed[at].len()) else {
+        return Ok(());
+    };
+    match (0..paths.len()).find(|&at| !crossed[deepest].starts_with(&crossed[at])) {
+        Some(at) => Err(FlagError::new(
+            flag,
+            &paths[at].shown,
+            format!(
+                "it crosses other repeated fields than {flag} {} does: fields printed together \
+                 are read an element of the same repeated field at a time",
+                paths[deepest].shown
+            ),
+        )),
+        None => Ok(()),
+    }
+}
+
+fn text(message: &MessageDescriptor, path: &FieldPath) -> ToLine {
+    ToLine::Text {
+        message: message.clone(),
+        numbers: path.numbers(),
+        utf8: matches!(path.last().kind(), Kind::String),
+    }
+}
+
+fn json(message: &MessageDescriptor, proto_names: bool) -> ToLine {
+    ToLine::Json {
         message: message.clone(),
         proto_names,
     }
 }
 
 #[cfg(test)]
-mod tests {
-    use super::*;
-    use crate::schema::{Schema, SchemaFiles, Tutorial};
-    use prost_reflect::{ReflectMessage, Value};
-
-    fn schema() -> Schema {
-        let dir = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/interop/proto");
-        let files = SchemaFiles {
-            protos: vec![dir.join("kinds.proto")],
-            ..SchemaFiles::default()
-        };
-        Schema::from_files(&files, Tutorial::Apart).unwrap()
-    }
-
-    fn message(name: &str) -> MessageDescriptor {
-        schema().pool().get_message_by_name(name).unwrap()
-    }
-
-    fn with(field: Option<&str>, set: &[&str]) -> MappingArgs {
-        MappingArgs {
-            field: field.map(str::to_owned),
-            set: set.iter().map(|s| s.to_string()).collect(),
-            ..MappingArgs::default()
-        }
-    }
-
-    /// The request a line makes, decoded back.
-    fn request(requests: &Requests, message: &MessageDescriptor, line: &str) -> DynamicMessage {
-        let (outgoing, size) = requests.request(line, false).unwrap();
-        let mut bytes = Vec::new();
-        requests.encode(&outgoing, &mut bytes);
-        assert_eq!(bytes.len(), size);
-        DynamicMessage::decode(message.clone(), bytes.as_slice()).unwrap()
-    }
-
-    #[test]
-    fn a_line_fills_the_only_string_field_or_the_named_one_after_the_fixed_ones() {
-        let talk = message("kinds.Talk");
-        let plain = requests(&talk, &MappingArgs::default()).unwrap();
-        let got = request(&plain, &talk, "hello");
-        assert_eq!(
-            got.get_field_by_name("text").unwrap().as_str(),
-            Some("hello")
-        );
-
-        let set = [
-            "mood=HAPPY",
-            "tags=a",
-            "tags=b",
-            "blob=aGk=",
-            "big=-5",
-            "meta.level=2",
-        ];
-        let nested = requests(&talk, &with(Some("meta.note"), &set)).unwrap();
-        let got = request(&nested, &talk, "deep");
-        let meta = got.get_field_by_name("meta").unwrap();
-        let meta = meta.as_message().unwrap();
-        assert_eq!(
-            meta.get_field_by_name("note").unwrap().as_str(),
-            Some("deep")
-        );
-        assert_eq!(meta.get_field_by_name("level").unwrap().as_i32(), Some(2));
-        assert_eq!(
-            got.get_field_by_name("mood").unwrap().as_enum_number(),
-            Some(1)
-        );
-        let tags = got.get_field_by_name("tags").unwrap().into_owned();
-        assert_eq!(
-            tags,
-            Value::List(vec![Value::String("a".into()), Value::String("b".into())])
-        );
-        assert_eq!(
-            got.get_field_by_name("blob")
-                .unwrap()
-                .as_bytes()
-                .unwrap()
-                .as_ref(),
-            b"hi"
-        );
-        assert_eq!(got.get_field_by_name("big").unwrap().as_i64(), Some(-5));
-        assert_eq!(got.descriptor().full_name(), "kinds.Talk");
-    }
-
-    #[test]
-    fn without_exactly_one_candidate_the_user_must_choose() {
-        let several = requests(&message("kinds.Choice"), &MappingArgs::default()).unwrap_err();
-        assert!(
-            several
-                .to_string()
-                .contains("several string fields (left, right)"),
-            "{several}"
-        );
-        let none = requests(&message("kinds.Numbers"), &MappingArgs::default()).unwrap_err();
-        assert!(none.to_string().contains("no string field"), "{none}");
-        let chosen = requests(&message("kinds.Choice"), &with(Some("left"), &["n=3"]));
-        assert!(chosen.is_ok());
-    }
-
-    #[test]
-    fn bad_paths_values_and_clashes_are_usage_errors_naming_them() {
-        let talk = message("kinds.Talk");
-        let cases = [
-            (
-                with(Some("nope"), &[]),
-                "--field nope: kinds.Talk has no field 'nope'",
-            ),
-            (
-                with(Some("meta"), &[]),
-                "--field meta: a line fills a field of a scalar type",
-            ),
-            (
-                with(None, &["mood=GLAD"]),
-                "'GLAD' is not one of kinds.common.Mood (CALM, HAPPY, SAD)",
-            ),
-            (
-                with(None, &["big=many"]),
-                "--set big=many: 'many' is not a 64-bit integer",
-            ),
-            (
-                with(None, &["meta=x"]),
-                "is a message: set the fields inside it",
-            ),
-            (
-                with(None, &["text=x"]),
-                "--set text=x: each line fills text (--field)",
-            ),
-            (
-                with(None, &["novalue"]),
-                "--set novalue: expected PATH=VALUE",
-            ),
-        ];
-        for (args, want) in cases {
-            let err = requests(&talk, &args).unwrap_err().to_string();
-            assert!(err.contains(want), "{err}");
-        }
-        let rival = requests(&message("kinds.Choice"), &with(Some("left"), &["right=x"]));
-        assert!(
-            rival
-                .unwrap_err()
-                .to_string()
-                .contains("a member of the same oneof")
-        );
-        let json = MappingArgs {
-            json_in: true,
-            ..with(Some("text"), &[])
-        };
-        assert!(
-            requests(&talk, &json)
-                .unwrap_err()
-                .to_string()
-                .contains("--field goes with text")
-        );
-    }
-
-    fn reply() -> Vec<u8> {
-        let mut reply = DynamicMessage::new(message("kinds.Reply"));
-        reply.set_field_by_name("said", Value::String("hi".into()));
-        reply.set_field_by_name("mood", Value::EnumNumber(2));
-        reply.set_field_by_name("big", Value::I64(-7));
-        reply.set_field_by_name("tags", Value::List(vec![Value::String("x".into())]));
-        prost::Message::encode_to_vec(&reply)
-    }
-
-    #[test]
-    fn answers_print_the_only_string_field_the_named_field_or_json() {
-        let reply_type = message("kinds.Reply");
-        let answer = |args: MappingArgs| {
-            answers(&reply_type, &args)
-                .unwrap()
-                .decode(&reply())
-                .unwrap()
-        };
-        assert_eq!(answer(MappingArgs::default()), "hi");
-        let field = |path: &str| MappingArgs {
-            answer_field: Some(path.into()),
-            ..MappingArgs::default()
-        };
-        assert_eq!(answer(field("mood")), "SAD");
-        assert_eq!(answer(field("big")), "-7");
-        assert_eq!(answer(field("tags")), "[\"x\"]");
-        assert_eq!(answer(field("meta")), "{\"note\":\"\",\"level\":0}");
-        assert_eq!(answer(field("meta.note")), "");
-        let json = MappingArgs {
-            json_out: true,
-            ..MappingArgs::default()
-        };
-        let all = answer(json);
-        assert_eq!(
-            serde_json::from_str::<serde_json::Value>(&all).unwrap(),
-            serde_json::json!({"said": "hi", "mood": "SAD", "big": "-7", "tags": ["x"]})
-        );
-    }
-}
+mod tests;

@@ -1,11 +1,13 @@
-//! Field paths as users write them (`text`, `meta.note`), resolved against a message, and the
-//! rule for the field a line fills or an answer comes from when none is named.
+//! Field paths as users write them (`text`, `meta.note`, `events.kv.key`), resolved against a
+//! message, and the rule for the field a line fills or an answer comes from when none is named.
 
 use prost_reflect::{FieldDescriptor, Kind, MessageDescriptor};
 
+use super::flag_error::FlagError;
 use crate::error::Usage;
 
-/// A resolved dotted path: every field but the last is a singular message field.
+/// A resolved dotted path. Every field but the last is a message field: singular in a path
+/// that fills a message, possibly repeated in one that reads it (one line per element).
 #[derive(Clone, Debug)]
 pub struct FieldPath {
     pub fields: Vec<FieldDescriptor>,
@@ -13,32 +15,50 @@ pub struct FieldPath {
     pub shown: String,
 }
 
+/// What a path may cross on its way to its last field.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Through {
+    /// Singular message fields only: the path is written into.
+    Singular,
+    /// Repeated message fields too: the path is read, an element at a time.
+    Repeated,
+}
+
 impl FieldPath {
     /// Resolves `path` in `message`; `flag` names where it came from in errors.
     pub fn resolve(
         message: &MessageDescriptor,
         path: &str,
-        flag: &str,
-    ) -> Result<FieldPath, Usage> {
+        flag: &'static str,
+        through: Through,
+    ) -> Result<FieldPath, FlagError> {
+        let refuse = |why: String| FlagError::new(flag, path, why);
         let mut fields = Vec::new();
         let mut current = message.clone();
         let parts: Vec<&str> = path.split('.').collect();
         for (i, name) in parts.iter().enumerate() {
             let field = current.get_field_by_name(name).ok_or_else(|| {
                 let known: Vec<_> = current.fields().map(|f| f.name().to_owned()).collect();
-                Usage(format!(
-                    "{flag} {path}: {} has no field '{name}' (its fields: {})",
+                refuse(format!(
+                    "{} has no field '{name}' (its fields: {})",
                     current.full_name(),
                     known.join(", ")
                 ))
             })?;
             if i + 1 < parts.len() {
+                let crossable =
+                    !field.is_map() && (through == Through::Repeated || !field.is_list());
                 current = match field.kind() {
-                    Kind::Message(inner) if !field.is_list() && !field.is_map() => inner,
+                    Kind::Message(inner) if crossable => inner,
+                    _ if field.is_list() && matches!(field.kind(), Kind::Message(_)) => {
+                        return Err(refuse(format!(
+                            "'{name}' is a repeated field: a fixed value cannot name a field \
+                             inside its elements"
+                        )));
+                    }
                     _ => {
-                        return Err(Usage(format!(
-                            "{flag} {path}: '{name}' is not a singular message field, so it has no \
-                             fields to name"
+                        return Err(refuse(format!(
+                            "'{name}' is not a message field, so it has no fields to name"
                         )));
                     }
                 };
@@ -55,9 +75,34 @@ impl FieldPath {
         self.fields.last().expect("a path has at least one field")
     }
 
+    /// The positions of the repeated fields the path crosses before its last field.
+    pub fn crossings(&self) -> Vec<usize> {
+        let before_last = &self.fields[..self.fields.len() - 1];
+        (before_last.iter().enumerate())
+            .filter(|(_, field)| field.is_list())
+            .map(|(at, _)| at)
+            .collect()
+    }
+
     /// Whether the path ends in a singular string field, the kind a line can fill as it is.
     pub fn is_string(&self) -> bool {
         is_candidate(self.last())
+    }
+
+    /// Whether the path ends in a singular string or bytes field, whose value is a line's bytes.
+    pub fn is_text(&self) -> bool {
+        let last = self.last();
+        matches!(last.kind(), Kind::String | Kind::Bytes) && !last.is_list()
+    }
+
+    /// The numbers of the fields along the path.
+    pub fn numbers(&self) -> Vec<u32> {
+        self.fields.iter().map(|field| field.number()).collect()
+    }
+
+    /// Whether two paths name the same field.
+    pub fn same_as(&self, other: &FieldPath) -> bool {
+        (self.fields.iter().map(|f| f.full_name())).eq(other.fields.iter().map(|f| f.full_name()))
     }
 }
 
@@ -68,7 +113,7 @@ fn is_candidate(field: &FieldDescriptor) -> bool {
 }
 
 /// The message's only candidate string field, or why there is not exactly one.
-pub fn only_candidate(message: &MessageDescriptor) -> Result<FieldPath, Vec<String>> {
+pub(super) fn only_candidate(message: &MessageDescriptor) -> Result<FieldPath, Vec<String>> {
     let candidates: Vec<FieldDescriptor> = message.fields().filter(is_candidate).collect();
     match candidates.as_slice() {
         [only] => Ok(FieldPath {
@@ -85,10 +130,14 @@ pub fn only_candidate(message: &MessageDescriptor) -> Result<FieldPath, Vec<Stri
 /// `--process-format json` for both).
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub struct Flags {
-    /// The flag that names the field.
+    /// The flag that names the fields a line fills.
     pub field: &'static str,
-    /// The flag and value that pass whole messages instead.
+    /// The flag that names the fields a line is read from.
+    pub read: &'static str,
+    /// The flag and value that pass whole messages in instead.
     pub whole: &'static str,
+    /// The flag and value that print whole messages instead.
+    pub whole_out: &'static str,
     /// What the field is to a line, as in "choose the one {line}".
     pub line: &'static str,
 }
@@ -96,18 +145,27 @@ pub struct Flags {
 impl Flags {
     pub const ASK: Flags = Flags {
         field: "--field",
+        read: "--answer-field",
         whole: "--input json",
+        whole_out: "-o json",
         line: "each line fills",
     };
-    pub const SERVE_REQUESTS: Flags = Flags {
-        field: "--field",
-        whole: "--process-format json",
-        line: "the process reads as a line",
-    };
-    pub const SERVE_RESPONSES: Flags = Flags {
+    /// serve reads requests into lines and fills responses from lines: the flags trade places.
+    pub const SERVE: Flags = Flags {
         field: "--answer-field",
+        read: "--field",
         whole: "--process-format json",
+        whole_out: "--process-format json",
         line: "each line of the process fills",
+    };
+}
+
+impl Flags {
+    /// serve's choice of the request field its process reads, when none is named.
+    pub const SERVE_READS: Flags = Flags {
+        field: "--field",
+        line: "the process reads as a line",
+        ..Flags::SERVE
     };
 }
 
@@ -117,49 +175,88 @@ impl Default for Flags {
     }
 }
 
-/// The field a line stands for: the one named by `flags.field`, or the only candidate.
-pub fn request_field(
+/// The fields a line stands for: the ones named by `flags.field`, or the only candidate.
+pub(super) fn line_fields(
     message: &MessageDescriptor,
-    field: Option<&str>,
+    named: &[String],
     flags: Flags,
-) -> Result<FieldPath, Usage> {
-    let flag = flags.field;
-    if let Some(path) = field {
-        let path = FieldPath::resolve(message, path, flag)?;
+) -> Result<Vec<FieldPath>, Usage> {
+    if named.is_empty() {
+        return only_candidate(message)
+            .map(|only| vec![only])
+            .map_err(|candidates| choose(message, &candidates, flags.field, flags));
+    }
+    let mut paths: Vec<FieldPath> = Vec::new();
+    for path in named {
+        let path = FieldPath::resolve(message, path, flags.field, Through::Repeated)?;
         let field = path.last();
         if field.is_map() || matches!(field.kind(), Kind::Message(_)) {
-            return Err(Usage(format!(
-                "{flag} {}: a line fills a field of a scalar type (a string, bytes, a number, a \
-                 bool or an enum), and this one is {}",
-                path.shown,
-                match field.is_map() {
-                    true => "a map".to_owned(),
-                    false => format!(
-                        "a message, {}: name a field inside it",
-                        field
-                            .kind()
-                            .as_message()
-                            .map(|m| m.full_name().to_owned())
-                            .unwrap_or_default()
-                    ),
-                }
-            )));
+            let what = match field.kind().as_message() {
+                _ if field.is_map() => "a map".to_owned(),
+                Some(inner) => format!("a message, {}: name a field inside it", inner.full_name()),
+                None => "not a scalar".to_owned(),
+            };
+            let why = format!(
+                "a line fills a field of a scalar type (a string, bytes, a number, a bool or an \
+                 enum), and this one is {what}"
+            );
+            return Err(FlagError::new(flags.field, &path.shown, why).into());
         }
-        return Ok(path);
+        if let Some(earlier) = paths.iter().find(|earlier| clash(earlier, &path).is_some()) {
+            let why = format!(
+                "{} {}{}",
+                flags.field,
+                earlier.shown,
+                clash(earlier, &path).unwrap_or_default()
+            );
+            return Err(FlagError::new(
+                flags.field,
+                &path.shown,
+                format!("already filled by {why}"),
+            )
+            .into());
+        }
+        paths.push(path);
     }
-    only_candidate(message).map_err(|candidates| {
-        let name = message.full_name();
-        Usage(match candidates.as_slice() {
-            [] => format!(
-                "{name} has no string field for a line to fill: name one inside it with {flag}, \
-                 or pass whole messages in JSON with {}",
-                flags.whole
-            ),
-            several => format!(
-                "{name} has several string fields ({}): choose the one {} with {flag}",
-                several.join(", "),
-                flags.line
-            ),
-        })
+    Ok(paths)
+}
+
+/// Whether filling both paths would lose one of them: the same singular field, or two members
+/// of one oneof in the same message. A repeated field takes both.
+pub(super) fn clash(a: &FieldPath, b: &FieldPath) -> Option<&'static str> {
+    if a.same_as(b) {
+        return (!b.last().is_list()).then_some("");
+    }
+    let parents = |path: &FieldPath| {
+        (path.fields[..path.fields.len() - 1].iter())
+            .map(|f| f.full_name().to_owned())
+            .collect::<Vec<_>>()
+    };
+    let oneof =
+        |path: &FieldPath| (path.last().containing_oneof()).map(|o| o.full_name().to_owned());
+    let rival = parents(a) == parents(b) && oneof(a).is_some() && oneof(a) == oneof(b);
+    rival.then_some(", a member of the same oneof")
+}
+
+/// The name of the message's only string field, or why there is not exactly one.
+pub fn only_field(message: &MessageDescriptor, flags: Flags) -> Result<String, Usage> {
+    (only_candidate(message).map(|path| path.shown))
+        .map_err(|candidates| choose(message, &candidates, flags.field, flags))
+}
+
+/// Why no field was named and none could be chosen for the user.
+fn choose(message: &MessageDescriptor, candidates: &[String], flag: &str, flags: Flags) -> Usage {
+    let name = message.full_name();
+    Usage(match candidates {
+        [] => format!(
+            "{name} has no string field for a line to fill: name one inside it with {flag}, \
+             or pass whole messages in JSON with {}",
+            flags.whole
+        ),
+        several => format!(
+            "{name} has several string fields ({}): choose the one {} with {flag}",
+            several.join(", "),
+            flags.line
+        ),
     })
 }

@@ -27,7 +27,7 @@ use super::{
 use crate::{
     codec::LineCodec,
     error::Usage,
-    mapping::{self, Answers, Flags, MappingArgs, Outgoing, Requests, request_field},
+    mapping::{self, BytesAs, Flags, Lines, MappingArgs, Outgoing, Separator, ToLine, ToMessage},
     message::within_limit,
     schema::{CallKind, MethodName, Schema},
 };
@@ -41,6 +41,8 @@ pub struct BridgeFlags {
     pub set: Vec<String>,
     /// `--process-format json`: whole messages in protobuf JSON both ways.
     pub json: bool,
+    pub separator: Separator,
+    pub bytes: BytesAs,
 }
 
 /// The methods bridged, and the files that define them (for reflection).
@@ -55,10 +57,10 @@ pub struct Bridges {
 pub struct Bridged {
     pub name: MethodName,
     pub kind: CallKind,
-    /// Responses from lines (what serve writes), as ask's requests are.
-    responses: Requests,
-    /// Lines from requests (what the process reads), as ask's answers are.
-    requests: Answers,
+    /// Responses from the lines the process writes, as ask makes requests.
+    responses: ToMessage,
+    /// The lines the process reads from requests, as ask prints responses.
+    requests: ToLine,
 }
 
 impl Bridges {
@@ -74,28 +76,27 @@ impl Bridges {
             let method = schema.method(name)?;
             let short = name.method.as_str();
             let mine = |values: &[String]| -> Vec<String> { for_method(values, short) };
-            let (field, answer_field) = (mine(&flags.field).pop(), mine(&flags.answer_field).pop());
-            let requests = match flags.json {
-                true => Answers::Json {
-                    message: method.input(),
-                    proto_names: false,
-                },
-                false => Answers::field(
-                    &method.input(),
-                    request_field(&method.input(), field.as_deref(), Flags::SERVE_REQUESTS)?,
-                ),
+            let in_method = |Usage(why)| Usage(format!("{name}: {why}"));
+            let mut read = mine(&flags.field);
+            if read.is_empty() && !flags.json {
+                // The process reads one field, never a JSON it did not ask for.
+                read.push(
+                    mapping::only_field(&method.input(), Flags::SERVE_READS).map_err(in_method)?,
+                );
+            }
+            let mapping = MappingArgs {
+                fields: mine(&flags.answer_field),
+                set: mine(&flags.set),
+                answer_fields: read,
+                json_in: flags.json,
+                json_out: flags.json,
+                separator: flags.separator.clone(),
+                bytes: flags.bytes,
+                flags: Flags::SERVE,
+                ..MappingArgs::default()
             };
-            let responses = mapping::requests(
-                &method.output(),
-                &MappingArgs {
-                    field: answer_field,
-                    set: mine(&flags.set),
-                    json_in: flags.json,
-                    flags: Flags::SERVE_RESPONSES,
-                    ..MappingArgs::default()
-                },
-            )
-            .map_err(|Usage(why)| Usage(format!("{name}: {why}")))?;
+            let requests = mapping::to_line(&method.input(), &mapping).map_err(in_method)?;
+            let responses = mapping::to_message(&method.output(), &mapping).map_err(in_method)?;
             bridged.push(Bridged {
                 name: name.clone(),
                 kind: CallKind::of(&method),
@@ -171,6 +172,25 @@ fn check_prefixes(flags: &BridgeFlags, methods: &[MethodName]) -> Result<(), Usa
     Ok(())
 }
 
+/// The lines a request makes for the process, which reads text: a bytes field that is not
+/// UTF-8 must reach it in base64.
+fn for_process(lines: Result<Lines, Status>) -> Vec<Result<String, Status>> {
+    let lines = match lines {
+        Ok(lines) => lines,
+        Err(status) => return vec![Err(status)],
+    };
+    (lines.iter())
+        .map(|line| {
+            String::from_utf8(line.to_vec()).map_err(|_| {
+                Status::invalid_argument(
+                    "the request holds bytes that are not UTF-8, and the process reads text: \
+                     serve with --bytes base64",
+                )
+            })
+        })
+        .collect()
+}
+
 /// The route of one bridged method: a tower service that tonic's router calls with its requests.
 #[derive(Clone)]
 pub(super) struct Route {
@@ -218,7 +238,7 @@ impl Route {
         );
         let message = self.method.name.to_string();
         Arc::new(move |line: String| {
-            let (response, size) = responses.request(&line, false).map_err(|why| {
+            let (response, size) = responses.request(line.as_bytes(), false).map_err(|why| {
                 Status::internal(format!(
                     "the command wrote a line that is not a {message} response ({why}): {line}"
                 ))
@@ -230,9 +250,10 @@ impl Route {
 
     fn open(
         &self,
-        request: Request<impl futures_util::Stream<Item = Result<String, Status>> + Send + 'static>,
+        request: Request<impl futures_util::Stream<Item = Result<Lines, Status>> + Send + 'static>,
     ) -> Result<Wire<Outgoing>, Status> {
-        let (head, questions) = opened(request);
+        let (head, requests) = opened(request);
+        let questions = requests.flat_map(|lines| stream::iter(for_process(lines)));
         let name = self.method.name.to_string();
         self.service.converse(&name, head, questions, self.shape())
     }
@@ -256,23 +277,23 @@ impl Route {
     }
 }
 
-impl StreamingService<String> for Route {
+impl StreamingService<Lines> for Route {
     type Response = Outgoing;
     type ResponseStream = Wire<Outgoing>;
     type Future = BoxFuture<'static, Result<Response<Wire<Outgoing>>, Status>>;
 
-    fn call(&mut self, request: Request<Streaming<String>>) -> Self::Future {
+    fn call(&mut self, request: Request<Streaming<Lines>>) -> Self::Future {
         let opened = self.open(request).map(Response::new);
         Box::pin(async move { opened })
     }
 }
 
-impl ServerStreamingService<String> for Route {
+impl ServerStreamingService<Lines> for Route {
     type Response = Outgoing;
     type ResponseStream = Wire<Outgoing>;
     type Future = BoxFuture<'static, Result<Response<Wire<Outgoing>>, Status>>;
 
-    fn call(&mut self, request: Request<String>) -> Self::Future {
+    fn call(&mut self, request: Request<Lines>) -> Self::Future {
         let opened = self
             .open(request.map(|line| stream::iter([Ok(line)])))
             .map(Response::new);
@@ -280,21 +301,21 @@ impl ServerStreamingService<String> for Route {
     }
 }
 
-impl ClientStreamingService<String> for Route {
+impl ClientStreamingService<Lines> for Route {
     type Response = Outgoing;
     type Future = BoxFuture<'static, Result<Response<Outgoing>, Status>>;
 
-    fn call(&mut self, request: Request<Streaming<String>>) -> Self::Future {
+    fn call(&mut self, request: Request<Streaming<Lines>>) -> Self::Future {
         let route = self.clone();
         Box::pin(async move { route.only_answer(route.open(request)?).await })
     }
 }
 
-impl UnaryService<String> for Route {
+impl UnaryService<Lines> for Route {
     type Response = Outgoing;
     type Future = BoxFuture<'static, Result<Response<Outgoing>, Status>>;
 
-    fn call(&mut self, request: Request<String>) -> Self::Future {
+    fn call(&mut self, request: Request<Lines>) -> Self::Future {
         let route = self.clone();
         Box::pin(async move {
             let answers = route.open(request.map(|line| stream::iter([Ok(line)])))?;

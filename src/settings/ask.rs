@@ -26,7 +26,7 @@ pub fn ask(args: &AskArgs) -> anyhow::Result<AskConfig> {
         },
         method: MethodArgs {
             mapping: MappingArgs {
-                answer_field: args.answers.answer_field.clone(),
+                answer_fields: args.answers.answer_field.clone(),
                 json_out: args.output == TextOrJson::Json,
                 proto_names: args.answers.proto_names,
                 ..method.mapping
@@ -49,5 +49,6 @@ pub fn ask(args: &AskArgs) -> anyhow::Result<AskConfig> {
         keep_open: args.keep_open,
         idle_timeout: args.idle_timeout,
         transcript: args.transcript.clone(),
+        show_metadata: args.show_metadata,
     })
 }

@@ -9,9 +9,9 @@ mod serve;
 use tonic::codec::CompressionEncoding;
 
 use crate::{
-    cli::{Compression, ConnectArgs, Encoding, MethodFlags, SchemaFlags},
+    cli::{BytesFlag, Compression, ConnectArgs, Encoding, MethodFlags, SchemaFlags},
     client::MethodArgs,
-    mapping::MappingArgs,
+    mapping::{BytesAs, MappingArgs},
     net::{CallSetup, ConnectConfig, TokenTransport},
     schema::SchemaFiles,
     tls,
@@ -27,9 +27,11 @@ pub(crate) fn method_args(flags: &MethodFlags, json_in: bool) -> MethodArgs {
         method: flags.method.clone(),
         files: schema_files(&flags.schema),
         mapping: MappingArgs {
-            field: flags.field.clone(),
+            fields: flags.field.clone(),
             set: flags.set.clone(),
             json_in,
+            separator: flags.line.separator.clone(),
+            bytes: bytes_as(flags.line.bytes),
             ..MappingArgs::default()
         },
     }
@@ -99,6 +101,14 @@ pub fn connect_config(
         authority: args.authority.clone(),
         token,
     })
+}
+
+/// `--bytes` as the mapping names it.
+pub(crate) fn bytes_as(flag: BytesFlag) -> BytesAs {
+    match flag {
+        BytesFlag::Raw => BytesAs::Raw,
+        BytesFlag::Base64 => BytesAs::Base64,
+    }
 }
 
 /// `--compress` as tonic names it.

@@ -12,7 +12,7 @@ use crate::{
     token::Token,
 };
 
-use super::schema_files;
+use super::{bytes_as, schema_files};
 
 /// What serve runs with: how conversations are answered, and the server's configuration.
 pub struct Serve {
@@ -79,6 +79,8 @@ fn bridges(args: &ServeArgs) -> Result<Option<Bridges>, Usage> {
         answer_field: args.answer_field.clone(),
         set: args.set.clone(),
         json,
+        separator: args.line.separator.clone(),
+        bytes: bytes_as(args.line.bytes),
     };
     let schema = Schema::from_files(&files, Tutorial::Apart)?;
     Bridges::new(&schema, &args.method, &flags).map(Some)

@@ -1,0 +1,77 @@
+//! `--show-metadata`: the response headers and trailers, `name: value` a line on stderr under
+//! the headings grpcurl's `-v` uses, binary (`-bin`) values in base64; and as the transcript
+//! records them.
+
+use base64::Engine as _;
+use tonic::metadata::{KeyAndValueRef, MetadataMap};
+
+/// Which metadata a call sent.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub(super) enum Part {
+    Headers,
+    Trailers,
+}
+
+impl Part {
+    /// As the transcript names it.
+    pub(super) fn name(self) -> &'static str {
+        match self {
+            Part::Headers => "headers",
+            Part::Trailers => "trailers",
+        }
+    }
+}
+
+/// Each entry as a name and a printable value, in the order received.
+pub(super) fn entries(map: &MetadataMap) -> Vec<(String, String)> {
+    (map.iter())
+        .map(|entry| match entry {
+            KeyAndValueRef::Ascii(key, value) => (
+                key.to_string(),
+                String::from_utf8_lossy(value.as_encoded_bytes()).into_owned(),
+            ),
+            KeyAndValueRef::Binary(key, value) => {
+                let bytes = value.to_bytes().unwrap_or_default();
+                let text = base64::engine::general_purpose::STANDARD.encode(bytes);
+                (key.to_string(), text)
+            }
+        })
+        .collect()
+}
+
+/// The block `--show-metadata` writes on stderr.
+pub(super) fn shown(part: Part, map: &MetadataMap) -> String {
+    let mut text = match part {
+        Part::Headers => "Response headers received:\n".to_owned(),
+        Part::Trailers => "Response trailers received:\n".to_owned(),
+    };
+    let entries = entries(map);
+    if entries.is_empty() {
+        text.push_str("(empty)\n");
+    }
+    for (name, value) in entries {
+        text.push_str(&format!("{name}: {value}\n"));
+    }
+    text
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use tonic::metadata::{BinaryMetadataValue, MetadataValue};
+
+    #[test]
+    fn entries_print_as_name_value_lines_binary_ones_in_base64() {
+        let mut map = MetadataMap::new();
+        map.insert("x-id", MetadataValue::from_static("42"));
+        map.insert_bin("x-raw-bin", BinaryMetadataValue::from_bytes(&[0, 255, 1]));
+        assert_eq!(
+            shown(Part::Trailers, &map),
+            "Response trailers received:\nx-id: 42\nx-raw-bin: AP8B\n"
+        );
+        assert_eq!(
+            shown(Part::Headers, &MetadataMap::new()),
+            "Response headers received:\n(empty)\n"
+        );
+    }
+}
