@@ -233,7 +233,9 @@ fn questions_come_from_a_file_its_lines_in_turn() {
     let output = bench(&unused_addr(), ECHO, &["--questions-file", &binary]);
     assert_eq!(output.status.code(), Some(3), "{}", stderr_text(&output));
     assert!(
-        stderr_text(&output).contains(&format!("{binary}:2: not valid UTF-8 (byte 0xff at column 1)")),
+        stderr_text(&output).contains(&format!(
+            "{binary}:2: not valid UTF-8 (byte 0xff at column 1)"
+        )),
         "{}",
         stderr_text(&output)
     );

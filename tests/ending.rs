@@ -267,13 +267,19 @@ fn the_transcript_records_both_directions_in_order_and_the_status_last() {
         .lines()
         .map(|line| serde_json::from_str(line).unwrap())
         .collect();
-    let directions: Vec<&str> = records.iter().map(|r| r["direction"].as_str().unwrap()).collect();
+    let directions: Vec<&str> = records
+        .iter()
+        .map(|r| r["direction"].as_str().unwrap())
+        .collect();
     // The headers come before the first answer (whether before or after the first question is
     // the server's to choose), the trailers right before the status.
     let headers = directions.iter().position(|&d| d == "headers").unwrap();
     let first_answer = directions.iter().position(|&d| d == "answer").unwrap();
     assert!(headers < first_answer, "{directions:?}");
-    assert_eq!(records[headers]["metadata"]["content-type"], "application/grpc");
+    assert_eq!(
+        records[headers]["metadata"]["content-type"],
+        "application/grpc"
+    );
     assert_eq!(directions[directions.len() - 2..], ["trailers", "status"]);
     let shape: Vec<_> = records
         .iter()

@@ -63,7 +63,14 @@ fn a_line_fills_the_only_string_field_or_the_named_one_after_the_fixed_ones() {
     let plain = filled(&MappingArgs::default(), "kinds.Talk", b"hello").unwrap();
     assert_eq!(field(&plain, "text"), Value::String("hello".into()));
 
-    let set = ["mood=HAPPY", "tags=a", "tags=b", "blob=hi", "big=-5", "meta.level=2"];
+    let set = [
+        "mood=HAPPY",
+        "tags=a",
+        "tags=b",
+        "blob=hi",
+        "big=-5",
+        "meta.level=2",
+    ];
     let nested = filled(&with(&["meta.note"], &set), "kinds.Talk", b"deep").unwrap();
     assert_eq!(field(&nested, "meta.note"), Value::String("deep".into()));
     assert_eq!(field(&nested, "meta.level"), Value::I32(2));
@@ -78,13 +85,22 @@ fn a_line_fills_the_only_string_field_or_the_named_one_after_the_fixed_ones() {
 #[test]
 fn parts_fill_the_fields_in_order_and_the_last_takes_the_rest() {
     let put = with(&["key", "value", "lease"], &[]);
-    let got = filled(&put, "store.PutRequest", b"greeting\thello\t9007199254740993").unwrap();
+    let got = filled(
+        &put,
+        "store.PutRequest",
+        b"greeting\thello\t9007199254740993",
+    )
+    .unwrap();
     assert_eq!(field(&got, "key"), bytes("greeting"));
     assert_eq!(field(&got, "value"), bytes("hello"));
     // Beyond 2^53, where a float would round it.
     assert_eq!(field(&got, "lease"), Value::I64(9_007_199_254_740_993));
 
-    let rest = filled(&with(&["key", "value"], &[]), "store.PutRequest", b"k\tv\twith\ttabs");
+    let rest = filled(
+        &with(&["key", "value"], &[]),
+        "store.PutRequest",
+        b"k\tv\twith\ttabs",
+    );
     assert_eq!(field(&rest.unwrap(), "value"), bytes("v\twith\ttabs"));
 
     let colon = MappingArgs {
@@ -103,7 +119,11 @@ fn parts_fill_the_fields_in_order_and_the_last_takes_the_rest() {
 
 #[test]
 fn bytes_are_the_lines_own_unless_base64_is_asked_for() {
-    let raw = filled(&with(&["key", "value"], &[]), "store.PutRequest", b"\xff\x00k\t\xfe");
+    let raw = filled(
+        &with(&["key", "value"], &[]),
+        "store.PutRequest",
+        b"\xff\x00k\t\xfe",
+    );
     let raw = raw.unwrap();
     assert_eq!(field(&raw, "key"), Value::Bytes(vec![0xff, 0, b'k'].into()));
     assert_eq!(field(&raw, "value"), Value::Bytes(vec![0xfe].into()));
@@ -116,7 +136,10 @@ fn bytes_are_the_lines_own_unless_base64_is_asked_for() {
     assert_eq!(field(&got, "key"), bytes("greeting"));
     assert_eq!(field(&got, "value"), bytes("hi"));
     let bad = filled(&base64, "store.PutRequest", b"not base64!").unwrap_err();
-    assert!(bad.starts_with("--field key: 'not base64!' is not base64"), "{bad}");
+    assert!(
+        bad.starts_with("--field key: 'not base64!' is not base64"),
+        "{bad}"
+    );
 }
 
 #[test]
@@ -153,7 +176,10 @@ fn a_path_into_a_oneof_member_selects_it_and_one_through_a_list_fills_one_elemen
 fn without_exactly_one_candidate_the_user_must_choose() {
     let several = to_message(&message("kinds.Choice"), &MappingArgs::default()).unwrap_err();
     let several = several.to_string();
-    assert!(several.contains("several string fields (left, right)"), "{several}");
+    assert!(
+        several.contains("several string fields (left, right)"),
+        "{several}"
+    );
     let none = to_message(&message("kinds.Numbers"), &MappingArgs::default()).unwrap_err();
     assert!(none.to_string().contains("no string field"), "{none}");
     assert!(to_message(&message("kinds.Choice"), &with(&["left"], &["n=3"])).is_ok());
@@ -162,26 +188,62 @@ fn without_exactly_one_candidate_the_user_must_choose() {
 #[test]
 fn bad_paths_values_and_clashes_are_usage_errors_naming_them() {
     let cases = [
-        (with(&["nope"], &[]), "--field nope: kinds.Talk has no field 'nope'"),
-        (with(&["meta"], &[]), "--field meta: a line fills a field of a scalar type"),
+        (
+            with(&["nope"], &[]),
+            "--field nope: kinds.Talk has no field 'nope'",
+        ),
+        (
+            with(&["meta"], &[]),
+            "--field meta: a line fills a field of a scalar type",
+        ),
         (
             with(&[], &["mood=GLAD"]),
             "'GLAD' is not one of kinds.common.Mood (CALM, HAPPY, SAD)",
         ),
-        (with(&[], &["big=many"]), "--set big=many: 'many' is not a 64-bit integer"),
-        (with(&[], &["meta=x"]), "is a message: set the fields inside it"),
-        (with(&[], &["text=x"]), "--set text=x: each line fills text (--field text)"),
-        (with(&[], &["novalue"]), "--set novalue: expected PATH=VALUE"),
-        (with(&["text", "text"], &[]), "--field text: already filled by --field text"),
+        (
+            with(&[], &["big=many"]),
+            "--set big=many: 'many' is not a 64-bit integer",
+        ),
+        (
+            with(&[], &["meta=x"]),
+            "is a message: set the fields inside it",
+        ),
+        (
+            with(&[], &["text=x"]),
+            "--set text=x: each line fills text (--field text)",
+        ),
+        (
+            with(&[], &["novalue"]),
+            "--set novalue: expected PATH=VALUE",
+        ),
+        (
+            with(&["text", "text"], &[]),
+            "--field text: already filled by --field text",
+        ),
     ];
     for (args, want) in cases {
-        let err = to_message(&message("kinds.Talk"), &args).unwrap_err().to_string();
+        let err = to_message(&message("kinds.Talk"), &args)
+            .unwrap_err()
+            .to_string();
         assert!(err.contains(want), "{err}");
     }
+}
+
+#[test]
+fn two_members_of_one_oneof_cannot_both_be_filled() {
     let rival = to_message(&message("kinds.Choice"), &with(&["left"], &["right=x"]));
-    assert!(rival.unwrap_err().to_string().contains("a member of the same oneof"));
+    assert!(
+        rival
+            .unwrap_err()
+            .to_string()
+            .contains("a member of the same oneof")
+    );
     let both = to_message(&message("kinds.Choice"), &with(&["left", "right"], &[]));
-    assert!(both.unwrap_err().to_string().contains("a member of the same oneof"));
+    assert!(
+        both.unwrap_err()
+            .to_string()
+            .contains("a member of the same oneof")
+    );
     let json = MappingArgs {
         json_in: true,
         ..with(&["text"], &[])
@@ -194,7 +256,10 @@ fn bad_paths_values_and_clashes_are_usage_errors_naming_them() {
 fn printed(args: &MappingArgs, response: &DynamicMessage) -> Result<Vec<String>, String> {
     let mapping = to_line(&response.descriptor(), args).map_err(|err| err.to_string())?;
     let lines = mapping.decode(&prost::Message::encode_to_vec(response))?;
-    Ok(lines.iter().map(|line| String::from_utf8_lossy(line).into_owned()).collect())
+    Ok(lines
+        .iter()
+        .map(|line| String::from_utf8_lossy(line).into_owned())
+        .collect())
 }
 
 fn from_json(name: &str, json: &str) -> DynamicMessage {
@@ -241,7 +306,10 @@ fn range() -> DynamicMessage {
 fn a_path_through_a_repeated_field_prints_a_line_per_element() {
     let answer = |fields: &[&str]| printed(&printing(fields), &range()).unwrap();
     assert_eq!(answer(&["kvs.value"]), ["hello", "world"]);
-    assert_eq!(answer(&["kvs.key", "kvs.value"]), ["k1\thello", "k2\tworld"]);
+    assert_eq!(
+        answer(&["kvs.key", "kvs.value"]),
+        ["k1\thello", "k2\tworld"]
+    );
     assert_eq!(answer(&["header.revision", "kvs.key"]), ["5\tk1", "5\tk2"]);
     assert_eq!(answer(&["count"]), ["2"]);
     let none = from_json("store.RangeResponse", r#"{"count":"0"}"#);
@@ -265,7 +333,12 @@ fn nested_repeated_fields_print_every_element_with_its_parents_values() {
             {"type":"PUT","kv":{"key":"YQ==","value":"MQ=="}},
             {"type":"DELETE","kv":{"key":"Yg=="}}]}"#,
     );
-    let fields = ["watch_id", "events.type", "events.kv.key", "events.kv.value"];
+    let fields = [
+        "watch_id",
+        "events.type",
+        "events.kv.key",
+        "events.kv.value",
+    ];
     let lines = printed(&printing(&fields), &watch).unwrap();
     assert_eq!(lines, ["1\tPUT\ta\t1", "1\tDELETE\tb\t"]);
 }
@@ -274,7 +347,10 @@ fn nested_repeated_fields_print_every_element_with_its_parents_values() {
 fn paths_through_different_repeated_fields_cannot_print_together() {
     let whole = to_line(&message("kinds.Reply"), &printing(&["tags", "said"]));
     assert!(whole.is_ok(), "a whole repeated field crosses nothing");
-    let err = to_line(&message("store.BatchResponse"), &printing(&["put.key", "deleted.key"]));
+    let err = to_line(
+        &message("store.BatchResponse"),
+        &printing(&["put.key", "deleted.key"]),
+    );
     assert_eq!(
         err.unwrap_err().to_string(),
         "--answer-field deleted.key: it crosses other repeated fields than --answer-field \
@@ -284,5 +360,8 @@ fn paths_through_different_repeated_fields_cannot_print_together() {
     let mut serve = printing(&["put.key", "deleted.key"]);
     serve.flags = Flags::SERVE;
     let err = to_line(&message("store.BatchResponse"), &serve).unwrap_err();
-    assert!(err.to_string().starts_with("--field deleted.key: "), "{err}");
+    assert!(
+        err.to_string().starts_with("--field deleted.key: "),
+        "{err}"
+    );
 }

@@ -151,9 +151,11 @@ pub(super) fn print(
         (Value::Message(message), _) => return json(message, how.proto_names, out),
         (Value::String(text), _) => Cow::Borrowed(text.as_bytes()),
         (Value::Bytes(bytes), _) if how.bytes == BytesAs::Raw => Cow::Borrowed(bytes),
-        (Value::Bytes(bytes), _) => {
-            Cow::Owned(base64::engine::general_purpose::STANDARD.encode(bytes).into_bytes())
-        }
+        (Value::Bytes(bytes), _) => Cow::Owned(
+            base64::engine::general_purpose::STANDARD
+                .encode(bytes)
+                .into_bytes(),
+        ),
         (Value::EnumNumber(number), Kind::Enum(values)) => match values.get_value(*number) {
             Some(value) => Cow::Owned(value.name().as_bytes().to_vec()),
             None => Cow::Owned(number.to_string().into_bytes()),
@@ -193,18 +195,17 @@ fn field_json(
 ) -> Result<(), String> {
     let mut alone = DynamicMessage::new(holder.descriptor());
     alone.set_field(field, holder.get_field(field).into_owned());
-    let options = SerializeOptions::new()
-        .skip_default_fields(false)
-        .use_proto_field_name(how.proto_names);
-    let whole = alone
-        .serialize_with_options(serde_json::value::Serializer, &options)
-        .map_err(|err| cannot_write(&err))?;
+    let mut whole = Vec::new();
+    json(&alone, how.proto_names, &mut whole)?;
+    let fields: std::collections::HashMap<&str, &serde_json::value::RawValue> =
+        serde_json::from_slice(&whole).map_err(|err| cannot_write(&err))?;
     let name = match how.proto_names {
         true => field.name(),
         false => field.json_name(),
     };
-    let value = whole.get(name).cloned().unwrap_or_default();
-    serde_json::to_writer(out, &value).map_err(|err| cannot_write(&err))
+    let value = fields.get(name).map_or("null", |raw| raw.get());
+    out.extend_from_slice(value.as_bytes());
+    Ok(())
 }
 
 /// Compact protobuf JSON with every field written, defaults included, as `-o json` promises.

@@ -196,6 +196,49 @@ def serve(servicer, add=None, reflection=()):
     server.wait_for_termination()
 
 
+def kv_servicer():
+    """The key-value store of examples/kv.proto, in memory, as tests/interop/go/kvserver keeps
+    it: revisions from 1, a watch answers created, then the key's puts from start_revision in
+    one response, then each later put in one of its own."""
+    import kv_pb2
+    import kv_pb2_grpc
+
+    log, changed = [], threading.Condition()
+    leases = iter(range(9007199254740993, 2**63))
+
+    class Store(kv_pb2_grpc.KVServicer):
+        def Put(self, request, context):
+            with changed:
+                log.append(kv_pb2.KeyValue(key=request.key, value=request.value,
+                                           mod_revision=len(log) + 1, lease=request.lease))
+                changed.notify_all()
+                return kv_pb2.PutResponse(header=kv_pb2.Header(revision=len(log)))
+
+        def Range(self, request, context):
+            with changed:
+                newest = {kv.key: kv for kv in log if kv.key.startswith(request.prefix)}
+                return kv_pb2.RangeResponse(header=kv_pb2.Header(revision=len(log)),
+                                            kvs=[newest[k] for k in sorted(newest)], count=len(newest))
+
+        def Lease(self, request, context):
+            return kv_pb2.LeaseResponse(id=next(leases), ttl=request.ttl)
+
+        def Watch(self, request_iterator, context):
+            create = next(request_iterator).create_request
+            yield kv_pb2.WatchResponse(watch_id=1, created=True)
+            at = create.start_revision - 1 if create.start_revision else len(log)
+            while context.is_active():
+                with changed:
+                    changed.wait_for(lambda: at < len(log) or not context.is_active(), timeout=1)
+                    events = [kv_pb2.Event(type=kv_pb2.PUT, kv=kv) for kv in log[at:] if kv.key == create.key]
+                    at = len(log)
+                if events:
+                    yield kv_pb2.WatchResponse(watch_id=1, events=events,
+                                               header=kv_pb2.Header(revision=at))
+
+    return Store(), kv_pb2_grpc.add_KVServicer_to_server
+
+
 def kinds_servicer():
     """The test service of proto/kinds.proto, with every kind of method."""
     import kinds_pb2
@@ -273,6 +316,9 @@ def main():
         serve(MetadataEcho())
     elif command == "kinds-client":
         client_kinds(args[0])
+    elif command == "serve-kv":
+        servicer, add = kv_servicer()
+        serve(servicer, add, ("store.KV",))
     elif command == "serve-kinds":
         servicer, add = kinds_servicer()
         reflection = () if args == ["--no-reflection"] else ("kinds.Kinds",)

@@ -67,10 +67,12 @@ setup_go() {
     local kinds="Mcommon.proto=convo/kindspb/common,Mkinds.proto=convo/kindspb"
     protoc -I "$HERE/proto" --go_out="$GOPATH_DIR/src" --go_opt="$kinds" \
         --go-grpc_out="$GOPATH_DIR/src" --go-grpc_opt="$kinds" common.proto kinds.proto || return 1
+    protoc -I "$ROOT/examples" --go_out="$GOPATH_DIR/src" --go_opt=Mkv.proto=convo/kvpb \
+        --go-grpc_out="$GOPATH_DIR/src" --go-grpc_opt=Mkv.proto=convo/kvpb kv.proto || return 1
     (cd "$GOPATH_DIR" &&
         GOPATH=$GOPATH_DIR:/usr/share/gocode GO111MODULE=off GOFLAGS= GOCACHE=$WORK/gocache \
             go build -o "$GO_BIN/" convo/server convo/client convo/pipeclient convo/loadclient \
-            convo/kindsserver convo/kindsclient convo/idleclient) || return 1
+            convo/kindsserver convo/kindsclient convo/idleclient convo/kvserver) || return 1
 }
 
 setup_python() {
@@ -87,7 +89,9 @@ setup_python() {
     "$VENV/bin/python" -m grpc_tools.protoc -I "$ROOT/proto" \
         --python_out="$PY_STUBS" --grpc_python_out="$PY_STUBS" stream.proto &&
         "$VENV/bin/python" -m grpc_tools.protoc -I "$HERE/proto" \
-            --python_out="$PY_STUBS" --grpc_python_out="$PY_STUBS" common.proto kinds.proto
+            --python_out="$PY_STUBS" --grpc_python_out="$PY_STUBS" common.proto kinds.proto &&
+        "$VENV/bin/python" -m grpc_tools.protoc -I "$ROOT/examples" \
+            --python_out="$PY_STUBS" --grpc_python_out="$PY_STUBS" kv.proto
 }
 
 (cd "$ROOT" && cargo build --quiet && cargo build --quiet --example faultproxy) ||
@@ -554,6 +558,45 @@ if [ "$HAVE_GO" = yes ] && start go-kinds-bare "$GO_BIN/kindsserver" -reflection
     check ask-any-method-vs-grpc-go-without-reflection kinds_no_reflection "$ADDR"
 else
     skip ask-any-method-vs-grpc-go-without-reflection "Go peers $HAVE_GO"
+fi
+
+# Plain lines against a key-value store shaped like a real one (examples/kv.proto), served by
+# grpc-go and grpcio with reflection (a fresh store each): several fields a line, bytes that are
+# not text, int64 past 2^53, a oneof's message member filled by --field and --set together,
+# answers through repeated fields a line per element, real JSON for a whole list.
+kv_store() { # ADDR
+    local kv=(--addr "$1" --method)
+    printf 'greeting\thello\nfarewell\tbye\ngreeting\thello\tworld\n' |
+        "$BIN" ask "${kv[@]}" store.KV/Put --field key --field value --answer-field header.revision >"$WORK/got" &&
+        printf '1\n2\n3\n' >"$WORK/want" && same "$WORK/want" "$WORK/got" || return 1
+    echo | "$BIN" ask "${kv[@]}" store.KV/Range --field prefix \
+        --answer-field header.revision --answer-field kvs.key --answer-field kvs.value >"$WORK/got" &&
+        printf '3\tfarewell\tbye\n3\tgreeting\thello\tworld\n' >"$WORK/want" && same "$WORK/want" "$WORK/got" || return 1
+    echo far | "$BIN" ask "${kv[@]}" store.KV/Range --field prefix --answer-field kvs >"$WORK/got" &&
+        grep -qx '\[{"key":"ZmFyZXdlbGw=","value":"Ynll",.*"modRevision":"2".*}\]' "$WORK/got" ||
+        { cat "$WORK/got"; return 1; }
+    echo 30 | "$BIN" ask "${kv[@]}" store.KV/Lease --field ttl --answer-field id --answer-field ttl >"$WORK/got" &&
+        printf '9007199254740993\t30\n' >"$WORK/want" && same "$WORK/want" "$WORK/got" || return 1
+    printf 'bin\t\377\000\376\n' | "$BIN" ask "${kv[@]}" store.KV/Put --field key --field value >/dev/null &&
+        echo bin | "$BIN" ask "${kv[@]}" store.KV/Range --field prefix --answer-field kvs.value >"$WORK/got" &&
+        printf '\377\000\376\n' >"$WORK/want" && cmp -s "$WORK/want" "$WORK/got" || { od -c "$WORK/got"; return 1; }
+    # The created response has no events and prints nothing; the replay prints both puts.
+    echo greeting | "$BIN" ask "${kv[@]}" store.KV/Watch --field create_request.key \
+        --set create_request.start_revision=1 --answer-field events.kv.mod_revision \
+        --answer-field events.kv.value --max-answers 2 --show-metadata >"$WORK/got" 2>"$WORK/err" &&
+        printf '1\thello\n3\thello\tworld\n' >"$WORK/want" && same "$WORK/want" "$WORK/got" &&
+        grep -qx 'content-type: application/grpc' "$WORK/err" || { cat "$WORK/err"; return 1; }
+}
+export -f kv_store
+if [ "$HAVE_GO" = yes ] && start go-kv "$GO_BIN/kvserver"; then
+    check plain-lines-vs-grpc-go-kv-store kv_store "$ADDR"
+else
+    skip plain-lines-vs-grpc-go-kv-store "Go peers $HAVE_GO"
+fi
+if [ "$HAVE_PY" = yes ] && start grpcio-kv "$PY" "$HERE/peer.py" serve-kv; then
+    check plain-lines-vs-grpcio-kv-store kv_store "$ADDR"
+else
+    skip plain-lines-vs-grpcio-kv-store "Python peers $HAVE_PY"
 fi
 
 # Any method served: the test service bridged to a shell script, called by other implementations.
