@@ -242,6 +242,42 @@ fn questions_come_from_a_file_its_lines_in_turn() {
 }
 
 #[test]
+fn a_questions_file_line_is_cut_into_fields_as_asks_lines_are() {
+    let fields = ["--field", "text", "--field", "big"];
+    let bad = tempfile("two-bad.txt", "hello\t1\nbye\tx\n");
+    let output = bench(
+        &unused_addr(),
+        ECHO,
+        &[&["--questions-file", &bad][..], &fields].concat(),
+    );
+    assert_eq!(output.status.code(), Some(3), "{}", stderr_text(&output));
+    let says = format!("{bad}:2: --field big: 'x' is not a 64-bit integer");
+    assert!(
+        stderr_text(&output).contains(&says),
+        "{}",
+        stderr_text(&output)
+    );
+
+    let server = KindsServer::start(&[]);
+    let good = tempfile("two.txt", "hello\t1\nbye\t-9007199254740993\n");
+    let run = [
+        "--questions-file",
+        &good,
+        "-c",
+        "1",
+        "-n",
+        "4",
+        "-o",
+        "json",
+    ];
+    let output = bench(&server.addr, ECHO, &[&run[..], &fields].concat());
+    assert!(output.status.success(), "{}", stderr_text(&output));
+    let report = report(&output);
+    assert_eq!(report["answers"].as_u64(), Some(4));
+    assert_eq!(report["errors"], serde_json::json!({}));
+}
+
+#[test]
 fn what_bench_cannot_mean_is_refused_with_exit_2_before_connecting() {
     // Nothing listens there: the method's kind is known from the .proto.
     let addr = unused_addr();

@@ -134,6 +134,7 @@ fn read_questions(
 fn question_of(outgoing: Outgoing) -> String {
     match outgoing {
         Outgoing::Line(line) => String::from_utf8(line).unwrap(),
+        Outgoing::Message(message) => StreamRequest::decode(message).unwrap().question,
         Outgoing::Encoded(encoded) => StreamRequest::decode(encoded.message).unwrap().question,
     }
 }

@@ -27,7 +27,7 @@ pub(super) struct Calls {
     pub(super) path: PathAndQuery,
     pub(super) setup: Started,
     pub(super) kind: CallKind,
-    pub(super) codec: LineCodec,
+    pub(super) codec: LineCodec<Heard>,
     /// Unary calls in flight at once.
     pub(super) parallel: usize,
     /// Whether the response metadata is heard too (`--show-metadata`, `--transcript`).
@@ -36,12 +36,18 @@ pub(super) struct Calls {
 
 /// What a call hears: its answers, and, when asked for, the metadata around them.
 #[derive(Debug)]
-pub(super) enum Heard {
+pub(crate) enum Heard {
     Answer(Lines),
     /// The response headers; for a unary or client-streaming call, tonic gives the trailers
     /// merged into them.
     Headers(MetadataMap),
     Trailers(MetadataMap),
+}
+
+impl From<Lines> for Heard {
+    fn from(lines: Lines) -> Heard {
+        Heard::Answer(lines)
+    }
 }
 
 pub(super) type Received = BoxStream<'static, Result<Heard, Status>>;
@@ -112,18 +118,18 @@ impl Calls {
 
 /// A call's answers (with its headers first and its trailers last, when `metadata` is asked
 /// for), or the one status that ended it before it answered.
-fn heard_in(opened: Result<Response<Streaming<Lines>>, Status>, metadata: bool) -> Received {
+fn heard_in(opened: Result<Response<Streaming<Heard>>, Status>, metadata: bool) -> Received {
     let (headers, answers, _) = match opened {
         Ok(response) => response.into_parts(),
         Err(status) => return stream::once(async { Err(status) }).boxed(),
     };
     if !metadata {
-        return answers.map(|answer| answer.map(Heard::Answer)).boxed();
+        return answers.boxed();
     }
     let rest = stream::unfold(Some(answers), |answers| async move {
         let mut answers = answers?;
         match answers.next().await {
-            Some(answer) => Some((answer.map(Heard::Answer), Some(answers))),
+            Some(answer) => Some((answer, Some(answers))),
             None => match answers.trailers().await {
                 Ok(Some(trailers)) => Some((Ok(Heard::Trailers(trailers)), None)),
                 Ok(None) => None,
@@ -138,17 +144,14 @@ fn heard_in(opened: Result<Response<Streaming<Lines>>, Status>, metadata: bool) 
 
 /// The one answer of a call, after its metadata when that is asked for.
 fn heard_once(
-    answer: Result<Response<Lines>, Status>,
+    answer: Result<Response<Heard>, Status>,
     metadata: bool,
 ) -> Vec<Result<Heard, Status>> {
     match answer {
         Ok(response) => {
             let (headers, answer, _) = response.into_parts();
             let headers = metadata.then_some(Ok(Heard::Headers(headers)));
-            headers
-                .into_iter()
-                .chain([Ok(Heard::Answer(answer))])
-                .collect()
+            headers.into_iter().chain([Ok(answer)]).collect()
         }
         Err(status) => vec![Err(status)],
     }

@@ -372,6 +372,11 @@ mod tests {
     fn question(question: Question) -> String {
         match question {
             Question::Line(line) => String::from_utf8(line).unwrap(),
+            Question::Message(message) => {
+                crate::proto::StreamRequest::decode(message)
+                    .unwrap()
+                    .question
+            }
             Question::Encoded(encoded) => {
                 crate::proto::StreamRequest::decode(encoded.message)
                     .unwrap()

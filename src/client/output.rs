@@ -54,14 +54,20 @@ impl<W: Write> AnswerWriter<W> {
 
     /// Each line of an answer, ended by the separator.
     pub fn answer(&mut self, answer: &Lines) -> io::Result<()> {
-        for line in answer.iter() {
-            self.buf.extend_from_slice(line);
-            self.buf.push(self.separator);
+        match answer {
+            // The common case, without the iterator's branches.
+            Lines::One(line) => self.line(line),
+            Lines::Many(lines) => lines.iter().for_each(|line| self.line(line)),
         }
         if self.buf.len() >= WRITE_AT {
             self.flush()?;
         }
         Ok(())
+    }
+
+    fn line(&mut self, line: &[u8]) {
+        self.buf.extend_from_slice(line);
+        self.buf.push(self.separator);
     }
 
     /// Writes out everything buffered; call it whenever no further answer is ready.

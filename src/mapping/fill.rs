@@ -75,7 +75,10 @@ impl Slot {
 #[derive(Clone, Debug)]
 pub enum Outgoing {
     Line(Vec<u8>),
-    /// Boxed: lines are the common case, and batches of a million of them move around.
+    /// Encoded as it was read.
+    Message(Bytes),
+    /// Encoded, with the record it came from. Boxed: lines are the common case, and batches of
+    /// a million of them move around.
     Encoded(Box<Encoded>),
 }
 
@@ -91,6 +94,7 @@ impl Outgoing {
     pub fn text(&self) -> Cow<'_, str> {
         match self {
             Outgoing::Line(text) => String::from_utf8_lossy(text),
+            Outgoing::Message(_) => Cow::Borrowed(""),
             Outgoing::Encoded(encoded) => Cow::Borrowed(&encoded.text),
         }
     }
@@ -99,6 +103,7 @@ impl Outgoing {
     pub fn size(&self) -> usize {
         match self {
             Outgoing::Line(text) => text.len(),
+            Outgoing::Message(message) => message.len(),
             Outgoing::Encoded(encoded) => encoded.message.len() + encoded.text.len(),
         }
     }
@@ -111,10 +116,6 @@ impl ToMessage {
     /// The message that `line` stands for, and its encoded size, or why it stands for none.
     /// `keep_text` keeps the line beside a message encoded as it is read.
     pub fn request(&self, line: &[u8], keep_text: bool) -> Result<(Outgoing, usize), String> {
-        let kept = || match keep_text {
-            true => String::from_utf8_lossy(line).into_owned(),
-            false => String::new(),
-        };
         let message = match self {
             ToMessage::Text {
                 prefix,
@@ -131,7 +132,10 @@ impl ToMessage {
             ToMessage::Json(message) => json(message, line)?,
         };
         let size = message.len();
-        let text = kept();
+        if !keep_text {
+            return Ok((Outgoing::Message(message), size));
+        }
+        let text = String::from_utf8_lossy(line).into_owned();
         Ok((Outgoing::Encoded(Box::new(Encoded { message, text })), size))
     }
 
@@ -149,6 +153,7 @@ impl ToMessage {
                 }
                 encode_nested(numbers, text, out);
             }
+            (_, Outgoing::Message(message)) => out.put_slice(message),
             (_, Outgoing::Encoded(encoded)) => out.put_slice(&encoded.message),
             (ToMessage::Json(_) | ToMessage::Parts(_), Outgoing::Line(_)) => {
                 unreachable!("JSON and parted lines are encoded when they are read")
@@ -172,19 +177,24 @@ impl Parts {
     /// The line cut at the separator, each part parsed for its field and encoded after the
     /// prefix.
     fn encode(&self, line: &[u8]) -> Result<Bytes, String> {
-        let mut parts = Vec::with_capacity(self.fields.len());
-        self.separator.split(line, self.fields.len(), &mut parts);
-        if parts.len() < self.fields.len() {
-            return Err(self.too_few(parts.len()));
-        }
+        let count = self.fields.len();
         if let Some(base) = &self.built {
+            let parts: Vec<_> = self.separator.split(line, count).collect();
+            if parts.len() < count {
+                return Err(self.too_few(parts.len()));
+            }
             return self.build(base, &parts);
         }
-        let mut message = BytesMut::with_capacity(self.prefix.len() + line.len() + 8 * parts.len());
+        let mut message = BytesMut::with_capacity(self.prefix.len() + line.len() + 8 * count);
         message.put_slice(&self.prefix);
-        for (slot, &(column, part)) in self.fields.iter().zip(&parts) {
+        let mut found = 0;
+        for (slot, (column, part)) in self.fields.iter().zip(self.separator.split(line, count)) {
             self.encode_part(slot, column, part, &mut message)
                 .map_err(|why| format!("{} {}: {why}", self.flag, slot.path.shown))?;
+            found += 1;
+        }
+        if found < count {
+            return Err(self.too_few(found));
         }
         Ok(message.freeze())
     }

@@ -32,20 +32,48 @@ impl Separator {
 
     /// Up to `count` parts of `line`, each with the column it starts at: the first `count - 1`
     /// end at a separator, the last takes what is left. Fewer when the line has fewer
-    /// separators.
-    pub fn split<'a>(&self, line: &'a [u8], count: usize, parts: &mut Vec<(usize, &'a [u8])>) {
-        parts.clear();
-        let mut start = 0;
-        while parts.len() + 1 < count {
-            match memchr::memmem::find(&line[start..], &self.0) {
-                Some(at) => {
-                    parts.push((start, &line[start..start + at]));
-                    start += at + self.0.len();
-                }
-                None => break,
+    /// separators. An iterator, so that no list is made per line.
+    pub fn split<'a>(&'a self, line: &'a [u8], count: usize) -> Cuts<'a> {
+        Cuts {
+            line,
+            separator: &self.0,
+            start: 0,
+            left: count,
+        }
+    }
+}
+
+/// The parts of one line, in order.
+#[derive(Debug)]
+pub struct Cuts<'a> {
+    line: &'a [u8],
+    separator: &'a [u8],
+    start: usize,
+    left: usize,
+}
+
+impl<'a> Iterator for Cuts<'a> {
+    type Item = (usize, &'a [u8]);
+
+    fn next(&mut self) -> Option<Self::Item> {
+        let start = self.start;
+        let rest = self.line.get(start..)?;
+        self.left = self.left.checked_sub(1)?;
+        let found = match self.left {
+            0 => None,
+            _ => memchr::memmem::find(rest, self.separator),
+        };
+        match found {
+            Some(at) => {
+                self.start += at + self.separator.len();
+                Some((start, &rest[..at]))
+            }
+            None => {
+                // The last part: nothing follows it.
+                self.start = self.line.len() + 1;
+                Some((start, rest))
             }
         }
-        parts.push((start, &line[start..]));
     }
 }
 
@@ -54,11 +82,8 @@ mod tests {
     use super::*;
 
     fn split(separator: &str, line: &str, count: usize) -> Vec<(usize, String)> {
-        let mut parts = Vec::new();
-        Separator::new(separator)
-            .unwrap()
-            .split(line.as_bytes(), count, &mut parts);
-        (parts.into_iter())
+        let separator = Separator::new(separator).unwrap();
+        (separator.split(line.as_bytes(), count))
             .map(|(at, part)| (at, String::from_utf8(part.to_vec()).unwrap()))
             .collect()
     }
