@@ -33,6 +33,7 @@ Register-ArgumentCompleter -Native -CommandName 'grpc-convo' -ScriptBlock {
             [CompletionResult]::new('list', 'list', [CompletionResultType]::ParameterValue, 'List a server''s services (by reflection, or from --proto/--protoset files), or the methods of one')
             [CompletionResult]::new('describe', 'describe', [CompletionResultType]::ParameterValue, 'Show a service, method, message or enum in proto syntax')
             [CompletionResult]::new('health', 'health', [CompletionResultType]::ParameterValue, 'Check a server''s health (grpc.health.v1.Health): prints SERVING or another status; exit 0 for SERVING, 4 for any other')
+            [CompletionResult]::new('web', 'web', [CompletionResultType]::ParameterValue, 'Converse with any gRPC server from a browser: a page and a WebSocket API in front of the upstream server (--addr)')
             [CompletionResult]::new('completions', 'completions', [CompletionResultType]::ParameterValue, 'Print a completion script for a shell')
             [CompletionResult]::new('help', 'help', [CompletionResultType]::ParameterValue, 'Print this message or the help of the given subcommand(s)')
             break
@@ -296,6 +297,43 @@ Register-ArgumentCompleter -Native -CommandName 'grpc-convo' -ScriptBlock {
             [CompletionResult]::new('--version', '--version', [CompletionResultType]::ParameterName, 'Print version')
             break
         }
+        'grpc-convo;web' {
+            [CompletionResult]::new('--listen', '--listen', [CompletionResultType]::ParameterName, 'Address the page and the WebSocket API listen on (HTTP/1.1): HOST:PORT, :PORT or unix:PATH; port 0 picks a free port, printed as "web page at URL" on stderr')
+            [CompletionResult]::new('--addr', '--addr', [CompletionResultType]::ParameterName, 'Server to talk to')
+            [CompletionResult]::new('--connect-timeout', '--connect-timeout', [CompletionResultType]::ParameterName, 'How long to wait for the connection to the server: TCP, TLS and the server''s first HTTP/2 frame')
+            [CompletionResult]::new('--keepalive', '--keepalive', [CompletionResultType]::ParameterName, 'Interval of HTTP/2 pings while a conversation is open, so that a frozen or vanished server is noticed: one not answered within this long (20 s at most) ends the conversation with UNAVAILABLE; 0 sends none')
+            [CompletionResult]::new('--ca-cert', '--ca-cert', [CompletionResultType]::ParameterName, 'Connect with TLS, trusting only the CA certificate(s) in this PEM file')
+            [CompletionResult]::new('--tls-server-name', '--tls-server-name', [CompletionResultType]::ParameterName, 'The name to verify in the server''s certificate, when it differs from the address (and from --authority); implies --tls')
+            [CompletionResult]::new('--authority', '--authority', [CompletionResultType]::ParameterName, 'The :authority of every call (the virtual host a proxy routes by), and the name to verify in the server''s certificate unless --tls-server-name is given')
+            [CompletionResult]::new('--cert', '--cert', [CompletionResultType]::ParameterName, 'Client certificate for mutual TLS, in PEM (with --key; implies --tls)')
+            [CompletionResult]::new('--key', '--key', [CompletionResultType]::ParameterName, 'Private key of --cert, in PEM')
+            [CompletionResult]::new('--token-file', '--token-file', [CompletionResultType]::ParameterName, 'Send the bearer token in this file as "authorization: Bearer TOKEN" (or set GRPC_CONVO_TOKEN); no flag takes the token itself, as argv is visible to every user')
+            [CompletionResult]::new('-H', '-H ', [CompletionResultType]::ParameterName, 'Request metadata, as ''name: value'' (repeatable); names ending in -bin take base64 values')
+            [CompletionResult]::new('--header', '--header', [CompletionResultType]::ParameterName, 'Request metadata, as ''name: value'' (repeatable); names ending in -bin take base64 values')
+            [CompletionResult]::new('--proto', '--proto', [CompletionResultType]::ParameterName, 'A .proto file that defines the method''s types, parsed at run time (repeatable); given any of --proto or --protoset, no reflection call is made')
+            [CompletionResult]::new('-I', '-I ', [CompletionResultType]::ParameterName, 'Where --proto files and their imports are found (repeatable); each --proto file''s own directory is searched too')
+            [CompletionResult]::new('--import-path', '--import-path', [CompletionResultType]::ParameterName, 'Where --proto files and their imports are found (repeatable); each --proto file''s own directory is searched too')
+            [CompletionResult]::new('--protoset', '--protoset', [CompletionResultType]::ParameterName, 'A FileDescriptorSet, as `protoc -o` or `buf build -o` writes it (repeatable)')
+            [CompletionResult]::new('--method', '--method', [CompletionResultType]::ParameterName, 'Offer only this method (pkg.Service/Method; repeatable) [default: every method the upstream''s reflection or the files know]')
+            [CompletionResult]::new('--allow-origin', '--allow-origin', [CompletionResultType]::ParameterName, 'Let pages from ORIGIN (scheme://host[:port]) open conversations too (repeatable); the page''s own origin always may')
+            [CompletionResult]::new('--web-token-file', '--web-token-file', [CompletionResultType]::ParameterName, 'Require the token in FILE from the browser (the page asks once): needed to listen on an address that is not loopback or a Unix socket')
+            [CompletionResult]::new('--web-tls-cert', '--web-tls-cert', [CompletionResultType]::ParameterName, 'Serve the page over HTTPS with this certificate chain (PEM), with --web-tls-key')
+            [CompletionResult]::new('--web-tls-key', '--web-tls-key', [CompletionResultType]::ParameterName, 'The private key (PEM) of --web-tls-cert')
+            [CompletionResult]::new('--max-conversations', '--max-conversations', [CompletionResultType]::ParameterName, 'Conversations in progress at once; one more is refused (WebSocket close 1013)')
+            [CompletionResult]::new('--max-message-size', '--max-message-size', [CompletionResultType]::ParameterName, 'Largest message sent or received, in bytes (encoded protobuf)')
+            [CompletionResult]::new('--wait-ready', '--wait-ready', [CompletionResultType]::ParameterName, 'If the server is not up yet, keep trying to connect, with backoff, until --connect-timeout runs out')
+            [CompletionResult]::new('--tls', '--tls', [CompletionResultType]::ParameterName, 'Connect with TLS, trusting the system''s root certificates')
+            [CompletionResult]::new('--insecure', '--insecure', [CompletionResultType]::ParameterName, 'Connect with TLS and verify nothing of the server''s certificate (a development server''s self-signed one): a warning says so on stderr each run. A token still goes only to this machine unless --allow-plaintext-token')
+            [CompletionResult]::new('--allow-plaintext-token', '--allow-plaintext-token', [CompletionResultType]::ParameterName, 'Send the token even without TLS (or with --insecure) to an address that is not this machine')
+            [CompletionResult]::new('--pass-authorization', '--pass-authorization', [CompletionResultType]::ParameterName, 'Let the browser''s metadata carry authorization (by default the upstream''s credentials are the gateway''s alone)')
+            [CompletionResult]::new('-v', '-v', [CompletionResultType]::ParameterName, 'More log output on stderr: -v for debug, -vv for trace (RUST_LOG overrides)')
+            [CompletionResult]::new('--verbose', '--verbose', [CompletionResultType]::ParameterName, 'More log output on stderr: -v for debug, -vv for trace (RUST_LOG overrides)')
+            [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')
+            [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')
+            [CompletionResult]::new('-V', '-V ', [CompletionResultType]::ParameterName, 'Print version')
+            [CompletionResult]::new('--version', '--version', [CompletionResultType]::ParameterName, 'Print version')
+            break
+        }
         'grpc-convo;completions' {
             [CompletionResult]::new('-v', '-v', [CompletionResultType]::ParameterName, 'More log output on stderr: -v for debug, -vv for trace (RUST_LOG overrides)')
             [CompletionResult]::new('--verbose', '--verbose', [CompletionResultType]::ParameterName, 'More log output on stderr: -v for debug, -vv for trace (RUST_LOG overrides)')
@@ -312,6 +350,7 @@ Register-ArgumentCompleter -Native -CommandName 'grpc-convo' -ScriptBlock {
             [CompletionResult]::new('list', 'list', [CompletionResultType]::ParameterValue, 'List a server''s services (by reflection, or from --proto/--protoset files), or the methods of one')
             [CompletionResult]::new('describe', 'describe', [CompletionResultType]::ParameterValue, 'Show a service, method, message or enum in proto syntax')
             [CompletionResult]::new('health', 'health', [CompletionResultType]::ParameterValue, 'Check a server''s health (grpc.health.v1.Health): prints SERVING or another status; exit 0 for SERVING, 4 for any other')
+            [CompletionResult]::new('web', 'web', [CompletionResultType]::ParameterValue, 'Converse with any gRPC server from a browser: a page and a WebSocket API in front of the upstream server (--addr)')
             [CompletionResult]::new('completions', 'completions', [CompletionResultType]::ParameterValue, 'Print a completion script for a shell')
             [CompletionResult]::new('help', 'help', [CompletionResultType]::ParameterValue, 'Print this message or the help of the given subcommand(s)')
             break
@@ -336,6 +375,9 @@ Register-ArgumentCompleter -Native -CommandName 'grpc-convo' -ScriptBlock {
             break
         }
         'grpc-convo;help;health' {
+            break
+        }
+        'grpc-convo;help;web' {
             break
         }
         'grpc-convo;help;completions' {

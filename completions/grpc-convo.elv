@@ -30,6 +30,7 @@ set edit:completion:arg-completer[grpc-convo] = {|@words|
             cand list 'List a server''s services (by reflection, or from --proto/--protoset files), or the methods of one'
             cand describe 'Show a service, method, message or enum in proto syntax'
             cand health 'Check a server''s health (grpc.health.v1.Health): prints SERVING or another status; exit 0 for SERVING, 4 for any other'
+            cand web 'Converse with any gRPC server from a browser: a page and a WebSocket API in front of the upstream server (--addr)'
             cand completions 'Print a completion script for a shell'
             cand help 'Print this message or the help of the given subcommand(s)'
         }
@@ -282,6 +283,42 @@ set edit:completion:arg-completer[grpc-convo] = {|@words|
             cand -V 'Print version'
             cand --version 'Print version'
         }
+        &'grpc-convo;web'= {
+            cand --listen 'Address the page and the WebSocket API listen on (HTTP/1.1): HOST:PORT, :PORT or unix:PATH; port 0 picks a free port, printed as "web page at URL" on stderr'
+            cand --addr 'Server to talk to'
+            cand --connect-timeout 'How long to wait for the connection to the server: TCP, TLS and the server''s first HTTP/2 frame'
+            cand --keepalive 'Interval of HTTP/2 pings while a conversation is open, so that a frozen or vanished server is noticed: one not answered within this long (20 s at most) ends the conversation with UNAVAILABLE; 0 sends none'
+            cand --ca-cert 'Connect with TLS, trusting only the CA certificate(s) in this PEM file'
+            cand --tls-server-name 'The name to verify in the server''s certificate, when it differs from the address (and from --authority); implies --tls'
+            cand --authority 'The :authority of every call (the virtual host a proxy routes by), and the name to verify in the server''s certificate unless --tls-server-name is given'
+            cand --cert 'Client certificate for mutual TLS, in PEM (with --key; implies --tls)'
+            cand --key 'Private key of --cert, in PEM'
+            cand --token-file 'Send the bearer token in this file as "authorization: Bearer TOKEN" (or set GRPC_CONVO_TOKEN); no flag takes the token itself, as argv is visible to every user'
+            cand -H 'Request metadata, as ''name: value'' (repeatable); names ending in -bin take base64 values'
+            cand --header 'Request metadata, as ''name: value'' (repeatable); names ending in -bin take base64 values'
+            cand --proto 'A .proto file that defines the method''s types, parsed at run time (repeatable); given any of --proto or --protoset, no reflection call is made'
+            cand -I 'Where --proto files and their imports are found (repeatable); each --proto file''s own directory is searched too'
+            cand --import-path 'Where --proto files and their imports are found (repeatable); each --proto file''s own directory is searched too'
+            cand --protoset 'A FileDescriptorSet, as `protoc -o` or `buf build -o` writes it (repeatable)'
+            cand --method 'Offer only this method (pkg.Service/Method; repeatable) [default: every method the upstream''s reflection or the files know]'
+            cand --allow-origin 'Let pages from ORIGIN (scheme://host[:port]) open conversations too (repeatable); the page''s own origin always may'
+            cand --web-token-file 'Require the token in FILE from the browser (the page asks once): needed to listen on an address that is not loopback or a Unix socket'
+            cand --web-tls-cert 'Serve the page over HTTPS with this certificate chain (PEM), with --web-tls-key'
+            cand --web-tls-key 'The private key (PEM) of --web-tls-cert'
+            cand --max-conversations 'Conversations in progress at once; one more is refused (WebSocket close 1013)'
+            cand --max-message-size 'Largest message sent or received, in bytes (encoded protobuf)'
+            cand --wait-ready 'If the server is not up yet, keep trying to connect, with backoff, until --connect-timeout runs out'
+            cand --tls 'Connect with TLS, trusting the system''s root certificates'
+            cand --insecure 'Connect with TLS and verify nothing of the server''s certificate (a development server''s self-signed one): a warning says so on stderr each run. A token still goes only to this machine unless --allow-plaintext-token'
+            cand --allow-plaintext-token 'Send the token even without TLS (or with --insecure) to an address that is not this machine'
+            cand --pass-authorization 'Let the browser''s metadata carry authorization (by default the upstream''s credentials are the gateway''s alone)'
+            cand -v 'More log output on stderr: -v for debug, -vv for trace (RUST_LOG overrides)'
+            cand --verbose 'More log output on stderr: -v for debug, -vv for trace (RUST_LOG overrides)'
+            cand -h 'Print help (see more with ''--help'')'
+            cand --help 'Print help (see more with ''--help'')'
+            cand -V 'Print version'
+            cand --version 'Print version'
+        }
         &'grpc-convo;completions'= {
             cand -v 'More log output on stderr: -v for debug, -vv for trace (RUST_LOG overrides)'
             cand --verbose 'More log output on stderr: -v for debug, -vv for trace (RUST_LOG overrides)'
@@ -297,6 +334,7 @@ set edit:completion:arg-completer[grpc-convo] = {|@words|
             cand list 'List a server''s services (by reflection, or from --proto/--protoset files), or the methods of one'
             cand describe 'Show a service, method, message or enum in proto syntax'
             cand health 'Check a server''s health (grpc.health.v1.Health): prints SERVING or another status; exit 0 for SERVING, 4 for any other'
+            cand web 'Converse with any gRPC server from a browser: a page and a WebSocket API in front of the upstream server (--addr)'
             cand completions 'Print a completion script for a shell'
             cand help 'Print this message or the help of the given subcommand(s)'
         }
@@ -314,6 +352,8 @@ set edit:completion:arg-completer[grpc-convo] = {|@words|
         &'grpc-convo;help;describe'= {
         }
         &'grpc-convo;help;health'= {
+        }
+        &'grpc-convo;help;web'= {
         }
         &'grpc-convo;help;completions'= {
         }

@@ -8,6 +8,8 @@
 set -euo pipefail
 old=$1 new=$2 runs=${3:-5}
 root=$(cd "$(dirname "$0")/.." && pwd)
+# shellcheck source=scripts/started.sh
+. "$root/scripts/started.sh"
 work=$(mktemp -d)
 trap 'kill $(jobs -p) 2>/dev/null; rm -rf "$work"' EXIT
 seq 1000000 >"$work/one"
@@ -19,13 +21,6 @@ run() { # LABEL INPUT COMMAND...
     /usr/bin/time -f "%e %U %S" -o "$work/time" "$@" <"$input" >/dev/null
     read -r wall user sys <"$work/time"
     echo "$label wall_ms=$(echo "$wall * 1000 / 1" | bc) cpu_ms=$(echo "($user + $sys) * 1000 / 1" | bc)"
-}
-started() { # LOG PID: the address a server printed once bound
-    until grep -qo '127.0.0.1:[0-9]*' "$1"; do
-        kill -0 "$2" 2>/dev/null || { echo "the server did not start: $(cat "$1")" >&2; exit 1; }
-        sleep 0.1
-    done
-    grep -o '127.0.0.1:[0-9]*' "$1" | head -1
 }
 
 "$new" serve --addr 127.0.0.1:0 2>"$work/serve.log" &

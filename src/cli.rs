@@ -146,6 +146,15 @@ const HEALTH_EXITS: &[(Exit, &str)] = &[
     ),
 ];
 
+const WEB_HELP: &str = "Examples:
+  grpc-convo serve --addr :8000 &
+  grpc-convo web --listen 127.0.0.1:8080 --addr :8000 &   # web page at http://127.0.0.1:8080/
+  curl -s http://127.0.0.1:8080/api/methods | grep -o '\"proto.Stream/Conversations\"'
+  # \"proto.Stream/Conversations\"
+
+The WebSocket API at /ws, one JSON object per text message, is described in docs/web.md.
+";
+
 #[derive(Debug, Parser)]
 #[command(
     name = "grpc-convo",
@@ -222,6 +231,10 @@ pub enum Command {
     /// for SERVING, 4 for any other
     #[command(after_long_help = exit::help(HEALTH_HELP, HEALTH_EXITS))]
     Health(HealthArgs),
+    /// Converse with any gRPC server from a browser: a page and a WebSocket API in front of the
+    /// upstream server (--addr)
+    #[command(after_long_help = WEB_HELP)]
+    Web(WebArgs),
     /// Print a completion script for a shell
     Completions {
         #[arg(value_enum)]
@@ -361,6 +374,57 @@ pub struct ServeArgs {
     /// stdin one per line, each line it writes to stdout is an answer
     #[arg(last = true, value_name = "COMMAND")]
     pub command: Vec<String>,
+}
+
+#[derive(Debug, Args)]
+pub struct WebArgs {
+    /// Address the page and the WebSocket API listen on (HTTP/1.1): HOST:PORT, :PORT or
+    /// unix:PATH; port 0 picks a free port, printed as "web page at URL" on stderr
+    #[arg(long, value_name = "ADDR", default_value = "127.0.0.1:8080")]
+    pub listen: Addr,
+
+    /// The upstream server, and how to reach it: every conversation of the page goes there
+    #[command(flatten)]
+    pub connect: ConnectArgs,
+
+    #[command(flatten)]
+    pub schema: SchemaFlags,
+
+    /// Offer only this method (pkg.Service/Method; repeatable) [default: every method the
+    /// upstream's reflection or the files know]
+    #[arg(long, value_name = "METHOD")]
+    pub method: Vec<MethodName>,
+
+    /// Let pages from ORIGIN (scheme://host[:port]) open conversations too (repeatable); the
+    /// page's own origin always may
+    #[arg(long, value_name = "ORIGIN")]
+    pub allow_origin: Vec<String>,
+
+    /// Let the browser's metadata carry authorization (by default the upstream's credentials are
+    /// the gateway's alone)
+    #[arg(long)]
+    pub pass_authorization: bool,
+
+    /// Require the token in FILE from the browser (the page asks once): needed to listen on an
+    /// address that is not loopback or a Unix socket
+    #[arg(long, value_name = "FILE")]
+    pub web_token_file: Option<PathBuf>,
+
+    /// Serve the page over HTTPS with this certificate chain (PEM), with --web-tls-key
+    #[arg(long, value_name = "FILE", requires = "web_tls_key")]
+    pub web_tls_cert: Option<PathBuf>,
+
+    /// The private key (PEM) of --web-tls-cert
+    #[arg(long, value_name = "FILE", requires = "web_tls_cert")]
+    pub web_tls_key: Option<PathBuf>,
+
+    /// Conversations in progress at once; one more is refused (WebSocket close 1013)
+    #[arg(long, value_name = "N", default_value_t = 1000,
+          value_parser = clap::value_parser!(u32).range(1..))]
+    pub max_conversations: u32,
+
+    #[command(flatten)]
+    pub limits: Limits,
 }
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]

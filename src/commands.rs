@@ -12,6 +12,7 @@ use crate::{
     bench,
     cli::{
         AskArgs, BenchArgs, DescribeArgs, HealthArgs, ListArgs, MergeArgs, ServeArgs, TextOrJson,
+        WebArgs,
     },
     client::{self, health::Health, input::Source, inspect, output, prompt::Prompt},
     net::CallSetup,
@@ -36,6 +37,12 @@ pub async fn serve(args: ServeArgs) -> anyhow::Result<()> {
         let _ = draining.await;
     };
     server::run(listener, config, responder, draining, aborting).await
+}
+
+pub async fn web(args: WebArgs) -> anyhow::Result<()> {
+    let mut signals = Signals::install().context("cannot install signal handlers")?;
+    let config = settings::web(&args)?;
+    crate::web::run(config, async { anyhow::Error::new(signals.next().await) }).await
 }
 
 pub async fn ask(args: AskArgs) -> anyhow::Result<()> {

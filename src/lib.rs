@@ -27,4 +27,5 @@ pub mod signals;
 pub mod tls;
 pub mod token;
 pub mod tutorial;
+pub mod web;
 pub(crate) mod write_through;

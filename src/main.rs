@@ -14,7 +14,7 @@ use anyhow::Context;
 use clap::{CommandFactory, Parser};
 use grpc_convo::{
     cli::{AskArgs, BenchArgs, BenchCommand, Cli, Command, LogFormat, ServeArgs, TextOrJson},
-    commands::{ask, bench, describe, health, list, merge, serve, write_stdout},
+    commands::{ask, bench, describe, health, list, merge, serve, web, write_stdout},
     error::{rpc_status, status_json},
     exit::{self, Outcome},
 };
@@ -69,6 +69,7 @@ fn run(cli: Cli) -> anyhow::Result<()> {
         Command::List(args) => runtime(Threads::One)?.block_on(list(args)),
         Command::Describe(args) => runtime(Threads::One)?.block_on(describe(args)),
         Command::Health(args) => runtime(Threads::One)?.block_on(health(args)),
+        Command::Web(args) => runtime(Threads::AllCores)?.block_on(web(args)),
         Command::Completions { shell } => {
             // clap_complete panics on a failed write: generate in memory, then write, so that
             // `| head` is a closed pipe like any other.

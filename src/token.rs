@@ -27,15 +27,7 @@ impl Token {
     /// `--token-file PATH` if given, else `GRPC_CONVO_TOKEN` if set, else none.
     pub fn load(file: Option<&Path>) -> Result<Option<Token>, Usage> {
         if let Some(path) = file {
-            let text = std::fs::read_to_string(path).map_err(|err| {
-                Usage(format!(
-                    "--token-file {}: cannot read it: {err}",
-                    path.display()
-                ))
-            })?;
-            return Token::new(&text)
-                .map(Some)
-                .map_err(|why| Usage(format!("--token-file {}: {why}", path.display())));
+            return Token::from_file("--token-file", path).map(Some);
         }
         match std::env::var(ENV) {
             Ok(text) => Token::new(&text)
@@ -46,6 +38,14 @@ impl Token {
                 Err(Usage(format!("{ENV}: the token must be printable ASCII")))
             }
         }
+    }
+
+    /// The token in the file `path`, which `flag` named.
+    pub fn from_file(flag: &str, path: &Path) -> Result<Token, Usage> {
+        let shown = path.display();
+        let text = std::fs::read_to_string(path)
+            .map_err(|err| Usage(format!("{flag} {shown}: cannot read it: {err}")))?;
+        Token::new(&text).map_err(|why| Usage(format!("{flag} {shown}: {why}")))
     }
 
     /// A token as written in a file: surrounding whitespace (a final newline) is not part of it.

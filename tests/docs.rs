@@ -13,7 +13,8 @@
 //!   output follows it, compared with every number (and its µs, ms or s) taken as any number.
 //! - `grpc-convo serve ... &` starts a server: its --addr gets port 0 (a Unix path, the scratch
 //!   directory), and the port it reports replaces the written one in every later command of the
-//!   page; clients that name no address get it through GRPC_CONVO_ADDR.
+//!   page; clients that name no address get it through GRPC_CONVO_ADDR. `grpc-convo web ... &`
+//!   likewise, by its --listen and its "web page at" line.
 //! - A command that needs a peer grpc-convo does not bring (grpcurl, Python, kubectl, cargo, Go,
 //!   nginx, the interop suite) is skipped and listed; so is a block under
 //!   `<!-- docs-test: skip: REASON -->`.
@@ -379,6 +380,9 @@ impl Session {
     /// path), and the command with that address made free.
     fn server_command(&self, command: &str) -> Option<(String, String)> {
         let code = command.split(" #").next().unwrap_or_default().trim_end();
+        if command.starts_with("grpc-convo web") && code.ends_with('&') {
+            return Some(self.web_command(command));
+        }
         if !(command.starts_with("grpc-convo serve") && code.ends_with('&')) {
             return None;
         }
@@ -400,6 +404,25 @@ impl Session {
             }
         };
         Some((key, command.replacen(&written, &free, 1)))
+    }
+
+    /// `grpc-convo web ... &`: its --listen port made free, its upstream's swapped as any
+    /// client's.
+    fn web_command(&self, command: &str) -> (String, String) {
+        let command = self.rewrite(command);
+        let listen = Regex::new(r"--listen[ =](\S+)").unwrap();
+        match listen.captures(&command).map(|c| c[1].to_owned()) {
+            Some(written) => {
+                let (host, port) = written.rsplit_once(':').unwrap();
+                let free = command.replacen(&written, &format!("{host}:0"), 1);
+                (port.to_owned(), free)
+            }
+            None => {
+                let free =
+                    command.replacen("grpc-convo web", "grpc-convo web --listen 127.0.0.1:0", 1);
+                ("8080".to_owned(), free)
+            }
+        }
     }
 
     fn start(&mut self, example: &Example, (key, command): (String, String)) {
@@ -530,10 +553,15 @@ impl Server {
         let watchdog = Watchdog::arm_group(child.id());
         let addr = loop {
             match lines.next() {
-                Some(Ok(line)) => match line.strip_prefix("listening on ") {
-                    Some(addr) => break addr.to_owned(),
-                    None => continue,
-                },
+                Some(Ok(line)) => {
+                    let web = line
+                        .strip_prefix("web page at http://")
+                        .map(|a| a.trim_end_matches('/'));
+                    match line.strip_prefix("listening on ").or(web) {
+                        Some(addr) => break addr.to_owned(),
+                        None => continue,
+                    }
+                }
                 _ => panic!("{place}: `{command}` ended without listening"),
             }
         };

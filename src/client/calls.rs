@@ -13,6 +13,7 @@ use tonic::{
     metadata::MetadataMap, transport::Channel,
 };
 
+use super::target::Target;
 use crate::net::{Started, ready};
 use crate::{
     codec::LineCodec,
@@ -22,7 +23,7 @@ use crate::{
 
 /// Where the calls go and what they carry.
 #[derive(Clone, Debug)]
-pub(super) struct Calls {
+pub(crate) struct Calls {
     pub(super) channel: Channel,
     pub(super) path: PathAndQuery,
     pub(super) setup: Started,
@@ -50,11 +51,24 @@ impl From<Lines> for Heard {
     }
 }
 
-pub(super) type Received = BoxStream<'static, Result<Heard, Status>>;
+pub(crate) type Received = BoxStream<'static, Result<Heard, Status>>;
 
 impl Calls {
+    /// The calls of one conversation of `target` on `channel`, one at a time, its metadata heard.
+    pub(crate) fn one_at_a_time(channel: Channel, target: &Target, setup: Started) -> Calls {
+        Calls {
+            channel,
+            path: target.path.clone(),
+            setup,
+            kind: target.kind,
+            codec: LineCodec::new(target.requests.clone(), target.answers.clone()),
+            parallel: 1,
+            metadata: true,
+        }
+    }
+
     /// The answers to `questions`, as the method's kind calls for them.
-    pub(super) async fn answers(
+    pub(crate) async fn answers(
         self,
         questions: impl Stream<Item = Outgoing> + Send + 'static,
     ) -> Received {

@@ -23,7 +23,7 @@ impl Part {
 }
 
 /// Each entry as a name and a printable value, in the order received.
-pub(super) fn entries(map: &MetadataMap) -> Vec<(String, String)> {
+pub(crate) fn entries(map: &MetadataMap) -> Vec<(String, String)> {
     (map.iter())
         .map(|entry| match entry {
             KeyAndValueRef::Ascii(key, value) => (

@@ -6,7 +6,7 @@ mod framing;
 pub mod health;
 pub mod input;
 pub mod inspect;
-mod metadata;
+pub(crate) mod metadata;
 pub mod output;
 pub mod prompt;
 mod receive;
@@ -27,7 +27,8 @@ use crate::{
     net::{CallSetup, ConnectConfig, connect},
     signals::Signal,
 };
-use calls::Calls;
+
+pub(crate) use calls::{Calls, Heard, Received};
 pub use framing::Framing;
 use input::{Reading, Refusal, Source};
 use output::AnswerWriter;

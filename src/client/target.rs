@@ -1,6 +1,7 @@
 //! The method ask (or bench) calls and how its messages map to lines: found in the built-in
 //! proto, in the files named on the command line, or by asking the server (reflection).
 
+use prost_reflect::MessageDescriptor;
 use tonic::{codegen::http::uri::PathAndQuery, transport::Channel};
 
 use crate::net::CallSetup;
@@ -17,6 +18,8 @@ pub(crate) struct Target {
     pub(crate) kind: CallKind,
     pub(crate) requests: ToMessage,
     pub(crate) answers: ToLine,
+    /// The request message, for whole requests in JSON beside lines (web's `request`).
+    pub(crate) request_type: MessageDescriptor,
 }
 
 /// What the user named.
@@ -89,5 +92,6 @@ fn target(
         kind,
         requests: mapping::to_message(&method.input(), &args.mapping)?,
         answers: mapping::to_line(&method.output(), &args.mapping)?,
+        request_type: method.input(),
     })
 }

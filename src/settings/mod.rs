@@ -5,6 +5,7 @@
 mod ask;
 mod bench;
 mod serve;
+mod web;
 
 use tonic::codec::CompressionEncoding;
 
@@ -20,6 +21,7 @@ use crate::{
 pub use ask::ask;
 pub use bench::bench;
 pub use serve::{Serve, serve};
+pub use web::web;
 
 /// The method and how lines fill its requests, as ask and bench name them.
 pub(crate) fn method_args(flags: &MethodFlags, json_in: bool) -> MethodArgs {

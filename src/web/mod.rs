@@ -1,0 +1,129 @@
+//! `grpc-convo web`: a page and a WebSocket API in front of one upstream gRPC server, so that a
+//! person converses with any of its methods from a browser tab, bidirectional streams included,
+//! and a web app gets them without generated code. Each conversation is ask's: the method found
+//! by reflection or in the files (`client::resolve`), its lines mapped by `mapping`, its calls
+//! made by `client::Calls`; only the ends are a socket instead of stdin and stdout.
+
+mod guard;
+mod listen;
+mod methods;
+mod protocol;
+mod socket;
+
+use std::sync::Arc;
+
+use axum::{
+    Router,
+    http::header,
+    response::{Html, IntoResponse},
+    routing::get,
+};
+use tokio::sync::Semaphore;
+
+use crate::{
+    addr::{Addr, Listener},
+    error::Usage,
+    net::{CallSetup, ConnectConfig},
+    schema::{MethodName, SchemaFiles},
+    token::Token,
+};
+
+/// What web runs with, every file read and checked.
+#[derive(Debug)]
+pub struct WebConfig {
+    pub listen: Addr,
+    /// The upstream, and how its calls go: `-H`, its token, the message limit.
+    pub connect: ConnectConfig,
+    pub call: CallSetup,
+    pub files: SchemaFiles,
+    /// The methods offered; all of them when empty.
+    pub methods: Vec<MethodName>,
+    /// Origins besides the page's own that may open conversations, lower case, no final `/`.
+    pub allow_origins: Vec<String>,
+    pub pass_authorization: bool,
+    /// The browser's token (`--web-token-file`).
+    pub token: Option<Arc<Token>>,
+    pub tls: Option<Arc<rustls::ServerConfig>>,
+    pub max_conversations: usize,
+}
+
+/// What every request handler shares.
+#[derive(Debug)]
+struct Shared {
+    config: WebConfig,
+    seats: Arc<Semaphore>,
+}
+
+/// The page, compiled in: no CDN, no build step.
+const PAGE: &str = include_str!("page.html");
+
+/// Serves until the listener fails; `stop` ends it.
+pub async fn run(
+    config: WebConfig,
+    stop: impl Future<Output = anyhow::Error>,
+) -> anyhow::Result<()> {
+    let listener = config.listen.bind().await?;
+    check_exposure(&config, &listener).await?;
+    eprintln!("web page at {}", page_url(&listener, config.tls.is_some())?);
+    let tls = config.tls.clone();
+    let shared = Arc::new(Shared {
+        seats: Arc::new(Semaphore::new(config.max_conversations)),
+        config,
+    });
+    let app = routes(shared);
+    tokio::select! {
+        served = listen::serve(listener, tls, app) => served,
+        err = stop => Err(err),
+    }
+}
+
+fn routes(shared: Arc<Shared>) -> Router {
+    Router::new()
+        .route("/", get(page))
+        .route("/api/methods", get(methods::list))
+        .route("/ws", get(socket::upgrade))
+        .layer(axum::middleware::from_fn_with_state(
+            shared.clone(),
+            guard::check,
+        ))
+        .with_state(shared)
+}
+
+async fn page() -> impl IntoResponse {
+    // Everything the page needs is inline; it may talk to its own origin only.
+    let policy = "default-src 'none'; script-src 'unsafe-inline'; style-src 'unsafe-inline'; \
+                  connect-src 'self'; img-src data:; base-uri 'none'; form-action 'none'";
+    (
+        [
+            (header::CONTENT_SECURITY_POLICY, policy),
+            (header::X_CONTENT_TYPE_OPTIONS, "nosniff"),
+            (header::REFERRER_POLICY, "no-referrer"),
+        ],
+        Html(PAGE),
+    )
+}
+
+/// Anyone who reaches the page reaches the upstream with the gateway's credentials: only this
+/// machine may, unless a token guards it.
+async fn check_exposure(config: &WebConfig, listener: &Listener) -> Result<(), Usage> {
+    let local = match listener {
+        Listener::Unix(..) => true,
+        Listener::Tcp(tcp) => tcp.local_addr().is_ok_and(|addr| addr.ip().is_loopback()),
+    };
+    if local || config.token.is_some() {
+        return Ok(());
+    }
+    Err(Usage(format!(
+        "--listen {}: not a loopback address or a Unix socket, so anyone who reaches it could \
+         call the upstream as you: give --web-token-file",
+        config.listen
+    )))
+}
+
+fn page_url(listener: &Listener, tls: bool) -> std::io::Result<String> {
+    let scheme = if tls { "https" } else { "http" };
+    Ok(match listener {
+        Listener::Tcp(tcp) => format!("{scheme}://{}/", tcp.local_addr()?),
+        Listener::Unix(..) => format!("{} ({scheme})", listener.local_addr()?),
+    })
+}

@@ -1,0 +1,327 @@
+//! One conversation over a WebSocket: the first message names the method and its mapping, each
+//! later one is a question (a line, a whole request, or the end of them), and the answers go
+//! back as they arrive, the status last. The socket and the upstream pace each other: answers
+//! are taken from upstream only as fast as the socket takes them, and questions read from the
+//! socket only as fast as the calls send them (`QUEUED` at most in between).
+
+use std::sync::Arc;
+
+use anyhow::{anyhow, bail};
+use axum::{
+    extract::{
+        State,
+        ws::{CloseFrame, Message, WebSocket, WebSocketUpgrade, close_code},
+    },
+    response::Response,
+};
+use futures_util::{
+    FutureExt, SinkExt, StreamExt,
+    stream::{SplitSink, SplitStream},
+};
+use tokio::sync::{mpsc, oneshot};
+use tokio_stream::wrappers::ReceiverStream;
+use tonic::Status;
+
+use super::{
+    Shared,
+    protocol::{self, Format, Question, Start},
+};
+use crate::{
+    client::{self, Calls, Heard, MethodArgs, Received},
+    error::rpc_status,
+    mapping::{MappingArgs, Outgoing, ToMessage},
+    message::within_limit,
+    net::connect,
+    schema::MethodName,
+};
+
+/// Questions read from the socket ahead of the calls that send them.
+const QUEUED: usize = 16;
+
+type Sink = SplitSink<WebSocket, Message>;
+
+pub(super) async fn upgrade(
+    State(shared): State<Arc<Shared>>,
+    socket: WebSocketUpgrade,
+) -> Response {
+    // A request in JSON may spell each byte of a message as six.
+    let limit = (shared.config.call.max_message_size)
+        .saturating_mul(6)
+        .saturating_add(64 * 1024);
+    socket
+        .max_message_size(limit)
+        .on_upgrade(move |socket| converse(socket, shared))
+}
+
+async fn converse(socket: WebSocket, shared: Arc<Shared>) {
+    let (mut sink, mut stream) = socket.split();
+    let Ok(_seat) = shared.seats.clone().try_acquire_owned() else {
+        let busy = format!(
+            "gateway busy: {} conversations in progress (--max-conversations)",
+            shared.config.max_conversations
+        );
+        return close(&mut sink, close_code::AGAIN, protocol::error(&busy)).await;
+    };
+    let start = match first(&mut stream).await {
+        Some(Ok(start)) => start,
+        Some(Err(why)) => return close(&mut sink, close_code::POLICY, protocol::error(&why)).await,
+        None => return,
+    };
+    tracing::info!(method = start.method, "web conversation opened");
+    let opened = match open(&shared, &start).await {
+        Ok(opened) => opened,
+        Err(err) => return close(&mut sink, refusal_code(&err), refusal(&err)).await,
+    };
+    let (code, last) = talk(opened, &mut sink, stream, start.output).await;
+    tracing::info!(method = start.method, "web conversation closed");
+    if let Some(last) = last {
+        close(&mut sink, code, last).await;
+    }
+}
+
+/// The first text message, as a `Start`; `None` when the socket closed first.
+async fn first(stream: &mut SplitStream<WebSocket>) -> Option<Result<Start, String>> {
+    loop {
+        return match stream.next().await? {
+            Ok(Message::Text(text)) => Some(
+                serde_json::from_str(&text)
+                    .map_err(|err| format!("message 1: not a start of a conversation: {err}")),
+            ),
+            Ok(Message::Ping(_) | Message::Pong(_)) => continue,
+            Ok(Message::Binary(_)) => {
+                Some(Err("message 1: the API speaks JSON text, not binary".into()))
+            }
+            Ok(Message::Close(_)) | Err(_) => None,
+        };
+    }
+}
+
+/// A conversation ready to go: its calls, and how its messages are made.
+struct Opened {
+    calls: Calls,
+    lines: ToMessage,
+    whole: ToMessage,
+    max_message_size: usize,
+}
+
+async fn open(shared: &Shared, start: &Start) -> anyhow::Result<Opened> {
+    let config = &shared.config;
+    let method: MethodName =
+        (start.method.parse()).map_err(|why| anyhow!("method {}: {why}", start.method))?;
+    if !config.methods.is_empty() && !config.methods.contains(&method) {
+        bail!("method {method}: not offered here (--method)");
+    }
+    let mut call = config.call.clone();
+    for (name, value) in &start.metadata {
+        if name.eq_ignore_ascii_case("authorization") && !config.pass_authorization {
+            bail!(
+                "metadata authorization: the gateway sends its own credentials (--pass-authorization)"
+            );
+        }
+        let header = format!("{name}: {value}").parse();
+        call.headers
+            .push(header.map_err(|err| anyhow!("metadata {err}"))?);
+    }
+    let args = MethodArgs {
+        method,
+        files: config.files.clone(),
+        mapping: MappingArgs {
+            fields: start.field.clone(),
+            set: start.set.clone(),
+            answer_fields: start.answer_field.clone(),
+            json_in: start.input == Format::Json,
+            json_out: start.output == Format::Json,
+            ..MappingArgs::default()
+        },
+    };
+    let (channel, _) = connect(&config.connect).await?;
+    let target = client::resolve(&args, &channel, &call, &[]).await?;
+    Ok(Opened {
+        lines: target.requests.clone(),
+        whole: ToMessage::Json(target.request_type.clone()),
+        max_message_size: call.max_message_size,
+        calls: Calls::one_at_a_time(channel, &target, call.start()),
+    })
+}
+
+/// An upstream that failed (unreachable, a failed reflection call) ends with its status, as a
+/// conversation would; anything else the client asked for wrong is refused.
+fn refusal(err: &anyhow::Error) -> String {
+    match rpc_status(err) {
+        Some(status) => protocol::status(&status, None),
+        None => protocol::error(&format!("{err:#}")),
+    }
+}
+
+fn refusal_code(err: &anyhow::Error) -> u16 {
+    match rpc_status(err) {
+        Some(_) => close_code::NORMAL,
+        None => close_code::POLICY,
+    }
+}
+
+/// Why the socket's side stopped before the answers did.
+#[derive(Debug)]
+enum Stopped {
+    /// A message that cannot be sent, named.
+    Refused(String),
+    /// The client closed the socket, or went away: the calls are cancelled.
+    Gone,
+}
+
+/// The conversation from its first question to its status: the close code and the last
+/// message, or none when the client went away.
+async fn talk(
+    opened: Opened,
+    sink: &mut Sink,
+    stream: SplitStream<WebSocket>,
+    output: Format,
+) -> (u16, Option<String>) {
+    let (questions, queued) = mpsc::channel(QUEUED);
+    let (stopped_tx, stopped) = oneshot::channel();
+    let reader = Reader {
+        lines: opened.lines,
+        whole: opened.whole,
+        max_message_size: opened.max_message_size,
+    };
+    let reading = tokio::spawn(async move {
+        let _ = stopped_tx.send(reader.read(stream, questions).await);
+    });
+    let answers = opened.calls.answers(ReceiverStream::new(queued)).await;
+    let ended = relay(answers, sink, stopped, output).await;
+    // Dropped with the answers: the calls still open are cancelled.
+    reading.abort();
+    ended
+}
+
+/// Answers to the socket as they come, until the calls end, fail, or the socket's side stops.
+async fn relay(
+    mut answers: Received,
+    sink: &mut Sink,
+    mut stopped: oneshot::Receiver<Stopped>,
+    output: Format,
+) -> (u16, Option<String>) {
+    let mut trailers = None;
+    loop {
+        // Messages are written out only when no further answer is ready: one write per burst.
+        let ready = match answers.next().now_or_never() {
+            Some(heard) => Some(heard),
+            None if sink.flush().await.is_err() => return (close_code::NORMAL, None),
+            None => None,
+        };
+        let heard = match (ready, stopped.try_recv()) {
+            (_, Ok(why)) => return ended_by(why),
+            (Some(heard), _) => heard,
+            (None, _) => tokio::select! {
+                heard = answers.next() => heard,
+                why = &mut stopped => return ended_by(why.unwrap_or(Stopped::Gone)),
+            },
+        };
+        let messages = match heard {
+            None => {
+                let ok = protocol::status(&Status::ok(""), trailers.as_ref());
+                return (close_code::NORMAL, Some(ok));
+            }
+            Some(Err(status)) => {
+                return (close_code::NORMAL, Some(protocol::status(&status, None)));
+            }
+            Some(Ok(Heard::Trailers(map))) => {
+                trailers = Some(map);
+                continue;
+            }
+            Some(Ok(Heard::Headers(map))) => vec![protocol::headers(&map)],
+            Some(Ok(Heard::Answer(lines))) => (lines.iter())
+                .map(|line| match output {
+                    Format::Text => protocol::answer(line),
+                    Format::Json => {
+                        protocol::response(line).unwrap_or_else(|why| protocol::error(&why))
+                    }
+                })
+                .collect(),
+        };
+        for message in messages {
+            if sink.feed(Message::Text(message.into())).await.is_err() {
+                return (close_code::NORMAL, None);
+            }
+        }
+    }
+}
+
+/// How a conversation whose socket side stopped first ends.
+fn ended_by(why: Stopped) -> (u16, Option<String>) {
+    match why {
+        Stopped::Refused(why) => (close_code::POLICY, Some(protocol::error(&why))),
+        Stopped::Gone => (close_code::NORMAL, None),
+    }
+}
+
+/// Turns the socket's messages into requests.
+struct Reader {
+    lines: ToMessage,
+    whole: ToMessage,
+    max_message_size: usize,
+}
+
+impl Reader {
+    /// Reads until the socket closes or a message is refused; after `end`, nothing more may
+    /// come but the close.
+    async fn read(
+        &self,
+        mut stream: SplitStream<WebSocket>,
+        questions: mpsc::Sender<Outgoing>,
+    ) -> Stopped {
+        let mut questions = Some(questions);
+        for number in 2.. {
+            let text = match stream.next().await {
+                Some(Ok(Message::Text(text))) => text,
+                Some(Ok(Message::Ping(_) | Message::Pong(_))) => continue,
+                Some(Ok(Message::Binary(_))) => {
+                    return Stopped::Refused(format!(
+                        "message {number}: the API speaks JSON text, not binary"
+                    ));
+                }
+                Some(Ok(Message::Close(_)) | Err(_)) | None => return Stopped::Gone,
+            };
+            let refuse = |why: String| Stopped::Refused(format!("message {number}: {why}"));
+            let question = match Question::parse(&text) {
+                Ok(Question::End) => {
+                    questions = None;
+                    continue;
+                }
+                Ok(question) => question,
+                Err(why) => return refuse(why),
+            };
+            let Some(sender) = &questions else {
+                return refuse("a question after end".into());
+            };
+            let request = match self.request(question) {
+                Ok(request) => request,
+                Err(why) => return refuse(why),
+            };
+            if sender.send(request).await.is_err() {
+                // The calls are over; their status is on its way.
+                return Stopped::Gone;
+            }
+        }
+        Stopped::Gone
+    }
+
+    fn request(&self, question: Question) -> Result<Outgoing, String> {
+        let (request, size) = match question {
+            Question::Line(line) => self.lines.request(line.as_bytes(), false)?,
+            Question::Request(json) => self.whole.request(json.get().as_bytes(), false)?,
+            Question::End => unreachable!("handled by the reader"),
+        };
+        within_limit("question", size, self.max_message_size)?;
+        Ok(request)
+    }
+}
+
+async fn close(sink: &mut Sink, code: u16, last: String) {
+    let _ = sink.send(Message::Text(last.into())).await;
+    let frame = CloseFrame {
+        code,
+        reason: "".into(),
+    };
+    let _ = sink.send(Message::Close(Some(frame))).await;
+}
