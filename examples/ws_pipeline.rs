@@ -3,13 +3,18 @@
 //! from the first message to the status printed (`scripts/web-bench.sh` runs it beside `seq N |
 //! grpc-convo ask` and beside Python's `websockets`).
 //!
+//! `ws_pipeline floor` is the other end with nothing behind it: a WebSocket server that answers
+//! each line at once, as the gateway's API would, so that a client's own cost can be told from
+//! the gateway's.
+//!
 //! ```text
 //! ws_pipeline WEB_ADDR N      # prints "N answers in SECONDS s"
+//! ws_pipeline floor           # prints "listening on ADDRESS" on stderr
 //! ```
 
 use std::time::Instant;
 
-use futures_util::{SinkExt, StreamExt};
+use futures_util::{FutureExt, SinkExt, StreamExt};
 use tokio_tungstenite::tungstenite::Message;
 
 type Result<T> = std::result::Result<T, Box<dyn std::error::Error + Send + Sync>>;
@@ -17,10 +22,14 @@ type Result<T> = std::result::Result<T, Box<dyn std::error::Error + Send + Sync>
 #[tokio::main]
 async fn main() -> Result<()> {
     let args: Vec<String> = std::env::args().skip(1).collect();
-    let [addr, count] = args.as_slice() else {
-        return Err("usage: ws_pipeline WEB_ADDR N".into());
-    };
-    let count: usize = count.parse()?;
+    match args.as_slice() {
+        [floor] if floor == "floor" => serve_floor().await,
+        [addr, count] => pipeline(addr, count.parse()?).await,
+        _ => Err("usage: ws_pipeline WEB_ADDR N | ws_pipeline floor".into()),
+    }
+}
+
+async fn pipeline(addr: &str, count: usize) -> Result<()> {
     let (socket, _) = tokio_tungstenite::connect_async(format!("ws://{addr}/ws")).await?;
     let (mut sink, mut stream) = socket.split();
     let started = Instant::now();
@@ -49,4 +58,41 @@ async fn main() -> Result<()> {
         return Err(format!("{answers} answers of {count}").into());
     }
     Ok(())
+}
+
+/// Answers every line of every connection at once, with no gRPC behind it.
+async fn serve_floor() -> Result<()> {
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await?;
+    eprintln!("listening on {}", listener.local_addr()?);
+    loop {
+        let (stream, _) = listener.accept().await?;
+        tokio::spawn(async move {
+            let socket = tokio_tungstenite::accept_async(stream).await?;
+            let (mut sink, mut stream) = socket.split();
+            loop {
+                // Written out when no further line is ready: one write per burst.
+                let message = match stream.next().now_or_never() {
+                    Some(message) => message,
+                    None => {
+                        sink.flush().await?;
+                        stream.next().await
+                    }
+                };
+                let Some(message) = message else { break };
+                let Message::Text(text) = message? else {
+                    continue;
+                };
+                if let Some(line) = text.strip_prefix(r#"{"line":"#) {
+                    sink.feed(Message::text(format!(r#"{{"answer":{line}"#)))
+                        .await?;
+                } else if text.starts_with(r#"{"end""#) {
+                    sink.send(Message::text(r#"{"status":{"code":"OK"}}"#))
+                        .await?;
+                    sink.send(Message::Close(None)).await?;
+                    break;
+                }
+            }
+            Ok::<_, tokio_tungstenite::tungstenite::Error>(())
+        });
+    }
 }

@@ -390,3 +390,79 @@ async fn the_page_is_served_over_https_and_on_a_unix_socket() {
     assert!(reply.contains("proto.Stream/Conversations"), "{reply}");
     std::fs::remove_dir_all(&dir).unwrap();
 }
+
+#[tokio::test]
+async fn the_browsers_metadata_reaches_the_upstream_beside_the_gateways_own() {
+    // The process sees the call's metadata as GRPC_CONVO_META_*; authorization never reaches it.
+    let script = "read -r line; echo \"$GRPC_CONVO_META_X_TRACE $GRPC_CONVO_META_X_GATEWAY\"";
+    let server = Serve::start(&["--", "sh", "-c", script]);
+    let web = Serve::web(&server.addr, &["-H", "x-gateway: set-by-gateway"]);
+    let said = [
+        json!({"method": "proto.Stream/Conversations", "metadata": {"x-trace": "7"}}),
+        json!({"line": "q"}),
+    ];
+    let (messages, _) = converse(&web, &said).await;
+    assert_eq!(answers(&messages), ["7 set-by-gateway"], "{messages:?}");
+}
+
+#[tokio::test]
+async fn a_gateway_at_its_limit_refuses_one_more_conversation_with_1013() {
+    let server = Serve::start(&[]);
+    let web = Serve::web(&server.addr, &["--max-conversations", "1"]);
+    let mut first = open(&web, "/ws").await;
+    say(&mut first, json!({"method": "proto.Stream/Conversations"})).await;
+    say(&mut first, json!({"line": "held"})).await;
+    // Answered: the first conversation holds the one seat.
+    while next(&mut first).await.unwrap().get("answer").is_none() {}
+    let (messages, code) = converse(&web, &[json!({"method": "proto.Stream/Conversations"})]).await;
+    let error = messages[0]["error"].as_str().unwrap();
+    assert!(
+        error.contains("gateway busy") && error.contains("--max-conversations"),
+        "{error}"
+    );
+    assert_eq!(code, Some(CloseCode::Again));
+    say(&mut first, json!({"end": true})).await;
+    let (messages, _) = rest(&mut first).await;
+    assert_eq!(messages.last().unwrap()["status"]["code"], "OK");
+}
+
+#[tokio::test]
+async fn a_conversation_may_name_its_separator_and_write_bytes_in_base64() {
+    let (_kinds, web) = kinds_web();
+    let start = json!({"method": "kinds.Kinds/Echo", "field": ["text", "big"],
+        "answer_field": ["said", "big"], "separator": ","});
+    let said = [start, json!({"line": "hi,5"}), json!({"end": true})];
+    assert_eq!(answers(&converse(&web, &said).await.0), ["hi,5"]);
+
+    // Bytes that are not text travel in base64 both ways: a key-value store keeps them exactly.
+    let root = env!("CARGO_MANIFEST_DIR");
+    let (proto, script) = (
+        format!("{root}/examples/kv.proto"),
+        format!("{root}/examples/kv-store.sh"),
+    );
+    let dir = std::env::temp_dir().join(format!("grpc-convo-web-kv-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    let mapping = "--bytes base64 --method store.KV/Put --method store.KV/Range --field Put:key \
+                   --field Put:value --answer-field Put:header.revision --field Range:prefix \
+                   --answer-field Range:header.revision --answer-field Range:kvs.key \
+                   --answer-field Range:kvs.value";
+    let mut serve = vec!["--proto", &proto];
+    serve.extend(mapping.split_whitespace());
+    serve.extend(["--", &script, dir.to_str().unwrap()]);
+    let store = Serve::start(&serve);
+    let web = Serve::web(&store.addr, &[]);
+    let put = json!({"method": "store.KV/Put", "field": ["key", "value"], "bytes": "base64"});
+    let said = [put, json!({"line": "aw==\t/wD+"}), json!({"end": true})];
+    let (messages, _) = converse(&web, &said).await;
+    assert_eq!(
+        messages.last().unwrap()["status"]["code"],
+        "OK",
+        "{messages:?}"
+    );
+    let range = json!({"method": "store.KV/Range", "field": ["prefix"],
+        "answer_field": ["kvs.value"], "bytes": "base64"});
+    let said = [range, json!({"line": "aw=="}), json!({"end": true})];
+    let (messages, _) = converse(&web, &said).await;
+    assert_eq!(answers(&messages), ["/wD+"], "{messages:?}");
+    std::fs::remove_dir_all(&dir).unwrap();
+}

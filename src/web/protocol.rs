@@ -26,6 +26,19 @@ pub(super) struct Start {
     pub input: Format,
     #[serde(default)]
     pub output: Format,
+    /// Between the fields of a line (`--separator`); a tab unless given.
+    pub separator: Option<String>,
+    #[serde(default)]
+    pub bytes: BytesIn,
+}
+
+/// `--bytes`: how bytes fields are written in lines.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub(super) enum BytesIn {
+    #[default]
+    Raw,
+    Base64,
 }
 
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Deserialize)]

@@ -24,12 +24,12 @@ use tonic::Status;
 
 use super::{
     Shared,
-    protocol::{self, Format, Question, Start},
+    protocol::{self, BytesIn, Format, Question, Start},
 };
 use crate::{
     client::{self, Calls, Heard, MethodArgs, Received},
     error::rpc_status,
-    mapping::{MappingArgs, Outgoing, ToMessage},
+    mapping::{BytesAs, MappingArgs, Outgoing, Separator, ToMessage},
     message::within_limit,
     net::connect,
     schema::MethodName,
@@ -131,6 +131,14 @@ async fn open(shared: &Shared, start: &Start) -> anyhow::Result<Opened> {
             answer_fields: start.answer_field.clone(),
             json_in: start.input == Format::Json,
             json_out: start.output == Format::Json,
+            separator: match &start.separator {
+                Some(text) => Separator::new(text).ok_or_else(|| anyhow!("separator: empty"))?,
+                None => Separator::default(),
+            },
+            bytes: match start.bytes {
+                BytesIn::Raw => BytesAs::Raw,
+                BytesIn::Base64 => BytesAs::Base64,
+            },
             ..MappingArgs::default()
         },
     };
