@@ -37,6 +37,8 @@ use crate::{
 
 /// Questions read from the socket ahead of the calls that send them.
 const QUEUED: usize = 16;
+/// How long a socket may hold a seat among `--max-conversations` without saying what to call.
+const START_WITHIN: std::time::Duration = std::time::Duration::from_secs(30);
 
 type Sink = SplitSink<WebSocket, Message>;
 
@@ -62,10 +64,16 @@ async fn converse(socket: WebSocket, shared: Arc<Shared>) {
         );
         return close(&mut sink, close_code::AGAIN, protocol::error(&busy)).await;
     };
-    let start = match first(&mut stream).await {
-        Some(Ok(start)) => start,
-        Some(Err(why)) => return close(&mut sink, close_code::POLICY, protocol::error(&why)).await,
-        None => return,
+    let start = match tokio::time::timeout(START_WITHIN, first(&mut stream)).await {
+        Ok(Some(Ok(start))) => start,
+        Ok(Some(Err(why))) => {
+            return close(&mut sink, close_code::POLICY, protocol::error(&why)).await;
+        }
+        Ok(None) => return,
+        Err(_) => {
+            let why = format!("no first message within {START_WITHIN:?}");
+            return close(&mut sink, close_code::POLICY, protocol::error(&why)).await;
+        }
     };
     tracing::info!(method = start.method, "web conversation opened");
     let opened = match open(&shared, &start).await {
