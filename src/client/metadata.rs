@@ -39,6 +39,13 @@ pub(crate) fn entries(map: &MetadataMap) -> Vec<(String, String)> {
         .collect()
 }
 
+/// The entries as one JSON object of names and values, as the transcript and web's API carry
+/// them.
+pub(crate) fn json(map: &MetadataMap) -> serde_json::Value {
+    let entries = entries(map).into_iter();
+    serde_json::Value::Object(entries.map(|(name, value)| (name, value.into())).collect())
+}
+
 /// The block `--show-metadata` writes on stderr.
 pub(super) fn shown(part: Part, map: &MetadataMap) -> String {
     let mut text = match part {

@@ -43,10 +43,7 @@ impl Transcript {
 
     /// The response headers or trailers, as an object of names and values.
     pub(super) fn metadata(&self, part: Part, map: &MetadataMap) {
-        let entries: serde_json::Map<String, serde_json::Value> = (metadata::entries(map))
-            .into_iter()
-            .map(|(name, value)| (name, value.into()))
-            .collect();
+        let entries = metadata::json(map);
         self.record(json!({ "direction": part.name(), "ms": self.ms(), "metadata": entries }));
     }
 

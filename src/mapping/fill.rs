@@ -219,7 +219,7 @@ impl Parts {
             encode_nested(&slot.numbers, part, out);
             return Ok(());
         }
-        let value = value::parse(&field.kind(), part, self.bytes)?;
+        let value = value::parse(&field.kind(), part, self.bytes, column)?;
         if slot.outer().is_empty() {
             value::encode(field, &value, out);
             return Ok(());
@@ -235,12 +235,8 @@ impl Parts {
     fn build(&self, base: &DynamicMessage, parts: &[(usize, &[u8])]) -> Result<Bytes, String> {
         let mut message = base.clone();
         for (slot, &(column, part)) in self.fields.iter().zip(parts) {
-            let field = slot.path.last();
-            let value = match field.kind() {
-                Kind::String => value::utf8(part, column).map(|text| Value::String(text.into())),
-                kind => value::parse(&kind, part, self.bytes),
-            };
-            let value = value.map_err(|why| format!("{} {}: {why}", self.flag, slot.path.shown))?;
+            let value = value::parse(&slot.path.last().kind(), part, self.bytes, column)
+                .map_err(|why| format!("{} {}: {why}", self.flag, slot.path.shown))?;
             fill_along(&mut message, &slot.path.fields, value);
         }
         Ok(message.encode_to_vec().into())

@@ -26,7 +26,7 @@ pub(super) fn apply(
             "map fields cannot be set from the command line".into(),
         ));
     }
-    let value = value::parse(&field.kind(), text.as_bytes(), bytes).map_err(refuse)?;
+    let value = value::parse(&field.kind(), text.as_bytes(), bytes, 0).map_err(refuse)?;
     let mut target = message;
     for outer in &path.fields[..path.fields.len() - 1] {
         target = match target.get_field_mut(outer) {

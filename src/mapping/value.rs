@@ -11,8 +11,9 @@ use prost_reflect::{
     DynamicMessage, FieldDescriptor, Kind, ReflectMessage, SerializeOptions, Value,
 };
 
-/// How `bytes` fields are written in lines (`--bytes`).
-#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+/// How `bytes` fields are written in lines (`--bytes`, web's `"bytes"`).
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, serde::Deserialize)]
+#[serde(rename_all = "lowercase")]
 pub enum BytesAs {
     /// The bytes themselves.
     #[default]
@@ -22,12 +23,18 @@ pub enum BytesAs {
 }
 
 /// A value of `kind` written as `text`: a number, `true`/`false`, an enum by name or number,
-/// bytes as `bytes_as` says, a string as it is (which must then be UTF-8).
-pub(super) fn parse(kind: &Kind, text: &[u8], bytes_as: BytesAs) -> Result<Value, String> {
+/// bytes as `bytes_as` says, a string as it is (which must then be UTF-8; `column` is where
+/// `text` starts in its line, for the complaint).
+pub(super) fn parse(
+    kind: &Kind,
+    text: &[u8],
+    bytes_as: BytesAs,
+    column: usize,
+) -> Result<Value, String> {
     if let (Kind::Bytes, BytesAs::Raw) = (kind, bytes_as) {
         return Ok(Value::Bytes(Bytes::copy_from_slice(text)));
     }
-    let text = utf8(text, 0)?;
+    let text = utf8(text, column)?;
     let not = |what: &str| format!("'{text}' is not {what}");
     Ok(match kind {
         Kind::Double => Value::F64(float(text).ok_or_else(|| not("a number"))?),

@@ -7,7 +7,7 @@ use serde::Deserialize;
 use serde_json::{Value, json, value::RawValue};
 use tonic::{Status, metadata::MetadataMap};
 
-use crate::{client::metadata, error::status_json};
+use crate::{client::metadata, error::status_json, mapping::BytesAs};
 
 /// The first message: what to call and how its lines map, as ask's flags of the same names.
 #[derive(Debug, Deserialize)]
@@ -29,16 +29,7 @@ pub(super) struct Start {
     /// Between the fields of a line (`--separator`); a tab unless given.
     pub separator: Option<String>,
     #[serde(default)]
-    pub bytes: BytesIn,
-}
-
-/// `--bytes`: how bytes fields are written in lines.
-#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Deserialize)]
-#[serde(rename_all = "lowercase")]
-pub(super) enum BytesIn {
-    #[default]
-    Raw,
-    Base64,
+    pub bytes: BytesAs,
 }
 
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Deserialize)]
@@ -81,7 +72,7 @@ impl Question {
 }
 
 pub(super) fn headers(map: &MetadataMap) -> String {
-    json!({ "headers": entries(map) }).to_string()
+    json!({ "headers": metadata::json(map) }).to_string()
 }
 
 /// Written directly: one string per answer, not a JSON tree.
@@ -101,19 +92,11 @@ pub(super) fn status(status: &Status, trailers: Option<&MetadataMap>) -> String 
     let mut body = status_json(status);
     let trailers = trailers.unwrap_or(status.metadata());
     if let Value::Object(fields) = &mut body {
-        fields.insert("trailers".into(), entries(trailers));
+        fields.insert("trailers".into(), metadata::json(trailers));
     }
     json!({ "status": body }).to_string()
 }
 
 pub(super) fn error(why: &str) -> String {
     json!({ "error": why }).to_string()
-}
-
-fn entries(map: &MetadataMap) -> Value {
-    Value::Object(
-        (metadata::entries(map).into_iter())
-            .map(|(name, value)| (name, Value::String(value)))
-            .collect(),
-    )
 }

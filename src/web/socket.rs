@@ -24,12 +24,12 @@ use tonic::Status;
 
 use super::{
     Shared,
-    protocol::{self, BytesIn, Format, Question, Start},
+    protocol::{self, Format, Question, Start},
 };
 use crate::{
     client::{self, Calls, Heard, MethodArgs, Received},
     error::rpc_status,
-    mapping::{BytesAs, MappingArgs, Outgoing, Separator, ToMessage},
+    mapping::{MappingArgs, Outgoing, Separator, ToMessage},
     message::within_limit,
     net::connect,
     schema::MethodName,
@@ -78,7 +78,10 @@ async fn converse(socket: WebSocket, shared: Arc<Shared>) {
     tracing::info!(method = start.method, "web conversation opened");
     let opened = match open(&shared, &start).await {
         Ok(opened) => opened,
-        Err(err) => return close(&mut sink, refusal_code(&err), refusal(&err)).await,
+        Err(err) => {
+            let (code, last) = refusal(&err);
+            return close(&mut sink, code, last).await;
+        }
     };
     let (code, last) = talk(opened, &mut sink, stream, start.output).await;
     tracing::info!(method = start.method, "web conversation closed");
@@ -133,22 +136,7 @@ async fn open(shared: &Shared, start: &Start) -> anyhow::Result<Opened> {
     let args = MethodArgs {
         method,
         files: config.files.clone(),
-        mapping: MappingArgs {
-            fields: start.field.clone(),
-            set: start.set.clone(),
-            answer_fields: start.answer_field.clone(),
-            json_in: start.input == Format::Json,
-            json_out: start.output == Format::Json,
-            separator: match &start.separator {
-                Some(text) => Separator::new(text).ok_or_else(|| anyhow!("separator: empty"))?,
-                None => Separator::default(),
-            },
-            bytes: match start.bytes {
-                BytesIn::Raw => BytesAs::Raw,
-                BytesIn::Base64 => BytesAs::Base64,
-            },
-            ..MappingArgs::default()
-        },
+        mapping: mapping(start)?,
     };
     let (channel, _) = connect(&config.connect).await?;
     let target = client::resolve(&args, &channel, &call, &[]).await?;
@@ -160,19 +148,31 @@ async fn open(shared: &Shared, start: &Start) -> anyhow::Result<Opened> {
     })
 }
 
-/// An upstream that failed (unreachable, a failed reflection call) ends with its status, as a
-/// conversation would; anything else the client asked for wrong is refused.
-fn refusal(err: &anyhow::Error) -> String {
-    match rpc_status(err) {
-        Some(status) => protocol::status(&status, None),
-        None => protocol::error(&format!("{err:#}")),
-    }
+/// The start message's mapping, as ask's flags of the same names make it.
+fn mapping(start: &Start) -> anyhow::Result<MappingArgs> {
+    let separator = match &start.separator {
+        Some(text) => Separator::new(text).ok_or_else(|| anyhow!("separator: empty"))?,
+        None => Separator::default(),
+    };
+    Ok(MappingArgs {
+        fields: start.field.clone(),
+        set: start.set.clone(),
+        answer_fields: start.answer_field.clone(),
+        json_in: start.input == Format::Json,
+        json_out: start.output == Format::Json,
+        separator,
+        bytes: start.bytes,
+        ..MappingArgs::default()
+    })
 }
 
-fn refusal_code(err: &anyhow::Error) -> u16 {
+/// An upstream that failed (unreachable, a failed reflection call) ends with its status, as a
+/// conversation would; anything else the client asked for wrong is refused: the close code and
+/// the last message.
+fn refusal(err: &anyhow::Error) -> (u16, String) {
     match rpc_status(err) {
-        Some(_) => close_code::NORMAL,
-        None => close_code::POLICY,
+        Some(status) => (close_code::NORMAL, protocol::status(&status, None)),
+        None => (close_code::POLICY, protocol::error(&format!("{err:#}"))),
     }
 }
 
