@@ -900,7 +900,7 @@ _grpc__convo() {
             return 0
             ;;
         grpc__subcmd__convo__subcmd__serve)
-            opts="-I -v -h -V --addr --max-message-size --max-conversations --max-conversations-per-connection --max-connections --handshake-timeout --compress-answers --idle-timeout --keepalive --grace --no-reflection --log-format --tls-cert --tls-key --client-ca --token-file --kill-grace --proto --import-path --protoset --method --field --answer-field --set --separator --bytes --process-format --verbose --help --version"
+            opts="-I -v -h -V --addr --max-message-size --max-conversations --max-conversations-per-connection --max-connections --handshake-timeout --compress-answers --idle-timeout --max-side-calls --side-call-idle --keepalive --grace --no-reflection --log-format --tls-cert --tls-key --client-ca --token-file --kill-grace --proto --import-path --protoset --method --field --answer-field --set --separator --bytes --process-format --verbose --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -931,6 +931,14 @@ _grpc__convo() {
                     return 0
                     ;;
                 --idle-timeout)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --max-side-calls)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --side-call-idle)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;

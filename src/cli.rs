@@ -290,9 +290,21 @@ pub struct ServeArgs {
     #[arg(long)]
     pub compress_answers: bool,
 
-    /// End a conversation with DEADLINE_EXCEEDED after this long without a question [default: off]
+    /// End a conversation with DEADLINE_EXCEEDED after this long without a question; one whose
+    /// answer waits for the client's window that long as well is reset [default: off]
     #[arg(long, value_name = "DURATION", value_parser = duration)]
     pub idle_timeout: Option<Duration>,
+
+    /// Health, reflection and other calls that are not conversations, in progress at once across
+    /// the server; one more gets RESOURCE_EXHAUSTED
+    #[arg(long, value_name = "N", default_value_t = 1000,
+          value_parser = clap::value_parser!(u32).range(1..))]
+    pub max_side_calls: u32,
+
+    /// Reset a health, reflection or other call that is not a conversation when its request stays
+    /// open this long without a message, or its answer waits this long for the client's window
+    #[arg(long, value_name = "DURATION", value_parser = duration, default_value = "10s")]
+    pub side_call_idle: Duration,
 
     /// Interval of HTTP/2 pings, so that dead clients are noticed: one not answered within this
     /// long (20 s at most) closes the connection; 0 sends none

@@ -5,18 +5,17 @@
 
 use std::{future::Future, sync::Arc, time::Duration};
 
-use tokio::{
-    sync::{OwnedSemaphorePermit, Semaphore},
-    time::Instant,
-};
+use tokio::sync::{OwnedSemaphorePermit, Semaphore};
 use tokio_rustls::TlsAcceptor;
 use tokio_util::{sync::CancellationToken, task::TaskTracker};
 use tonic::service::Routes;
 
 use super::{
-    connection::Http2,
+    connection::{Calls, Http2},
     conversation::Peer,
+    cutoff::CallRules,
     handshake::{BoxIo, Refused, handshake},
+    refusals::Refusals,
 };
 use crate::addr::Listener;
 
@@ -30,29 +29,47 @@ pub(super) struct Limits {
     /// HTTP/2 ping interval; `None` for no pings.
     pub(super) keepalive: Option<Duration>,
     pub(super) tls: Option<Arc<rustls::ServerConfig>>,
+    pub(super) calls: Arc<CallRules>,
 }
 
-/// After a failed accept (out of file descriptors, say), a pause before the next, so that the
-/// loop does not spin while the condition lasts.
+/// After an accept that failed for want of file descriptors or memory, a pause before the next,
+/// so that the loop does not spin while the condition lasts.
 const ACCEPT_PAUSE: Duration = Duration::from_millis(50);
 
+/// Errors of the process or the system, which last a while; any other failed accept (a
+/// connection reset before it was taken, say) concerns that connection only, and the next
+/// accept may go at once.
+fn out_of_resources(err: &std::io::Error) -> bool {
+    matches!(
+        err.raw_os_error(),
+        Some(libc::EMFILE | libc::ENFILE | libc::ENOBUFS | libc::ENOMEM)
+    )
+}
+
 /// Serves `routes` on every connection `listener` accepts until `signal`; then stops listening,
-/// asks each connection to close once its conversations end (GOAWAY), and returns when all have.
+/// asks each connection to close once its conversations end (GOAWAY), and returns when all have
+/// and every call's task is over. `closed` closes them all at once.
 pub(super) async fn serve(
     routes: Routes,
     listener: Listener,
     limits: Limits,
     signal: impl Future<Output = ()>,
+    closed: CancellationToken,
 ) {
+    let tracker = TaskTracker::new();
     let served = Served {
         http2: Http2::new(limits.max_streams, limits.keepalive),
         tls: limits.tls.clone().map(TlsAcceptor::from),
-        routes: routes.prepare(),
+        calls: Calls {
+            routes: routes.prepare(),
+            rules: limits.calls.clone(),
+            tracker: tracker.clone(),
+        },
         handshake_timeout: limits.handshake_timeout,
         closing: CancellationToken::new(),
+        closed,
     };
     let slots = Arc::new(Semaphore::new(limits.max_connections as usize));
-    let tracker = TaskTracker::new();
     let (mut refused, mut failed) = (Refusals::default(), Refusals::default());
     tokio::pin!(signal);
     loop {
@@ -64,7 +81,9 @@ pub(super) async fn serve(
             Ok(accepted) => accepted,
             Err(err) => {
                 failed.note(&format!("cannot accept a connection: {err}"));
-                tokio::time::sleep(ACCEPT_PAUSE).await;
+                if out_of_resources(&err) {
+                    tokio::time::sleep(ACCEPT_PAUSE).await;
+                }
                 continue;
             }
         };
@@ -103,9 +122,12 @@ async fn accept(listener: &Listener) -> std::io::Result<(BoxIo, Peer)> {
 struct Served {
     http2: Http2,
     tls: Option<TlsAcceptor>,
-    routes: Routes,
+    calls: Calls,
     handshake_timeout: Duration,
+    /// Asks connections to close once their calls end (GOAWAY).
     closing: CancellationToken,
+    /// Closes them now.
+    closed: CancellationToken,
 }
 
 impl Served {
@@ -122,32 +144,10 @@ impl Served {
             },
             () = self.closing.cancelled() => return,
         };
-        self.http2.serve(io, self.routes, peer, self.closing).await;
-    }
-}
-
-/// One log line a second at most, however many connections are turned away.
-#[derive(Default)]
-struct Refusals {
-    last: Option<Instant>,
-    since: u64,
-}
-
-impl Refusals {
-    fn note(&mut self, what: &str) {
-        self.since += 1;
-        let now = Instant::now();
-        if self
-            .last
-            .is_some_and(|last| now - last < Duration::from_secs(1))
-        {
-            return;
+        tokio::select! {
+            () = self.http2.serve(io, self.calls, peer, self.closing) => {}
+            // Dropping the connection ends each of its calls: they see it gone.
+            () = self.closed.cancelled() => {}
         }
-        let more = match self.since {
-            1 => String::new(),
-            n => format!(" ({n} times since the last such line)"),
-        };
-        tracing::warn!("{what}{more}");
-        (self.last, self.since) = (Some(now), 0);
     }
 }

@@ -5,11 +5,13 @@
 
 use std::{future::poll_fn, time::Duration};
 
+use std::sync::Arc;
+
 use bytes::Bytes;
-use tokio_util::sync::CancellationToken;
+use tokio_util::{sync::CancellationToken, task::TaskTracker};
 use tonic::service::Routes;
 
-use super::{conversation::Peer, exchange::exchange, handshake::Replay};
+use super::{conversation::Peer, cutoff::CallRules, exchange::exchange, handshake::Replay};
 use crate::flow;
 
 /// What every connection is served with.
@@ -17,6 +19,15 @@ use crate::flow;
 pub(super) struct Http2 {
     builder: h2::server::Builder,
     keepalive: Option<Duration>,
+}
+
+/// What each call is served with: the routes, the rules every call is held to, and the tracker
+/// that the server waits on (and that outlives the connection) for its task.
+#[derive(Clone, Debug)]
+pub(super) struct Calls {
+    pub(super) routes: Routes,
+    pub(super) rules: Arc<CallRules>,
+    pub(super) tracker: TaskTracker,
 }
 
 /// The largest header block a client may send: hyper's and grpc-go's limit, far above what a
@@ -32,7 +43,9 @@ impl Http2 {
             .initial_connection_window_size(flow::CONNECTION_WINDOW)
             .max_send_buffer_size(flow::SEND_BUFFER)
             .max_header_list_size(MAX_HEADER_LIST)
-            .max_local_error_reset_streams(Some(flow::MAX_LOCAL_RESETS));
+            .max_local_error_reset_streams(Some(flow::MAX_LOCAL_RESETS))
+            // h2's own default today, said here because src/flow.rs's arithmetic rests on it.
+            .data_frame_budget(flow::budget(flow::CONNECTION_WINDOW) as usize);
         if let Some(max) = max_streams {
             builder.max_concurrent_streams(max);
         }
@@ -44,7 +57,7 @@ impl Http2 {
     pub(super) async fn serve(
         &self,
         io: Replay,
-        routes: Routes,
+        calls: Calls,
         peer: Peer,
         closing: CancellationToken,
     ) {
@@ -72,8 +85,10 @@ impl Http2 {
             };
             match accepted {
                 Some(Ok((request, respond))) => {
-                    let call = exchange(request, respond, routes.clone(), peer.clone());
-                    drop(tokio::spawn(call));
+                    let routes = calls.routes.clone();
+                    let call =
+                        exchange(request, respond, routes, peer.clone(), calls.rules.clone());
+                    drop(calls.tracker.spawn(call));
                 }
                 Some(Err(err)) => return report(&peer, &err),
                 None => break,

@@ -6,7 +6,7 @@ use std::{
     pin::Pin,
     sync::{
         Arc,
-        atomic::{AtomicBool, AtomicU64, Ordering},
+        atomic::{AtomicU64, Ordering},
     },
     task::{Context, Poll, ready},
     time::Instant,
@@ -15,15 +15,16 @@ use std::{
 use futures_util::{Stream, StreamExt};
 use prost::Message;
 use tokio::sync::{OwnedSemaphorePermit, Semaphore};
-use tokio_util::sync::{CancellationToken, WaitForCancellationFutureOwned};
+use tokio_util::sync::WaitForCancellationFutureOwned;
 use tonic::{Code, Request, Response, Status, Streaming, metadata::MetadataMap};
 
 use super::{
     Config,
+    cutoff::{Cut, Stop},
     deadline::Deadline,
     idle::IdleLimit,
     memory,
-    respond::{AnswerStream, Conversation, QuestionStream, Responder},
+    respond::{AnswerStream, Conversation, Hold, QuestionStream, Responder},
 };
 use crate::{
     error::code_name,
@@ -70,17 +71,27 @@ impl stream_server::Stream for Service {
     }
 }
 
-/// A request's metadata and peer, apart from its messages.
+/// A request's metadata and peer, apart from its messages, and where the exchange says why it
+/// cut the call.
 pub(super) struct Head {
     metadata: MetadataMap,
     peer: String,
+    cut: Option<Cut>,
 }
 
 pub(super) fn opened<T>(request: Request<T>) -> (Head, T) {
     let peer = peer(&request);
     // Taken, not cloned: a copy per conversation is measurable at 100,000 of them.
-    let (metadata, _, message) = request.into_parts();
-    (Head { metadata, peer }, message)
+    let (metadata, mut extensions, message) = request.into_parts();
+    let cut = extensions.remove::<Cut>();
+    (
+        Head {
+            metadata,
+            peer,
+            cut,
+        },
+        message,
+    )
 }
 
 impl Service {
@@ -93,13 +104,14 @@ impl Service {
         questions: impl Stream<Item = Result<String, Status>> + Send + 'static,
         shape: Shape<T>,
     ) -> Result<Wire<T>, Status> {
-        let slot = self.slot()?;
+        let seat = self.slot()?;
         let deadline = Deadline::from_metadata(&head.metadata);
         let mut conversation = Conversation {
             id: self.next_id.fetch_add(1, Ordering::Relaxed),
             peer: head.peer,
             metadata: head.metadata,
             method: method.to_owned(),
+            hold: Hold::new(seat),
         };
         tracing::info!(id = conversation.id, peer = %conversation.peer, method, "conversation opened");
         let seen = Arc::new(AtomicU64::new(0));
@@ -111,7 +123,7 @@ impl Service {
             answers: CutShort {
                 answers,
                 stop: self.stop.clone(),
-                stopped: Box::pin(self.stop.token.clone().cancelled_owned()),
+                stopped: Box::pin(self.stop.cancelled()),
                 deadline,
             },
             shape,
@@ -121,7 +133,7 @@ impl Service {
                 answers: 0,
                 started: Instant::now(),
                 status: None,
-                _slot: slot,
+                cut: head.cut,
             },
         })
     }
@@ -254,21 +266,27 @@ fn deadline_passed() -> Status {
     Status::deadline_exceeded("the conversation passed its deadline (grpc-timeout)")
 }
 
-/// The closing log line, written when the conversation's stream is dropped.
+/// The closing log line, written when the conversation's stream is dropped. Its conversation
+/// holds the seat, given back after the line is written (or later, while a responder holds it).
 struct CloseLog {
     conversation: Conversation,
     questions: Arc<AtomicU64>,
     answers: u64,
     started: Instant,
-    /// Set once the stream has ended; `None` at drop means the client went away first.
+    /// Set once the stream has ended; `None` at drop means the client went away first, unless
+    /// the exchange cut the call.
     status: Option<Code>,
-    /// Given back after the line is written.
-    _slot: Seat,
+    cut: Option<Cut>,
 }
 
 impl Drop for CloseLog {
     fn drop(&mut self) {
-        let status = self.status.map_or("CANCELLED by client", code_name);
+        let cut = self.cut.as_ref().and_then(Cut::why);
+        let status = match (self.status, cut) {
+            (Some(code), _) => code_name(code).to_owned(),
+            (None, Some(why)) => format!("{} (reset: {why})", code_name(why.code())),
+            (None, None) => "CANCELLED by client".to_owned(),
+        };
         tracing::info!(
             id = self.conversation.id,
             peer = %self.conversation.peer,
@@ -281,8 +299,8 @@ impl Drop for CloseLog {
     }
 }
 
-/// A conversation's place among `--max-conversations`. The last one given back tells the
-/// memory trimmer that the server is idle.
+/// A conversation's place among `--max-conversations`, held by its `Hold`. The last one given
+/// back tells the memory trimmer that the server is idle.
 struct Seat {
     permit: Option<OwnedSemaphorePermit>,
     slots: Arc<Semaphore>,
@@ -298,26 +316,5 @@ impl Drop for Seat {
         if self.slots.available_permits() == self.max {
             self.idle.now_idle();
         }
-    }
-}
-
-/// Tells every conversation that the drain's grace is over. `CancellationToken::is_cancelled`
-/// takes a mutex that all conversations share; checked per answer, that lock was the server's
-/// hottest function (9% of its time, by perf), so the per-answer check reads a flag instead.
-#[derive(Clone, Default)]
-pub(super) struct Stop {
-    flag: Arc<AtomicBool>,
-    /// Wakes conversations that are waiting for their next answer.
-    token: CancellationToken,
-}
-
-impl Stop {
-    pub(super) fn set(&self) {
-        self.flag.store(true, Ordering::Release);
-        self.token.cancel();
-    }
-
-    fn is_set(&self) -> bool {
-        self.flag.load(Ordering::Acquire)
     }
 }

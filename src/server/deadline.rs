@@ -23,7 +23,7 @@ impl Deadline {
 }
 
 /// `grpc-timeout`: at most eight digits and a unit, H, M, S, m (milli), u (micro) or n (nano).
-fn parse_grpc_timeout(value: &str) -> Option<Duration> {
+pub(super) fn parse_grpc_timeout(value: &str) -> Option<Duration> {
     // Split at a character: a multi-byte last character (never valid) must not split a byte.
     let unit = value.chars().next_back()?;
     let (digits, unit) = value.split_at(value.len() - unit.len_utf8());

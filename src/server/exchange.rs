@@ -19,66 +19,149 @@ use std::{
 use bytes::{Bytes, BytesMut};
 use h2::{FlowControl, RecvStream, SendStream, server::SendResponse};
 use http_body::{Body as _, Frame};
+use tokio::time::Instant;
 use tonic::{body::Body, codegen::http, service::Routes};
 use tower::ServiceExt as _;
 
-use super::conversation::Peer;
+use super::{
+    conversation::Peer,
+    cutoff::{Arrivals, CallRules, Cutoff, Why},
+};
 
 /// The most tonic is handed at once, so that what it holds undecoded and what the inbox holds
 /// are not both a full window. Smaller costs CPU in tonic's decoder (8 KiB: a third more serve
 /// CPU time on `seq 1000000 | ask` than 64 KiB), larger costs memory per stalled conversation.
 const HANDOUT: usize = 16 * 1024;
 
-/// Serves one call: the request through `routes`, the response back on the stream.
+/// Serves one call: the request through `routes`, the response back on the stream; cut short
+/// when the client resets the stream or leaves, and by the call's `Cutoff`.
 pub(super) async fn exchange(
     request: http::Request<RecvStream>,
-    respond: SendResponse<Bytes>,
+    mut respond: SendResponse<Bytes>,
     routes: Routes,
     peer: Peer,
+    rules: Arc<CallRules>,
 ) {
     let (mut parts, mut recv) = request.into_parts();
-    let inbox = Inbox::default();
+    let side = !rules.is_conversation(parts.uri.path());
+    let _seat = match side.then(|| rules.side_seat()).transpose() {
+        Ok(seat) => seat,
+        Err(status) => {
+            let _ = respond.send_response(status.into_http::<()>(), true);
+            return;
+        }
+    };
+    let mut cutoff = Cutoff::new(&parts.headers, &rules, side);
+    let inbox = Inbox::new(cutoff.times_arrivals());
     let questions = Questions {
         inbox: inbox.clone(),
         flow: recv.flow_control().clone(),
         ended: false,
     };
     parts.extensions.insert(peer);
+    if let Some(cut) = cutoff.cut() {
+        parts.extensions.insert(cut);
+    }
+    let path = side.then(|| parts.uri.path().to_owned());
     let request = http::Request::from_parts(parts, Body::new(questions));
-    let answer = async {
-        let response = match routes.oneshot(request).await {
+    let call = async {
+        match routes.oneshot(request).await {
             Ok(response) => response,
             Err(never) => match never {},
-        };
-        // An error here is the client's reset or a closed connection: nobody to tell.
-        let _ = respond_with(response, respond).await;
+        }
     };
+    let answer = answer(call, respond, &mut cutoff, &inbox);
     tokio::pin!(answer);
-    tokio::select! {
-        () = &mut answer => return,
-        () = inbox.fill(&mut recv) => {}
+    let ended = tokio::select! {
+        ended = &mut answer => ended,
+        () = inbox.fill(&mut recv) => answer.await,
+    };
+    if let (Ended::Cut(why), Some(path)) = (ended, path) {
+        tracing::debug!(path, "call reset: {why}");
     }
-    answer.await;
+}
+
+/// How a call's answer ended.
+#[derive(Debug)]
+enum Ended {
+    /// Sent whole, or given up for a reason nobody can be told (the client reset the stream
+    /// or left, a broken response).
+    Done,
+    /// Reset by the cutoff.
+    Cut(Why),
+}
+
+/// Waits for the route's response, then sends it; whatever the client does meanwhile.
+async fn answer(
+    call: impl Future<Output = http::Response<Body>>,
+    mut respond: SendResponse<Bytes>,
+    cutoff: &mut Cutoff,
+    inbox: &Inbox,
+) -> Ended {
+    tokio::pin!(call);
+    // hyper drops a call's future when its client resets the stream: so does this.
+    let response = poll_fn(|cx| {
+        if respond.poll_reset(cx).is_ready() {
+            return Poll::Ready(Err(Ended::Done));
+        }
+        if cutoff.side
+            && let Poll::Ready(why) = cutoff.poll_cut(cx, inbox.arrivals(), None)
+        {
+            return Poll::Ready(Err(Ended::Cut(why)));
+        }
+        call.as_mut().poll(cx).map(Ok)
+    })
+    .await;
+    match response {
+        Ok(response) => respond_with(response, respond, cutoff, inbox).await,
+        Err(ended) => {
+            if let Ended::Cut(_) = ended {
+                respond.send_reset(h2::Reason::CANCEL);
+            }
+            ended
+        }
+    }
 }
 
 /// Questions that arrived and were not read yet, packed.
-#[derive(Clone, Default)]
+#[derive(Clone)]
 struct Inbox(Arc<Mutex<Received>>);
 
-#[derive(Default)]
 struct Received {
     bytes: BytesMut,
     /// How the request ended, once it has: `None` for its end, or the stream's error.
     end: Option<Option<h2::Error>>,
+    /// Whether it has ended, kept after `end` is taken.
+    ended: bool,
     reader: Option<Waker>,
+    /// When the last bytes arrived, where the cutoff needs it (`None`: not timed).
+    last: Option<Instant>,
 }
 
 impl Inbox {
+    fn new(timed: bool) -> Inbox {
+        Inbox(Arc::new(Mutex::new(Received {
+            bytes: BytesMut::new(),
+            end: None,
+            ended: false,
+            reader: None,
+            last: timed.then(Instant::now),
+        })))
+    }
+
     fn lock(&self) -> MutexGuard<'_, Received> {
         // Nothing panics while holding it; a poisoned lock still holds whole bytes.
         self.0
             .lock()
             .unwrap_or_else(|poisoned| poisoned.into_inner())
+    }
+
+    fn arrivals(&self) -> Arrivals {
+        let received = self.lock();
+        Arrivals {
+            last: received.last.unwrap_or_else(Instant::now),
+            ended: received.ended,
+        }
     }
 
     /// Takes every frame as it arrives, until the request ends; the client can send no more
@@ -90,6 +173,9 @@ impl Inbox {
             let more = match next {
                 Some(Ok(data)) => {
                     received.bytes.extend_from_slice(&data);
+                    if let Some(last) = &mut received.last {
+                        *last = Instant::now();
+                    }
                     true
                 }
                 Some(Err(err)) => {
@@ -101,6 +187,7 @@ impl Inbox {
                     false
                 }
             };
+            received.ended |= !more;
             if let Some(reader) = received.reader.take() {
                 reader.wake();
             }
@@ -159,66 +246,104 @@ impl http_body::Body for Questions {
 async fn respond_with(
     response: http::Response<Body>,
     mut respond: SendResponse<Bytes>,
-) -> Result<(), h2::Error> {
+    cutoff: &mut Cutoff,
+    inbox: &Inbox,
+) -> Ended {
     let (parts, mut body) = response.into_parts();
     let head = http::Response::from_parts(parts, ());
     if body.is_end_stream() {
-        respond.send_response(head, true)?;
-        return Ok(());
+        let _ = respond.send_response(head, true);
+        return Ended::Done;
     }
-    let mut stream = respond.send_response(head, false)?;
-    loop {
-        room(&mut stream).await?;
-        let frame = poll_fn(|cx| match stream.poll_reset(cx) {
-            Poll::Ready(reset) => Poll::Ready(Err(was_reset(reset))),
-            Poll::Pending => Pin::new(&mut body).poll_frame(cx).map(Ok),
-        })
-        .await?;
-        let frame = match frame {
-            None => return stream.send_data(Bytes::new(), true),
-            Some(Ok(frame)) => frame,
-            Some(Err(_)) => {
+    let Ok(mut stream) = respond.send_response(head, false) else {
+        return Ended::Done;
+    };
+    let ended = loop {
+        if let Err(ended) = room(&mut stream, cutoff, inbox).await {
+            break ended;
+        }
+        let frame = match next_frame(&mut stream, &mut body, cutoff, inbox).await {
+            Err(ended) => break ended,
+            Ok(None) => {
+                let _ = stream.send_data(Bytes::new(), true);
+                return Ended::Done;
+            }
+            Ok(Some(Ok(frame))) => frame,
+            Ok(Some(Err(_))) => {
                 stream.send_reset(h2::Reason::INTERNAL_ERROR);
-                return Ok(());
+                return Ended::Done;
             }
         };
-        match frame.into_data() {
-            Ok(data) => stream.send_data(data, body.is_end_stream())?,
-            Err(frame) => {
-                if let Ok(trailers) = frame.into_trailers() {
-                    return stream.send_trailers(trailers);
+        let sent = match frame.into_data() {
+            Ok(data) => stream.send_data(data, body.is_end_stream()),
+            Err(frame) => match frame.into_trailers() {
+                Ok(trailers) => {
+                    let _ = stream.send_trailers(trailers);
+                    return Ended::Done;
                 }
-            }
+                Err(_) => Ok(()),
+            },
+        };
+        // An error here is the client's reset or a closed connection: nobody to tell.
+        if sent.is_err() {
+            return Ended::Done;
         }
+    };
+    if let Ended::Cut(_) = ended {
+        stream.send_reset(h2::Reason::CANCEL);
     }
+    ended
+}
+
+/// The response's next frame, unless the client resets the stream first or a side call is cut.
+async fn next_frame(
+    stream: &mut SendStream<Bytes>,
+    body: &mut Body,
+    cutoff: &mut Cutoff,
+    inbox: &Inbox,
+) -> Result<Option<Result<Frame<Bytes>, tonic::Status>>, Ended> {
+    poll_fn(|cx| {
+        if stream.poll_reset(cx).is_ready() {
+            return Poll::Ready(Err(Ended::Done));
+        }
+        if cutoff.side
+            && let Poll::Ready(why) = cutoff.poll_cut(cx, inbox.arrivals(), None)
+        {
+            return Poll::Ready(Err(Ended::Cut(why)));
+        }
+        Pin::new(&mut *body).poll_frame(cx).map(Ok)
+    })
+    .await
 }
 
 /// Waits until h2 will take more of this stream's data: the client's window is open and the
-/// send buffer has room. A reset stream ends the wait with an error.
-async fn room(stream: &mut SendStream<Bytes>) -> Result<(), h2::Error> {
+/// send buffer has room. The wait ends early when the client resets the stream or leaves, or
+/// when the cutoff says so: nothing else watches a call whose answer cannot go out.
+async fn room(
+    stream: &mut SendStream<Bytes>,
+    cutoff: &mut Cutoff,
+    inbox: &Inbox,
+) -> Result<(), Ended> {
     if stream.capacity() > 0 {
         return Ok(());
     }
     stream.reserve_capacity(1);
+    let since = Instant::now();
     poll_fn(|cx| {
-        if let Poll::Ready(reset) = stream.poll_reset(cx) {
-            return Poll::Ready(Err(was_reset(reset)));
+        if stream.poll_reset(cx).is_ready() {
+            return Poll::Ready(Err(Ended::Done));
         }
         loop {
             return match stream.poll_capacity(cx) {
                 Poll::Ready(Some(Ok(0))) => continue,
                 Poll::Ready(Some(Ok(_))) => Poll::Ready(Ok(())),
-                Poll::Ready(Some(Err(err))) => Poll::Ready(Err(err)),
-                Poll::Ready(None) => Poll::Ready(Err(h2::Reason::STREAM_CLOSED.into())),
-                Poll::Pending => Poll::Pending,
+                Poll::Ready(Some(Err(_)) | None) => Poll::Ready(Err(Ended::Done)),
+                Poll::Pending => match cutoff.poll_cut(cx, inbox.arrivals(), Some(since)) {
+                    Poll::Ready(why) => Poll::Ready(Err(Ended::Cut(why))),
+                    Poll::Pending => Poll::Pending,
+                },
             };
         }
     })
     .await
-}
-
-fn was_reset(reset: Result<h2::Reason, h2::Error>) -> h2::Error {
-    reset
-        .unwrap_or_else(|err| err.reason().unwrap_or(h2::Reason::CANCEL))
-        .into()
 }

@@ -9,6 +9,7 @@ use std::{
     time::Duration,
 };
 
+use futures_util::FutureExt as _;
 use tokio::sync::Semaphore;
 use tokio_util::{sync::CancellationToken, task::AbortOnDropHandle};
 use tonic::{
@@ -30,7 +31,8 @@ use super::{
     Config, accept,
     bridge::Route,
     compress::compressed,
-    conversation::{Service, Stop, peer},
+    conversation::{Service, peer},
+    cutoff::{CallRules, Stop},
     memory,
     respond::Responder,
 };
@@ -79,23 +81,14 @@ async fn serve(
 ) -> anyhow::Result<()> {
     let slots = Arc::new(Semaphore::new(config.max_conversations as usize));
     let (stop, idle) = (Stop::default(), memory::IdleNotice::default());
-    let _trimmer = {
-        let (slots, max) = (slots.clone(), config.max_conversations as usize);
-        let busy = move || slots.available_permits() < max;
-        AbortOnDropHandle::new(tokio::spawn(idle.clone().trim_when_idle(busy)))
-    };
+    let _trimmer = trimmer(&idle, &slots, &config);
     let (mut health, health_service) = tonic_health::server::health_reporter();
     let served_names = served_names(&config);
     set_health(&health, &served_names, ServingStatus::Serving).await;
     let draining = CancellationToken::new();
     let signal = {
         let (draining, health, names) = (draining.clone(), health.clone(), served_names.clone());
-        async move {
-            shutdown.await;
-            tracing::info!("shutting down: draining conversations in progress");
-            set_health(&health, &names, ServingStatus::NotServing).await;
-            draining.cancel();
-        }
+        shutdown.then(move |()| begin_drain(draining, health, names))
     };
     let service = Arc::new(Service {
         responder,
@@ -112,6 +105,12 @@ async fn serve(
         HealthServer::send_compressed,
     );
     let routes = routes(&config, Routes::new(health_service), service)?;
+    let (limits, closed) = (
+        limits(&config, call_rules(&config, &stop)),
+        CancellationToken::new(),
+    );
+    let accepting = accept::serve(routes, listener, limits, signal, closed.clone());
+    tokio::pin!(accepting);
     let drain = async {
         draining.cancelled().await;
         drain(&slots, &stop, &config).await;
@@ -122,12 +121,54 @@ async fn serve(
         tokio::time::sleep(CLOSE_LIMIT).await;
     };
     tokio::select! {
-        () = accept::serve(routes, listener, limits(&config), signal) => {}
+        () = &mut accepting => {}
         () = drain => {
             tracing::warn!("connections still open {CLOSE_LIMIT:?} after the drain; closing them");
+            closed.cancel();
+            accepting.await;
         }
     }
     Ok(())
+}
+
+/// Health turns NOT_SERVING, then the drain begins.
+async fn begin_drain(draining: CancellationToken, health: HealthReporter, names: Vec<String>) {
+    tracing::info!("shutting down: draining conversations in progress");
+    set_health(&health, &names, ServingStatus::NotServing).await;
+    draining.cancel();
+}
+
+/// Gives memory back once no conversation is left.
+fn trimmer(
+    idle: &memory::IdleNotice,
+    slots: &Arc<Semaphore>,
+    config: &Config,
+) -> AbortOnDropHandle<()> {
+    let (slots, max) = (slots.clone(), config.max_conversations as usize);
+    let busy = move || slots.available_permits() < max;
+    AbortOnDropHandle::new(tokio::spawn(idle.clone().trim_when_idle(busy)))
+}
+
+fn call_rules(config: &Config, stop: &Stop) -> Arc<CallRules> {
+    Arc::new(CallRules {
+        stop: stop.clone(),
+        idle_timeout: config.idle_timeout,
+        side_idle: config.side_call_idle,
+        side_seats: Arc::new(Semaphore::new(config.max_side_calls as usize)),
+        max_side_calls: config.max_side_calls,
+        conversations: conversation_paths(config),
+        refused: Default::default(),
+    })
+}
+
+/// The paths of the conversation routes; every other call is a side call (`cutoff.rs`).
+fn conversation_paths(config: &Config) -> Vec<String> {
+    match &config.bridges {
+        Some(bridges) => (bridges.methods.iter())
+            .map(|method| format!("/{}", method.name))
+            .collect(),
+        None => vec![format!("/{}", tutorial::METHOD)],
+    }
 }
 
 /// Health's names: "" for the whole server, and each service served.
@@ -179,7 +220,7 @@ fn routes(config: &Config, mut routes: Routes, service: Arc<Service>) -> anyhow:
             method: Arc::new(method.clone()),
             service: service.clone(),
         };
-        let path = format!("/{}/{}", method.name.service, method.name.method);
+        let path = format!("/{}", method.name);
         let route = InterceptedService::new(route, authorize())
             .map_request(|request: http::Request<AxumBody>| request.map(Body::new));
         router = router.route_service(&path, route);
@@ -234,13 +275,14 @@ async fn drain(slots: &Semaphore, stop: &Stop, config: &Config) {
     }
 }
 
-fn limits(config: &Config) -> accept::Limits {
+fn limits(config: &Config, calls: Arc<CallRules>) -> accept::Limits {
     accept::Limits {
         max_connections: config.max_connections,
         handshake_timeout: config.handshake_timeout,
         max_streams: config.max_conversations_per_connection,
         keepalive: (!config.keepalive.is_zero()).then_some(config.keepalive),
         tls: config.tls.clone(),
+        calls,
     }
 }
 

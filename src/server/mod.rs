@@ -6,6 +6,8 @@
 //!   bytes, HTTP/2 on h2, and each call's bodies between h2 and tonic;
 //! - `conversation`: one conversation on the wire, from its slot to its closing log line;
 //! - `respond`: the responders, echo and exec, and the trait they share;
+//! - `cutoff`: what ends any call from outside it (deadline, drain, idleness) and the seats of
+//!   health, reflection and other calls that are not conversations;
 //! - `deadline`, `idle`, `memory`: the client's deadline, `--idle-timeout`, giving memory back.
 
 mod accept;
@@ -13,12 +15,14 @@ pub mod bridge;
 mod compress;
 mod connection;
 mod conversation;
+mod cutoff;
 mod deadline;
 mod exchange;
 mod handshake;
 mod idle;
 mod listen;
 mod memory;
+mod refusals;
 pub mod respond;
 
 use std::{sync::Arc, time::Duration};
@@ -27,7 +31,7 @@ use crate::{message::DEFAULT_MAX_MESSAGE_SIZE, token::Token};
 pub use bridge::{BridgeFlags, Bridges};
 pub use conversation::Wire;
 pub use listen::run;
-pub use respond::{AnswerStream, Conversation, Echo, Exec, QuestionStream, Responder};
+pub use respond::{AnswerStream, Conversation, Echo, Exec, Hold, QuestionStream, Responder};
 
 #[derive(Clone, Debug)]
 pub struct Config {
@@ -46,6 +50,11 @@ pub struct Config {
     pub compress_answers: bool,
     /// End a conversation that has sent no question for this long.
     pub idle_timeout: Option<Duration>,
+    /// Health, reflection and other calls that are not conversations, at once across the server.
+    pub max_side_calls: u32,
+    /// Reset such a call whose request stays open without a message, or whose answer waits for
+    /// the client's window, this long.
+    pub side_call_idle: Duration,
     /// HTTP/2 ping interval, so that dead peers are noticed; zero for none.
     pub keepalive: Duration,
     /// How long conversations in progress may go on after shutdown begins.
@@ -70,6 +79,8 @@ impl Default for Config {
             handshake_timeout: Duration::from_secs(10),
             compress_answers: false,
             idle_timeout: None,
+            max_side_calls: 1000,
+            side_call_idle: Duration::from_secs(10),
             keepalive: Duration::from_secs(30),
             grace: Duration::from_secs(10),
             reflection: true,

@@ -58,6 +58,8 @@ pub fn serve(args: &ServeArgs) -> anyhow::Result<Serve> {
         handshake_timeout: args.handshake_timeout,
         compress_answers: args.compress_answers,
         idle_timeout: args.idle_timeout,
+        max_side_calls: args.max_side_calls,
+        side_call_idle: args.side_call_idle,
         keepalive: args.keepalive,
         grace: args.grace,
         reflection: !args.no_reflection,

@@ -117,6 +117,20 @@ impl Serve {
             .to_owned()
     }
 
+    /// Waits until `needle` stands in `count` lines of stderr.
+    pub fn wait_for_logs(&self, needle: &str, count: usize) {
+        let (text, changed) = &*self.log;
+        let seen = |text: &String| text.lines().filter(|l| l.contains(needle)).count();
+        let (text, timeout) = changed
+            .wait_timeout_while(text.lock().unwrap(), LIMIT, |text| seen(text) < count)
+            .unwrap();
+        assert!(
+            !timeout.timed_out(),
+            "{needle:?} in {} lines of the server's log, not {count}:\n{text}",
+            seen(&text)
+        );
+    }
+
     pub fn pid(&self) -> u32 {
         self.child.id()
     }
@@ -190,7 +204,7 @@ impl Drop for TestServer {
 }
 
 /// `grpc-convo ask --addr ADDR ARGS...` with all three streams piped.
-fn spawn_ask(addr: &str, args: &[&str]) -> Child {
+pub fn spawn_ask(addr: &str, args: &[&str]) -> Child {
     bin()
         .args(["ask", "--addr", addr])
         .args(args)

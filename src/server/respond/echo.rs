@@ -32,6 +32,7 @@ mod tests {
             peer: "test".into(),
             method: "proto.Stream/Conversations".into(),
             metadata: MetadataMap::new(),
+            hold: Default::default(),
         }
     }
 

@@ -26,7 +26,7 @@ use tokio::{
 use tokio_util::task::{AbortOnDropHandle, TaskTracker};
 use tonic::{Status, metadata::KeyRef};
 
-use super::{AnswerStream, Conversation, QuestionStream, Responder};
+use super::{AnswerStream, Conversation, Hold, QuestionStream, Responder};
 use crate::{
     error::{Usage, lock},
     lines::{Line, LineRules},
@@ -104,6 +104,7 @@ impl Exec {
             kill_grace: self.kill_grace,
             reapers: self.reapers.clone(),
             live: self.live.clone(),
+            hold: conversation.hold.clone(),
         })
     }
 }
@@ -349,6 +350,8 @@ struct Process {
     kill_grace: Duration,
     reapers: TaskTracker,
     live: Arc<Mutex<HashSet<i32>>>,
+    /// The conversation's seat, given back only once the process is gone.
+    hold: Hold,
 }
 
 impl Process {
@@ -370,6 +373,7 @@ impl Drop for Process {
             return;
         };
         let (grace, live, pid, id) = (self.kill_grace, self.live.clone(), self.group, self.id);
+        let hold = std::mem::take(&mut self.hold);
         let reaper = async move {
             let signal = match tokio::time::timeout(grace, child.wait()).await {
                 Ok(_) => Sig::SIGTERM,
@@ -381,6 +385,7 @@ impl Drop for Process {
             };
             lock(&live).remove(&pid);
             tracing::info!(id, pid, %signal, "stopped the process of an ended conversation");
+            drop(hold);
         };
         match tokio::runtime::Handle::try_current() {
             Ok(handle) => {
@@ -480,6 +485,7 @@ mod tests {
             peer: "test".into(),
             method: "proto.Stream/Conversations".into(),
             metadata,
+            hold: Hold::default(),
         };
         assert_eq!(
             metadata_env(&conversation),

@@ -5,6 +5,8 @@
 mod echo;
 mod exec;
 
+use std::{any::Any, sync::Arc};
+
 use futures_util::{future::BoxFuture, stream::BoxStream};
 use tonic::{Status, metadata::MetadataMap};
 
@@ -30,6 +32,29 @@ pub struct Conversation {
     pub metadata: MetadataMap,
     /// The method called, as `pkg.Service/Method`.
     pub method: String,
+    /// The conversation's seat among `--max-conversations`: given back when the last clone is
+    /// dropped, so a responder keeps one while anything it started for the conversation lives.
+    pub hold: Hold,
+}
+
+/// Keeps a conversation's seat taken while it lives (`Default`: holds nothing, for tests).
+#[derive(Clone, Default)]
+pub struct Hold(Option<Arc<dyn Any + Send + Sync>>);
+
+impl Hold {
+    pub(crate) fn new(seat: impl Any + Send + Sync) -> Hold {
+        Hold(Some(Arc::new(seat)))
+    }
+}
+
+impl std::fmt::Debug for Hold {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(if self.0.is_some() {
+            "Hold(seat)"
+        } else {
+            "Hold(none)"
+        })
+    }
 }
 
 /// A way of answering conversations, and of ending whatever it starts for them.
