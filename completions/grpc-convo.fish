@@ -259,10 +259,12 @@ complete -c grpc-convo -n "__fish_grpc_convo_using_subcommand web" -s I -l impor
 complete -c grpc-convo -n "__fish_grpc_convo_using_subcommand web" -l protoset -d 'A FileDescriptorSet, as `protoc -o` or `buf build -o` writes it (repeatable)' -r -F
 complete -c grpc-convo -n "__fish_grpc_convo_using_subcommand web" -l method -d 'Offer only this method (pkg.Service/Method; repeatable) [default: every method the upstream\'s reflection or the files know]' -r
 complete -c grpc-convo -n "__fish_grpc_convo_using_subcommand web" -l allow-origin -d 'Let pages from ORIGIN (scheme://host[:port]) open conversations too (repeatable); the page\'s own origin always may' -r
+complete -c grpc-convo -n "__fish_grpc_convo_using_subcommand web" -l allow-host -d 'Answer requests whose Host is NAME too (repeatable; a name or address, any port). Only localhost, 127.0.0.1, [::1] and the address listened on are answered otherwise: any other Host gets 403, so that a page whose name was re-pointed at this machine (DNS rebinding) cannot drive the gateway' -r
 complete -c grpc-convo -n "__fish_grpc_convo_using_subcommand web" -l web-token-file -d 'Require the token in FILE from the browser (the page asks once): needed to listen on an address that is not loopback or a Unix socket' -r -F
 complete -c grpc-convo -n "__fish_grpc_convo_using_subcommand web" -l web-tls-cert -d 'Serve the page over HTTPS with this certificate chain (PEM), with --web-tls-key' -r -F
 complete -c grpc-convo -n "__fish_grpc_convo_using_subcommand web" -l web-tls-key -d 'The private key (PEM) of --web-tls-cert' -r -F
 complete -c grpc-convo -n "__fish_grpc_convo_using_subcommand web" -l max-conversations -d 'Conversations in progress at once; one more is refused (WebSocket close 1013)' -r
+complete -c grpc-convo -n "__fish_grpc_convo_using_subcommand web" -l max-connections -d 'Connections open at once; one more is closed as soon as it is accepted, with a log line (one a second at most)' -r
 complete -c grpc-convo -n "__fish_grpc_convo_using_subcommand web" -l max-message-size -d 'Largest message sent or received, in bytes (encoded protobuf)' -r
 complete -c grpc-convo -n "__fish_grpc_convo_using_subcommand web" -l wait-ready -d 'If the server is not up yet, keep trying to connect, with backoff, until --connect-timeout runs out'
 complete -c grpc-convo -n "__fish_grpc_convo_using_subcommand web" -l tls -d 'Connect with TLS, trusting the system\'s root certificates'

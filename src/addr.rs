@@ -40,6 +40,16 @@ impl Listener {
     }
 }
 
+/// Whether a failed accept is the process or the system running out (file descriptors, memory),
+/// which lasts a while, so that the next accept should wait a moment; any other failure (a
+/// connection reset before it was taken, say) concerns that connection only.
+pub(crate) fn out_of_resources(err: &io::Error) -> bool {
+    matches!(
+        err.raw_os_error(),
+        Some(libc::EMFILE | libc::ENFILE | libc::ENOBUFS | libc::ENOMEM)
+    )
+}
+
 /// The socket file a Unix listener created; it is removed when the listener is gone.
 #[derive(Debug)]
 pub struct SocketFile(PathBuf);

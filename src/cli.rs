@@ -412,6 +412,13 @@ pub struct WebArgs {
     #[arg(long, value_name = "ORIGIN")]
     pub allow_origin: Vec<String>,
 
+    /// Answer requests whose Host is NAME too (repeatable; a name or address, any port). Only
+    /// localhost, 127.0.0.1, [::1] and the address listened on are answered otherwise: any other
+    /// Host gets 403, so that a page whose name was re-pointed at this machine (DNS rebinding)
+    /// cannot drive the gateway
+    #[arg(long, value_name = "NAME")]
+    pub allow_host: Vec<String>,
+
     /// Let the browser's metadata carry authorization (by default the upstream's credentials are
     /// the gateway's alone)
     #[arg(long)]
@@ -434,6 +441,12 @@ pub struct WebArgs {
     #[arg(long, value_name = "N", default_value_t = 1000,
           value_parser = clap::value_parser!(u32).range(1..))]
     pub max_conversations: u32,
+
+    /// Connections open at once; one more is closed as soon as it is accepted, with a log line
+    /// (one a second at most)
+    #[arg(long, value_name = "N", default_value_t = 2000,
+          value_parser = clap::value_parser!(u32).range(1..))]
+    pub max_connections: u32,
 
     #[command(flatten)]
     pub limits: Limits,

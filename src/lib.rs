@@ -20,6 +20,7 @@ pub mod mapping;
 pub(crate) mod message;
 pub mod net;
 pub mod proto;
+pub(crate) mod refusals;
 pub mod schema;
 pub mod server;
 pub mod settings;

@@ -17,6 +17,14 @@ pub enum Header {
 }
 
 impl Header {
+    /// The name, lower case, as it goes on the wire.
+    pub fn name(&self) -> &str {
+        match self {
+            Header::Ascii(key, _) => key.as_str(),
+            Header::Binary(key, _) => key.as_str(),
+        }
+    }
+
     pub fn insert_into(&self, metadata: &mut MetadataMap) {
         match self {
             Header::Ascii(key, value) => {

@@ -15,9 +15,11 @@ use super::{
     conversation::Peer,
     cutoff::CallRules,
     handshake::{BoxIo, Refused, handshake},
+};
+use crate::{
+    addr::{Listener, out_of_resources},
     refusals::Refusals,
 };
-use crate::addr::Listener;
 
 /// What serve's connections are held to.
 #[derive(Clone, Debug)]
@@ -35,16 +37,6 @@ pub(super) struct Limits {
 /// After an accept that failed for want of file descriptors or memory, a pause before the next,
 /// so that the loop does not spin while the condition lasts.
 const ACCEPT_PAUSE: Duration = Duration::from_millis(50);
-
-/// Errors of the process or the system, which last a while; any other failed accept (a
-/// connection reset before it was taken, say) concerns that connection only, and the next
-/// accept may go at once.
-fn out_of_resources(err: &std::io::Error) -> bool {
-    matches!(
-        err.raw_os_error(),
-        Some(libc::EMFILE | libc::ENFILE | libc::ENOBUFS | libc::ENOMEM)
-    )
-}
 
 /// Serves `routes` on every connection `listener` accepts until `signal`; then stops listening,
 /// asks each connection to close once its conversations end (GOAWAY), and returns when all have

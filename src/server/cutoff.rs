@@ -26,8 +26,8 @@ use tokio::{
 use tokio_util::sync::{CancellationToken, WaitForCancellationFutureOwned};
 use tonic::{Code, Status, codegen::http::HeaderMap};
 
-use super::{deadline, refusals::Refusals};
-use crate::error::lock;
+use super::deadline;
+use crate::{error::lock, refusals::Refusals};
 
 /// The rules every call of one server is held to.
 #[derive(Debug)]

@@ -22,7 +22,6 @@ mod handshake;
 mod idle;
 mod listen;
 mod memory;
-mod refusals;
 pub mod respond;
 
 use std::{sync::Arc, time::Duration};

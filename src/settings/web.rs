@@ -3,7 +3,13 @@
 
 use std::sync::Arc;
 
-use crate::{cli::WebArgs, net::CallSetup, tls, token::Token, web::WebConfig};
+use crate::{
+    cli::WebArgs,
+    net::CallSetup,
+    tls,
+    token::Token,
+    web::{WebConfig, host_name},
+};
 
 use super::{connect_config, schema_files};
 
@@ -38,11 +44,15 @@ pub fn web(args: &WebArgs) -> anyhow::Result<WebConfig> {
             .iter()
             .map(|o| o.trim_end_matches('/').to_ascii_lowercase())
             .collect(),
+        allow_hosts: (args.allow_host.iter())
+            .map(|host| host_name(host))
+            .collect(),
         pass_authorization: args.pass_authorization,
         token: (args.web_token_file.as_deref())
             .map(|path| Token::from_file("--web-token-file", path).map(Arc::new))
             .transpose()?,
         tls,
         max_conversations,
+        max_connections: args.max_connections as usize,
     })
 }

@@ -1,10 +1,12 @@
-//! Who may use the gateway: with `--web-token-file`, `/api/*` and `/ws` need the token (as
-//! `authorization: Bearer TOKEN`, or `?token=` where a browser's WebSocket cannot set headers),
-//! compared in constant time; and only pages of the gateway's own origin, or of an
-//! `--allow-origin`, may open `/ws` (cross-site WebSocket hijacking). The page itself is public:
-//! it asks for the token.
+//! Who may use the gateway. Every route first checks `Host` against the names the gateway
+//! answers to: a page whose name was re-pointed at this machine (DNS rebinding) sends its own
+//! name as Host, and its Origin matches it, so the origin check alone would let it in. Then, with
+//! `--web-token-file`, `/api/*` and `/ws` need the token (as `authorization: Bearer TOKEN`, or
+//! `?token=` where a browser's WebSocket cannot set headers), compared in constant time; and only
+//! pages of the gateway's own origin, or of an `--allow-origin`, may open `/ws` (cross-site
+//! WebSocket hijacking). The page itself is public: it asks for the token.
 
-use std::sync::Arc;
+use std::{net::IpAddr, sync::Arc};
 
 use axum::{
     extract::{Request, State},
@@ -13,13 +15,21 @@ use axum::{
     response::{IntoResponse, Response},
 };
 
-use super::Shared;
+use super::{Shared, WebConfig};
+use crate::{addr::Listener, error::lock};
 
 pub(super) async fn check(
     State(shared): State<Arc<Shared>>,
     request: Request,
     next: Next,
 ) -> Response {
+    if let Err(host) = host_allowed(&shared.hosts, request.headers()) {
+        lock(&shared.refused).note(&format!(
+            "refused a request for Host {host}: not a name this gateway answers to (--allow-host)"
+        ));
+        let why = format!("this gateway does not answer to Host {host} (--allow-host)\n");
+        return (StatusCode::FORBIDDEN, why).into_response();
+    }
     let path = request.uri().path();
     if path == "/" {
         return next.run(request).await;
@@ -42,6 +52,46 @@ pub(super) async fn check(
             .into_response();
     }
     next.run(request).await
+}
+
+/// The host names answered: the loopback names, the address listened on, and `--allow-host`.
+pub(super) fn hosts(config: &WebConfig, listener: &Listener) -> Vec<String> {
+    let mut hosts: Vec<String> = ["localhost", "127.0.0.1", "[::1]"].map(String::from).into();
+    if let Listener::Tcp(tcp) = listener
+        && let Ok(addr) = tcp.local_addr()
+    {
+        let ip = match addr.ip() {
+            IpAddr::V4(ip) => ip.to_string(),
+            IpAddr::V6(ip) => format!("[{ip}]"),
+        };
+        hosts.push(ip);
+    }
+    hosts.extend(config.allow_hosts.iter().cloned());
+    hosts
+}
+
+/// `Ok` when the request's Host names one of `hosts`; else the Host, for the refusal.
+fn host_allowed(hosts: &[String], headers: &HeaderMap) -> Result<(), String> {
+    let host = headers
+        .get(header::HOST)
+        .map(|host| String::from_utf8_lossy(host.as_bytes()).into_owned());
+    match &host {
+        Some(host) if hosts.iter().any(|name| *name == host_name(host)) => Ok(()),
+        Some(host) => Err(host.clone()),
+        None => Err("(none)".into()),
+    }
+}
+
+/// The name in a Host header or an `--allow-host`, lower case, without its port and final dot:
+/// `Example.COM.:8080` is `example.com`, `[::1]:80` is `[::1]`.
+pub fn host_name(host: &str) -> String {
+    let name = match host.strip_prefix('[') {
+        Some(rest) => rest
+            .split_once(']')
+            .map_or(host, |(ip, _)| &host[..ip.len() + 2]),
+        None => host.split_once(':').map_or(host, |(name, _)| name),
+    };
+    name.trim_end_matches('.').to_ascii_lowercase()
 }
 
 fn bearer(headers: &HeaderMap) -> Option<Vec<u8>> {
@@ -105,6 +155,33 @@ fn origin_allowed(shared: &Shared, headers: &HeaderMap) -> bool {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_host_is_its_name_without_port_case_or_final_dot() {
+        assert_eq!(host_name("Example.COM.:8080"), "example.com");
+        assert_eq!(host_name("localhost"), "localhost");
+        assert_eq!(host_name("[::1]:8080"), "[::1]");
+        assert_eq!(host_name("[::1"), "[::1");
+        assert_eq!(host_name("127.0.0.1:1"), "127.0.0.1");
+    }
+
+    #[test]
+    fn only_the_names_answered_pass() {
+        let hosts = ["localhost".to_owned(), "[::1]".to_owned()];
+        let with = |host: &str| {
+            let mut headers = HeaderMap::new();
+            headers.insert(header::HOST, host.parse().unwrap());
+            host_allowed(&hosts, &headers)
+        };
+        assert!(with("LOCALHOST:8080").is_ok());
+        assert!(with("[::1]:9").is_ok());
+        assert_eq!(with("evil.example:8080"), Err("evil.example:8080".into()));
+        assert_eq!(
+            with("localhost.evil.example"),
+            Err("localhost.evil.example".into())
+        );
+        assert!(host_allowed(&hosts, &HeaderMap::new()).is_err());
+    }
 
     #[test]
     fn a_query_token_is_percent_decoded() {

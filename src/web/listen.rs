@@ -1,40 +1,83 @@
 //! web's listener: HTTP/1.1 on TCP or a Unix socket, with TLS when asked for, each connection
-//! served by hyper with upgrades (the WebSocket) and the routes as its service.
+//! served by hyper with upgrades (the WebSocket) and the routes as its service. Connections are
+//! bounded in number (`--max-connections`) and in how long their request head may take; an
+//! accept that fails for want of file descriptors pauses the loop instead of ending it.
 
 use std::{sync::Arc, time::Duration};
 
 use axum::Router;
-use hyper_util::{rt::TokioIo, service::TowerToHyperService};
-use tokio::io::{AsyncRead, AsyncWrite};
+use hyper_util::{
+    rt::{TokioIo, TokioTimer},
+    service::TowerToHyperService,
+};
+use tokio::{
+    io::{AsyncRead, AsyncWrite},
+    sync::{OwnedSemaphorePermit, Semaphore},
+};
 use tokio_rustls::TlsAcceptor;
 
-use crate::addr::Listener;
+use crate::{
+    addr::{Listener, out_of_resources},
+    refusals::Refusals,
+};
 
-/// How long a client has for its TLS handshake.
+/// How long a client has for its TLS handshake, and for each request's head: an idle or
+/// trickling connection is closed after it.
 const HANDSHAKE: Duration = Duration::from_secs(10);
 
+/// After an accept that failed for want of file descriptors or memory.
+const ACCEPT_PAUSE: Duration = Duration::from_millis(50);
+
+/// Serves until the process ends; a failed accept never ends it.
 pub(super) async fn serve(
     listener: Listener,
     tls: Option<Arc<rustls::ServerConfig>>,
+    max_connections: usize,
     app: Router,
-) -> anyhow::Result<()> {
+) {
     let tls = tls.map(TlsAcceptor::from);
+    let seats = Arc::new(Semaphore::new(max_connections));
+    let (mut refused, mut failed) = (Refusals::default(), Refusals::default());
     loop {
-        match &listener {
-            Listener::Tcp(tcp) => {
-                let (stream, _) = tcp.accept().await?;
+        let accepted = match &listener {
+            Listener::Tcp(tcp) => tcp.accept().await.map(|(stream, _)| {
                 let _ = stream.set_nodelay(true);
-                tokio::spawn(connection(stream, tls.clone(), app.clone()));
+                Io::Tcp(stream)
+            }),
+            Listener::Unix(unix, _) => unix.accept().await.map(|(stream, _)| Io::Unix(stream)),
+        };
+        let io = match accepted {
+            Ok(io) => io,
+            Err(err) => {
+                failed.note(&format!("cannot accept a connection: {err}"));
+                if out_of_resources(&err) {
+                    tokio::time::sleep(ACCEPT_PAUSE).await;
+                }
+                continue;
             }
-            Listener::Unix(unix, _) => {
-                let (stream, _) = unix.accept().await?;
-                tokio::spawn(connection(stream, tls.clone(), app.clone()));
+        };
+        let Ok(seat) = seats.clone().try_acquire_owned() else {
+            refused.note(&format!(
+                "--max-connections {max_connections} reached: closed a new connection"
+            ));
+            continue;
+        };
+        let (tls, app) = (tls.clone(), app.clone());
+        tokio::spawn(async move {
+            match io {
+                Io::Tcp(stream) => connection(stream, tls, app, seat).await,
+                Io::Unix(stream) => connection(stream, tls, app, seat).await,
             }
-        }
+        });
     }
 }
 
-async fn connection<I>(io: I, tls: Option<TlsAcceptor>, app: Router)
+enum Io {
+    Tcp(tokio::net::TcpStream),
+    Unix(tokio::net::UnixStream),
+}
+
+async fn connection<I>(io: I, tls: Option<TlsAcceptor>, app: Router, _seat: OwnedSemaphorePermit)
 where
     I: AsyncRead + AsyncWrite + Unpin + Send + 'static,
 {
@@ -52,7 +95,10 @@ async fn http<I>(io: I, app: Router)
 where
     I: AsyncRead + AsyncWrite + Unpin + Send + 'static,
 {
+    // Without a timer hyper leaves the header-read timeout off.
     let served = hyper::server::conn::http1::Builder::new()
+        .timer(TokioTimer::new())
+        .header_read_timeout(HANDSHAKE)
         .serve_connection(TokioIo::new(io), TowerToHyperService::new(app))
         .with_upgrades()
         .await;

@@ -10,7 +10,11 @@ mod methods;
 mod protocol;
 mod socket;
 
-use std::sync::Arc;
+pub use guard::host_name;
+
+use std::sync::{Arc, LazyLock, Mutex};
+
+use base64::Engine as _;
 
 use axum::{
     Router,
@@ -24,6 +28,7 @@ use crate::{
     addr::{Addr, Listener},
     error::Usage,
     net::{CallSetup, ConnectConfig},
+    refusals::Refusals,
     schema::{MethodName, SchemaFiles},
     token::Token,
 };
@@ -40,11 +45,14 @@ pub struct WebConfig {
     pub methods: Vec<MethodName>,
     /// Origins besides the page's own that may open conversations, lower case, no final `/`.
     pub allow_origins: Vec<String>,
+    /// Host names answered besides the loopback names and the address listened on, lower case.
+    pub allow_hosts: Vec<String>,
     pub pass_authorization: bool,
     /// The browser's token (`--web-token-file`).
     pub token: Option<Arc<Token>>,
     pub tls: Option<Arc<rustls::ServerConfig>>,
     pub max_conversations: usize,
+    pub max_connections: usize,
 }
 
 /// What every request handler shares.
@@ -52,6 +60,9 @@ pub struct WebConfig {
 struct Shared {
     config: WebConfig,
     seats: Arc<Semaphore>,
+    /// Every Host name answered (`guard::host_allowed`), lower case.
+    hosts: Vec<String>,
+    refused: Mutex<Refusals>,
 }
 
 /// The page, compiled in: no CDN, no build step.
@@ -65,14 +76,16 @@ pub async fn run(
     let listener = config.listen.bind().await?;
     check_exposure(&config, &listener).await?;
     eprintln!("web page at {}", page_url(&listener, config.tls.is_some())?);
-    let tls = config.tls.clone();
+    let (tls, max_connections) = (config.tls.clone(), config.max_connections);
     let shared = Arc::new(Shared {
         seats: Arc::new(Semaphore::new(config.max_conversations)),
+        hosts: guard::hosts(&config, &listener),
+        refused: Mutex::default(),
         config,
     });
     let app = routes(shared);
     tokio::select! {
-        served = listen::serve(listener, tls, app) => served,
+        () = listen::serve(listener, tls, max_connections, app) => Ok(()),
         err = stop => Err(err),
     }
 }
@@ -90,17 +103,34 @@ fn routes(shared: Arc<Shared>) -> Router {
 }
 
 async fn page() -> impl IntoResponse {
-    // Everything the page needs is inline; it may talk to its own origin only.
-    let policy = "default-src 'none'; script-src 'unsafe-inline'; style-src 'unsafe-inline'; \
-                  connect-src 'self'; img-src data:; base-uri 'none'; form-action 'none'";
     (
         [
-            (header::CONTENT_SECURITY_POLICY, policy),
+            (header::CONTENT_SECURITY_POLICY, page_policy()),
+            (header::X_FRAME_OPTIONS, "DENY"),
             (header::X_CONTENT_TYPE_OPTIONS, "nosniff"),
             (header::REFERRER_POLICY, "no-referrer"),
         ],
         Html(PAGE),
     )
+}
+
+/// Everything the page needs is inline; it may talk to its own origin only, run only its own
+/// script (by its hash: nothing injected into it would run), and be framed by no other page.
+fn page_policy() -> &'static str {
+    static POLICY: LazyLock<String> = LazyLock::new(|| {
+        let script = PAGE
+            .split_once("<script>")
+            .and_then(|(_, rest)| rest.split_once("</script>"))
+            .map_or("", |(script, _)| script);
+        let digest = ring::digest::digest(&ring::digest::SHA256, script.as_bytes());
+        let hash = base64::engine::general_purpose::STANDARD.encode(digest.as_ref());
+        format!(
+            "default-src 'none'; script-src 'sha256-{hash}'; style-src 'unsafe-inline'; \
+             connect-src 'self'; img-src data:; base-uri 'none'; form-action 'none'; \
+             frame-ancestors 'none'"
+        )
+    });
+    &POLICY
 }
 
 /// Anyone who reaches the page reaches the upstream with the gateway's credentials: only this

@@ -4,7 +4,10 @@
 //! are taken from upstream only as fast as the socket takes them, and questions read from the
 //! socket only as fast as the calls send them (`QUEUED` at most in between).
 
-use std::sync::Arc;
+use std::sync::{
+    Arc,
+    atomic::{AtomicBool, Ordering},
+};
 
 use anyhow::{anyhow, bail};
 use axum::{
@@ -18,7 +21,7 @@ use futures_util::{
     FutureExt, SinkExt, StreamExt,
     stream::{SplitSink, SplitStream},
 };
-use tokio::sync::{mpsc, oneshot};
+use tokio::sync::{OwnedSemaphorePermit, Semaphore, mpsc, oneshot};
 use tokio_stream::wrappers::ReceiverStream;
 use tonic::Status;
 
@@ -29,14 +32,20 @@ use super::{
 use crate::{
     client::{self, Calls, Heard, MethodArgs, Received},
     error::rpc_status,
-    mapping::{MappingArgs, Outgoing, Separator, ToMessage},
+    mapping::{Lines, MappingArgs, Outgoing, Separator, ToMessage},
     message::within_limit,
-    net::connect,
+    net::{connect, headers::Header},
     schema::MethodName,
 };
 
-/// Questions read from the socket ahead of the calls that send them.
+/// Questions read from the socket ahead of the calls that send them, at most, and their bytes.
 const QUEUED: usize = 16;
+const QUEUED_BYTES: usize = 1024 * 1024;
+/// A question waiting for the calls, with its share of `QUEUED_BYTES`.
+type Queued = (Outgoing, OwnedSemaphorePermit);
+/// How often a socket whose answers wait is pinged; one not heard from since the last ping, or
+/// that takes no message for this long, is gone.
+const PING_EVERY: std::time::Duration = std::time::Duration::from_secs(30);
 /// How long a socket may hold a seat among `--max-conversations` without saying what to call.
 const START_WITHIN: std::time::Duration = std::time::Duration::from_secs(30);
 
@@ -124,14 +133,15 @@ async fn open(shared: &Shared, start: &Start) -> anyhow::Result<Opened> {
     }
     let mut call = config.call.clone();
     for (name, value) in &start.metadata {
-        if name.eq_ignore_ascii_case("authorization") && !config.pass_authorization {
+        // Parsed first: the name that goes upstream is the one to judge (trimmed, lower case).
+        let header: Header =
+            (format!("{name}: {value}").parse()).map_err(|err| anyhow!("metadata {err}"))?;
+        if header.name() == "authorization" && !config.pass_authorization {
             bail!(
                 "metadata authorization: the gateway sends its own credentials (--pass-authorization)"
             );
         }
-        let header = format!("{name}: {value}").parse();
-        call.headers
-            .push(header.map_err(|err| anyhow!("metadata {err}"))?);
+        call.headers.push(header);
     }
     let args = MethodArgs {
         method,
@@ -195,16 +205,20 @@ async fn talk(
 ) -> (u16, Option<String>) {
     let (questions, queued) = mpsc::channel(QUEUED);
     let (stopped_tx, stopped) = oneshot::channel();
+    let heard = Arc::new(AtomicBool::new(true));
     let reader = Reader {
         lines: opened.lines,
         whole: opened.whole,
         max_message_size: opened.max_message_size,
+        queue: Arc::new(Semaphore::new(QUEUED_BYTES)),
+        heard: heard.clone(),
     };
-    let reading = tokio::spawn(async move {
-        let _ = stopped_tx.send(reader.read(stream, questions).await);
-    });
-    let answers = opened.calls.answers(ReceiverStream::new(queued)).await;
-    let ended = relay(answers, sink, stopped, output).await;
+    let reading = tokio::spawn(reader.read(stream, questions, stopped_tx));
+    // A question's share of the queue is given back as the calls take it.
+    let queued = ReceiverStream::new(queued).map(|(question, _share)| question);
+    let answers = opened.calls.answers(queued).await;
+    let out = Out::new(sink, heard);
+    let ended = relay(answers, out, stopped, output).await;
     // Dropped with the answers: the calls still open are cancelled.
     reading.abort();
     ended
@@ -213,7 +227,7 @@ async fn talk(
 /// Answers to the socket as they come, until the calls end, fail, or the socket's side stops.
 async fn relay(
     mut answers: Received,
-    sink: &mut Sink,
+    mut out: Out<'_>,
     mut stopped: oneshot::Receiver<Stopped>,
     output: Format,
 ) -> (u16, Option<String>) {
@@ -222,7 +236,7 @@ async fn relay(
         // Messages are written out only when no further answer is ready: one write per burst.
         let ready = match answers.next().now_or_never() {
             Some(heard) => Some(heard),
-            None if sink.flush().await.is_err() => return (close_code::NORMAL, None),
+            None if out.flush().await.is_err() => return ended_by(Stopped::Gone),
             None => None,
         };
         let heard = match (ready, stopped.try_recv()) {
@@ -231,8 +245,19 @@ async fn relay(
             (None, _) => tokio::select! {
                 heard = answers.next() => heard,
                 why = &mut stopped => return ended_by(why.unwrap_or(Stopped::Gone)),
+                alive = out.ping() => match alive {
+                    Ok(()) => continue,
+                    Err(()) => return ended_by(Stopped::Gone),
+                },
             },
         };
+        // A refused question ends the questions, and so perhaps the call: the refusal, sent
+        // before the questions ended, is the conversation's end, not the call's status.
+        if matches!(heard, None | Some(Err(_)))
+            && let Ok(why) = stopped.try_recv()
+        {
+            return ended_by(why);
+        }
         let messages = match heard {
             None => {
                 let ok = protocol::status(&Status::ok(""), trailers.as_ref());
@@ -246,20 +271,67 @@ async fn relay(
                 continue;
             }
             Some(Ok(Heard::Headers(map))) => vec![protocol::headers(&map)],
-            Some(Ok(Heard::Answer(lines))) => (lines.iter())
-                .map(|line| match output {
-                    Format::Text => protocol::answer(line),
-                    Format::Json => {
-                        protocol::response(line).unwrap_or_else(|why| protocol::error(&why))
-                    }
-                })
-                .collect(),
+            Some(Ok(Heard::Answer(lines))) => answer_messages(&lines, output),
         };
         for message in messages {
-            if sink.feed(Message::Text(message.into())).await.is_err() {
-                return (close_code::NORMAL, None);
+            if out.send(Message::Text(message.into())).await.is_err() {
+                return ended_by(Stopped::Gone);
             }
         }
+    }
+}
+
+/// An answer's lines as the API's messages.
+fn answer_messages(lines: &Lines, output: Format) -> Vec<String> {
+    (lines.iter())
+        .map(|line| match output {
+            Format::Text => protocol::answer(line),
+            Format::Json => protocol::response(line).unwrap_or_else(|why| protocol::error(&why)),
+        })
+        .collect()
+}
+
+/// The socket's sending side, with its keepalive: a ping every `PING_EVERY` while answers wait,
+/// and a peer that has sent nothing since the last (not even the pong) is gone; so is one that
+/// takes no message for that long.
+struct Out<'a> {
+    sink: &'a mut Sink,
+    heard: Arc<AtomicBool>,
+    pings: tokio::time::Interval,
+}
+
+impl<'a> Out<'a> {
+    fn new(sink: &'a mut Sink, heard: Arc<AtomicBool>) -> Out<'a> {
+        let start = tokio::time::Instant::now() + PING_EVERY;
+        Out {
+            sink,
+            heard,
+            pings: tokio::time::interval_at(start, PING_EVERY),
+        }
+    }
+
+    async fn send(&mut self, message: Message) -> Result<(), ()> {
+        match tokio::time::timeout(PING_EVERY, self.sink.feed(message)).await {
+            Ok(Ok(())) => Ok(()),
+            _ => Err(()),
+        }
+    }
+
+    async fn flush(&mut self) -> Result<(), ()> {
+        match tokio::time::timeout(PING_EVERY, self.sink.flush()).await {
+            Ok(Ok(())) => Ok(()),
+            _ => Err(()),
+        }
+    }
+
+    /// Waits for the next ping's time, then pings: `Err` when the peer was not heard since the
+    /// last.
+    async fn ping(&mut self) -> Result<(), ()> {
+        self.pings.tick().await;
+        if !self.heard.swap(false, Ordering::Relaxed) {
+            return Err(());
+        }
+        self.send(Message::Ping(Default::default())).await
     }
 }
 
@@ -276,19 +348,36 @@ struct Reader {
     lines: ToMessage,
     whole: ToMessage,
     max_message_size: usize,
+    /// `QUEUED_BYTES` of questions waiting for the calls, at most (or one larger question).
+    queue: Arc<Semaphore>,
+    /// Set whenever the peer says anything (a pong included), for `Out::ping`.
+    heard: Arc<AtomicBool>,
 }
 
 impl Reader {
-    /// Reads until the socket closes or a message is refused; after `end`, nothing more may
-    /// come but the close.
+    /// Reads until the socket closes or a message is refused, then says why on `stopped`
+    /// before the questions end; after `end`, nothing more may come but the close.
     async fn read(
+        self,
+        stream: SplitStream<WebSocket>,
+        questions: mpsc::Sender<Queued>,
+        stopped: oneshot::Sender<Stopped>,
+    ) {
+        let mut questions = Some(questions);
+        let why = self.questions(stream, &mut questions).await;
+        let _ = stopped.send(why);
+        drop(questions);
+    }
+
+    async fn questions(
         &self,
         mut stream: SplitStream<WebSocket>,
-        questions: mpsc::Sender<Outgoing>,
+        questions: &mut Option<mpsc::Sender<Queued>>,
     ) -> Stopped {
-        let mut questions = Some(questions);
         for number in 2.. {
-            let text = match stream.next().await {
+            let next = stream.next().await;
+            self.heard.store(true, Ordering::Relaxed);
+            let text = match next {
                 Some(Ok(Message::Text(text))) => text,
                 Some(Ok(Message::Ping(_) | Message::Pong(_))) => continue,
                 Some(Ok(Message::Binary(_))) => {
@@ -301,7 +390,7 @@ impl Reader {
             let refuse = |why: String| Stopped::Refused(format!("message {number}: {why}"));
             let question = match Question::parse(&text) {
                 Ok(Question::End) => {
-                    questions = None;
+                    *questions = None;
                     continue;
                 }
                 Ok(question) => question,
@@ -310,11 +399,15 @@ impl Reader {
             let Some(sender) = &questions else {
                 return refuse("a question after end".into());
             };
-            let request = match self.request(question) {
+            let (request, size) = match self.request(question) {
                 Ok(request) => request,
                 Err(why) => return refuse(why),
             };
-            if sender.send(request).await.is_err() {
+            let share = size.clamp(1, QUEUED_BYTES) as u32;
+            let Ok(share) = self.queue.clone().acquire_many_owned(share).await else {
+                return Stopped::Gone;
+            };
+            if sender.send((request, share)).await.is_err() {
                 // The calls are over; their status is on its way.
                 return Stopped::Gone;
             }
@@ -322,14 +415,14 @@ impl Reader {
         Stopped::Gone
     }
 
-    fn request(&self, question: Question) -> Result<Outgoing, String> {
+    fn request(&self, question: Question) -> Result<(Outgoing, usize), String> {
         let (request, size) = match question {
             Question::Line(line) => self.lines.request(line.as_bytes(), false)?,
             Question::Request(json) => self.whole.request(json.get().as_bytes(), false)?,
             Question::End => unreachable!("handled by the reader"),
         };
         within_limit("question", size, self.max_message_size)?;
-        Ok(request)
+        Ok((request, size))
     }
 }
 

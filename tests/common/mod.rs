@@ -57,8 +57,14 @@ impl Serve {
     /// Runs `args`, and takes the address from the stderr line that starts with `ready`, less
     /// `suffix`.
     pub fn spawn(args: &[&str], ready: &str, suffix: &str) -> Serve {
-        let mut child = bin()
-            .args(args)
+        let mut command = bin();
+        command.args(args);
+        Serve::spawn_command(command, ready, suffix)
+    }
+
+    /// As `spawn`, for a command that runs the binary in its own way (under `sh -c`, say).
+    pub fn spawn_command(mut command: Command, ready: &str, suffix: &str) -> Serve {
+        let mut child = command
             .stdin(Stdio::null())
             .stdout(Stdio::null())
             .stderr(Stdio::piped())

@@ -6,13 +6,13 @@ use tokio::time::Instant;
 
 /// One log line a second at most, however many connections or calls are turned away.
 #[derive(Debug, Default)]
-pub(super) struct Refusals {
+pub(crate) struct Refusals {
     last: Option<Instant>,
     since: u64,
 }
 
 impl Refusals {
-    pub(super) fn note(&mut self, what: &str) {
+    pub(crate) fn note(&mut self, what: &str) {
         self.since += 1;
         let now = Instant::now();
         if self
