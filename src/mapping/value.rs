@@ -38,7 +38,7 @@ pub(super) fn parse(
     let not = |what: &str| format!("'{text}' is not {what}");
     Ok(match kind {
         Kind::Double => Value::F64(float(text).ok_or_else(|| not("a number"))?),
-        Kind::Float => Value::F32(float(text).ok_or_else(|| not("a number"))? as f32),
+        Kind::Float => Value::F32(float32(text).ok_or_else(|| not("a float (±3.4e38)"))?),
         Kind::Int32 | Kind::Sint32 | Kind::Sfixed32 => {
             Value::I32(text.parse().map_err(|_| not("a 32-bit integer"))?)
         }
@@ -96,6 +96,13 @@ fn float(text: &str) -> Option<f64> {
         "-Infinity" => Some(f64::NEG_INFINITY),
         _ => text.parse().ok().filter(|n: &f64| n.is_finite()),
     }
+}
+
+/// A `float`: a finite number past its range (`1e39`) is refused, never made infinity.
+fn float32(text: &str) -> Option<f32> {
+    let wide = float(text)?;
+    let narrow = wide as f32;
+    (narrow.is_finite() || !wide.is_finite()).then_some(narrow)
 }
 
 fn base64(text: &str) -> Option<Bytes> {
@@ -232,4 +239,19 @@ pub(super) fn json(
 
 fn cannot_write(err: &dyn std::fmt::Display) -> String {
     format!("cannot write it as JSON: {err}")
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_float_past_its_range_is_refused_and_its_special_values_kept() {
+        assert_eq!(float32("3.4e38"), Some(3.4e38));
+        assert_eq!(float32("1e39"), None);
+        assert_eq!(float32("-1e39"), None);
+        assert_eq!(float32("Infinity"), Some(f32::INFINITY));
+        assert!(float32("NaN").is_some_and(f32::is_nan));
+        assert_eq!(float32("1e-50"), Some(0.0));
+    }
 }
