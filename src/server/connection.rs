@@ -11,7 +11,12 @@ use bytes::Bytes;
 use tokio_util::{sync::CancellationToken, task::TaskTracker};
 use tonic::service::Routes;
 
-use super::{conversation::Peer, cutoff::CallRules, exchange::exchange, handshake::Replay};
+use super::{
+    conversation::Peer,
+    cutoff::CallRules,
+    exchange::{admit, exchange},
+    handshake::Replay,
+};
 use crate::flow;
 
 /// What every connection is served with.
@@ -84,10 +89,12 @@ impl Http2 {
                 }
             };
             match accepted {
-                Some(Ok((request, respond))) => {
-                    let routes = calls.routes.clone();
-                    let call =
-                        exchange(request, respond, routes, peer.clone(), calls.rules.clone());
+                Some(Ok((request, mut respond))) => {
+                    let Some(admitted) = admit(&request, &mut respond, &calls.rules) else {
+                        continue;
+                    };
+                    let (routes, rules) = (calls.routes.clone(), (calls.rules.clone(), admitted));
+                    let call = exchange(request, respond, routes, peer.clone(), rules);
                     drop(calls.tracker.spawn(call));
                 }
                 Some(Err(err)) => return report(&peer, &err),

@@ -19,7 +19,7 @@ use std::{
 use bytes::{Bytes, BytesMut};
 use h2::{FlowControl, RecvStream, SendStream, server::SendResponse};
 use http_body::{Body as _, Frame};
-use tokio::time::Instant;
+use tokio::{sync::OwnedSemaphorePermit, time::Instant};
 use tonic::{body::Body, codegen::http, service::Routes};
 use tower::ServiceExt as _;
 
@@ -33,24 +33,40 @@ use super::{
 /// CPU time on `seq 1000000 | ask` than 64 KiB), larger costs memory per stalled conversation.
 const HANDOUT: usize = 16 * 1024;
 
+/// A call let in: a side call holds its seat for as long as its task runs.
+pub(super) struct Admitted {
+    side: bool,
+    _seat: Option<OwnedSemaphorePermit>,
+}
+
+/// Lets a call in, or refuses it at once, before a task is spawned for it: a flood of side
+/// calls past their seats then costs no task each.
+pub(super) fn admit(
+    request: &http::Request<RecvStream>,
+    respond: &mut SendResponse<Bytes>,
+    rules: &CallRules,
+) -> Option<Admitted> {
+    let side = !rules.is_conversation(request.uri().path());
+    match side.then(|| rules.side_seat()).transpose() {
+        Ok(seat) => Some(Admitted { side, _seat: seat }),
+        Err(status) => {
+            let _ = respond.send_response(status.into_http::<()>(), true);
+            None
+        }
+    }
+}
+
 /// Serves one call: the request through `routes`, the response back on the stream; cut short
 /// when the client resets the stream or leaves, and by the call's `Cutoff`.
 pub(super) async fn exchange(
     request: http::Request<RecvStream>,
-    mut respond: SendResponse<Bytes>,
+    respond: SendResponse<Bytes>,
     routes: Routes,
     peer: Peer,
-    rules: Arc<CallRules>,
+    (rules, admitted): (Arc<CallRules>, Admitted),
 ) {
     let (mut parts, mut recv) = request.into_parts();
-    let side = !rules.is_conversation(parts.uri.path());
-    let _seat = match side.then(|| rules.side_seat()).transpose() {
-        Ok(seat) => seat,
-        Err(status) => {
-            let _ = respond.send_response(status.into_http::<()>(), true);
-            return;
-        }
-    };
+    let side = admitted.side;
     let mut cutoff = Cutoff::new(&parts.headers, &rules, side);
     let inbox = Inbox::new(cutoff.times_arrivals());
     let questions = Questions {

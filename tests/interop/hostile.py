@@ -315,6 +315,57 @@ def idle_connections(args):
     return len(socks), f"{len(socks)} silent connections, all closed by serve within {elapsed:.1f} s"
 
 
+def health_flood(args):
+    """--streams Health/Check calls spread over --connections, each with its message and never
+    an END_STREAM: serve's --max-side-calls refuses those past it, --side-call-idle resets the
+    rest. Reads until every stream has been answered one way or the other."""
+    conns = [Connection(args.addr, window=MAX_WINDOW) for _ in range(args.connections)]
+    for conn in conns:
+        conn.await_settings()
+    message = b"\x00\x00\x00\x00\x00"  # an empty HealthCheckRequest: the whole server
+    headers = [h if h[0] != ":path" else (":path", "/grpc.health.v1.Health/Check")
+               for h in request_headers(conns[0].host)]
+    open_streams = {id(conn): set() for conn in conns}
+    outcomes = {"refused": 0, "reset": 0}
+    started = time.monotonic()
+
+    def settle(conn, timeout):
+        for event in conn.read_some(timeout=timeout) or []:
+            sid = getattr(event, "stream_id", None)
+            if sid not in open_streams[id(conn)]:
+                continue
+            if isinstance(event, h2.events.StreamReset):
+                outcomes["reset"] += 1
+                open_streams[id(conn)].discard(sid)
+            elif isinstance(event, h2.events.ResponseReceived) and \
+                    dict(event.headers).get("grpc-status") == "8":
+                outcomes["refused"] += 1
+                open_streams[id(conn)].discard(sid)
+        conn.flush()
+
+    for n in range(args.streams):
+        conn = conns[n % len(conns)]
+        sid = conn.h2.get_next_available_stream_id()
+        conn.h2.send_headers(sid, headers)
+        conn.h2.send_data(sid, message)
+        open_streams[id(conn)].add(sid)
+        if n % 100 == 99:
+            conn.flush()
+            settle(conn, 0)
+    deadline = time.monotonic() + 120
+    while any(open_streams.values()) and time.monotonic() < deadline:
+        for conn in conns:
+            settle(conn, 0.01)
+    left = sum(len(v) for v in open_streams.values())
+    args.hold.extend(conns)
+    if left:
+        fail(f"{left} of {args.streams} health streams neither refused nor reset within 120 s")
+    # serve logs its refusals once a second at most, besides a line per connection.
+    lines = len(conns) + int(time.monotonic() - started) + 1
+    return lines, (f"{args.streams} open Health/Check streams: {outcomes['refused']} "
+                   f"refused, {outcomes['reset']} reset")
+
+
 def huge_length(args):
     """A message whose length prefix says 4 GiB, on a stream of its own."""
     conn = Connection(args.addr)
@@ -346,6 +397,7 @@ ATTACKS = {
     "ping-flood": ping_flood,
     "idle-connections": idle_connections,
     "huge-length": huge_length,
+    "health-flood": health_flood,
 }
 
 
