@@ -4,6 +4,9 @@ use std::time::Duration;
 
 use tokio::time::Instant;
 
+/// The pause after an accept that failed for want of resources.
+const ACCEPT_PAUSE: Duration = Duration::from_millis(50);
+
 /// One log line a second at most, however many connections or calls are turned away.
 #[derive(Debug, Default)]
 pub(crate) struct Refusals {
@@ -12,6 +15,15 @@ pub(crate) struct Refusals {
 }
 
 impl Refusals {
+    /// A failed accept, logged; when it was for want of file descriptors or memory, a pause
+    /// before the next, so that the loop does not spin while the condition lasts.
+    pub(crate) async fn accept_failed(&mut self, err: &std::io::Error) {
+        self.note(&format!("cannot accept a connection: {err}"));
+        if crate::addr::out_of_resources(err) {
+            tokio::time::sleep(ACCEPT_PAUSE).await;
+        }
+    }
+
     pub(crate) fn note(&mut self, what: &str) {
         self.since += 1;
         let now = Instant::now();

@@ -16,10 +16,7 @@ use super::{
     cutoff::CallRules,
     handshake::{BoxIo, Refused, handshake},
 };
-use crate::{
-    addr::{Listener, out_of_resources},
-    refusals::Refusals,
-};
+use crate::{addr::Listener, refusals::Refusals};
 
 /// What serve's connections are held to.
 #[derive(Clone, Debug)]
@@ -33,10 +30,6 @@ pub(super) struct Limits {
     pub(super) tls: Option<Arc<rustls::ServerConfig>>,
     pub(super) calls: Arc<CallRules>,
 }
-
-/// After an accept that failed for want of file descriptors or memory, a pause before the next,
-/// so that the loop does not spin while the condition lasts.
-const ACCEPT_PAUSE: Duration = Duration::from_millis(50);
 
 /// Serves `routes` on every connection `listener` accepts until `signal`; then stops listening,
 /// asks each connection to close once its conversations end (GOAWAY), and returns when all have
@@ -72,10 +65,7 @@ pub(super) async fn serve(
         let (io, peer) = match accepted {
             Ok(accepted) => accepted,
             Err(err) => {
-                failed.note(&format!("cannot accept a connection: {err}"));
-                if out_of_resources(&err) {
-                    tokio::time::sleep(ACCEPT_PAUSE).await;
-                }
+                failed.accept_failed(&err).await;
                 continue;
             }
         };

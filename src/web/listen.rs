@@ -16,17 +16,11 @@ use tokio::{
 };
 use tokio_rustls::TlsAcceptor;
 
-use crate::{
-    addr::{Listener, out_of_resources},
-    refusals::Refusals,
-};
+use crate::{addr::Listener, refusals::Refusals};
 
 /// How long a client has for its TLS handshake, and for each request's head: an idle or
 /// trickling connection is closed after it.
 const HANDSHAKE: Duration = Duration::from_secs(10);
-
-/// After an accept that failed for want of file descriptors or memory.
-const ACCEPT_PAUSE: Duration = Duration::from_millis(50);
 
 /// Serves until the process ends; a failed accept never ends it.
 pub(super) async fn serve(
@@ -49,10 +43,7 @@ pub(super) async fn serve(
         let io = match accepted {
             Ok(io) => io,
             Err(err) => {
-                failed.note(&format!("cannot accept a connection: {err}"));
-                if out_of_resources(&err) {
-                    tokio::time::sleep(ACCEPT_PAUSE).await;
-                }
+                failed.accept_failed(&err).await;
                 continue;
             }
         };
