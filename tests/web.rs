@@ -3,65 +3,17 @@
 //! browser test drives the page in the interop suite (tests/interop/browser.py).
 
 mod common;
+#[path = "common/ws.rs"]
+mod ws;
 
 use std::io::{Read, Write};
 
 use common::*;
-use futures_util::{SinkExt, StreamExt};
 use serde_json::{Value, json};
 use tokio_tungstenite::tungstenite::{
-    Message, client::IntoClientRequest, http::HeaderValue, protocol::frame::coding::CloseCode,
+    client::IntoClientRequest, http::HeaderValue, protocol::frame::coding::CloseCode,
 };
-
-type Socket =
-    tokio_tungstenite::WebSocketStream<tokio_tungstenite::MaybeTlsStream<tokio::net::TcpStream>>;
-
-async fn open(web: &Serve, path: &str) -> Socket {
-    let (socket, _) = tokio_tungstenite::connect_async(format!("ws://{}{path}", web.addr))
-        .await
-        .expect("the handshake");
-    socket
-}
-
-async fn say(socket: &mut Socket, message: Value) {
-    socket
-        .send(Message::text(message.to_string()))
-        .await
-        .unwrap();
-}
-
-/// The next JSON message, or the close code once the gateway has closed.
-async fn next(socket: &mut Socket) -> Result<Value, Option<CloseCode>> {
-    loop {
-        match socket.next().await {
-            Some(Ok(Message::Text(text))) => return Ok(serde_json::from_str(&text).unwrap()),
-            Some(Ok(Message::Close(frame))) => return Err(frame.map(|frame| frame.code)),
-            Some(Ok(_)) => continue,
-            Some(Err(err)) => panic!("the socket failed: {err}"),
-            None => return Err(None),
-        }
-    }
-}
-
-/// Every message until the close, and its code.
-async fn rest(socket: &mut Socket) -> (Vec<Value>, Option<CloseCode>) {
-    let mut messages = Vec::new();
-    loop {
-        match next(socket).await {
-            Ok(message) => messages.push(message),
-            Err(code) => return (messages, code),
-        }
-    }
-}
-
-/// A whole conversation: `said` sent in order, then everything until the close.
-async fn converse(web: &Serve, said: &[Value]) -> (Vec<Value>, Option<CloseCode>) {
-    let mut socket = open(web, "/ws").await;
-    for message in said {
-        say(&mut socket, message.clone()).await;
-    }
-    rest(&mut socket).await
-}
+use ws::*;
 
 /// The kinds test service, and web in front of it with its .proto.
 fn kinds_web() -> (KindsServer, Serve) {

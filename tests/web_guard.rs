@@ -4,6 +4,8 @@
 //! never send a request, and the page's Content-Security-Policy.
 
 mod common;
+#[path = "common/ws.rs"]
+mod ws;
 
 use std::{
     io::{Read, Write},
@@ -13,11 +15,9 @@ use std::{
 };
 
 use common::*;
-use futures_util::{SinkExt, StreamExt};
-use serde_json::{Value, json};
-use tokio_tungstenite::tungstenite::{
-    Message, client::IntoClientRequest, protocol::frame::coding::CloseCode,
-};
+use serde_json::json;
+use tokio_tungstenite::tungstenite::protocol::frame::coding::CloseCode;
+use ws::*;
 
 /// A raw HTTP/1.1 request with this Host (and Origin): the status and the reply (its head
 /// alone for a 101, whose socket stays open).
@@ -76,36 +76,6 @@ fn a_rebinding_host_is_refused_on_every_route_and_the_names_answered_are_served(
     }
 }
 
-async fn socket(
-    web: &Serve,
-) -> tokio_tungstenite::WebSocketStream<tokio_tungstenite::MaybeTlsStream<tokio::net::TcpStream>> {
-    let request = format!("ws://{}/ws", web.addr)
-        .into_client_request()
-        .unwrap();
-    tokio_tungstenite::connect_async(request).await.unwrap().0
-}
-
-/// The socket's messages to its close, and the close code.
-async fn conversation(web: &Serve, said: &[Value]) -> (Vec<Value>, Option<CloseCode>) {
-    let mut socket = socket(web).await;
-    for message in said {
-        socket
-            .send(Message::text(message.to_string()))
-            .await
-            .unwrap();
-    }
-    let mut messages = Vec::new();
-    loop {
-        match socket.next().await {
-            Some(Ok(Message::Text(text))) => messages.push(serde_json::from_str(&text).unwrap()),
-            Some(Ok(Message::Close(frame))) => return (messages, frame.map(|f| f.code)),
-            Some(Ok(_)) => {}
-            Some(Err(err)) => panic!("{err}"),
-            None => return (messages, None),
-        }
-    }
-}
-
 #[tokio::test]
 async fn authorization_cannot_be_smuggled_in_another_spelling() {
     let server = Serve::start(&[]);
@@ -117,7 +87,7 @@ async fn authorization_cannot_be_smuggled_in_another_spelling() {
         "authorization\t",
     ] {
         let start = json!({"method": "proto.Stream/Conversations", "metadata": {name: "Bearer x"}});
-        let (messages, code) = conversation(&web, &[start, json!({"line": "a"})]).await;
+        let (messages, code) = converse(&web, &[start, json!({"line": "a"})]).await;
         let error = messages
             .iter()
             .find_map(|m| m["error"].as_str())
@@ -143,7 +113,7 @@ async fn a_refused_line_is_reported_as_refused_however_the_call_ends() {
     let web = Serve::web(&kinds.addr, &["--proto", &kinds_proto()]);
     let start = json!({"method": "kinds.Kinds/Chat", "field": ["text", "big"]});
     for round in 0..200 {
-        let (messages, code) = conversation(&web, &[start.clone(), json!({"line": "notab"})]).await;
+        let (messages, code) = converse(&web, &[start.clone(), json!({"line": "notab"})]).await;
         let error = messages
             .iter()
             .find_map(|m| m["error"].as_str())

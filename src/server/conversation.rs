@@ -105,7 +105,7 @@ impl Service {
         shape: Shape<T>,
     ) -> Result<Wire<T>, Status> {
         let seat = self.slot()?;
-        let deadline = Deadline::from_metadata(&head.metadata);
+        let deadline = (head.cut.as_ref()).and_then(|cut| cut.deadline.map(Deadline::at));
         let mut conversation = Conversation {
             id: self.next_id.fetch_add(1, Ordering::Relaxed),
             peer: head.peer,

@@ -89,13 +89,17 @@ impl std::fmt::Display for Why {
     }
 }
 
-/// Where the exchange records why it cut a conversation, for the conversation's closing line.
-#[derive(Clone, Debug, Default)]
-pub(super) struct Cut(Arc<OnceLock<Why>>);
+/// What the exchange tells a conversation: its deadline, read once from `grpc-timeout`, and why
+/// the exchange cut it, if it did, for its closing line.
+#[derive(Clone, Debug)]
+pub(super) struct Cut {
+    why: Arc<OnceLock<Why>>,
+    pub(super) deadline: Option<Instant>,
+}
 
 impl Cut {
     pub(super) fn why(&self) -> Option<Why> {
-        self.0.get().copied()
+        self.why.get().copied()
     }
 }
 
@@ -123,18 +127,21 @@ pub(super) struct Cutoff {
 impl Cutoff {
     pub(super) fn new(headers: &HeaderMap, rules: &CallRules, side: bool) -> Cutoff {
         let timeout = headers.get("grpc-timeout").and_then(|v| v.to_str().ok());
+        let deadline = (timeout.and_then(deadline::parse_grpc_timeout))
+            .map(|timeout| Instant::now() + timeout);
         Cutoff {
             side,
-            deadline: timeout
-                .and_then(deadline::parse_grpc_timeout)
-                .map(|timeout| Instant::now() + timeout),
+            deadline,
             idle: if side {
                 Some(rules.side_idle)
             } else {
                 rules.idle_timeout
             },
             stop: rules.stop.clone(),
-            cut: (!side).then(Cut::default),
+            cut: (!side).then(|| Cut {
+                why: Arc::default(),
+                deadline,
+            }),
             timer: None,
             stopped: None,
         }
@@ -162,7 +169,7 @@ impl Cutoff {
             let (why, next) = self.due(arrivals, waiting_since);
             if let Some(why) = why {
                 if let Some(cut) = &self.cut {
-                    let _ = cut.0.set(why);
+                    let _ = cut.why.set(why);
                 }
                 return Poll::Ready(why);
             }

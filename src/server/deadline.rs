@@ -1,9 +1,9 @@
-//! The deadline a client sends as `grpc-timeout`, which serve enforces on the conversation.
+//! The deadline a client sends as `grpc-timeout` (read by `cutoff.rs`), which serve enforces on
+//! the conversation.
 
 use std::{pin::Pin, time::Duration};
 
 use tokio::time::{Instant, Sleep};
-use tonic::metadata::MetadataMap;
 
 /// When the conversation must be over, and a timer that wakes it then.
 pub(super) struct Deadline {
@@ -12,13 +12,11 @@ pub(super) struct Deadline {
 }
 
 impl Deadline {
-    pub(super) fn from_metadata(metadata: &MetadataMap) -> Option<Deadline> {
-        let timeout = parse_grpc_timeout(metadata.get("grpc-timeout")?.to_str().ok()?)?;
-        let at = Instant::now() + timeout;
-        Some(Deadline {
+    pub(super) fn at(at: Instant) -> Deadline {
+        Deadline {
             at,
             timer: Box::pin(tokio::time::sleep_until(at)),
-        })
+        }
     }
 }
 
