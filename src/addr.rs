@@ -107,19 +107,21 @@ impl Addr {
     }
 
     /// Whether everything sent to this address stays on this machine: a Unix socket, or a host
-    /// that is (or resolves only to) a loopback address.
-    pub async fn is_local(&self) -> bool {
+    /// that is (or resolves only to) a loopback address. `Some` with the addresses a name
+    /// resolved to, so that a connection goes to those and not to what the name says next;
+    /// empty where nothing was resolved (a Unix socket, `:PORT`). `None` when it is not local.
+    pub async fn loopback_addresses(&self) -> Option<Vec<SocketAddr>> {
         match self {
-            Addr::Unix(_) => true,
-            Addr::Tcp { host, .. } if host.is_empty() => true,
-            Addr::Tcp { host, port } => match tokio::net::lookup_host((host.as_str(), *port)).await
-            {
-                Ok(addrs) => {
-                    let addrs: Vec<_> = addrs.collect();
-                    !addrs.is_empty() && addrs.iter().all(|addr| addr.ip().is_loopback())
-                }
-                Err(_) => false,
-            },
+            Addr::Unix(_) => Some(Vec::new()),
+            Addr::Tcp { host, .. } if host.is_empty() => Some(Vec::new()),
+            Addr::Tcp { host, port } => {
+                let addrs: Vec<_> = tokio::net::lookup_host((host.as_str(), *port))
+                    .await
+                    .ok()?
+                    .collect();
+                let local = !addrs.is_empty() && addrs.iter().all(|addr| addr.ip().is_loopback());
+                local.then_some(addrs)
+            }
         }
     }
 }
@@ -298,7 +300,7 @@ mod tests {
     #[tokio::test]
     async fn only_loopback_and_unix_addresses_are_local() {
         for local in [":9", "127.0.0.1:9", "[::1]:9", "localhost:9", "unix:/x"] {
-            assert!(parse(local).is_local().await, "{local}");
+            assert!(parse(local).loopback_addresses().await.is_some(), "{local}");
         }
         for remote in [
             "10.0.0.1:9",
@@ -306,7 +308,10 @@ mod tests {
             "[2001:db8::1]:9",
             "no-such-host.invalid:9",
         ] {
-            assert!(!parse(remote).is_local().await, "{remote}");
+            assert!(
+                parse(remote).loopback_addresses().await.is_none(),
+                "{remote}"
+            );
         }
     }
 

@@ -10,6 +10,7 @@
 
 use std::{
     io,
+    net::SocketAddr,
     pin::Pin,
     sync::{
         Arc,
@@ -86,16 +87,15 @@ impl ConnectConfig {
 /// with backoff until that time runs out, for servers still starting up. A token that would go
 /// out where it can be read is refused first ([`Usage`]), before any connection is tried.
 pub async fn connect(config: &ConnectConfig) -> anyhow::Result<(Channel, Link)> {
-    if let Some(refusal) = token_refusal(config, config.addr.is_local()).await {
-        return Err(refusal.into());
-    }
+    let pinned: Option<Arc<[SocketAddr]>> =
+        (token_refusal(config, config.addr.loopback_addresses()).await?).map(Into::into);
     let endpoint = endpoint(config)?;
     let deadline = Instant::now() + config.connect_timeout;
     let mut backoff = FIRST_BACKOFF;
     let mut attempts = 0u32;
     loop {
         attempts += 1;
-        let failure = match attempt(config, &endpoint, deadline).await {
+        let failure = match attempt(config, &endpoint, deadline, pinned.clone()).await {
             Ok(connected) => return Ok(connected),
             Err(failure) => failure,
         };
@@ -120,17 +120,24 @@ pub async fn connect(config: &ConnectConfig) -> anyhow::Result<(Channel, Link)> 
 
 /// Why the token may not go to this server, if it may not: only to this machine when nothing
 /// protects it on the way. Whether the address is this machine's (a name lookup) is asked only
-/// then.
-async fn token_refusal(config: &ConnectConfig, local: impl Future<Output = bool>) -> Option<Usage> {
+/// then, and its answer is what the connection dials: `Ok(Some(addresses))`, so that a name
+/// resolved to this machine for the check cannot be re-pointed elsewhere for the dial.
+async fn token_refusal(
+    config: &ConnectConfig,
+    local: impl Future<Output = Option<Vec<SocketAddr>>>,
+) -> Result<Option<Vec<SocketAddr>>, Usage> {
     let exposed = match &config.tls {
         None => "in plaintext",
         Some(tls) if !tls.verifies => "over TLS that --insecure leaves unverified",
-        Some(_) => return None,
+        Some(_) => return Ok(None),
     };
-    if config.token != TokenTransport::Guarded || local.await {
-        return None;
+    if config.token != TokenTransport::Guarded {
+        return Ok(None);
     }
-    Some(Usage(format!(
+    if let Some(addrs) = local.await {
+        return Ok((!addrs.is_empty()).then_some(addrs));
+    }
+    Err(Usage(format!(
         "refusing to send the token {exposed} to {}: anyone on the path could read it; use \
          --tls or --ca-cert, or --allow-plaintext-token",
         config.addr
@@ -214,6 +221,7 @@ async fn attempt(
     config: &ConnectConfig,
     endpoint: &Endpoint,
     deadline: Instant,
+    pinned: Option<Arc<[SocketAddr]>>,
 ) -> Result<(Channel, Link), Failure> {
     let stage = Arc::new(AtomicU8::new(Stage::Connecting as u8));
     let (heard, mut hearing) = watch::channel(None);
@@ -224,8 +232,9 @@ async fn attempt(
         tower::service_fn(move |_: Uri| {
             let (config, stage, link, heard) =
                 (config.clone(), stage.clone(), link.clone(), heard.clone());
+            let pinned = pinned.clone();
             async move {
-                let stream = open(&config, &stage).await?;
+                let stream = open(&config, &stage, pinned.as_deref()).await?;
                 stage.store(Stage::AwaitingHttp2 as u8, Ordering::Relaxed);
                 Ok::<_, io::Error>(TokioIo::new(Watched::new(stream, heard, link)))
             }
@@ -289,12 +298,18 @@ fn silence(config: &ConnectConfig, stage: Stage) -> String {
 trait Io: AsyncRead + AsyncWrite + Send + Unpin {}
 impl<T: AsyncRead + AsyncWrite + Send + Unpin> Io for T {}
 
-/// A socket to the server, with TLS over it when configured.
-async fn open(config: &ConnectConfig, stage: &AtomicU8) -> io::Result<Box<dyn Io>> {
-    let stream: Box<dyn Io> = match &config.addr {
+/// A socket to the server, with TLS over it when configured; to the `pinned` addresses when the
+/// token guard resolved the name.
+async fn open(
+    config: &ConnectConfig,
+    stage: &AtomicU8,
+    pinned: Option<&[SocketAddr]>,
+) -> io::Result<Box<dyn Io>> {
+    let stream: Box<dyn Io> = match (&config.addr, pinned) {
+        (Addr::Tcp { .. }, Some(addrs)) => Box::new(tcp(addrs).await?),
         // `:PORT` has no host of its own: host() names this machine for it.
-        Addr::Tcp { port, .. } => Box::new(tcp(config.addr.host(), *port).await?),
-        Addr::Unix(path) => Box::new(UnixStream::connect(path).await?),
+        (Addr::Tcp { port, .. }, None) => Box::new(tcp((config.addr.host(), *port)).await?),
+        (Addr::Unix(path), _) => Box::new(UnixStream::connect(path).await?),
     };
     let Some(tls) = &config.tls else {
         return Ok(stream);
@@ -349,8 +364,8 @@ fn authority_host(authority: &str) -> String {
 }
 
 /// tokio tries each address the name resolves to in turn, as Go's `net.Dial` does.
-async fn tcp(host: &str, port: u16) -> io::Result<TcpStream> {
-    let stream = TcpStream::connect((host, port)).await?;
+async fn tcp(addrs: impl tokio::net::ToSocketAddrs) -> io::Result<TcpStream> {
+    let stream = TcpStream::connect(addrs).await?;
     // One question is one small write: send it now, not after the next ACK.
     stream.set_nodelay(true)?;
     Ok(stream)
@@ -599,7 +614,9 @@ mod tests {
         use TokenTransport::*;
         let refused = async |token, verify, local: bool| {
             let config = config(token, verify);
-            token_refusal(&config, async { local }).await.is_some()
+            token_refusal(&config, async { local.then(Vec::new) })
+                .await
+                .is_err()
         };
         assert!(refused(Guarded, None, false).await);
         assert!(refused(Guarded, Some(Verify::Nothing), false).await);
@@ -617,8 +634,24 @@ mod tests {
         assert!(
             token_refusal(&config(TokenTransport::NoToken, None), never)
                 .await
-                .is_none()
+                .is_ok_and(|pinned| pinned.is_none())
         );
+    }
+
+    /// What the token guard resolved is what is dialled: the name is not looked up again.
+    #[tokio::test]
+    async fn a_pinned_address_is_dialled_instead_of_the_name() {
+        let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+        let here = listener.local_addr().unwrap();
+        let mut config = config(TokenTransport::Guarded, None);
+        config.addr = format!("no-such-host.invalid:{}", here.port())
+            .parse()
+            .unwrap();
+        let (stage, pinned) = (AtomicU8::new(0), [here]);
+        let (opened, accepted) =
+            tokio::join!(open(&config, &stage, Some(&pinned)), listener.accept());
+        assert!(opened.is_ok() && accepted.is_ok());
+        assert!(open(&config, &stage, None).await.is_err());
     }
 
     #[test]
