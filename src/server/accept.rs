@@ -5,7 +5,10 @@
 
 use std::{future::Future, sync::Arc, time::Duration};
 
-use tokio::sync::{OwnedSemaphorePermit, Semaphore};
+use tokio::{
+    sync::{OwnedSemaphorePermit, Semaphore},
+    task::JoinSet,
+};
 use tokio_rustls::TlsAcceptor;
 use tokio_util::{sync::CancellationToken, task::TaskTracker};
 use tonic::service::Routes;
@@ -52,8 +55,9 @@ pub(super) async fn serve(
         },
         handshake_timeout: limits.handshake_timeout,
         closing: CancellationToken::new(),
-        closed,
     };
+    // Aborted at once by `closed`, which no connection has to poll as it works.
+    let mut connections = JoinSet::new();
     let slots = Arc::new(Semaphore::new(limits.max_connections as usize));
     let (mut refused, mut failed) = (Refusals::default(), Refusals::default());
     tokio::pin!(signal);
@@ -69,8 +73,12 @@ pub(super) async fn serve(
                 continue;
             }
         };
+        while connections.try_join_next().is_some() {}
         match slots.clone().try_acquire_owned() {
-            Ok(permit) => drop(tracker.spawn(served.clone().connection(io, peer, permit))),
+            Ok(permit) => {
+                let connection = served.clone().connection(io, peer, permit);
+                connections.spawn(tracker.track_future(connection));
+            }
             Err(_) => refused.note(&format!(
                 "--max-connections {} reached: closed a new connection",
                 limits.max_connections
@@ -81,6 +89,12 @@ pub(super) async fn serve(
     drop(listener);
     served.closing.cancel();
     tracker.close();
+    tokio::select! {
+        () = tracker.wait() => return,
+        () = closed.cancelled() => {}
+    }
+    // Dropping a connection ends each of its calls: they see it gone.
+    connections.abort_all();
     tracker.wait().await;
 }
 
@@ -108,8 +122,6 @@ struct Served {
     handshake_timeout: Duration,
     /// Asks connections to close once their calls end (GOAWAY).
     closing: CancellationToken,
-    /// Closes them now.
-    closed: CancellationToken,
 }
 
 impl Served {
@@ -126,10 +138,6 @@ impl Served {
             },
             () = self.closing.cancelled() => return,
         };
-        tokio::select! {
-            () = self.http2.serve(io, self.calls, peer, self.closing) => {}
-            // Dropping the connection ends each of its calls: they see it gone.
-            () = self.closed.cancelled() => {}
-        }
+        self.http2.serve(io, self.calls, peer, self.closing).await;
     }
 }
