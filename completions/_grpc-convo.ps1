@@ -324,6 +324,7 @@ Register-ArgumentCompleter -Native -CommandName 'grpc-convo' -ScriptBlock {
             [CompletionResult]::new('--web-tls-key', '--web-tls-key', [CompletionResultType]::ParameterName, 'The private key (PEM) of --web-tls-cert')
             [CompletionResult]::new('--max-conversations', '--max-conversations', [CompletionResultType]::ParameterName, 'Conversations in progress at once; one more is refused (WebSocket close 1013)')
             [CompletionResult]::new('--max-connections', '--max-connections', [CompletionResultType]::ParameterName, 'Connections open at once; one more is closed as soon as it is accepted, with a log line (one a second at most)')
+            [CompletionResult]::new('--ping-interval', '--ping-interval', [CompletionResultType]::ParameterName, 'Ping a conversation''s socket this often while its answers wait; one not heard from since the last ping, or that takes no message for this long, is closed')
             [CompletionResult]::new('--max-message-size', '--max-message-size', [CompletionResultType]::ParameterName, 'Largest message sent or received, in bytes (encoded protobuf)')
             [CompletionResult]::new('--wait-ready', '--wait-ready', [CompletionResultType]::ParameterName, 'If the server is not up yet, keep trying to connect, with backoff, until --connect-timeout runs out')
             [CompletionResult]::new('--tls', '--tls', [CompletionResultType]::ParameterName, 'Connect with TLS, trusting the system''s root certificates')

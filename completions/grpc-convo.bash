@@ -1026,7 +1026,7 @@ _grpc__convo() {
             return 0
             ;;
         grpc__subcmd__convo__subcmd__web)
-            opts="-H -I -v -h -V --listen --addr --connect-timeout --wait-ready --keepalive --tls --ca-cert --tls-server-name --insecure --authority --cert --key --token-file --allow-plaintext-token --header --proto --import-path --protoset --method --allow-origin --allow-host --pass-authorization --web-token-file --web-tls-cert --web-tls-key --max-conversations --max-connections --max-message-size --verbose --help --version"
+            opts="-H -I -v -h -V --listen --addr --connect-timeout --wait-ready --keepalive --tls --ca-cert --tls-server-name --insecure --authority --cert --key --token-file --allow-plaintext-token --header --proto --import-path --protoset --method --allow-origin --allow-host --pass-authorization --web-token-file --web-tls-cert --web-tls-key --max-conversations --max-connections --ping-interval --max-message-size --verbose --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -1125,6 +1125,10 @@ _grpc__convo() {
                     return 0
                     ;;
                 --max-connections)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --ping-interval)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;

@@ -310,6 +310,7 @@ set edit:completion:arg-completer[grpc-convo] = {|@words|
             cand --web-tls-key 'The private key (PEM) of --web-tls-cert'
             cand --max-conversations 'Conversations in progress at once; one more is refused (WebSocket close 1013)'
             cand --max-connections 'Connections open at once; one more is closed as soon as it is accepted, with a log line (one a second at most)'
+            cand --ping-interval 'Ping a conversation''s socket this often while its answers wait; one not heard from since the last ping, or that takes no message for this long, is closed'
             cand --max-message-size 'Largest message sent or received, in bytes (encoded protobuf)'
             cand --wait-ready 'If the server is not up yet, keep trying to connect, with backoff, until --connect-timeout runs out'
             cand --tls 'Connect with TLS, trusting the system''s root certificates'

@@ -265,6 +265,7 @@ complete -c grpc-convo -n "__fish_grpc_convo_using_subcommand web" -l web-tls-ce
 complete -c grpc-convo -n "__fish_grpc_convo_using_subcommand web" -l web-tls-key -d 'The private key (PEM) of --web-tls-cert' -r -F
 complete -c grpc-convo -n "__fish_grpc_convo_using_subcommand web" -l max-conversations -d 'Conversations in progress at once; one more is refused (WebSocket close 1013)' -r
 complete -c grpc-convo -n "__fish_grpc_convo_using_subcommand web" -l max-connections -d 'Connections open at once; one more is closed as soon as it is accepted, with a log line (one a second at most)' -r
+complete -c grpc-convo -n "__fish_grpc_convo_using_subcommand web" -l ping-interval -d 'Ping a conversation\'s socket this often while its answers wait; one not heard from since the last ping, or that takes no message for this long, is closed' -r
 complete -c grpc-convo -n "__fish_grpc_convo_using_subcommand web" -l max-message-size -d 'Largest message sent or received, in bytes (encoded protobuf)' -r
 complete -c grpc-convo -n "__fish_grpc_convo_using_subcommand web" -l wait-ready -d 'If the server is not up yet, keep trying to connect, with backoff, until --connect-timeout runs out'
 complete -c grpc-convo -n "__fish_grpc_convo_using_subcommand web" -l tls -d 'Connect with TLS, trusting the system\'s root certificates'

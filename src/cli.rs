@@ -448,6 +448,11 @@ pub struct WebArgs {
           value_parser = clap::value_parser!(u32).range(1..))]
     pub max_connections: u32,
 
+    /// Ping a conversation's socket this often while its answers wait; one not heard from since
+    /// the last ping, or that takes no message for this long, is closed
+    #[arg(long, value_name = "DURATION", value_parser = duration, default_value = "30s")]
+    pub ping_interval: Duration,
+
     #[command(flatten)]
     pub limits: Limits,
 }

@@ -233,3 +233,26 @@ fn the_page_runs_only_its_own_script_and_is_framed_by_no_one() {
         .unwrap();
     assert!(token.contains("type=\"password\""), "{token}");
 }
+
+/// A peer that takes the gateway's pings and never answers them is gone: its conversation ends
+/// and its socket is closed.
+#[test]
+fn a_socket_that_never_answers_a_ping_is_closed() {
+    let server = Serve::start(&[]);
+    let web = Serve::web(&server.addr, &["--ping-interval", "1s"]);
+    let mut stream = TcpStream::connect(&web.addr).unwrap();
+    let handshake = format!("GET /ws HTTP/1.1\r\nhost: {}\r\n{UPGRADE}\r\n", web.addr);
+    stream.write_all(handshake.as_bytes()).unwrap();
+    // The start of a conversation, as a masked text frame (a zero mask leaves it as it is).
+    let start = br#"{"method": "proto.Stream/Conversations"}"#;
+    let mut frame = vec![0x81, 0x80 | start.len() as u8, 0, 0, 0, 0];
+    frame.extend_from_slice(start);
+    stream.write_all(&frame).unwrap();
+    stream.set_read_timeout(Some(LIMIT)).unwrap();
+    let mut seen = Vec::new();
+    // Ends at the gateway's close; the harness's limit would be an error here.
+    stream.read_to_end(&mut seen).unwrap();
+    assert!(seen.starts_with(b"HTTP/1.1 101"));
+    // A ping frame (opcode 9) came before the close, and was never answered.
+    assert!(seen.windows(2).any(|w| w == [0x89, 0x00]), "{seen:?}");
+}

@@ -54,5 +54,6 @@ pub fn web(args: &WebArgs) -> anyhow::Result<WebConfig> {
         tls,
         max_conversations,
         max_connections: args.max_connections as usize,
+        ping_interval: args.ping_interval,
     })
 }

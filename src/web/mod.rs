@@ -53,6 +53,8 @@ pub struct WebConfig {
     pub tls: Option<Arc<rustls::ServerConfig>>,
     pub max_conversations: usize,
     pub max_connections: usize,
+    /// How often a socket whose answers wait is pinged (`--ping-interval`).
+    pub ping_interval: std::time::Duration,
 }
 
 /// What every request handler shares.

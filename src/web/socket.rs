@@ -4,9 +4,12 @@
 //! are taken from upstream only as fast as the socket takes them, and questions read from the
 //! socket only as fast as the calls send them (`QUEUED` at most in between).
 
-use std::sync::{
-    Arc,
-    atomic::{AtomicBool, Ordering},
+use std::{
+    sync::{
+        Arc,
+        atomic::{AtomicBool, Ordering},
+    },
+    time::Duration,
 };
 
 use anyhow::{anyhow, bail};
@@ -43,11 +46,9 @@ const QUEUED: usize = 16;
 const QUEUED_BYTES: usize = 1024 * 1024;
 /// A question waiting for the calls, with its share of `QUEUED_BYTES`.
 type Queued = (Outgoing, OwnedSemaphorePermit);
-/// How often a socket whose answers wait is pinged; one not heard from since the last ping, or
-/// that takes no message for this long, is gone.
-const PING_EVERY: std::time::Duration = std::time::Duration::from_secs(30);
+
 /// How long a socket may hold a seat among `--max-conversations` without saying what to call.
-const START_WITHIN: std::time::Duration = std::time::Duration::from_secs(30);
+const START_WITHIN: Duration = Duration::from_secs(30);
 
 type Sink = SplitSink<WebSocket, Message>;
 
@@ -122,6 +123,7 @@ struct Opened {
     lines: ToMessage,
     whole: ToMessage,
     max_message_size: usize,
+    ping_interval: Duration,
 }
 
 async fn open(shared: &Shared, start: &Start) -> anyhow::Result<Opened> {
@@ -154,6 +156,7 @@ async fn open(shared: &Shared, start: &Start) -> anyhow::Result<Opened> {
         lines: target.requests.clone(),
         whole: ToMessage::Json(target.request_type.clone()),
         max_message_size: call.max_message_size,
+        ping_interval: config.ping_interval,
         calls: Calls::one_at_a_time(channel, &target, call.start()),
     })
 }
@@ -206,6 +209,7 @@ async fn talk(
     let (questions, queued) = mpsc::channel(QUEUED);
     let (stopped_tx, stopped) = oneshot::channel();
     let heard = Arc::new(AtomicBool::new(true));
+    let ping_interval = opened.ping_interval;
     let reader = Reader {
         lines: opened.lines,
         whole: opened.whole,
@@ -217,7 +221,7 @@ async fn talk(
     // A question's share of the queue is given back as the calls take it.
     let queued = ReceiverStream::new(queued).map(|(question, _share)| question);
     let answers = opened.calls.answers(queued).await;
-    let out = Out::new(sink, heard);
+    let out = Out::new(sink, heard, ping_interval);
     let ended = relay(answers, out, stopped, output).await;
     // Dropped with the answers: the calls still open are cancelled.
     reading.abort();
@@ -291,34 +295,36 @@ fn answer_messages(lines: &Lines, output: Format) -> Vec<String> {
         .collect()
 }
 
-/// The socket's sending side, with its keepalive: a ping every `PING_EVERY` while answers wait,
-/// and a peer that has sent nothing since the last (not even the pong) is gone; so is one that
-/// takes no message for that long.
+/// The socket's sending side, with its keepalive: a ping every `--ping-interval` while answers
+/// wait, and a peer that has sent nothing since the last (not even the pong) is gone; so is one
+/// that takes no message for that long.
 struct Out<'a> {
     sink: &'a mut Sink,
     heard: Arc<AtomicBool>,
+    every: Duration,
     pings: tokio::time::Interval,
 }
 
 impl<'a> Out<'a> {
-    fn new(sink: &'a mut Sink, heard: Arc<AtomicBool>) -> Out<'a> {
-        let start = tokio::time::Instant::now() + PING_EVERY;
+    fn new(sink: &'a mut Sink, heard: Arc<AtomicBool>, every: Duration) -> Out<'a> {
+        let start = tokio::time::Instant::now() + every;
         Out {
             sink,
             heard,
-            pings: tokio::time::interval_at(start, PING_EVERY),
+            every,
+            pings: tokio::time::interval_at(start, every),
         }
     }
 
     async fn send(&mut self, message: Message) -> Result<(), ()> {
-        match tokio::time::timeout(PING_EVERY, self.sink.feed(message)).await {
+        match tokio::time::timeout(self.every, self.sink.feed(message)).await {
             Ok(Ok(())) => Ok(()),
             _ => Err(()),
         }
     }
 
     async fn flush(&mut self) -> Result<(), ()> {
-        match tokio::time::timeout(PING_EVERY, self.sink.flush()).await {
+        match tokio::time::timeout(self.every, self.sink.flush()).await {
             Ok(Ok(())) => Ok(()),
             _ => Err(()),
         }
