@@ -313,3 +313,30 @@ fn a_bad_flag_value_is_a_usage_error_naming_the_flag() {
         assert!(stderr.contains(flag), "{args:?}: {stderr}");
     }
 }
+
+/// Answers each question like the echo server, and keeps the conversation open after the last,
+/// as a watch or a chat does.
+struct NeverEnds;
+
+impl Responder for NeverEnds {
+    fn respond(&self, _: &Conversation, questions: QuestionStream) -> AnswerStream {
+        questions
+            .enumerate()
+            .map(|(i, question)| question.map(|q| echo(i + 1, &q)))
+            .chain(stream::pending())
+            .boxed()
+    }
+}
+
+/// Refused input against a server that keeps the call open: the answers before it, the
+/// refusal naming the line, exit 3; never a silent hang.
+#[test]
+fn refused_input_ends_a_call_the_server_keeps_open() {
+    let server = TestServer::start(NeverEnds);
+    let output = ask(&server.addr, &[], b"a\nb\n\xff\nnever sent\n");
+    assert_eq!(stdout_lines(&output), [echo(1, "a"), echo(2, "b")]);
+    assert_eq!(output.status.code(), Some(3), "{}", stderr_text(&output));
+    let stderr = stderr_text(&output);
+    assert!(stderr.contains("line 3"), "{stderr}");
+    assert_eq!(stderr.lines().count(), 1, "{stderr}");
+}

@@ -188,3 +188,42 @@ fn show_metadata_prints_headers_then_the_answers_then_the_trailers() {
         "content-type: application/grpc"
     );
 }
+
+/// The first hour's hang (issue 32): a watch stays open after its questions, so a line that is
+/// refused must end the call, with the events before it printed.
+#[test]
+fn a_refused_line_ends_a_watch_with_the_events_before_it() {
+    let (server, _dir) = store(&[
+        "--method",
+        "store.KV/Watch",
+        "--field",
+        "Watch:create_request.key",
+        "--field",
+        "Watch:create_request.start_revision",
+        "--answer-field",
+        "Watch:events.type",
+        "--answer-field",
+        "Watch:events.kv.key",
+        "--answer-field",
+        "Watch:events.kv.value",
+    ]);
+    assert!(ask(&server.addr, PUT, b"greeting\thello\n").status.success());
+    let watch = [
+        "--method",
+        "store.KV/Watch",
+        "--field",
+        "create_request.key",
+        "--field",
+        "create_request.start_revision",
+        "--answer-field",
+        "events.kv.value",
+    ];
+    let output = ask(&server.addr, &watch, b"greeting\t1\ngreeting\tabc\n");
+    assert_eq!(output.status.code(), Some(3), "{}", stderr_text(&output));
+    assert_eq!(stdout_lines(&output), ["hello"]);
+    assert!(
+        stderr_text(&output).contains("line 2: --field create_request.start_revision: 'abc'"),
+        "{}",
+        stderr_text(&output)
+    );
+}

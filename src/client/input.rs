@@ -11,7 +11,7 @@ use std::{
 
 use anyhow::Context as _;
 use futures_util::{Stream, StreamExt, stream};
-use tokio::sync::{mpsc, oneshot};
+use tokio::sync::{Notify, mpsc, oneshot};
 use tokio_stream::wrappers::ReceiverStream;
 
 use super::{
@@ -93,11 +93,20 @@ impl<S> std::fmt::Debug for Input<S> {
 /// The error that stopped the questions, set before the question stream ends, so that whoever
 /// sees the end can tell a refusal from the end of the input.
 #[derive(Clone, Default, Debug)]
-pub struct Refusal(Arc<Mutex<Option<anyhow::Error>>>);
+pub struct Refusal(Arc<(Mutex<Option<anyhow::Error>>, Notify)>);
 
 impl Refusal {
     fn set(&self, err: anyhow::Error) {
         *self.lock() = Some(err);
+        // Kept as a permit when nobody waits yet.
+        self.0.1.notify_one();
+    }
+
+    /// Done once input has been refused.
+    pub async fn refused(&self) {
+        while !self.is_set() {
+            self.0.1.notified().await;
+        }
     }
 
     fn is_set(&self) -> bool {
@@ -109,7 +118,7 @@ impl Refusal {
     }
 
     fn lock(&self) -> std::sync::MutexGuard<'_, Option<anyhow::Error>> {
-        lock(&self.0)
+        lock(&self.0.0)
     }
 }
 

@@ -119,6 +119,7 @@ pub async fn ask(
         err = deadline(config.call.timeout) => Err(err),
         err = interrupt => Err(err),
         err = at_the_prompt(interrupted) => Err(err),
+        err = after_refusal(&refusal, &tally) => Err(err),
     };
     // Whatever ended the conversation, the answers that came before it are kept.
     let flushed = out.flush();
@@ -199,6 +200,26 @@ async fn deadline(timeout: Option<Duration>) -> anyhow::Error {
         humantime::format_duration(timeout)
     );
     anyhow::Error::new(RpcError(Status::deadline_exceeded(message)))
+}
+
+/// How long refused input waits for the answers still coming before the call is cancelled.
+const REFUSAL_QUIET: Duration = Duration::from_millis(300);
+
+/// Refused input ends the questions, and a server that ends its calls then (the tutorial's) is
+/// done with it; one that keeps them open (a watch, a chat) would keep ask waiting for ever.
+/// Once input is refused and no answer has come for `REFUSAL_QUIET`, the call is cancelled;
+/// `settle` reports the refusal.
+async fn after_refusal(refusal: &Refusal, tally: &Tally) -> anyhow::Error {
+    refusal.refused().await;
+    let mut answered = tally.answered();
+    loop {
+        tokio::time::sleep(REFUSAL_QUIET).await;
+        let now = tally.answered();
+        if now == answered {
+            return anyhow::anyhow!("the call was cancelled after refused input");
+        }
+        answered = now;
+    }
 }
 
 /// Ctrl-C at the prompt, which the terminal hands over as a key rather than a signal.
