@@ -11,7 +11,7 @@ use std::{
 };
 
 use anyhow::Context;
-use clap::{CommandFactory, Parser};
+use clap::Parser;
 use grpc_convo::{
     cli::{AskArgs, BenchArgs, BenchCommand, Cli, Command, LogFormat, ServeArgs, TextOrJson},
     commands::{ask, bench, describe, health, list, merge, serve, web, write_stdout},
@@ -71,11 +71,9 @@ fn run(cli: Cli) -> anyhow::Result<()> {
         Command::Health(args) => runtime(Threads::One)?.block_on(health(args)),
         Command::Web(args) => runtime(Threads::AllCores)?.block_on(web(args)),
         Command::Completions { shell } => {
-            // clap_complete panics on a failed write: generate in memory, then write, so that
-            // `| head` is a closed pipe like any other.
-            let mut script = Vec::new();
-            clap_complete::generate(shell, &mut Cli::command(), "grpc-convo", &mut script);
-            write_stdout(&script)
+            // clap_complete panics on a failed write: generated in memory, then written, so
+            // that `| head` is a closed pipe like any other.
+            write_stdout(&grpc_convo::cli::completion_script(shell))
         }
     }
 }

@@ -1,4 +1,5 @@
-//! The completion scripts in `completions/` must be what the current CLI generates.
+//! The completion scripts in `completions/` must be what the current CLI generates, and must
+//! complete: bash's and fish's are run, as a shell runs them at a Tab.
 
 mod common;
 
@@ -61,4 +62,80 @@ fn a_closed_stdout_is_no_panic() {
     let status = common::wait_limited(&mut child);
     assert_eq!(status.code(), Some(0), "{stderr}");
     assert!(!stderr.contains("panicked"), "{stderr}");
+}
+
+/// What bash's completion function offers for the words typed, the cursor on the last.
+fn bash_completes(words: &[&str]) -> Vec<String> {
+    let script = Path::new(env!("CARGO_MANIFEST_DIR")).join("completions/grpc-convo.bash");
+    let words_quoted: Vec<String> = words.iter().map(|w| format!("'{w}'")).collect();
+    let current = words.len() - 1;
+    let program = format!(
+        "source '{}'\nCOMP_WORDS=({})\nCOMP_CWORD={current}\nCOMP_LINE='{}'\nCOMP_POINT=${{#COMP_LINE}}\n\
+         _grpc__convo grpc-convo '{}' '{}'\nprintf '%s\\n' \"${{COMPREPLY[@]}}\"",
+        script.display(),
+        words_quoted.join(" "),
+        words.join(" "),
+        words[current],
+        words[current - 1],
+    );
+    let output = std::process::Command::new("bash")
+        .args(["--norc", "-c", &program])
+        .output()
+        .unwrap();
+    assert!(
+        output.status.success(),
+        "{}",
+        String::from_utf8_lossy(&output.stderr)
+    );
+    String::from_utf8_lossy(&output.stdout)
+        .lines()
+        .map(str::to_owned)
+        .collect()
+}
+
+#[test]
+fn bash_completes_a_subcommands_flags_and_their_values() {
+    assert_eq!(bash_completes(&["grpc-convo", "as"]), ["ask"]);
+    let flags = bash_completes(&["grpc-convo", "ask", "--me"]);
+    assert_eq!(flags, ["--method"], "{flags:?}");
+    let encodings = bash_completes(&["grpc-convo", "ask", "--compress", ""]);
+    assert_eq!(encodings, ["gzip", "zstd"], "{encodings:?}");
+    let nested = bash_completes(&["grpc-convo", "bench", "merge", "--ou"]);
+    assert!(nested.iter().any(|f| f == "--output"), "{nested:?}");
+}
+
+/// fish's own completion of the words typed, where fish is installed (the interop set-up
+/// installs it); `None` without it.
+fn fish_completes(line: &str) -> Option<Vec<String>> {
+    let script = Path::new(env!("CARGO_MANIFEST_DIR")).join("completions/grpc-convo.fish");
+    let program = format!("source '{}'; complete -C '{line}'", script.display());
+    let output = std::process::Command::new("fish")
+        .args(["-c", &program])
+        .output();
+    let Ok(output) = output else {
+        eprintln!("SKIP fish's completion: fish is not installed");
+        return None;
+    };
+    assert!(
+        output.status.success(),
+        "{}",
+        String::from_utf8_lossy(&output.stderr)
+    );
+    let words = String::from_utf8_lossy(&output.stdout)
+        .lines()
+        .map(|line| line.split('\t').next().unwrap_or_default().to_owned())
+        .collect();
+    Some(words)
+}
+
+#[test]
+fn fish_completes_a_subcommands_flags_and_their_values() {
+    let Some(flags) = fish_completes("grpc-convo ask --me") else {
+        return;
+    };
+    assert_eq!(flags, ["--method"]);
+    assert_eq!(
+        fish_completes("grpc-convo ask --compress ").unwrap(),
+        ["gzip", "zstd"]
+    );
 }

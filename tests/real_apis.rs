@@ -207,7 +207,11 @@ fn a_refused_line_ends_a_watch_with_the_events_before_it() {
         "--answer-field",
         "Watch:events.kv.value",
     ]);
-    assert!(ask(&server.addr, PUT, b"greeting\thello\n").status.success());
+    assert!(
+        ask(&server.addr, PUT, b"greeting\thello\n")
+            .status
+            .success()
+    );
     let watch = [
         "--method",
         "store.KV/Watch",

@@ -35,7 +35,7 @@ say() { printf '%s\n' "$*"; }
 # ---- set-up -------------------------------------------------------------------------------------
 
 DEBIAN_PACKAGES=(golang-go golang-google-grpc-dev golang-github-golang-protobuf-1-5-dev
-                 protoc-gen-go protoc-gen-go-grpc protobuf-compiler nginx openssl)
+                 protoc-gen-go protoc-gen-go-grpc protobuf-compiler nginx openssl fish)
 
 install_debian() { # [PACKAGES...]: DEBIAN_PACKAGES unless told
     local missing=() wanted=("$@")
