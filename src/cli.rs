@@ -1097,6 +1097,22 @@ fn duration_or_zero(text: &str) -> Result<Duration, String> {
     humantime::parse_duration(text).map_err(|err| format!("{err} (write it as 500ms, 10s or 2m)"))
 }
 
+/// The completion script for `shell`. clap_complete's bash script names the states of a binary
+/// whose name holds a hyphen one way where it sets them (`grpc__convo__subcmd__ask`) and another
+/// in its case arms (`grpc__subcmd__convo__subcmd__ask`), so nothing below the top level
+/// completed (clap-rs/clap#6421): the arms are renamed to match.
+pub fn completion_script(shell: Shell) -> Vec<u8> {
+    use clap::CommandFactory as _;
+    let mut script = Vec::new();
+    clap_complete::generate(shell, &mut Cli::command(), "grpc-convo", &mut script);
+    if shell != Shell::Bash {
+        return script;
+    }
+    String::from_utf8_lossy(&script)
+        .replace("grpc__subcmd__convo", "grpc__convo")
+        .into_bytes()
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -1194,20 +1210,4 @@ mod tests {
             proptest::prop_assert_eq!(duration(&text).is_ok(), n > 0);
         }
     }
-}
-
-/// The completion script for `shell`. clap_complete's bash script names the states of a binary
-/// whose name holds a hyphen one way where it sets them (`grpc__convo__subcmd__ask`) and another
-/// in its case arms (`grpc__subcmd__convo__subcmd__ask`), so nothing below the top level
-/// completed (clap-rs/clap#6421): the arms are renamed to match.
-pub fn completion_script(shell: Shell) -> Vec<u8> {
-    use clap::CommandFactory as _;
-    let mut script = Vec::new();
-    clap_complete::generate(shell, &mut Cli::command(), "grpc-convo", &mut script);
-    if shell != Shell::Bash {
-        return script;
-    }
-    String::from_utf8_lossy(&script)
-        .replace("grpc__subcmd__convo", "grpc__convo")
-        .into_bytes()
 }
