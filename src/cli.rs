@@ -773,7 +773,7 @@ pub struct ListArgs {
     pub schema: SchemaFlags,
 
     /// List this service's methods (as pkg.Service.Method) instead of the services
-    #[arg(value_name = "SERVICE")]
+    #[arg(value_name = "SERVICE", value_parser = symbol)]
     pub service: Option<String>,
 }
 
@@ -805,9 +805,10 @@ pub struct DescribeArgs {
     pub schema: SchemaFlags,
 
     /// A service, method, message or enum, by its full name (pkg.Service, pkg.Service/Method or
-    /// pkg.Service.Method, pkg.Message); its comments are printed above it
-    #[arg(value_name = "SYMBOL")]
-    pub symbol: String,
+    /// pkg.Service.Method, pkg.Message); its comments are printed above it [default: every
+    /// service, as grpcurl describes them]
+    #[arg(value_name = "SYMBOL", value_parser = symbol)]
+    pub symbol: Option<String>,
 }
 
 /// Where a method's types come from, when not from the server's reflection.
@@ -1090,6 +1091,17 @@ fn duration(text: &str) -> Result<Duration, String> {
         duration if duration.is_zero() => Err("must be longer than zero".into()),
         duration => Ok(duration),
     }
+}
+
+/// A name of the schema, never an address: grpcurl takes the address there, grpc-convo with
+/// --addr, and a habit should not dial the default address instead.
+fn symbol(text: &str) -> Result<String, String> {
+    if text.contains(':') {
+        return Err(format!(
+            "'{text}' is an address, not a name: give it with --addr {text}"
+        ));
+    }
+    Ok(text.to_owned())
 }
 
 /// A duration where zero makes sense: no grace, no pings.

@@ -130,7 +130,7 @@ pub async fn describe(args: DescribeArgs) -> anyhow::Result<()> {
     let call = inspect_call(&args.connect)?;
     let connect = connect_config(&args.connect, 1, call.token.as_ref())?;
     let files = schema_files(&args.schema);
-    let text = inspect::describe(&connect, &call, &files, &args.symbol).await?;
+    let text = inspect::describe(&connect, &call, &files, args.symbol.as_deref()).await?;
     write_stdout(text.as_bytes())
 }
 

@@ -27,8 +27,25 @@ pub async fn list(
     Ok(names.iter().map(|name| format!("{name}\n")).collect())
 }
 
-/// `symbol` in proto syntax.
+/// `symbol` in proto syntax; without one, every service, as grpcurl describes them.
 pub async fn describe(
+    connect_to: &ConnectConfig,
+    call: &CallSetup,
+    files: &SchemaFiles,
+    symbol: Option<&str>,
+) -> anyhow::Result<String> {
+    if let Some(symbol) = symbol {
+        return describe_one(connect_to, call, files, symbol).await;
+    }
+    let services = list(connect_to, call, files, None).await?;
+    let mut described = Vec::new();
+    for service in services.lines() {
+        described.push(describe_one(connect_to, call, files, service).await?);
+    }
+    Ok(described.join("\n"))
+}
+
+async fn describe_one(
     connect_to: &ConnectConfig,
     call: &CallSetup,
     files: &SchemaFiles,

@@ -18,7 +18,7 @@ use std::{future::Future, io::Write, path::PathBuf, sync::Arc, time::Duration};
 
 use futures_util::{Stream, StreamExt};
 use regex::bytes::Regex;
-use tonic::Status;
+use tonic::{Code, Status};
 
 use crate::{
     codec::LineCodec,
@@ -26,6 +26,7 @@ use crate::{
     mapping::Outgoing,
     net::{CallSetup, ConnectConfig, connect},
     signals::Signal,
+    tutorial,
 };
 
 pub(crate) use calls::{Calls, Heard, Received};
@@ -239,7 +240,7 @@ fn settle(
 ) -> anyhow::Result<Ended> {
     let ended = match refusal.take() {
         Some(refusal) => Err(refusal),
-        None => ended,
+        None => ended.map_err(|err| default_method_hint(config, err)),
     };
     ended.and_then(|ended| match (&config.until, ended) {
         (Some(until), Ended::ByServer) => Err(anyhow::anyhow!(
@@ -247,6 +248,24 @@ fn settle(
         )),
         (_, ended) => Ok(ended),
     })
+}
+
+/// A server that does not serve the tutorial's method was most likely meant to be asked another:
+/// its UNIMPLEMENTED says so, with the way to name one.
+fn default_method_hint(config: &AskConfig, err: anyhow::Error) -> anyhow::Error {
+    let default = config.method.method.to_string() == tutorial::METHOD;
+    match err.downcast_ref::<RpcError>() {
+        Some(RpcError(status)) if default && status.code() == Code::Unimplemented => {
+            let hint = format!(
+                "{} (ask calls the tutorial's {} unless --method names another; grpc-convo \
+                 list shows what the server has)",
+                status.message(),
+                tutorial::METHOD
+            );
+            anyhow::Error::new(RpcError(Status::new(Code::Unimplemented, hint)))
+        }
+        _ => err,
+    }
 }
 
 /// The status a transcript ends with: the server's, or CANCELLED with the reason when ask ended

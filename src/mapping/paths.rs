@@ -244,13 +244,30 @@ pub fn only_field(message: &MessageDescriptor, flags: Flags) -> Result<String, U
         .map_err(|candidates| choose(message, &candidates, flags.field, flags))
 }
 
+/// The message's fields with their types, as `key (bytes), lease (int64)`.
+fn typed_fields(message: &MessageDescriptor) -> String {
+    let fields: Vec<String> = (message.fields())
+        .map(|field| {
+            let kind = match field.kind() {
+                prost_reflect::Kind::Message(m) => m.name().to_owned(),
+                prost_reflect::Kind::Enum(e) => e.name().to_owned(),
+                kind => format!("{kind:?}").to_ascii_lowercase(),
+            };
+            let list = if field.is_list() { "repeated " } else { "" };
+            format!("{} ({list}{kind})", field.name())
+        })
+        .collect();
+    fields.join(", ")
+}
+
 /// Why no field was named and none could be chosen for the user.
 fn choose(message: &MessageDescriptor, candidates: &[String], flag: &str, flags: Flags) -> Usage {
     let name = message.full_name();
     Usage(match candidates {
         [] => format!(
-            "{name} has no string field for a line to fill: name one inside it with {flag}, \
-             or pass whole messages in JSON with {}",
+            "{name} has no string field for a line to fill: name one inside it with {flag} (its \
+             fields: {}), or pass whole messages in JSON with {}",
+            typed_fields(message),
             flags.whole
         ),
         several => format!(

@@ -9,24 +9,37 @@ use miette::Diagnostic;
 
 use crate::error::Usage;
 
-/// The files, with their imports, each `--proto` file's own directory searched after `-I`.
+/// The files, with their imports, each `--proto` file's own directory searched after `-I`. A
+/// `--proto` that is not there as written is looked up under each `-I`, as protoc and grpcurl
+/// do (`-I vendor --proto go.etcd.io/etcd/api/etcdserverpb/rpc.proto`).
 pub(super) fn compile(
     protos: &[PathBuf],
     import_paths: &[PathBuf],
 ) -> Result<prost_types::FileDescriptorSet, Usage> {
     let mut includes: Vec<PathBuf> = import_paths.to_vec();
     for proto in protos {
+        if !proto.exists() {
+            if import_paths.iter().any(|dir| dir.join(proto).is_file()) {
+                continue;
+            }
+            let under = match import_paths {
+                [] => String::new(),
+                dirs => {
+                    let dirs: Vec<String> = dirs.iter().map(|d| d.display().to_string()).collect();
+                    format!(", nor under -I {}", dirs.join(" or "))
+                }
+            };
+            return Err(Usage(format!(
+                "--proto {}: no such file{under}",
+                proto.display()
+            )));
+        }
         let dir = proto
             .parent()
             .filter(|dir| !dir.as_os_str().is_empty())
             .unwrap_or(Path::new("."));
         if !includes.iter().any(|known| known == dir) {
             includes.push(dir.to_owned());
-        }
-    }
-    for proto in protos {
-        if !proto.exists() {
-            return Err(Usage(format!("--proto {}: no such file", proto.display())));
         }
     }
     protox::compile(protos, &includes).map_err(|err| Usage(told(&err, &includes)))

@@ -187,16 +187,22 @@ impl Schema {
         &self.pool
     }
 
-    /// The method, or a usage error naming it and the services there are.
+    /// The method, or a usage error naming it and what there is instead: the service's methods
+    /// when the service is there, else the services.
     pub fn method(&self, name: &MethodName) -> Result<MethodDescriptor, Usage> {
-        let found = self
-            .pool
-            .get_service_by_name(&name.service)
-            .and_then(|service| service.methods().find(|m| m.name() == name.method));
-        found.ok_or_else(|| {
-            Usage(format!(
+        let Some(service) = self.pool.get_service_by_name(&name.service) else {
+            return Err(Usage(format!(
                 "no method {name} here; the services are: {}",
                 self.services().join(", ")
+            )));
+        };
+        let found = service.methods().find(|m| m.name() == name.method);
+        found.ok_or_else(|| {
+            let methods: Vec<String> = service.methods().map(|m| m.name().to_owned()).collect();
+            Usage(format!(
+                "no method {name} here; the methods of {} are: {}",
+                name.service,
+                methods.join(", ")
             ))
         })
     }
@@ -273,7 +279,12 @@ mod tests {
             .unwrap_err();
         assert_eq!(
             missing.to_string(),
-            "no method proto.Stream/Nope here; the services are: proto.Stream"
+            "no method proto.Stream/Nope here; the methods of proto.Stream are: Conversations"
+        );
+        let missing = schema.method(&"no.Such/Nope".parse().unwrap()).unwrap_err();
+        assert_eq!(
+            missing.to_string(),
+            "no method no.Such/Nope here; the services are: proto.Stream"
         );
     }
 }
