@@ -220,6 +220,36 @@ fn an_http1_server_is_named_as_such_with_no_tls_hint() {
     assert_one_line(&output, 78, &["speaks HTTP/1.1, not gRPC"]);
 }
 
+/// A server that answers with a bare page, no status line (Python's http.server does so to
+/// HTTP/2's preface): every client names what it met, in the same words and status.
+#[test]
+fn a_server_answering_in_bare_text_is_named_the_same_by_every_client() {
+    let listener = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+    let addr = listener.local_addr().unwrap().to_string();
+    std::thread::spawn(move || {
+        for stream in listener.incoming() {
+            let Ok(mut stream) = stream else { return };
+            use std::io::{Read, Write};
+            let mut preface = [0u8; 24];
+            let _ = stream.read_exact(&mut preface);
+            let _ = stream
+                .write_all(b"<!DOCTYPE HTML>\n<html lang=\"en\">\n<body>Bad request</body>\n");
+        }
+    });
+    let words = "the server answered in text, not HTTP/2 (it began '<!DOCTYPE HTML>')";
+    assert_one_line(&ask(&addr, &["q"], b""), 78, &[words]);
+    for command in [
+        &["list"][..],
+        &["describe"],
+        &["health"],
+        &["bench", "-n", "1"],
+    ] {
+        let output = run(&[command, &["--addr", &addr]].concat());
+        assert_one_line(&output, 78, &[words]);
+        assert!(!stderr_text(&output).contains("--tls"), "{command:?}");
+    }
+}
+
 #[test]
 fn certificate_failures_are_one_line_each() {
     let pki = Pki::new("failures");

@@ -408,7 +408,8 @@ impl AsyncRead for Watched {
                 let bytes = &buf.filled()[before..];
                 frames.scan(bytes, link);
                 link.heard();
-                match first_words(bytes) {
+                let first = self.heard.is_some().then(|| first_words(bytes)).flatten();
+                match first {
                     Some(foreign) => Err(io::Error::new(io::ErrorKind::InvalidData, foreign)),
                     None => Ok(()),
                 }
@@ -455,6 +456,12 @@ enum Foreign {
     /// An HTTP/1.x status line: a web server, or a proxy without HTTP/2 to its backend.
     #[error("the server speaks HTTP/1.1, not gRPC (which runs over HTTP/2)")]
     Http1,
+    /// Text without a status line (Python's http.server answers HTTP/2's preface with a bare
+    /// HTML page): what it began with.
+    #[error(
+        "the server answered in text, not HTTP/2 (it began '{0}'): is it a web server? gRPC runs over HTTP/2"
+    )]
+    Text(String),
 }
 
 /// What the first bytes from a server say it is, when that is not HTTP/2: a TLS record (an alert
@@ -463,6 +470,12 @@ fn first_words(bytes: &[u8]) -> Option<Foreign> {
     match bytes {
         [0x15 | 0x16, 0x03, ..] => Some(Foreign::Tls),
         _ if bytes.starts_with(b"HTTP/1.") => Some(Foreign::Http1),
+        // An HTTP/2 frame begins with its length, whose first byte is 0 for any SETTINGS.
+        [first, ..] if first.is_ascii_graphic() || first.is_ascii_whitespace() => {
+            let line = bytes.split(|&b| b == b'\n').next().unwrap_or_default();
+            let shown = String::from_utf8_lossy(&line[..line.len().min(40)]);
+            Some(Foreign::Text(shown.trim_end().to_owned()))
+        }
         _ => None,
     }
 }
@@ -503,7 +516,7 @@ fn why(err: &(dyn std::error::Error + 'static), tls: bool) -> Option<String> {
     match find_cause::<Foreign>(err) {
         Some(Foreign::Tls) => return Some(ADD_TLS.into()),
         // Said in full already: no TLS flag would help.
-        Some(Foreign::Http1) => return None,
+        Some(Foreign::Http1 | Foreign::Text(_)) => return None,
         None => {}
     }
     let closed = find_cause::<io::Error>(err).is_some_and(|io| {
