@@ -93,7 +93,7 @@ set edit:completion:arg-completer[grpc-convo] = {|@words|
             cand --set 'A fixed value in every request, as PATH=VALUE: a number, true/false, an enum by name or number, bytes as --bytes says; repeat for each element of a repeated field'
             cand --separator 'What separates the fields of a line, for several --field or --answer-field [default: a tab, which may be written \t]'
             cand --bytes 'How bytes fields are written in lines, both ways: raw (the bytes themselves) or base64 (also for --set)'
-            cand --answer-field 'A response field each answer prints, as a dotted path: a string as it is, bytes as --bytes says, a number or bool as text, an enum by name, a message or a whole repeated field in JSON; repeat to print several, joined by --separator; a path through a repeated field (kvs.value) prints a line per element [default: the response''s only string field, else the whole response in JSON]'
+            cand --answer-field 'A response field each answer prints, as a dotted path: a string as it is, bytes as --bytes says, a number or bool as text, an enum by name, a message or a whole repeated field in JSON; repeat to print several, joined by --separator; a path through a repeated field (kvs.value) prints a line per element [default: a response that is one string field prints as its text, any other whole in JSON]'
             cand --parallel 'Unary methods: calls in flight at once on the connection; answers still print in question order'
             cand --timeout 'Deadline for the whole conversation (500ms, 10s, 2m), sent to the server as grpc-timeout'
             cand --max-message-size 'Largest message sent or received, in bytes (encoded protobuf)'

@@ -892,8 +892,8 @@ pub struct AnswerFlags {
     /// A response field each answer prints, as a dotted path: a string as it is, bytes as --bytes
     /// says, a number or bool as text, an enum by name, a message or a whole repeated field in
     /// JSON; repeat to print several, joined by --separator; a path through a repeated field
-    /// (kvs.value) prints a line per element [default: the response's only string field, else
-    /// the whole response in JSON]
+    /// (kvs.value) prints a line per element [default: a response that is one string field
+    /// prints as its text, any other whole in JSON]
     #[arg(long, value_name = "PATH")]
     pub answer_field: Vec<String>,
 

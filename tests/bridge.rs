@@ -44,7 +44,7 @@ const ALL: [&str; 4] = [
 fn every_kind_of_method_is_answered_by_its_process() {
     let server = bridged(&ALL, &[]);
     let call = |method: &str, stdin: &[u8], extra: &[&str]| {
-        let mut args = vec!["--method", method];
+        let mut args = vec!["--method", method, "--answer-field", "said"];
         args.extend(extra);
         let output = ask(&server.addr, &args, stdin);
         assert!(
@@ -253,8 +253,8 @@ fn what_cannot_be_served_is_refused_before_anything_listens() {
         ),
         (
             &count,
-            "name one inside it with --field, or pass whole messages in JSON with \
-             --process-format json",
+            "name one inside it with --field (its fields: n (int32)), or pass whole messages in \
+             JSON with --process-format json",
         ),
     ];
     for (args, why) in cases {
@@ -349,6 +349,8 @@ fn a_bridged_method_is_behind_the_token_like_the_tutorials() {
         "kinds.Kinds/Chat",
         "--proto",
         &kinds_proto(),
+        "--answer-field",
+        "said",
         "hi",
     ];
     let output = ask(&server.addr, &chat, b"");
@@ -388,7 +390,14 @@ fn bridged_methods_take_compressed_questions_and_can_compress_answers() {
             ] {
                 let output = ask(
                     &server.addr,
-                    &["--method", method, "--compress", encoding],
+                    &[
+                        "--method",
+                        method,
+                        "--answer-field",
+                        "said",
+                        "--compress",
+                        encoding,
+                    ],
                     stdin,
                 );
                 assert!(

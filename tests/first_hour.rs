@@ -120,3 +120,29 @@ fn the_default_method_asked_of_another_server_says_how_to_name_one() {
     assert!(stderr.contains("unless --method names another"), "{stderr}");
     assert!(stderr.contains("grpc-convo list"), "{stderr}");
 }
+
+/// A response with one string among other fields (etcd's LeaseGrant: ID, TTL and an `error`)
+/// prints whole: its lone string would have been an empty line hiding the rest.
+#[test]
+fn a_response_that_is_more_than_one_string_prints_whole() {
+    let kinds = KindsServer::start(&[]);
+    let proto = kinds_proto();
+    let args = [
+        "--proto",
+        &proto,
+        "--method",
+        "kinds.Kinds/Echo",
+        "--set",
+        "big=7",
+    ];
+    let output = ask(&kinds.addr, &args, b"\n");
+    assert!(output.status.success(), "{}", stderr_text(&output));
+    let printed: serde_json::Value = serde_json::from_str(&stdout_lines(&output)[0]).unwrap();
+    assert_eq!(printed["big"], "7", "{printed}");
+    let output = ask(
+        &kinds.addr,
+        &[&args[..], &["--answer-field", "said", "hi"]].concat(),
+        b"",
+    );
+    assert_eq!(stdout_lines(&output), ["hi"]);
+}

@@ -74,7 +74,7 @@ async fn unary_and_server_streaming_methods_make_a_call_per_line() {
     .await;
     assert_eq!(answers(&messages), ["a", "b"]);
 
-    let feed = json!({"method": "kinds.Kinds/Feed"});
+    let feed = json!({"method": "kinds.Kinds/Feed", "answer_field": ["said"]});
     let (messages, code) = converse(&web, &[feed, json!({"line": "x"}), end]).await;
     assert_eq!(answers(&messages), ["feed 1: x", "feed 2: x", "feed 3: x"]);
     assert_eq!(messages.last().unwrap()["status"]["code"], "OK");

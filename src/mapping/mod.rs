@@ -114,9 +114,12 @@ pub fn to_line(message: &MessageDescriptor, args: &MappingArgs) -> Result<ToLine
         return Ok(json(message, args.proto_names));
     }
     if args.answer_fields.is_empty() {
+        // Only a message that is that one field prints as its text: one string among other
+        // fields (an `error` beside an ID and a TTL) would hide the rest.
+        let sole = message.fields().len() == 1;
         return Ok(match only_candidate(message) {
-            Ok(path) => text(message, &path),
-            Err(_) => json(message, args.proto_names),
+            Ok(path) if sole => text(message, &path),
+            _ => json(message, args.proto_names),
         });
     }
     let paths = (args.answer_fields.iter())

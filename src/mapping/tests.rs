@@ -275,9 +275,17 @@ fn reply() -> DynamicMessage {
 }
 
 #[test]
-fn answers_print_the_only_string_field_the_named_fields_or_json() {
+fn answers_print_a_lone_field_the_named_fields_or_json() {
     let answer = |args: MappingArgs| printed(&args, &reply()).unwrap().join("|");
-    assert_eq!(answer(MappingArgs::default()), "hi");
+    // One string among other fields would hide them: the whole message, unless fields are named.
+    let whole: serde_json::Value = serde_json::from_str(&answer(MappingArgs::default())).unwrap();
+    assert_eq!(whole["said"], "hi");
+    assert_eq!(whole["big"], "-7");
+    // So also a string beside a number (the tutorial's StreamResponse, its one field, prints as
+    // text: every tutorial test).
+    let meta = from_json("kinds.common.Meta", r#"{"note":"only","level":2}"#);
+    let meta = printed(&MappingArgs::default(), &meta).unwrap().join("|");
+    assert_eq!(meta, r#"{"note":"only","level":2}"#);
     assert_eq!(answer(printing(&["mood"])), "SAD");
     assert_eq!(answer(printing(&["big"])), "-7");
     assert_eq!(answer(printing(&["tags"])), r#"["x"]"#);

@@ -79,10 +79,15 @@ def tutorial(driver, addr, shot):
 
 def kinds(driver, addr):
     driver.get(f"http://{addr}/")
+    # A Reply is more than its text: its field named, or it shows whole as JSON.
+    answer_field = driver.find_element(By.ID, "answer-field")
     pick(driver, "Feed")
+    answer_field.clear()
+    answer_field.send_keys("said")
     converse(driver, ["x"], ["feed 3: x"])
     pick(driver, "kinds.Kinds/Echo")
-    driver.find_element(By.ID, "answer-field").send_keys("said")
+    answer_field.clear()
+    answer_field.send_keys("said")
     converse(driver, ["a", "b"], ["a", "b"])
     driver.find_element(By.ID, "end").click()
     status(driver, "OK")

@@ -456,6 +456,8 @@ export KINDS_PROTO
 kinds_every_kind() { # ADDR [SCHEMA FLAGS...]: each kind of method, through ask
     local addr=$1
     shift
+    # A Reply is more than its text: named, or it prints whole as JSON.
+    set -- "$@" --answer-field said
     printf 'a\nb\n' | "$BIN" ask --addr "$addr" "$@" --method kinds.Kinds/Chat >"$WORK/got" &&
         printf 'chat 1: a\nchat 2: b\n' >"$WORK/want" && same "$WORK/want" "$WORK/got" || return 1
     printf 'x\ny\n' | "$BIN" ask --addr "$addr" "$@" --method kinds.Kinds.Feed | grep -v 'feed 2' >"$WORK/got" &&

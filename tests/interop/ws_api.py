@@ -45,9 +45,11 @@ def answers(got):
 async def kinds(addr):
     lines = lambda *texts: [{"line": t} for t in texts] + [{"end": True}]
     cases = [
-        ({"method": "kinds.Kinds/Chat"}, lines("a", "b"), ["chat 1: a", "chat 2: b"]),
-        ({"method": "kinds.Kinds/Feed"}, lines("x"), ["feed 1: x", "feed 2: x", "feed 3: x"]),
-        ({"method": "kinds.Kinds/Collect"}, lines("p", "q"), ["p,q"]),
+        ({"method": "kinds.Kinds/Chat", "answer_field": ["said"]}, lines("a", "b"),
+         ["chat 1: a", "chat 2: b"]),
+        ({"method": "kinds.Kinds/Feed", "answer_field": ["said"]}, lines("x"),
+         ["feed 1: x", "feed 2: x", "feed 3: x"]),
+        ({"method": "kinds.Kinds/Collect", "answer_field": ["said"]}, lines("p", "q"), ["p,q"]),
         ({"method": "kinds.Kinds/Echo", "answer_field": ["said"]}, lines("1", "2"), ["1", "2"]),
     ]
     for start, said, want in cases:
