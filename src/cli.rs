@@ -261,9 +261,6 @@ pub struct ServeArgs {
     )]
     pub addr: Addr,
 
-    #[command(flatten)]
-    pub limits: Limits,
-
     /// Conversations in progress at once; one more gets RESOURCE_EXHAUSTED "server busy"
     #[arg(long, value_name = "N", default_value_t = 10_000,
           value_parser = clap::value_parser!(u32).range(1..))]
@@ -348,9 +345,6 @@ pub struct ServeArgs {
     #[arg(long, value_name = "DURATION", value_parser = duration_or_zero, default_value = "2s")]
     pub kill_grace: Duration,
 
-    #[command(flatten)]
-    pub schema: SchemaFlags,
-
     /// Serve this method of the --proto/--protoset files (pkg.Service/Method or
     /// pkg.Service.Method), each call with its own process of COMMAND (repeatable); without
     /// --method, serve answers proto.Stream/Conversations
@@ -373,9 +367,6 @@ pub struct ServeArgs {
     #[arg(long = "set", value_name = "[METHOD:]PATH=VALUE", requires = "method")]
     pub set: Vec<String>,
 
-    #[command(flatten)]
-    pub line: LineFlags,
-
     /// What the process reads and writes for a bridged method: text (one field as a line), or
     /// json (each request and response as one line of protobuf JSON)
     #[arg(long, value_enum, value_name = "FORMAT", default_value_t = TextOrJson::Text,
@@ -386,6 +377,15 @@ pub struct ServeArgs {
     /// stdin one per line, each line it writes to stdout is an answer
     #[arg(last = true, value_name = "COMMAND")]
     pub command: Vec<String>,
+
+    #[command(flatten)]
+    pub limits: Limits,
+
+    #[command(flatten)]
+    pub schema: SchemaFlags,
+
+    #[command(flatten)]
+    pub line: LineFlags,
 }
 
 #[derive(Debug, Args)]
@@ -394,13 +394,6 @@ pub struct WebArgs {
     /// unix:PATH; port 0 picks a free port, printed as "web page at URL" on stderr
     #[arg(long, value_name = "ADDR", default_value = "127.0.0.1:8080")]
     pub listen: Addr,
-
-    /// The upstream server, and how to reach it: every conversation of the page goes there
-    #[command(flatten)]
-    pub connect: ConnectArgs,
-
-    #[command(flatten)]
-    pub schema: SchemaFlags,
 
     /// Offer only this method (pkg.Service/Method; repeatable) [default: every method the
     /// upstream's reflection or the files know]
@@ -453,6 +446,13 @@ pub struct WebArgs {
     #[arg(long, value_name = "DURATION", value_parser = duration, default_value = "30s")]
     pub ping_interval: Duration,
 
+    /// The upstream server, and how to reach it: every conversation of the page goes there
+    #[command(flatten)]
+    pub connect: ConnectArgs,
+
+    #[command(flatten)]
+    pub schema: SchemaFlags,
+
     #[command(flatten)]
     pub limits: Limits,
 }
@@ -467,15 +467,6 @@ pub enum LogFormat {
 
 #[derive(Debug, Args)]
 pub struct AskArgs {
-    #[command(flatten)]
-    pub connect: ConnectArgs,
-
-    #[command(flatten)]
-    pub method: MethodFlags,
-
-    #[command(flatten)]
-    pub answers: AnswerFlags,
-
     /// Unary methods: calls in flight at once on the connection; answers still print in question
     /// order
     #[arg(long, value_name = "N", default_value_t = 1,
@@ -485,12 +476,6 @@ pub struct AskArgs {
     /// Deadline for the whole conversation (500ms, 10s, 2m), sent to the server as grpc-timeout
     #[arg(long, value_name = "DURATION", value_parser = duration)]
     pub timeout: Option<Duration>,
-
-    #[command(flatten)]
-    pub limits: Limits,
-
-    #[command(flatten)]
-    pub compression: Compression,
 
     /// How answers are printed: text, or json (each response as one line of protobuf JSON with
     /// every field written, such as {"answer":"..."}, which survives answers holding newlines; a
@@ -551,16 +536,25 @@ pub struct AskArgs {
     /// when stdin and stdout are a terminal)
     #[arg(value_name = "QUESTION")]
     pub questions: Vec<String>,
-}
-
-#[derive(Debug, Args)]
-pub struct BenchArgs {
-    #[command(flatten)]
-    pub connect: ConnectArgs,
 
     #[command(flatten)]
     pub method: MethodFlags,
 
+    #[command(flatten)]
+    pub answers: AnswerFlags,
+
+    #[command(flatten)]
+    pub connect: ConnectArgs,
+
+    #[command(flatten)]
+    pub limits: Limits,
+
+    #[command(flatten)]
+    pub compression: Compression,
+}
+
+#[derive(Debug, Args)]
+pub struct BenchArgs {
     /// Conversations at once; for a method that is not bidirectional, slots that each make
     /// their calls one after another
     #[arg(short = 'c', long, value_name = "C", default_value_t = 1,
@@ -707,6 +701,12 @@ pub struct BenchArgs {
     pub output: TextOrJson,
 
     #[command(flatten)]
+    pub connect: ConnectArgs,
+
+    #[command(flatten)]
+    pub method: MethodFlags,
+
+    #[command(flatten)]
     pub limits: Limits,
 
     #[command(flatten)]
@@ -766,22 +766,19 @@ fn rate(text: &str) -> Result<f64, String> {
 
 #[derive(Debug, Args)]
 pub struct ListArgs {
+    /// List this service's methods (as pkg.Service.Method) instead of the services
+    #[arg(value_name = "SERVICE", value_parser = symbol)]
+    pub service: Option<String>,
+
     #[command(flatten)]
     pub connect: ConnectArgs,
 
     #[command(flatten)]
     pub schema: SchemaFlags,
-
-    /// List this service's methods (as pkg.Service.Method) instead of the services
-    #[arg(value_name = "SERVICE", value_parser = symbol)]
-    pub service: Option<String>,
 }
 
 #[derive(Debug, Args)]
 pub struct HealthArgs {
-    #[command(flatten)]
-    pub connect: ConnectArgs,
-
     /// Follow the status with Health/Watch: one line each time it changes, until the server
     /// ends the stream (the exit status is then the last status's)
     #[arg(long)]
@@ -794,25 +791,29 @@ pub struct HealthArgs {
     /// The service to ask about, such as proto.Stream [default: "", the whole server]
     #[arg(value_name = "SERVICE", default_value = "", hide_default_value = true)]
     pub service: String,
+
+    #[command(flatten)]
+    pub connect: ConnectArgs,
 }
 
 #[derive(Debug, Args)]
 pub struct DescribeArgs {
-    #[command(flatten)]
-    pub connect: ConnectArgs,
-
-    #[command(flatten)]
-    pub schema: SchemaFlags,
-
     /// A service, method, message or enum, by its full name (pkg.Service, pkg.Service/Method or
     /// pkg.Service.Method, pkg.Message); its comments are printed above it [default: every
     /// service, as grpcurl describes them]
     #[arg(value_name = "SYMBOL", value_parser = symbol)]
     pub symbol: Option<String>,
+
+    #[command(flatten)]
+    pub connect: ConnectArgs,
+
+    #[command(flatten)]
+    pub schema: SchemaFlags,
 }
 
 /// Where a method's types come from, when not from the server's reflection.
 #[derive(Debug, Args)]
+#[command(next_help_heading = "Method")]
 pub struct SchemaFlags {
     /// A .proto file that defines the method's types, parsed at run time (repeatable); given
     /// any of --proto or --protoset, no reflection call is made
@@ -831,14 +832,12 @@ pub struct SchemaFlags {
 
 /// The method to call and how lines map to its messages.
 #[derive(Debug, Args)]
+#[command(next_help_heading = "Method")]
 pub struct MethodFlags {
     /// The method, as pkg.Service/Method or pkg.Service.Method; its types come from --proto or
     /// --protoset, else from the server's reflection (the default method is known without either)
     #[arg(long, value_name = "METHOD", default_value = tutorial::METHOD)]
     pub method: MethodName,
-
-    #[command(flatten)]
-    pub schema: SchemaFlags,
 
     /// A field each line fills, as a dotted path (meta.note): a string, bytes (the line's own),
     /// a number, true/false or an enum by name; repeat to cut each line at --separator into
@@ -852,12 +851,16 @@ pub struct MethodFlags {
     pub set: Vec<String>,
 
     #[command(flatten)]
+    pub schema: SchemaFlags,
+
+    #[command(flatten)]
     pub line: LineFlags,
 }
 
 /// How a line is cut into fields, and how bytes are written in it: both directions, every
 /// command.
 #[derive(Debug, Args)]
+#[command(next_help_heading = "Method")]
 pub struct LineFlags {
     /// What separates the fields of a line, for several --field or --answer-field [default: a
     /// tab, which may be written \t]
@@ -888,6 +891,7 @@ fn separator(text: &str) -> Result<Separator, String> {
 
 /// How ask prints the responses of any method.
 #[derive(Debug, Args)]
+#[command(next_help_heading = "Answers")]
 pub struct AnswerFlags {
     /// A response field each answer prints, as a dotted path: a string as it is, bytes as --bytes
     /// says, a number or bool as text, an enum by name, a message or a whole repeated field in
@@ -904,6 +908,7 @@ pub struct AnswerFlags {
 
 /// How a client reaches a server: shared by every command that connects.
 #[derive(Debug, Args)]
+#[command(next_help_heading = "Connection")]
 pub struct ConnectArgs {
     /// Server to talk to
     #[arg(
@@ -1024,6 +1029,7 @@ pub enum LinesOrJson {
 }
 
 #[derive(Debug, Args)]
+#[command(next_help_heading = "Messages")]
 pub struct Limits {
     /// Largest message sent or received, in bytes (encoded protobuf)
     #[arg(long, value_name = "BYTES", default_value_t = DEFAULT_MAX_MESSAGE_SIZE,
@@ -1032,6 +1038,7 @@ pub struct Limits {
 }
 
 #[derive(Debug, Args)]
+#[command(next_help_heading = "Messages")]
 pub struct Compression {
     /// Compress each question with this encoding (the server must accept it, as grpc-go's,
     /// grpc-java's and grpcio's servers do gzip); compressed answers are accepted either way
