@@ -329,7 +329,7 @@ fn the_html_report_stands_alone_and_its_plots_hold_the_runs_figures() {
         "-c",
         "2",
         "--rate",
-        "400",
+        "600",
         "--duration",
         "2s",
         "--interval",
@@ -378,10 +378,22 @@ fn the_html_report_stands_alone_and_its_plots_hold_the_runs_figures() {
     assert!(settings.contains(&target), "{settings}");
     assert!(
         settings.contains("bench --addr")
-            && settings.contains("--rate 400")
+            && settings.contains("--rate 600")
             && settings.contains("-H 'authorization: …'")
             && !page.contains("s3cret"),
         "{settings}"
+    );
+    assert!(
+        settings.contains(concat!("grpc-convo ", env!("CARGO_PKG_VERSION"), " on "))
+            && !settings.contains("<th>shards</th>"),
+        "{settings}"
+    );
+    // Counts are grouped by thousands, as a person reads them.
+    let answers = report["answers"].as_u64().unwrap();
+    let grouped = format!("{},{:03}", answers / 1000, answers % 1000);
+    assert!(
+        answers >= 1000 && page.contains(&grouped),
+        "{grouped} not in the page"
     );
     let year = settings
         .find("<th>started</th><td class=\"n\">20")

@@ -12,7 +12,7 @@ use crate::figures::latency_text;
 use super::{
     Report,
     report::{SHOWN, percentile_us},
-    svg::{Dot, escape, figure, plot, round_up},
+    svg::{Dot, escape, figure, grouped, plot, round_up},
 };
 
 /// Percentiles of the latency plot, and where each sits on the log axis: log10(1 / (1 - q)).
@@ -25,11 +25,13 @@ impl Report {
         let mut page = String::from(
             "<!DOCTYPE html>\n<html lang=\"en\"><head><meta charset=\"utf-8\">\
              <title>grpc-convo bench</title><style>\
-             body{font:14px/1.4 sans-serif;margin:2em auto;max-width:720px;color:#222}\
+             body{font:14px/1.4 sans-serif;margin:2em auto;padding:0 1em;max-width:1100px;\
+             color:#222}\
              table{border-collapse:collapse;margin:.5em 0 1.5em}\
              td,th{padding:.2em .8em;border-bottom:1px solid #ddd;text-align:left}\
              td.n{text-align:right;font-variant-numeric:tabular-nums}\
-             svg{display:block;margin:.5em 0 1.5em}svg text{font:11px sans-serif;fill:#444}\
+             svg{display:block;margin:.5em 0 1.5em;width:100%;height:auto}\
+             svg text{font:11px sans-serif;fill:#444}\
              </style></head><body>\n<h1>grpc-convo bench</h1>\n",
         );
         let _ = writeln!(page, "<h2>Settings</h2>\n{}", self.settings_table());
@@ -85,26 +87,34 @@ impl Report {
     fn settings_table(&self) -> String {
         let config = &self.settings;
         let started = humantime::format_rfc3339_seconds(self.measured.started_at);
-        let rows = [
+        let mut rows = vec![
             ("target", config.target.clone()),
             ("command", config.command_line.clone()),
             ("started", started.to_string()),
+            (
+                "report by",
+                format!(
+                    "grpc-convo {} on {}",
+                    env!("CARGO_PKG_VERSION"),
+                    host_name()
+                ),
+            ),
             ("method", format!("{} ({})", config.method, config.kind)),
-            (
-                "shards",
-                self.shards_text()
-                    .map_or_else(|| "the whole run".to_owned(), |(_, shards)| shards),
-            ),
-            (
-                &*format!("{}s", self.slot_name()),
-                config.conversations.to_string(),
-            ),
-            ("connections", config.connections.to_string()),
+        ];
+        // A run that was not sharded has nothing to say here.
+        if let Some((_, shards)) = self.shards_text() {
+            rows.push(("shards", shards));
+        }
+        let slots = format!("{}s", self.slot_name());
+        rows.extend([
+            (slots.as_str(), grouped(&config.conversations.to_string())),
+            ("connections", grouped(&config.connections.to_string())),
             ("length", self.length_text()),
             ("mode", self.mode_text()),
             ("questions", self.questions_text()),
-        ];
-        table(&rows.map(|(name, value)| (name.to_owned(), value)))
+        ]);
+        let rows: Vec<_> = rows.into_iter().map(|(n, v)| (n.to_owned(), v)).collect();
+        table(&rows)
     }
 
     fn summary_table(&self) -> String {
@@ -194,6 +204,7 @@ fn in_unit(us: &[f64]) -> (Vec<f64>, &'static str) {
     (us.iter().map(|v| v / divisor).collect(), unit)
 }
 
+/// Rows of a name and its value; a value that is a bare number is grouped by thousands.
 fn table(rows: &[(String, String)]) -> String {
     let mut html = String::from("<table>");
     for (name, value) in rows {
@@ -201,10 +212,18 @@ fn table(rows: &[(String, String)]) -> String {
             html,
             "<tr><th>{}</th><td class=\"n\">{}</td></tr>",
             escape(name),
-            escape(value)
+            escape(&grouped(value))
         );
     }
     html + "</table>"
+}
+
+/// This machine's name, for the report: `uname -n`.
+fn host_name() -> String {
+    nix::unistd::gethostname()
+        .ok()
+        .and_then(|name| name.into_string().ok())
+        .unwrap_or_else(|| "an unnamed host".to_owned())
 }
 
 /// A series over the run's time, in seconds.

@@ -4,7 +4,9 @@
 
 use std::fmt::Write as _;
 
-const WIDTH: f64 = 640.0;
+/// The plots fill the page's width (up to 1,100 px); this is their shape, and their size when
+/// nothing scales them.
+const WIDTH: f64 = 1000.0;
 const HEIGHT: f64 = 240.0;
 const MARGIN: f64 = 56.0;
 
@@ -23,6 +25,28 @@ pub(super) fn round_up(value: f64) -> f64 {
         .map(|m| m * power)
         .find(|&round| round >= value)
         .unwrap_or(10.0 * power)
+}
+
+/// `2877075` as `2,877,075`, and `1234.5` as `1,234.5`; anything but a bare number as it is.
+pub(super) fn grouped(value: &str) -> String {
+    let (whole, fraction) = value.split_once('.').unwrap_or((value, ""));
+    let number = !whole.is_empty()
+        && whole.bytes().all(|b| b.is_ascii_digit())
+        && fraction.bytes().all(|b| b.is_ascii_digit());
+    if !number || whole.len() <= 3 {
+        return value.to_owned();
+    }
+    let mut out = String::new();
+    for (i, digit) in whole.chars().enumerate() {
+        if i > 0 && (whole.len() - i) % 3 == 0 {
+            out.push(',');
+        }
+        out.push(digit);
+    }
+    match fraction {
+        "" if !value.contains('.') => out,
+        fraction => format!("{out}.{fraction}"),
+    }
 }
 
 /// An axis label: as short as the value allows, to six decimals at most, which hides float
@@ -97,7 +121,7 @@ fn frame(id: &str, scale: &Scale, ticks: &[(f64, &str)], unit: &str) -> String {
     for i in 0..=Y_LINES {
         let value = scale.y_max * i as f64 / Y_LINES as f64;
         let at = scale.y(value);
-        let label = figure(value);
+        let label = grouped(&figure(value).to_string());
         let _ = write!(
             svg,
             "<line x1=\"{MARGIN}\" x2=\"{}\" y1=\"{at}\" y2=\"{at}\" stroke=\"#e4e4e4\"/>\
@@ -133,6 +157,17 @@ pub(super) fn escape(text: &str) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn bare_numbers_are_grouped_by_thousands_and_the_rest_left_alone() {
+        assert_eq!(grouped("2877075"), "2,877,075");
+        assert_eq!(grouped("1234.56"), "1,234.56");
+        assert_eq!(grouped("999"), "999");
+        assert_eq!(grouped("12.5 ms"), "12.5 ms");
+        assert_eq!(grouped("2026-12-04"), "2026-12-04");
+        assert_eq!(grouped("1.2.3"), "1.2.3");
+        assert_eq!(grouped(""), "");
+    }
 
     #[test]
     fn the_y_axis_ends_at_a_round_number_at_least_the_highest_point() {
