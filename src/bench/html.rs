@@ -20,19 +20,21 @@ const QUANTILES: [f64; 11] = [
     0.0, 0.5, 0.75, 0.9, 0.95, 0.99, 0.995, 0.999, 0.9995, 0.9999, 0.99999,
 ];
 
+/// The page's look: the plots as wide as the page (up to 1,100 px), numbers right-aligned.
+const STYLE: &str = "body{font:14px/1.4 sans-serif;margin:2em auto;padding:0 1em;\
+                     max-width:1100px;color:#222}\
+                     table{border-collapse:collapse;margin:.5em 0 1.5em}\
+                     td,th{padding:.2em .8em;border-bottom:1px solid #ddd;text-align:left}\
+                     td.n{text-align:right;font-variant-numeric:tabular-nums}\
+                     svg{display:block;margin:.5em 0 1.5em;width:100%;height:auto}\
+                     svg text{font:11px sans-serif;fill:#444}";
+
 impl Report {
     pub fn html(&self) -> String {
-        let mut page = String::from(
+        let mut page = format!(
             "<!DOCTYPE html>\n<html lang=\"en\"><head><meta charset=\"utf-8\">\
-             <title>grpc-convo bench</title><style>\
-             body{font:14px/1.4 sans-serif;margin:2em auto;padding:0 1em;max-width:1100px;\
-             color:#222}\
-             table{border-collapse:collapse;margin:.5em 0 1.5em}\
-             td,th{padding:.2em .8em;border-bottom:1px solid #ddd;text-align:left}\
-             td.n{text-align:right;font-variant-numeric:tabular-nums}\
-             svg{display:block;margin:.5em 0 1.5em;width:100%;height:auto}\
-             svg text{font:11px sans-serif;fill:#444}\
-             </style></head><body>\n<h1>grpc-convo bench</h1>\n",
+             <title>grpc-convo bench</title><style>{STYLE}</style></head><body>\n\
+             <h1>grpc-convo bench</h1>\n",
         );
         let _ = writeln!(page, "<h2>Settings</h2>\n{}", self.settings_table());
         let _ = writeln!(page, "<h2>Summary</h2>\n{}", self.summary_table());
