@@ -256,3 +256,64 @@ fn a_socket_that_never_answers_a_ping_is_closed() {
     // A ping frame (opcode 9) came before the close, and was never answered.
     assert!(seen.windows(2).any(|w| w == [0x89, 0x00]), "{seen:?}");
 }
+
+/// The page's first hour with a real API (issue 32): the JSON template comes from the request's
+/// descriptor, nested messages and enums filled in; only the files' methods are offered (no
+/// tutorial method the upstream lacks); a refusal names the API's keys, not command-line flags.
+#[tokio::test]
+async fn a_real_apis_methods_come_with_templates_and_refusals_in_the_apis_words() {
+    let kinds = KindsServer::start(&[]);
+    let web = Serve::web(&kinds.addr, &["--proto", &kinds_proto()]);
+    let (status, reply) = request(&web.addr, "/api/methods", &web.addr, "");
+    assert_eq!(status, 200, "{reply}");
+    let body: serde_json::Value =
+        serde_json::from_str(reply.split_once("\r\n\r\n").unwrap().1.trim()).unwrap();
+    let methods = body["methods"].as_array().unwrap();
+    assert!(
+        methods
+            .iter()
+            .all(|m| m["method"] != "proto.Stream/Conversations"),
+        "{body}"
+    );
+    let echo = methods
+        .iter()
+        .find(|m| m["method"] == "kinds.Kinds/Echo")
+        .unwrap();
+    assert_eq!(
+        echo["template"],
+        json!({"text": "", "meta": {"note": "", "level": 0}, "mood": "CALM", "tags": [],
+               "blob": "", "big": "0"})
+    );
+    let pick = methods
+        .iter()
+        .find(|m| m["method"] == "kinds.Kinds/Pick")
+        .unwrap();
+    assert_eq!(
+        pick["template"],
+        json!({"left": "", "n": 0}),
+        "one member of a oneof"
+    );
+    // Count takes a message with no string field: the refusal says how, in the API's terms.
+    let (messages, code) = converse(&web, &[json!({"method": "kinds.Kinds/Count"})]).await;
+    let error = messages
+        .iter()
+        .find_map(|m| m["error"].as_str())
+        .unwrap_or("");
+    assert!(error.contains(r#"with "input": "json""#), "{messages:?}");
+    assert!(!error.contains("--"), "{error}");
+    assert_eq!(code, Some(CloseCode::Policy));
+    // And with "input": "json" a whole request goes, and the template's own values are taken.
+    let start = json!({"method": "kinds.Kinds/Echo", "input": "json", "answer_field": ["mood", "meta.note"]});
+    let mut request_ = echo["template"].clone();
+    request_["meta"]["note"] = json!("deep");
+    let (messages, _) = converse(
+        &web,
+        &[start, json!({"request": request_}), json!({"end": true})],
+    )
+    .await;
+    let answers: Vec<_> = messages
+        .iter()
+        .filter_map(|m| m["answer"].as_str())
+        .collect();
+    assert_eq!(answers, ["CALM\tdeep"], "{messages:?}");
+}

@@ -150,6 +150,14 @@ impl Flags {
         whole_out: "-o json",
         line: "each line fills",
     };
+    /// web's API names the same things by the keys of its first message.
+    pub const WEB: Flags = Flags {
+        field: "\"field\"",
+        read: "\"answer_field\"",
+        whole: "\"input\": \"json\"",
+        whole_out: "\"output\": \"json\"",
+        line: "each line fills",
+    };
     /// serve reads requests into lines and fills responses from lines: the flags trade places.
     pub const SERVE: Flags = Flags {
         field: "--answer-field",

@@ -25,7 +25,8 @@ pub(super) async fn list(State(shared): State<Arc<Shared>>) -> impl IntoResponse
 
 async fn methods(shared: &Shared) -> anyhow::Result<Vec<Value>> {
     let config = &shared.config;
-    let schemas = match Schema::from_files_given(&config.files, Tutorial::Joins)? {
+    // Only what the files define: a page in front of etcd offers no tutorial method etcd lacks.
+    let schemas = match Schema::from_files_given(&config.files, Tutorial::Apart)? {
         Some(schema) => vec![schema],
         None => {
             let (channel, _) = connect(&config.connect).await?;
@@ -70,5 +71,44 @@ fn described(
         "kind": CallKind::of(method).to_string(),
         "request": message(method.input())?,
         "response": message(method.output())?,
+        "template": template(&method.input(), 0),
     }))
+}
+
+/// How deep a template follows nested messages: far enough for real APIs, and a message that
+/// contains itself ends.
+const TEMPLATE_DEPTH: usize = 4;
+
+/// A request to fill in, in protobuf JSON: every field with a value of its type (an enum by its
+/// first value's name, an int64 as a string, a nested message filled the same way), only the
+/// first member of each oneof (two would be refused).
+fn template(message: &prost_reflect::MessageDescriptor, depth: usize) -> Value {
+    use prost_reflect::Kind;
+    let mut fields = serde_json::Map::new();
+    for field in message.fields() {
+        let first_of_its_oneof = (field.containing_oneof()).is_none_or(|oneof| {
+            oneof
+                .fields()
+                .next()
+                .is_some_and(|f| f.number() == field.number())
+        });
+        if !first_of_its_oneof {
+            continue;
+        }
+        let value = match field.kind() {
+            _ if field.is_map() => json!({}),
+            _ if field.is_list() => json!([]),
+            Kind::Message(nested) if depth < TEMPLATE_DEPTH => template(&nested, depth + 1),
+            Kind::Message(_) => json!({}),
+            Kind::Enum(kind) => json!(kind.values().next().map(|v| v.name().to_owned())),
+            Kind::String | Kind::Bytes => json!(""),
+            Kind::Bool => json!(false),
+            Kind::Int64 | Kind::Sint64 | Kind::Sfixed64 | Kind::Uint64 | Kind::Fixed64 => {
+                json!("0")
+            }
+            _ => json!(0),
+        };
+        fields.insert(field.json_name().to_owned(), value);
+    }
+    Value::Object(fields)
 }

@@ -35,7 +35,7 @@ use super::{
 use crate::{
     client::{self, Calls, Heard, MethodArgs, Received},
     error::rpc_status,
-    mapping::{Lines, MappingArgs, Outgoing, Separator, ToMessage},
+    mapping::{Flags, Lines, MappingArgs, Outgoing, Separator, ToMessage},
     message::within_limit,
     net::{connect, headers::Header},
     schema::MethodName,
@@ -175,6 +175,7 @@ fn mapping(start: &Start) -> anyhow::Result<MappingArgs> {
         json_out: start.output == Format::Json,
         separator,
         bytes: start.bytes,
+        flags: Flags::WEB,
         ..MappingArgs::default()
     })
 }

@@ -3,8 +3,13 @@ chromedriver and selenium): a conversation typed a line at a time, each answer s
 next line is typed; a server-streaming and a unary method; an upstream failure; a cross-origin
 handshake refused. Screenshots at 1280x800 and at a phone's 390x844 go to the directory given.
 
-    browser.py WEB_ADDR KINDS_WEB_ADDR SCREENSHOT_DIR
-WEB_ADDR fronts grpc-convo serve; KINDS_WEB_ADDR fronts the kinds test service (with --proto)."""
+    browser.py WEB_ADDR KINDS_WEB_ADDR KV_WEB_ADDR SCREENSHOT_DIR
+WEB_ADDR fronts grpc-convo serve; KINDS_WEB_ADDR fronts the kinds test service and KV_WEB_ADDR
+the key-value store (examples/kv.proto: bytes keys, int64 leases, no string field in a Put),
+both with --proto. A real API's first hour: a whole request from the page's template, a
+two-field line typed with Tab between the fields, a watch cancelled from the page."""
+
+import json
 
 import sys
 
@@ -97,6 +102,50 @@ def kinds(driver, addr):
     status(driver, "INVALID_ARGUMENT")
 
 
+def kv(driver, addr, shot):
+    driver.get(f"http://{addr}/")
+    wait_for(driver, "the method list", lambda d: d.find_elements(By.CSS_SELECTOR, "#methods li"))
+    offered = [li.text for li in driver.find_elements(By.CSS_SELECTOR, "#methods li")]
+    if any("Conversations" in m for m in offered):
+        fail(f"a page in front of the store offers the tutorial's method: {offered}")
+    # A whole request: the template from the descriptor, its bytes in base64 as protobuf JSON.
+    pick(driver, "store.KV/Put")
+    driver.find_element(By.ID, "json-in").click()
+    box = driver.find_element(By.ID, "request")
+    template = json.loads(box.get_attribute("value"))
+    if template != {"key": "", "value": "", "lease": "0"}:
+        fail(f"the Put template is {template}")
+    box.clear()
+    box.send_keys(json.dumps({"key": "Z3JlZXRpbmc=", "value": "aGVsbG8=", "lease": "0"}))
+    driver.find_element(By.ID, "send").click()
+    wait_for(driver, "the Put's answer", lambda d: any('"revision"' in a for a in rows(d, "answer")))
+    driver.find_element(By.ID, "end").click()
+    status(driver, "OK")
+    # Two fields a line: Tab between them in the question box.
+    driver.find_element(By.ID, "again").click()
+    driver.find_element(By.ID, "json-in").click()
+    driver.find_element(By.ID, "field").send_keys("key value")
+    driver.find_element(By.ID, "answer-field").send_keys("header.revision")
+    line = driver.find_element(By.ID, "line")
+    line.send_keys("greeting", Keys.TAB, "hello, world", Keys.ENTER)
+    wait_for(driver, "a revision", lambda d: any(a.isdigit() for a in rows(d, "answer")))
+    driver.find_element(By.ID, "end").click()
+    status(driver, "OK")
+    pick(driver, "store.KV/Range")
+    driver.find_element(By.ID, "field").send_keys("prefix")
+    driver.find_element(By.ID, "answer-field").send_keys("kvs.key kvs.value")
+    driver.find_element(By.ID, "separator").send_keys(": ")
+    converse(driver, ["greeting"], ["greeting: hello, world"])
+    # A watch stays open until cancelled from the page, which says so.
+    pick(driver, "store.KV/Watch")
+    driver.find_element(By.ID, "field").send_keys("create_request.key")
+    driver.find_element(By.ID, "line").send_keys("greeting", Keys.ENTER)
+    wait_for(driver, "the watch's first answer", lambda d: rows(d, "answer"))
+    driver.find_element(By.ID, "cancel").click()
+    status(driver, "CANCELLED")
+    driver.save_screenshot(shot)
+
+
 def cross_origin(driver, page, other):
     """A page of another origin (the other gateway) cannot open this gateway's socket."""
     driver.get(f"http://{other}/")
@@ -112,11 +161,12 @@ def cross_origin(driver, page, other):
 
 
 def main():
-    web, kinds_web, shots = sys.argv[1:]
+    web, kinds_web, kv_web, shots = sys.argv[1:]
     for width, height in ((1280, 800), (390, 844)):
         driver = browser(width, height)
         try:
             tutorial(driver, web, f"{shots}/web-{width}x{height}.png")
+            kv(driver, kv_web, f"{shots}/web-kv-{width}x{height}.png")
             if width == 1280:
                 kinds(driver, kinds_web)
                 cross_origin(driver, web, kinds_web)

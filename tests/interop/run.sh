@@ -672,8 +672,10 @@ if [ "$HAVE_PY" = yes ] && start grpc-convo-for-web "$BIN" serve --addr 127.0.0.
         start web-kinds "$BIN" web --listen 127.0.0.1:0 --addr "$ADDR" --proto "$KINDS_PROTO"; then
         check web-every-kind-vs-websockets "$PY" "$HERE/ws_api.py" kinds "$ADDR"
         check web-refusals-vs-websockets "$PY" "$HERE/ws_api.py" refusals "$ADDR"
-        if [ "$HAVE_BROWSER" = yes ]; then
-            check web-page-in-chromium "$PY" "$HERE/browser.py" "$WEB" "$ADDR" "$LOGS"
+        KINDS_WEB=$ADDR
+        if [ "$HAVE_BROWSER" = yes ] && start go-kv-for-web "$GO_BIN/kvserver" &&
+            start web-kv "$BIN" web --listen 127.0.0.1:0 --addr "$ADDR" --proto "$ROOT/examples/kv.proto"; then
+            check web-page-in-chromium "$PY" "$HERE/browser.py" "$WEB" "$KINDS_WEB" "$ADDR" "$LOGS"
         else
             skip web-page-in-chromium "chromium $HAVE_BROWSER"
         fi
