@@ -96,6 +96,12 @@ def kinds(driver, addr):
     converse(driver, ["a", "b"], ["a", "b"])
     driver.find_element(By.ID, "end").click()
     status(driver, "OK")
+    # The JSON template from the descriptor: a nested message filled in, an enum by name.
+    driver.find_element(By.ID, "json-in").click()
+    template = json.loads(driver.find_element(By.ID, "request").get_attribute("value"))
+    if template.get("meta") != {"note": "", "level": 0} or template.get("mood") != "CALM":
+        fail(f"the Echo template is {template}")
+    driver.find_element(By.ID, "json-in").click()
     pick(driver, "Count")
     driver.find_element(By.ID, "field").send_keys("n")
     driver.find_element(By.ID, "line").send_keys("-1", Keys.ENTER)
