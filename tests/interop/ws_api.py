@@ -67,7 +67,7 @@ async def refusals(addr):
     cases = [
         ([{"method": "kinds.Nope/X"}], "kinds.Nope"),
         ([{"method": "kinds.Kinds/Chat"}, {"line": 5}], "message 2"),
-        ([{"method": "kinds.Kinds/Chat", "field": ["nope"]}], "--field nope"),
+        ([{"method": "kinds.Kinds/Chat", "field": ["nope"]}], '"field" nope'),
     ]
     for said, why in cases:
         got, code = await conversation(addr, said[0], said[1:])
