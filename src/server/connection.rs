@@ -93,8 +93,8 @@ impl Http2 {
                     let Some(admitted) = admit(&request, &mut respond, &calls.rules) else {
                         continue;
                     };
-                    let (routes, rules) = (calls.routes.clone(), (calls.rules.clone(), admitted));
-                    let call = exchange(request, respond, routes, peer.clone(), rules);
+                    let (routes, rules) = (calls.routes.clone(), calls.rules.clone());
+                    let call = exchange(request, respond, routes, peer.clone(), rules, admitted);
                     drop(calls.tracker.spawn(call));
                 }
                 Some(Err(err)) => return report(&peer, &err),

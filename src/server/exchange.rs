@@ -63,7 +63,8 @@ pub(super) async fn exchange(
     respond: SendResponse<Bytes>,
     routes: Routes,
     peer: Peer,
-    (rules, admitted): (Arc<CallRules>, Admitted),
+    rules: Arc<CallRules>,
+    admitted: Admitted,
 ) {
     let (mut parts, mut recv) = request.into_parts();
     let side = admitted.side;
