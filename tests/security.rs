@@ -195,9 +195,8 @@ fn plaintext_and_tls_mixed_up_are_named_as_such() {
     assert_one_line(&output, 78, &["leave out --tls and --ca-cert"]);
 }
 
-#[test]
-fn an_http1_server_is_named_as_such_with_no_tls_hint() {
-    // What a web server (here, the shape of Python's http.server) says to HTTP/2's preface.
+/// A server on a free port that answers HTTP/2's preface with `reply` on every connection.
+fn answering(reply: &'static [u8]) -> String {
     let listener = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
     let addr = listener.local_addr().unwrap().to_string();
     std::thread::spawn(move || {
@@ -206,11 +205,17 @@ fn an_http1_server_is_named_as_such_with_no_tls_hint() {
             use std::io::{Read, Write};
             let mut preface = [0u8; 24];
             let _ = stream.read_exact(&mut preface);
-            let _ = stream.write_all(
-                b"HTTP/1.0 400 Bad request version ('HTTP/2.0')\r\nConnection: close\r\n\r\n",
-            );
+            let _ = stream.write_all(reply);
         }
     });
+    addr
+}
+
+#[test]
+fn an_http1_server_is_named_as_such_with_no_tls_hint() {
+    // What a web server (here, the shape of Python's http.server) says to HTTP/2's preface.
+    let addr =
+        answering(b"HTTP/1.0 400 Bad request version ('HTTP/2.0')\r\nConnection: close\r\n\r\n");
     for args in [&["q"][..], &["--wait-ready", "q"]] {
         let output = ask(&addr, args, b"");
         assert_one_line(&output, 78, &["speaks HTTP/1.1, not gRPC"]);
@@ -224,18 +229,7 @@ fn an_http1_server_is_named_as_such_with_no_tls_hint() {
 /// HTTP/2's preface): every client names what it met, in the same words and status.
 #[test]
 fn a_server_answering_in_bare_text_is_named_the_same_by_every_client() {
-    let listener = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
-    let addr = listener.local_addr().unwrap().to_string();
-    std::thread::spawn(move || {
-        for stream in listener.incoming() {
-            let Ok(mut stream) = stream else { return };
-            use std::io::{Read, Write};
-            let mut preface = [0u8; 24];
-            let _ = stream.read_exact(&mut preface);
-            let _ = stream
-                .write_all(b"<!DOCTYPE HTML>\n<html lang=\"en\">\n<body>Bad request</body>\n");
-        }
-    });
+    let addr = answering(b"<!DOCTYPE HTML>\n<html lang=\"en\">\n<body>Bad request</body>\n");
     let words = "the server answered in text, not HTTP/2 (it began '<!DOCTYPE HTML>')";
     assert_one_line(&ask(&addr, &["q"], b""), 78, &[words]);
     for command in [
