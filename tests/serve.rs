@@ -163,3 +163,11 @@ async fn many_concurrent_conversations_on_one_server_each_count_their_own() {
         .await
         .unwrap();
 }
+
+/// The harness itself: a server that exits before it listens fails its test at once, with its
+/// stderr, instead of after the harness's whole limit.
+#[test]
+#[should_panic(expected = "(it has ended)")]
+fn a_server_that_cannot_start_fails_its_test_at_once() {
+    Serve::start(&["--max-conversations", "0"]);
+}

@@ -30,7 +30,7 @@ pub fn bin() -> Command {
 pub struct Serve {
     pub addr: String,
     child: Child,
-    log: Arc<(Mutex<String>, Condvar)>,
+    log: Arc<(Mutex<Log>, Condvar)>,
     reader: Option<thread::JoinHandle<()>>,
 }
 
@@ -70,17 +70,20 @@ impl Serve {
             .stderr(Stdio::piped())
             .spawn()
             .expect("start grpc-convo");
-        let log = Arc::new((Mutex::new(String::new()), Condvar::new()));
+        let log = Arc::new((Mutex::new(Log::default()), Condvar::new()));
         let lines = BufReader::new(child.stderr.take().unwrap()).lines();
         let writer = log.clone();
         let reader = thread::spawn(move || {
+            let (log, changed) = &*writer;
             for line in lines.map_while(Result::ok) {
-                let (text, changed) = &*writer;
-                let mut text = text.lock().unwrap();
-                text.push_str(&line);
-                text.push('\n');
+                let mut log = log.lock().unwrap();
+                log.text.push_str(&line);
+                log.text.push('\n');
                 changed.notify_all();
             }
+            // The server is gone: whoever waits for a line that never came is told now.
+            log.lock().unwrap().closed = true;
+            changed.notify_all();
         });
         let mut server = Serve {
             addr: String::new(),
@@ -95,7 +98,7 @@ impl Serve {
     }
 
     pub fn stderr(&self) -> String {
-        self.log.0.lock().unwrap().clone()
+        self.log.0.lock().unwrap().text.clone()
     }
 
     /// All of stderr, once the server has exited: waits until every line has been read.
@@ -109,13 +112,17 @@ impl Serve {
 
     /// Waits until a line of stderr starts with or contains `needle`, and returns that line.
     pub fn wait_for_log(&self, needle: &str) -> String {
-        let (text, changed) = &*self.log;
-        let (text, timeout) = changed
-            .wait_timeout_while(text.lock().unwrap(), LIMIT, |text| !text.contains(needle))
+        let (log, changed) = &*self.log;
+        let (log, _) = changed
+            .wait_timeout_while(log.lock().unwrap(), LIMIT, |log| {
+                !log.text.contains(needle) && !log.closed
+            })
             .unwrap();
+        let text = &log.text;
         assert!(
-            !timeout.timed_out(),
-            "no {needle:?} in the server's log:\n{text}"
+            text.contains(needle),
+            "no {needle:?} in the server's log{}:\n{text}",
+            log.ended()
         );
         text.lines()
             .find(|line| line.contains(needle))
@@ -125,15 +132,19 @@ impl Serve {
 
     /// Waits until `needle` stands in `count` lines of stderr.
     pub fn wait_for_logs(&self, needle: &str, count: usize) {
-        let (text, changed) = &*self.log;
-        let seen = |text: &String| text.lines().filter(|l| l.contains(needle)).count();
-        let (text, timeout) = changed
-            .wait_timeout_while(text.lock().unwrap(), LIMIT, |text| seen(text) < count)
+        let (log, changed) = &*self.log;
+        let seen = |text: &str| text.lines().filter(|l| l.contains(needle)).count();
+        let (log, _) = changed
+            .wait_timeout_while(log.lock().unwrap(), LIMIT, |log| {
+                seen(&log.text) < count && !log.closed
+            })
             .unwrap();
         assert!(
-            !timeout.timed_out(),
-            "{needle:?} in {} lines of the server's log, not {count}:\n{text}",
-            seen(&text)
+            seen(&log.text) >= count,
+            "{needle:?} in {} lines of the server's log{}, not {count}:\n{}",
+            seen(&log.text),
+            log.ended(),
+            log.text
         );
     }
 
@@ -158,6 +169,19 @@ impl Serve {
     pub fn signal(&mut self, signal: &str) -> ExitStatus {
         self.kill(signal);
         self.wait()
+    }
+}
+
+/// A server's stderr as read so far, and whether it has ended (the server exited).
+#[derive(Default)]
+struct Log {
+    text: String,
+    closed: bool,
+}
+
+impl Log {
+    fn ended(&self) -> &'static str {
+        if self.closed { " (it has ended)" } else { "" }
     }
 }
 
