@@ -5,8 +5,15 @@
 # Everything runs on this machine over loopback; servers take free ports. Prints Markdown.
 #
 #   scripts/bench.sh            # about two minutes on a 2-core machine
+#   scripts/bench.sh --against REF [ROUNDS]
+#                               # this tree against REF, interleaved: each figure's ratio, those
+#                               # more than 5% worse marked (scripts/against.sh), before a stop
 set -euo pipefail
 cd "$(dirname "$0")/.."
+if [ "${1:-}" = --against ]; then
+    shift
+    exec scripts/against.sh "$@"
+fi
 
 cargo build --release --quiet --bin grpc-convo --example tcp_baseline --example kinds_server
 TARGET=$(cargo metadata --format-version 1 --no-deps |
