@@ -435,6 +435,29 @@ impl AsyncRead for Watched {
 
 write_through!(Watched, inner);
 
+/// A connection can end before it reads anything: when the server resets it before the client
+/// has written its preface, the write fails and the connection task ends without a read. The
+/// connect would then wait out its timeout and blame silence. Whatever the server sent before
+/// (a TLS alert saying why) is still readable: one read that does not wait, for the reason.
+impl Drop for Watched {
+    fn drop(&mut self) {
+        let Some(heard) = self.heard.take() else {
+            return;
+        };
+        let mut cx = Context::from_waker(std::task::Waker::noop());
+        let mut scratch = [0; 256];
+        let mut buf = ReadBuf::new(&mut scratch);
+        let why = match Pin::new(&mut self.inner).poll_read(&mut cx, &mut buf) {
+            Poll::Ready(Err(err)) => err,
+            _ => io::Error::new(
+                io::ErrorKind::ConnectionReset,
+                "connection closed by the server before it said anything",
+            ),
+        };
+        heard.send_replace(Some(Err(Arc::new(why))));
+    }
+}
+
 /// An io::Error is not Clone: a copy that keeps its kind, and the TLS error inside it (say, the
 /// server's alert for a missing client certificate) for the hints.
 fn copy(err: &io::Error) -> io::Error {
