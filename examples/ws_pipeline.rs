@@ -7,9 +7,13 @@
 //! each line at once, as the gateway's API would, so that a client's own cost can be told from
 //! the gateway's.
 //!
+//! `ws_pipeline short` times short conversations one after another, each on a socket of its own:
+//! open, the start message and one line, its answer, close (issue 33's warm gateway).
+//!
 //! ```text
-//! ws_pipeline WEB_ADDR N      # prints "N answers in SECONDS s"
-//! ws_pipeline floor           # prints "listening on ADDRESS" on stderr
+//! ws_pipeline WEB_ADDR N                  # prints "N answers in SECONDS s"
+//! ws_pipeline floor                       # prints "listening on ADDRESS" on stderr
+//! ws_pipeline short WEB_ADDR START_JSON N # prints "p50 MICROS us p99 MICROS us"
 //! ```
 
 use std::time::Instant;
@@ -25,7 +29,13 @@ async fn main() -> Result<()> {
     match args.as_slice() {
         [floor] if floor == "floor" => serve_floor().await,
         [addr, count] => pipeline(addr, count.parse()?).await,
-        _ => Err("usage: ws_pipeline WEB_ADDR N | ws_pipeline floor".into()),
+        [short, addr, start, count] if short == "short" => {
+            short_conversations(addr, start, count.parse()?).await
+        }
+        _ => Err(
+            "usage: ws_pipeline WEB_ADDR N | ws_pipeline floor | ws_pipeline short WEB_ADDR START N"
+                .into(),
+        ),
     }
 }
 
@@ -57,6 +67,35 @@ async fn pipeline(addr: &str, count: usize) -> Result<()> {
     if answers != count {
         return Err(format!("{answers} answers of {count}").into());
     }
+    Ok(())
+}
+
+async fn short_conversations(addr: &str, start: &str, count: usize) -> Result<()> {
+    let mut took = Vec::with_capacity(count);
+    for n in 0..count {
+        let began = Instant::now();
+        let (mut socket, _) = tokio_tungstenite::connect_async(format!("ws://{addr}/ws")).await?;
+        socket.feed(Message::text(start)).await?;
+        socket
+            .send(Message::text(format!(r#"{{"line":"{n}"}}"#)))
+            .await?;
+        loop {
+            match socket.next().await {
+                Some(Ok(Message::Text(text))) if text.starts_with(r#"{"answer""#) => break,
+                Some(Ok(Message::Text(text))) if !text.starts_with(r#"{"headers""#) => {
+                    return Err(format!("conversation {n}: {text}").into());
+                }
+                Some(Ok(_)) => {}
+                Some(Err(err)) => return Err(err.into()),
+                None => return Err(format!("conversation {n}: closed unanswered").into()),
+            }
+        }
+        socket.close(None).await?;
+        took.push(began.elapsed());
+    }
+    took.sort();
+    let at = |q: f64| took[((took.len() - 1) as f64 * q) as usize].as_micros();
+    println!("p50 {} us p99 {} us", at(0.5), at(0.99));
     Ok(())
 }
 

@@ -51,8 +51,9 @@ fn run(cli: Cli) -> anyhow::Result<()> {
     match cli.command {
         Command::Serve(args) => runtime(Threads::AllCores)?.block_on(serve(args)),
         // Two threads even for one conversation: while one is blocked writing answers to a slow
-        // reader, the other keeps the connection alive (see output::Stdout).
-        Command::Ask(args) => runtime(Threads::AllCores)?.block_on(ask(args)),
+        // reader, the other keeps the connection alive (see output::Stdout). No more: one
+        // conversation has no use for them, and each costs `echo hi | ask` its start.
+        Command::Ask(args) => runtime(Threads::Two)?.block_on(ask(args)),
         // One conversation gains nothing from a second thread but the cost of handing every
         // message across: measured, shorter round trips and less CPU.
         Command::Bench(BenchArgs {
@@ -80,12 +81,18 @@ fn run(cli: Cli) -> anyhow::Result<()> {
 
 enum Threads {
     One,
+    Two,
     AllCores,
 }
 
 fn runtime(threads: Threads) -> anyhow::Result<tokio::runtime::Runtime> {
     let mut builder = match threads {
         Threads::One => tokio::runtime::Builder::new_current_thread(),
+        Threads::Two => {
+            let mut builder = tokio::runtime::Builder::new_multi_thread();
+            builder.worker_threads(2);
+            builder
+        }
         Threads::AllCores => tokio::runtime::Builder::new_multi_thread(),
     };
     builder

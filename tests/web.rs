@@ -418,3 +418,46 @@ async fn a_conversation_may_name_its_separator_and_write_bytes_in_base64() {
     assert_eq!(answers(&messages), ["/wD+"], "{messages:?}");
     std::fs::remove_dir_all(&dir).unwrap();
 }
+
+#[tokio::test]
+async fn conversations_share_one_upstream_connection_which_comes_back_after_a_restart() {
+    let server = Serve::start(&[]);
+    let web = Serve::web(&server.addr, &[]);
+    let said = |line: &str| {
+        [
+            json!({"method": "proto.Stream/Conversations"}),
+            json!({"line": line}),
+            json!({"end": true}),
+        ]
+    };
+    for (n, line) in ["one", "two"].into_iter().enumerate() {
+        let (messages, _) = converse(&web, &said(line)).await;
+        assert_eq!(answers(&messages), [echo(1, line)], "conversation {n}");
+    }
+    let (status, listed) = get(&web.addr, "/api/methods", "");
+    assert_eq!(status, 200, "{listed}");
+    server.wait_for_logs("conversation closed", 2);
+    let peers: Vec<String> = (server.stderr().lines())
+        .filter(|line| line.contains("conversation opened"))
+        .map(|line| {
+            line.split("peer=")
+                .nth(1)
+                .unwrap()
+                .split(' ')
+                .next()
+                .unwrap()
+                .to_owned()
+        })
+        .collect();
+    assert_eq!(peers.len(), 2, "{peers:?}");
+    assert_eq!(
+        peers[0], peers[1],
+        "each conversation opened its own connection"
+    );
+    // The upstream restarts where it was: the gateway's next conversation reaches it.
+    let addr = server.addr.clone();
+    drop(server);
+    let _restarted = Serve::start_at(&addr, &[]);
+    let (messages, _) = converse(&web, &said("three")).await;
+    assert_eq!(answers(&messages), [echo(1, "three")], "{messages:?}");
+}

@@ -38,7 +38,7 @@ pub(crate) async fn resolve(
     bidirectional_only: &[(&str, bool)],
 ) -> anyhow::Result<Target> {
     let schema = schema(args, channel, call).await?;
-    Ok(target(&schema, args, bidirectional_only)?)
+    Ok(in_schema(&schema, args, bidirectional_only)?)
 }
 
 /// The method's target when its types need no server (files, or the built-in proto), so that
@@ -50,7 +50,7 @@ pub(crate) fn resolve_locally(
     let Some(schema) = local_schema(args)? else {
         return Ok(None);
     };
-    Ok(Some(target(&schema, args, bidirectional_only)?))
+    Ok(Some(in_schema(&schema, args, bidirectional_only)?))
 }
 
 /// The schema that knows the method: the files if any were named, else the built-in proto for
@@ -67,9 +67,9 @@ fn local_schema(args: &MethodArgs) -> anyhow::Result<Option<Schema>> {
     Ok(files.or_else(|| args.method.is_tutorial().then(Schema::builtin)))
 }
 
-/// The method and its mappings. `--lockstep` and `--keep-open` are named by `bidirectional_only`
-/// when given: only a bidirectional method can honour them.
-fn target(
+/// The method and its mappings, in `schema`. `--lockstep` and `--keep-open` are named by
+/// `bidirectional_only` when given: only a bidirectional method can honour them.
+pub(crate) fn in_schema(
     schema: &Schema,
     args: &MethodArgs,
     bidirectional_only: &[(&str, bool)],

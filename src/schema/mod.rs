@@ -6,7 +6,7 @@ mod compile;
 pub mod describe;
 pub mod reflect;
 
-use std::{fmt, path::PathBuf, str::FromStr};
+use std::{fmt, path::PathBuf, str::FromStr, sync::LazyLock};
 
 use prost::Message;
 use prost_reflect::{DescriptorPool, MethodDescriptor};
@@ -118,9 +118,21 @@ pub struct Schema {
 impl Schema {
     /// The tutorial's proto, compiled into the binary.
     pub fn builtin() -> Schema {
-        let pool = DescriptorPool::decode(proto::FILE_DESCRIPTOR_SET)
-            .expect("the descriptors compiled into this binary are valid");
-        Schema { pool }
+        // Built once: a pool is shared by its clones. The file's options (go_package, for Go's
+        // generator) are left out: resolving any option builds prost-reflect's pool of
+        // well-known types, which cost `echo hi | ask` 0.7 ms of its 4.6.
+        static BUILTIN: LazyLock<DescriptorPool> = LazyLock::new(|| {
+            let mut set = prost_types::FileDescriptorSet::decode(proto::FILE_DESCRIPTOR_SET)
+                .expect("the descriptors compiled into this binary decode");
+            for file in &mut set.file {
+                file.options = None;
+            }
+            DescriptorPool::from_file_descriptor_set(set)
+                .expect("the descriptors compiled into this binary are valid")
+        });
+        Schema {
+            pool: BUILTIN.clone(),
+        }
     }
 
     /// `--protoset` and `--proto` files; with [`Tutorial::Joins`], the tutorial's proto joins

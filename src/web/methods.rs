@@ -8,10 +8,7 @@ use axum::{Json, extract::State, http::StatusCode, response::IntoResponse};
 use serde_json::{Value, json};
 
 use super::Shared;
-use crate::{
-    net::connect,
-    schema::{CallKind, Schema, Tutorial, describe, reflect},
-};
+use crate::schema::{CallKind, Schema, Tutorial, describe, reflect};
 
 pub(super) async fn list(State(shared): State<Arc<Shared>>) -> impl IntoResponse {
     match methods(&shared).await {
@@ -26,13 +23,16 @@ pub(super) async fn list(State(shared): State<Arc<Shared>>) -> impl IntoResponse
 async fn methods(shared: &Shared) -> anyhow::Result<Vec<Value>> {
     let config = &shared.config;
     // Only what the files define: a page in front of etcd offers no tutorial method etcd lacks.
-    let schemas = match Schema::from_files_given(&config.files, Tutorial::Apart)? {
+    let upstream = &shared.upstream;
+    let schemas = match upstream.files(Tutorial::Apart).await? {
         Some(schema) => vec![schema],
         None => {
-            let (channel, _) = connect(&config.connect).await?;
+            // The list is asked each time, so that a page load sees services added since;
+            // each service's schema comes from the cache.
+            let channel = upstream.channel().await?;
             let mut schemas = Vec::new();
             for service in reflect::services(&channel, &config.call).await? {
-                schemas.push(reflect::schema_for_symbol(&channel, &config.call, &service).await?);
+                schemas.push(upstream.reflected(&service, &config.call).await?);
             }
             schemas
         }

@@ -9,6 +9,7 @@ mod listen;
 mod methods;
 mod protocol;
 mod socket;
+mod upstream;
 
 pub use guard::host_name;
 
@@ -65,6 +66,7 @@ struct Shared {
     /// Every Host name answered (`guard::host_allowed`), lower case.
     hosts: Vec<String>,
     refused: Mutex<Refusals>,
+    upstream: upstream::Upstream,
 }
 
 /// The page, compiled in: no CDN, no build step.
@@ -83,6 +85,7 @@ pub async fn run(
         seats: Arc::new(Semaphore::new(config.max_conversations)),
         hosts: guard::hosts(&config, &listener),
         refused: Mutex::default(),
+        upstream: upstream::Upstream::new(config.connect.clone(), config.files.clone()),
         config,
     });
     let app = routes(shared);

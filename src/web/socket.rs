@@ -37,7 +37,7 @@ use crate::{
     error::rpc_status,
     mapping::{Flags, Lines, MappingArgs, Outgoing, Separator, ToMessage},
     message::within_limit,
-    net::{connect, headers::Header},
+    net::headers::Header,
     schema::MethodName,
 };
 
@@ -150,8 +150,10 @@ async fn open(shared: &Shared, start: &Start) -> anyhow::Result<Opened> {
         files: config.files.clone(),
         mapping: mapping(start)?,
     };
-    let (channel, _) = connect(&config.connect).await?;
-    let target = client::resolve(&args, &channel, &call, &[]).await?;
+    let upstream = &shared.upstream;
+    let schema = upstream.schema(&args.method, &call).await?;
+    let target = client::in_schema(&schema, &args, &[])?;
+    let channel = upstream.channel().await?;
     Ok(Opened {
         lines: target.requests.clone(),
         whole: ToMessage::Json(target.request_type.clone()),
