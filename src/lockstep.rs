@@ -12,6 +12,11 @@ impl Lockstep {
         Lockstep(lockstep.then(|| Semaphore::new(1)))
     }
 
+    /// Whether questions take turns at all.
+    pub(crate) fn is_on(&self) -> bool {
+        self.0.is_some()
+    }
+
     /// Waits until the next question may go.
     pub(crate) async fn take_turn(&self) {
         if let Some(turn) = &self.0

@@ -10,12 +10,44 @@ pub const METHOD: &str = "proto.Stream/Conversations";
 
 /// The answer to the `n`-th question of a conversation (n counting from 1 in each).
 pub fn answer(n: u64, question: &str) -> String {
-    format!("from stream server answer: the {n} question is {question}")
+    const BEFORE: &str = "from stream server answer: the ";
+    const BETWEEN: &str = " question is ";
+    // Written out by hand: `format!` was a tenth of serve's time on `seq 1000000 | ask`.
+    let mut digits = [0u8; 20];
+    let mut at = digits.len();
+    let mut rest = n;
+    loop {
+        at -= 1;
+        digits[at] = b'0' + (rest % 10) as u8;
+        rest /= 10;
+        if rest == 0 {
+            break;
+        }
+    }
+    let mut answer = String::with_capacity(BEFORE.len() + 20 + BETWEEN.len() + question.len());
+    answer.push_str(BEFORE);
+    answer.extend(digits[at..].iter().map(|&digit| char::from(digit)));
+    answer.push_str(BETWEEN);
+    answer.push_str(question);
+    answer
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn answers_number_their_questions_in_decimal() {
+        for (n, number) in [
+            (0, "0"),
+            (7, "7"),
+            (10, "10"),
+            (u64::MAX, "18446744073709551615"),
+        ] {
+            let expected = format!("from stream server answer: the {number} question is ü q");
+            assert_eq!(answer(n, "ü q"), expected);
+        }
+    }
 
     #[test]
     fn the_path_is_the_service_and_the_method() {

@@ -220,22 +220,36 @@ impl From<&AskConfig> for Enough {
 }
 
 /// The requests as they go out: each waits for its turn (in lockstep) and is counted and
-/// recorded as it leaves.
+/// recorded as it leaves. Pipelined questions wait for nothing, so they pass without a future
+/// each (an async block per question was a tenth of the sending thread's time).
 fn outgoing(
     questions: impl Stream<Item = Outgoing> + Send + 'static,
     tally: Arc<Tally>,
     transcript: Option<Arc<Transcript>>,
 ) -> impl Stream<Item = Outgoing> + Send + 'static {
-    questions.then(move |question| {
-        let (tally, transcript) = (tally.clone(), transcript.clone());
+    let record = move |question: &Outgoing| {
+        if let Some(transcript) = &transcript {
+            transcript.question(&question.text());
+        }
+    };
+    if !tally.takes_turns() {
+        return (questions.map(move |question| {
+            tally.sending();
+            record(&question);
+            question
+        }))
+        .left_stream();
+    }
+    let record = Arc::new(record);
+    (questions.then(move |question| {
+        let (tally, record) = (tally.clone(), record.clone());
         async move {
             tally.before_sending().await;
-            if let Some(transcript) = &transcript {
-                transcript.question(&question.text());
-            }
+            record(&question);
             question
         }
-    })
+    }))
+    .right_stream()
 }
 
 /// `--timeout`: the server is told the deadline, but enforcing it here too covers servers that

@@ -80,14 +80,12 @@ pub(super) async fn exchange(
         parts.extensions.insert(cut);
     }
     let path = side.then(|| parts.uri.path().to_owned());
-    let request = http::Request::from_parts(parts, Body::new(questions));
-    let call = async {
-        match routes.oneshot(request).await {
-            Ok(response) => response,
-            Err(never) => match never {},
-        }
-    };
-    let answer = answer(call, respond, &mut cutoff, &inbox);
+    let answer = answer(
+        route(routes, parts, questions),
+        respond,
+        &mut cutoff,
+        &inbox,
+    );
     tokio::pin!(answer);
     let ended = tokio::select! {
         ended = &mut answer => ended,
@@ -96,6 +94,23 @@ pub(super) async fn exchange(
     if let (Ended::Cut(why), Some(path)) = (ended, path) {
         tracing::debug!(path, "call reset: {why}");
     }
+}
+
+/// The route's response to the request. Boxed, and dropped once the response has come: inline,
+/// the request and the route's future stayed in the call's task for the whole conversation
+/// (async functions keep room for what was moved out of them).
+fn route(
+    routes: Routes,
+    parts: http::request::Parts,
+    questions: Questions,
+) -> Pin<Box<dyn Future<Output = http::Response<Body>> + Send>> {
+    let request = http::Request::from_parts(parts, Body::new(questions));
+    Box::pin(async move {
+        match routes.oneshot(request).await {
+            Ok(response) => response,
+            Err(never) => match never {},
+        }
+    })
 }
 
 /// How a call's answer ended.
@@ -110,25 +125,28 @@ enum Ended {
 
 /// Waits for the route's response, then sends it; whatever the client does meanwhile.
 async fn answer(
-    call: impl Future<Output = http::Response<Body>>,
+    call: Pin<Box<dyn Future<Output = http::Response<Body>> + Send>>,
     mut respond: SendResponse<Bytes>,
     cutoff: &mut Cutoff,
     inbox: &Inbox,
 ) -> Ended {
-    tokio::pin!(call);
-    // hyper drops a call's future when its client resets the stream: so does this.
-    let response = poll_fn(|cx| {
-        if respond.poll_reset(cx).is_ready() {
-            return Poll::Ready(Err(Ended::Done));
-        }
-        if cutoff.side
-            && let Poll::Ready(why) = cutoff.poll_cut(cx, inbox.arrivals(), None)
-        {
-            return Poll::Ready(Err(Ended::Cut(why)));
-        }
-        call.as_mut().poll(cx).map(Ok)
-    })
-    .await;
+    // The call's future is dropped with this block: a long conversation does not carry it.
+    let response = {
+        let mut call = call;
+        // hyper drops a call's future when its client resets the stream: so does this.
+        poll_fn(|cx| {
+            if respond.poll_reset(cx).is_ready() {
+                return Poll::Ready(Err(Ended::Done));
+            }
+            if cutoff.side
+                && let Poll::Ready(why) = cutoff.poll_cut(cx, inbox.arrivals(), None)
+            {
+                return Poll::Ready(Err(Ended::Cut(why)));
+            }
+            call.as_mut().poll(cx).map(Ok)
+        })
+        .await
+    };
     match response {
         Ok(response) => respond_with(response, respond, cutoff, inbox).await,
         Err(ended) => {
