@@ -90,7 +90,7 @@ fn a_bytes_field_takes_the_lines_own_bytes_or_base64_when_asked() {
         "--proto {proto} --method kinds.Kinds/Echo --field blob --answer-field said -- cat"
     );
     let server = Serve::start(&bridge.split(' ').collect::<Vec<_>>());
-    let args = [
+    let asked = [
         "--method",
         "kinds.Kinds/Echo",
         "--field",
@@ -98,7 +98,7 @@ fn a_bytes_field_takes_the_lines_own_bytes_or_base64_when_asked() {
         "--answer-field",
         "said",
     ];
-    let output = ask(&server.addr, &args, "hello\nnaïve\n".as_bytes());
+    let output = ask(&server.addr, &asked, "hello\nnaïve\n".as_bytes());
     assert!(output.status.success(), "{}", stderr_text(&output));
     assert_eq!(stdout_lines(&output), ["hello", "naïve"]);
 
@@ -106,15 +106,7 @@ fn a_bytes_field_takes_the_lines_own_bytes_or_base64_when_asked() {
     let mut args: Vec<&str> = bridge.split(' ').collect();
     args.extend(["--", "cat"]);
     let server = Serve::start(&args);
-    let args = [
-        "--method",
-        "kinds.Kinds/Echo",
-        "--field",
-        "blob",
-        "--answer-field",
-        "said",
-    ];
-    let output = ask(&server.addr, &args, "hello\nnaïve\n".as_bytes());
+    let output = ask(&server.addr, &asked, "hello\nnaïve\n".as_bytes());
     assert!(output.status.success(), "{}", stderr_text(&output));
     assert_eq!(stdout_lines(&output), ["aGVsbG8=", "bmHDr3Zl"]);
 }
