@@ -11,12 +11,12 @@ use tokio::{
 };
 use tokio_rustls::TlsAcceptor;
 use tokio_util::{sync::CancellationToken, task::TaskTracker};
-use tonic::service::Routes;
 
 use super::{
     connection::{Calls, Http2},
     conversation::Peer,
     cutoff::CallRules,
+    exchange::Routing,
     handshake::{BoxIo, Refused, handshake},
 };
 use crate::{addr::Listener, refusals::Refusals};
@@ -38,7 +38,7 @@ pub(super) struct Limits {
 /// asks each connection to close once its conversations end (GOAWAY), and returns when all have
 /// and every call's task is over. `closed` closes them all at once.
 pub(super) async fn serve(
-    routes: Routes,
+    routing: Routing,
     listener: Listener,
     limits: Limits,
     signal: impl Future<Output = ()>,
@@ -49,7 +49,7 @@ pub(super) async fn serve(
         http2: Http2::new(limits.max_streams, limits.keepalive),
         tls: limits.tls.clone().map(TlsAcceptor::from),
         calls: Calls {
-            routes: routes.prepare(),
+            routes: routing.prepared(),
             rules: limits.calls.clone(),
             tracker: tracker.clone(),
         },

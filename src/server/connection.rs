@@ -9,12 +9,11 @@ use std::sync::Arc;
 
 use bytes::Bytes;
 use tokio_util::{sync::CancellationToken, task::TaskTracker};
-use tonic::service::Routes;
 
 use super::{
     conversation::Peer,
     cutoff::CallRules,
-    exchange::{admit, exchange},
+    exchange::{Routing, admit, exchange},
     handshake::Replay,
 };
 use crate::flow;
@@ -30,7 +29,7 @@ pub(super) struct Http2 {
 /// that the server waits on (and that outlives the connection) for its task.
 #[derive(Clone, Debug)]
 pub(super) struct Calls {
-    pub(super) routes: Routes,
+    pub(super) routes: Routing,
     pub(super) rules: Arc<CallRules>,
     pub(super) tracker: TaskTracker,
 }

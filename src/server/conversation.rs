@@ -16,7 +16,7 @@ use futures_util::{Stream, StreamExt};
 use prost::Message;
 use tokio::sync::{OwnedSemaphorePermit, Semaphore};
 use tokio_util::sync::WaitForCancellationFutureOwned;
-use tonic::{Code, Request, Response, Status, Streaming, metadata::MetadataMap};
+use tonic::{Code, Request, Response, Status, Streaming, codegen::http, metadata::MetadataMap};
 
 use super::{
     Config,
@@ -30,6 +30,7 @@ use crate::{
     error::code_name,
     message::{over_limit, within_limit},
     proto::{StreamRequest, StreamResponse, stream_server},
+    token::Token,
     tutorial,
 };
 
@@ -41,6 +42,8 @@ pub(super) struct Service {
     pub(super) slots: Arc<Semaphore>,
     pub(super) idle: memory::IdleNotice,
     pub(super) config: Config,
+    /// The tutorial's answers on the wire (`tutorial_shape`).
+    pub(super) tutorial_shape: Shape<StreamResponse>,
 }
 
 /// How an answer line becomes the message the wire carries, or why it cannot (over the size
@@ -57,18 +60,32 @@ impl stream_server::Stream for Service {
         &self,
         request: Request<Streaming<StreamRequest>>,
     ) -> Result<Response<Wire<StreamResponse>>, Status> {
-        let limit = self.config.max_message_size;
-        let shape: Shape<StreamResponse> = Arc::new(move |answer| {
-            let response = StreamResponse { answer };
-            within_limit("answer", response.encoded_len(), limit)
-                .map_err(Status::resource_exhausted)?;
-            Ok(response)
-        });
         let (head, body) = opened(request);
         let questions = body.map(|question| question.map(|StreamRequest { question }| question));
-        self.converse(tutorial::METHOD, head, questions, shape)
-            .map(Response::new)
+        self.converse_tutorial(head, questions).map(Response::new)
     }
+}
+
+impl Service {
+    /// Opens one conversation of the tutorial's method, however its messages are carried.
+    pub(super) fn converse_tutorial(
+        &self,
+        head: Head,
+        questions: impl Stream<Item = Result<String, Status>> + Send + 'static,
+    ) -> Result<Wire<StreamResponse>, Status> {
+        let shape = self.tutorial_shape.clone();
+        self.converse(tutorial::METHOD, head, questions, shape)
+    }
+}
+
+/// How the tutorial's answers go on the wire, within `limit`: one for the whole server.
+pub(super) fn tutorial_shape(limit: usize) -> Shape<StreamResponse> {
+    Arc::new(move |answer| {
+        let response = StreamResponse { answer };
+        within_limit("answer", response.encoded_len(), limit)
+            .map_err(Status::resource_exhausted)?;
+        Ok(response)
+    })
 }
 
 /// A request's metadata and peer, apart from its messages, and where the exchange says why it
@@ -80,18 +97,46 @@ pub(super) struct Head {
 }
 
 pub(super) fn opened<T>(request: Request<T>) -> (Head, T) {
-    let peer = peer(&request);
     // Taken, not cloned: a copy per conversation is measurable at 100,000 of them.
-    let (metadata, mut extensions, message) = request.into_parts();
-    let cut = extensions.remove::<Cut>();
-    (
+    let (metadata, extensions, message) = request.into_parts();
+    (Head::new(metadata, extensions), message)
+}
+
+impl Head {
+    /// The head of a request whose metadata and extensions (its peer, its cut) are taken apart.
+    pub(super) fn new(metadata: MetadataMap, mut extensions: http::Extensions) -> Head {
         Head {
             metadata,
-            peer,
-            cut,
-        },
-        message,
-    )
+            peer: peer_in(&extensions),
+            cut: extensions.remove::<Cut>(),
+        }
+    }
+
+    pub(super) fn metadata(&self) -> &MetadataMap {
+        &self.metadata
+    }
+
+    pub(super) fn peer(&self) -> &str {
+        &self.peer
+    }
+}
+
+/// Lets a conversation in when it carries `authorization: Bearer <token>`, or when serve has no
+/// token; the refusal is logged, since the client may not say why it failed.
+pub(super) fn check_token(
+    token: Option<&Token>,
+    metadata: &MetadataMap,
+    peer: impl std::fmt::Display,
+) -> Result<(), Status> {
+    let Some(token) = token else {
+        return Ok(());
+    };
+    let authorization = metadata.get("authorization");
+    if token.admits(authorization.map(|value| value.as_bytes())) {
+        return Ok(());
+    }
+    tracing::warn!(%peer, "conversation refused: missing or wrong bearer token");
+    Err(Status::unauthenticated("missing or wrong bearer token"))
 }
 
 impl Service {
@@ -183,7 +228,11 @@ pub(super) struct Peer(pub(super) Arc<str>);
 
 /// The client's address for logs and responders.
 pub(super) fn peer<T>(request: &Request<T>) -> String {
-    match request.extensions().get::<Peer>() {
+    peer_in(request.extensions())
+}
+
+fn peer_in(extensions: &http::Extensions) -> String {
+    match extensions.get::<Peer>() {
         Some(Peer(addr)) => addr.to_string(),
         None => "unknown".to_owned(),
     }

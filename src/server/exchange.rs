@@ -9,15 +9,10 @@
 //! Answers go out only when h2 has room for them (`src/flow.rs`'s send buffer), so a client
 //! that stops reading stops its conversation.
 
-use std::{
-    future::poll_fn,
-    pin::Pin,
-    sync::{Arc, Mutex, MutexGuard},
-    task::{Context, Poll, Waker},
-};
+use std::{future::poll_fn, pin::Pin, sync::Arc, task::Poll};
 
-use bytes::{Bytes, BytesMut};
-use h2::{FlowControl, RecvStream, SendStream, server::SendResponse};
+use bytes::Bytes;
+use h2::{RecvStream, SendStream, server::SendResponse};
 use http_body::{Body as _, Frame};
 use tokio::{sync::OwnedSemaphorePermit, time::Instant};
 use tonic::{body::Body, codegen::http, service::Routes};
@@ -25,13 +20,10 @@ use tower::ServiceExt as _;
 
 use super::{
     conversation::Peer,
-    cutoff::{Arrivals, CallRules, Cutoff, Why},
+    cutoff::{CallRules, Cutoff, Why},
+    direct::Direct,
+    inbox::{Inbox, Questions},
 };
-
-/// The most tonic is handed at once, so that what it holds undecoded and what the inbox holds
-/// are not both a full window. Smaller costs CPU in tonic's decoder (8 KiB: a third more serve
-/// CPU time on `seq 1000000 | ask` than 64 KiB), larger costs memory per stalled conversation.
-const HANDOUT: usize = 16 * 1024;
 
 /// A call let in: a side call holds its seat for as long as its task runs.
 pub(super) struct Admitted {
@@ -56,54 +48,71 @@ pub(super) fn admit(
     }
 }
 
+/// Where calls go: the conversations served directly where there are such, and tonic's routes.
+#[derive(Clone, Debug)]
+pub(super) struct Routing {
+    pub(super) routes: Routes,
+    pub(super) direct: Option<Direct>,
+}
+
+impl Routing {
+    /// Ready to serve: tonic's routes made ready once, for every connection.
+    pub(super) fn prepared(self) -> Routing {
+        Routing {
+            routes: self.routes.prepare(),
+            direct: self.direct,
+        }
+    }
+}
+
 /// Serves one call: the request through `routes`, the response back on the stream; cut short
 /// when the client resets the stream or leaves, and by the call's `Cutoff`.
-pub(super) async fn exchange(
+pub(super) fn exchange(
     request: http::Request<RecvStream>,
     respond: SendResponse<Bytes>,
-    routes: Routes,
+    routes: Routing,
     peer: Peer,
     rules: Arc<CallRules>,
     admitted: Admitted,
-) {
+) -> impl Future<Output = ()> + Send + use<> {
+    // Set up here, outside the task's future, which would keep room for all that is moved out
+    // of it for the call's whole life (the request alone is 240 bytes).
     let (mut parts, mut recv) = request.into_parts();
     let side = admitted.side;
     let mut cutoff = Cutoff::new(&parts.headers, &rules, side);
     let inbox = Inbox::new(cutoff.times_arrivals());
-    let questions = Questions {
-        inbox: inbox.clone(),
-        flow: recv.flow_control().clone(),
-        ended: false,
-    };
+    let questions = Questions::new(inbox.clone(), recv.flow_control().clone());
     parts.extensions.insert(peer);
     if let Some(cut) = cutoff.cut() {
         parts.extensions.insert(cut);
     }
     let path = side.then(|| parts.uri.path().to_owned());
-    let answer = answer(
-        route(routes, parts, questions),
-        respond,
-        &mut cutoff,
-        &inbox,
-    );
-    tokio::pin!(answer);
-    let ended = tokio::select! {
-        ended = &mut answer => ended,
-        () = inbox.fill(&mut recv) => answer.await,
-    };
-    if let (Ended::Cut(why), Some(path)) = (ended, path) {
-        tracing::debug!(path, "call reset: {why}");
+    let call = route(routes, parts, questions);
+    async move {
+        let _admitted = admitted;
+        let answer = answer(call, respond, &mut cutoff, &inbox);
+        tokio::pin!(answer);
+        let ended = tokio::select! {
+            ended = &mut answer => ended,
+            () = inbox.fill(&mut recv) => answer.await,
+        };
+        if let (Ended::Cut(why), Some(path)) = (ended, path) {
+            tracing::debug!(path, "call reset: {why}");
+        }
     }
 }
 
 /// The route's response to the request. Boxed, and dropped once the response has come: inline,
-/// the request and the route's future stayed in the call's task for the whole conversation
-/// (async functions keep room for what was moved out of them).
+/// the route's future stayed in the call's task for the whole conversation.
 fn route(
-    routes: Routes,
+    routing: Routing,
     parts: http::request::Parts,
     questions: Questions,
 ) -> Pin<Box<dyn Future<Output = http::Response<Body>> + Send>> {
+    if let Some(direct) = routing.direct.filter(|direct| direct.takes(&parts)) {
+        return Box::pin(std::future::ready(direct.converse(parts, questions)));
+    }
+    let routes = routing.routes;
     let request = http::Request::from_parts(parts, Body::new(questions));
     Box::pin(async move {
         match routes.oneshot(request).await {
@@ -147,152 +156,43 @@ async fn answer(
         })
         .await
     };
-    match response {
-        Ok(response) => respond_with(response, respond, cutoff, inbox).await,
+    // The response is taken apart in a function of its own: this future keeps no room for it.
+    let (stream, body) = match response.map(|response| head_sent(response, &mut respond)) {
+        Ok(Some(sending)) => sending,
+        Ok(None) => return Ended::Done,
         Err(ended) => {
             if let Ended::Cut(_) = ended {
                 respond.send_reset(h2::Reason::CANCEL);
             }
-            ended
+            return ended;
         }
-    }
+    };
+    respond_with(stream, body, cutoff, inbox).await
 }
 
-/// Questions that arrived and were not read yet, packed.
-#[derive(Clone)]
-struct Inbox(Arc<Mutex<Received>>);
-
-struct Received {
-    bytes: BytesMut,
-    /// How the request ended, once it has: `None` for its end, or the stream's error.
-    end: Option<Option<h2::Error>>,
-    /// Whether it has ended, kept after `end` is taken.
-    ended: bool,
-    reader: Option<Waker>,
-    /// When the last bytes arrived, where the cutoff needs it (`None`: not timed).
-    last: Option<Instant>,
-}
-
-impl Inbox {
-    fn new(timed: bool) -> Inbox {
-        Inbox(Arc::new(Mutex::new(Received {
-            bytes: BytesMut::new(),
-            end: None,
-            ended: false,
-            reader: None,
-            last: timed.then(Instant::now),
-        })))
-    }
-
-    fn lock(&self) -> MutexGuard<'_, Received> {
-        // Nothing panics while holding it; a poisoned lock still holds whole bytes.
-        self.0
-            .lock()
-            .unwrap_or_else(|poisoned| poisoned.into_inner())
-    }
-
-    fn arrivals(&self) -> Arrivals {
-        let received = self.lock();
-        Arrivals {
-            last: received.last.unwrap_or_else(Instant::now),
-            ended: received.ended,
-        }
-    }
-
-    /// Takes every frame as it arrives, until the request ends; the client can send no more
-    /// than its window, which only the reader gives back.
-    async fn fill(&self, recv: &mut RecvStream) {
-        loop {
-            let next = recv.data().await;
-            let mut received = self.lock();
-            let more = match next {
-                Some(Ok(data)) => {
-                    received.bytes.extend_from_slice(&data);
-                    if let Some(last) = &mut received.last {
-                        *last = Instant::now();
-                    }
-                    true
-                }
-                Some(Err(err)) => {
-                    received.end = Some(Some(err));
-                    false
-                }
-                None => {
-                    received.end = Some(None);
-                    false
-                }
-            };
-            received.ended |= !more;
-            if let Some(reader) = received.reader.take() {
-                reader.wake();
-            }
-            if !more {
-                return;
-            }
-        }
-    }
-}
-
-/// The request body tonic reads: the inbox's bytes, the window given back as they are read.
-struct Questions {
-    inbox: Inbox,
-    flow: FlowControl,
-    ended: bool,
-}
-
-impl http_body::Body for Questions {
-    type Data = Bytes;
-    type Error = h2::Error;
-
-    fn poll_frame(
-        mut self: Pin<&mut Self>,
-        cx: &mut Context<'_>,
-    ) -> Poll<Option<Result<Frame<Bytes>, h2::Error>>> {
-        let this = &mut *self;
-        if this.ended {
-            return Poll::Ready(None);
-        }
-        let mut received = this.inbox.lock();
-        if !received.bytes.is_empty() {
-            let n = received.bytes.len().min(HANDOUT);
-            let data = received.bytes.split_to(n).freeze();
-            // Fails only once the stream is gone, which the next poll reports.
-            let _ = this.flow.release_capacity(n);
-            return Poll::Ready(Some(Ok(Frame::data(data))));
-        }
-        match received.end.take() {
-            Some(end) => {
-                this.ended = true;
-                Poll::Ready(end.map(Err))
-            }
-            None => {
-                received.reader = Some(cx.waker().clone());
-                Poll::Pending
-            }
-        }
-    }
-
-    fn is_end_stream(&self) -> bool {
-        self.ended
-    }
-}
-
-/// Sends the response's head, then its body as h2 makes room, then its trailers.
-async fn respond_with(
+/// Sends the response's head, and the stream its body goes on; `None` when there is no body to
+/// send, or nobody to send it to.
+fn head_sent(
     response: http::Response<Body>,
-    mut respond: SendResponse<Bytes>,
-    cutoff: &mut Cutoff,
-    inbox: &Inbox,
-) -> Ended {
-    let (parts, mut body) = response.into_parts();
+    respond: &mut SendResponse<Bytes>,
+) -> Option<(SendStream<Bytes>, Body)> {
+    let (parts, body) = response.into_parts();
     let head = http::Response::from_parts(parts, ());
     if body.is_end_stream() {
         let _ = respond.send_response(head, true);
-        return Ended::Done;
+        return None;
     }
-    let Ok(mut stream) = respond.send_response(head, false) else {
-        return Ended::Done;
-    };
+    let stream = respond.send_response(head, false).ok()?;
+    Some((stream, body))
+}
+
+/// Sends the response's body as h2 makes room, then its trailers.
+async fn respond_with(
+    mut stream: SendStream<Bytes>,
+    mut body: Body,
+    cutoff: &mut Cutoff,
+    inbox: &Inbox,
+) -> Ended {
     let ended = loop {
         if let Err(ended) = room(&mut stream, cutoff, inbox).await {
             break ended;
@@ -338,15 +238,20 @@ async fn next_frame(
     inbox: &Inbox,
 ) -> Result<Option<Result<Frame<Bytes>, tonic::Status>>, Ended> {
     poll_fn(|cx| {
-        if stream.poll_reset(cx).is_ready() {
-            return Poll::Ready(Err(Ended::Done));
-        }
         if cutoff.side
             && let Poll::Ready(why) = cutoff.poll_cut(cx, inbox.arrivals(), None)
         {
             return Poll::Ready(Err(Ended::Cut(why)));
         }
-        Pin::new(&mut *body).poll_frame(cx).map(Ok)
+        // A frame ready goes first: the reset is looked for only while the body waits, as
+        // each look takes h2's connection-wide lock. A frame sent after a reset fails to go.
+        if let Poll::Ready(frame) = Pin::new(&mut *body).poll_frame(cx) {
+            return Poll::Ready(Ok(frame));
+        }
+        match stream.poll_reset(cx) {
+            Poll::Ready(_) => Poll::Ready(Err(Ended::Done)),
+            Poll::Pending => Poll::Pending,
+        }
     })
     .await
 }

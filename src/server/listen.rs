@@ -20,7 +20,11 @@ use tonic::{
     service::AxumBody,
     service::{Routes, interceptor::InterceptedService},
 };
-use tonic_health::{ServingStatus, pb::health_server::HealthServer, server::HealthReporter};
+use tonic_health::{
+    ServingStatus,
+    pb::health_server::{Health, HealthServer},
+    server::HealthReporter,
+};
 use tonic_reflection::pb::{
     v1::server_reflection_server::ServerReflectionServer as ReflectionV1,
     v1alpha::server_reflection_server::ServerReflectionServer as ReflectionV1Alpha,
@@ -31,8 +35,10 @@ use super::{
     Config, accept,
     bridge::Route,
     compress::compressed,
-    conversation::{Service, peer},
+    conversation::{Service, check_token, peer, tutorial_shape},
     cutoff::{CallRules, Stop},
+    direct::Direct,
+    exchange::Routing,
     memory,
     respond::Responder,
 };
@@ -96,15 +102,10 @@ async fn serve(
         next_id: AtomicU64::new(1),
         slots: slots.clone(),
         idle,
+        tutorial_shape: tutorial_shape(config.max_message_size),
         config: config.clone(),
     });
-    let health_service = compressed(
-        health_service,
-        &config,
-        HealthServer::accept_compressed,
-        HealthServer::send_compressed,
-    );
-    let routes = routes(&config, Routes::new(health_service), service)?;
+    let routes = routing(&config, health_service, service)?;
     let (limits, closed) = (
         limits(&config, call_rules(&config, &stop)),
         CancellationToken::new(),
@@ -180,6 +181,26 @@ fn served_names(config: &Config) -> Vec<String> {
     [String::new()].into_iter().chain(services).collect()
 }
 
+/// Where calls go: the tutorial's conversations on the call's own loop, unless bridged; health,
+/// reflection, bridges and compressed conversations through tonic.
+fn routing<H: Health>(
+    config: &Config,
+    health: HealthServer<H>,
+    service: Arc<Service>,
+) -> anyhow::Result<Routing> {
+    let health = compressed(
+        health,
+        config,
+        HealthServer::accept_compressed,
+        HealthServer::send_compressed,
+    );
+    let direct = (config.bridges.is_none()).then(|| Direct::new(service.clone()));
+    Ok(Routing {
+        routes: routes(config, Routes::new(health), service)?,
+        direct,
+    })
+}
+
 /// Health, reflection, and the conversations: the tutorial's service, or a route for each
 /// bridged method (a path known only at run time), each behind the token check.
 fn routes(config: &Config, mut routes: Routes, service: Arc<Service>) -> anyhow::Result<Routes> {
@@ -247,15 +268,8 @@ fn authorize(
     token: Option<Token>,
 ) -> impl FnMut(Request<()>) -> Result<Request<()>, Status> + Clone {
     move |request: Request<()>| {
-        let Some(token) = &token else {
-            return Ok(request);
-        };
-        let authorization = request.metadata().get("authorization");
-        if token.admits(authorization.map(|value| value.as_bytes())) {
-            return Ok(request);
-        }
-        tracing::warn!(peer = %peer(&request), "conversation refused: missing or wrong bearer token");
-        Err(Status::unauthenticated("missing or wrong bearer token"))
+        check_token(token.as_ref(), request.metadata(), peer(&request))?;
+        Ok(request)
     }
 }
 
