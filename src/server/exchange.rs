@@ -238,20 +238,15 @@ async fn next_frame(
     inbox: &Inbox,
 ) -> Result<Option<Result<Frame<Bytes>, tonic::Status>>, Ended> {
     poll_fn(|cx| {
+        if stream.poll_reset(cx).is_ready() {
+            return Poll::Ready(Err(Ended::Done));
+        }
         if cutoff.side
             && let Poll::Ready(why) = cutoff.poll_cut(cx, inbox.arrivals(), None)
         {
             return Poll::Ready(Err(Ended::Cut(why)));
         }
-        // A frame ready goes first: the reset is looked for only while the body waits, as
-        // each look takes h2's connection-wide lock. A frame sent after a reset fails to go.
-        if let Poll::Ready(frame) = Pin::new(&mut *body).poll_frame(cx) {
-            return Poll::Ready(Ok(frame));
-        }
-        match stream.poll_reset(cx) {
-            Poll::Ready(_) => Poll::Ready(Err(Ended::Done)),
-            Poll::Pending => Poll::Pending,
-        }
+        Pin::new(&mut *body).poll_frame(cx).map(Ok)
     })
     .await
 }
