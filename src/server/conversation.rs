@@ -151,7 +151,7 @@ impl Service {
     ) -> Result<Wire<T>, Status> {
         let seat = self.slot()?;
         let deadline = (head.cut.as_ref()).and_then(|cut| cut.deadline.map(Deadline::at));
-        let mut conversation = Conversation {
+        let conversation = Conversation {
             id: self.next_id.fetch_add(1, Ordering::Relaxed),
             peer: head.peer,
             metadata: head.metadata,
@@ -162,8 +162,9 @@ impl Service {
         let seen = Arc::new(AtomicU64::new(0));
         let questions = self.questions(questions, conversation.id, seen.clone());
         let answers = self.responder.respond(&conversation, questions);
-        // Responders read the metadata when they start; a long conversation need not keep it.
-        conversation.metadata = MetadataMap::new();
+        // Responders read the metadata and the method when they start; a long conversation
+        // keeps only what its closing line and its seat need.
+        let Conversation { id, peer, hold, .. } = conversation;
         Ok(Wire {
             answers: CutShort {
                 answers,
@@ -173,7 +174,9 @@ impl Service {
             },
             shape,
             log: CloseLog {
-                conversation,
+                id,
+                peer,
+                _hold: hold,
                 questions: seen,
                 answers: 0,
                 started: Instant::now(),
@@ -315,10 +318,12 @@ fn deadline_passed() -> Status {
     Status::deadline_exceeded("the conversation passed its deadline (grpc-timeout)")
 }
 
-/// The closing log line, written when the conversation's stream is dropped. Its conversation
-/// holds the seat, given back after the line is written (or later, while a responder holds it).
+/// The closing log line, written when the conversation's stream is dropped. Its hold keeps the
+/// seat, given back after the line is written (or later, while a responder holds it).
 struct CloseLog {
-    conversation: Conversation,
+    id: u64,
+    peer: String,
+    _hold: Hold,
     questions: Arc<AtomicU64>,
     answers: u64,
     started: Instant,
@@ -337,8 +342,8 @@ impl Drop for CloseLog {
             (None, None) => "CANCELLED by client".to_owned(),
         };
         tracing::info!(
-            id = self.conversation.id,
-            peer = %self.conversation.peer,
+            id = self.id,
+            peer = %self.peer,
             questions = self.questions.load(Ordering::Relaxed),
             answers = self.answers,
             duration = ?self.started.elapsed(),
