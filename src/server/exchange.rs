@@ -1,4 +1,5 @@
-//! One HTTP/2 stream, one call: its request body into tonic, tonic's response out to h2.
+//! One HTTP/2 stream, one call: its request body to its route (tonic's, or `direct.rs` for the
+//! tutorial's conversations), the route's response out to h2.
 //!
 //! Questions are taken off h2 as soon as they arrive and kept packed in one buffer (`Inbox`),
 //! and the client's window is given back only as the conversation reads them. Left in h2, each

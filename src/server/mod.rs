@@ -2,8 +2,10 @@
 //! connects streams, counts, logs and enforces limits; answering is the responder's business.
 //!
 //! - `listen`: the server's life: bind, serve, drain, close, and health and reflection beside;
-//! - `accept`, `handshake`, `connection`, `exchange`: connections, their limits and first
-//!   bytes, HTTP/2 on h2, and each call's bodies between h2 and tonic;
+//! - `accept`, `handshake`, `connection`, `exchange`, `inbox`: connections, their limits and
+//!   first bytes, HTTP/2 on h2, and each call's bodies between h2 and its route;
+//! - `direct`: the tutorial's conversations read and answered on the call's own loop, without
+//!   tonic's per-call layers;
 //! - `conversation`: one conversation on the wire, from its slot to its closing log line;
 //! - `respond`: the responders, echo and exec, and the trait they share;
 //! - `cutoff`: what ends any call from outside it (deadline, drain, idleness) and the seats of
