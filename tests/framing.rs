@@ -20,12 +20,14 @@ struct Outcome {
     message: String,
 }
 
+const TUTORIAL: &str = "/proto.Stream/Conversations";
+
 /// One conversation on its own connection: `chunks` sent as DATA frames in turn, then the end.
-async fn converse(addr: &str, chunks: Vec<Bytes>) -> Outcome {
+async fn converse(addr: &str, path: &str, chunks: Vec<Bytes>) -> Outcome {
     let tcp = TcpStream::connect(addr).await.unwrap();
     let (client, connection) = h2::client::handshake(tcp).await.unwrap();
     tokio::spawn(connection);
-    let request = http::Request::post("http://test/proto.Stream/Conversations")
+    let request = http::Request::post(format!("http://test{path}"))
         .header("content-type", "application/grpc")
         .header("te", "trailers")
         .body(())
@@ -96,7 +98,8 @@ fn answers(mut bytes: Bytes) -> Vec<String> {
     answers
 }
 
-/// A gRPC message: `flag`, the length, then a StreamRequest whose question is `text`.
+/// A gRPC message: `flag`, the length, then a message whose field 1 is the string `text` (a
+/// StreamRequest, or kinds' Talk).
 fn framed(flag: u8, text: &[u8]) -> Vec<u8> {
     let mut body = vec![0x0a];
     let mut len = text.len();
@@ -113,17 +116,22 @@ fn framed(flag: u8, text: &[u8]) -> Vec<u8> {
 }
 
 /// Asks the same of serve reading conversations itself and of serve leaving them to tonic.
-async fn both_ways(extra: &[&str], chunks: Vec<Bytes>) -> Outcome {
-    let direct = Serve::start(extra);
-    let through_tonic = Serve::start(&[extra, &["--compress-answers"]].concat());
+async fn both_ways(serve: &[&str], path: &str, chunks: Vec<Bytes>) -> Outcome {
+    let direct = Serve::start(serve);
+    let through_tonic = Serve::start(&[&["--compress-answers"], serve].concat());
     // A window never given back would hang the conversation: fail instead.
     let within = |addr: String, chunks| async move {
-        let outcome = tokio::time::timeout(LIMIT, converse(&addr, chunks)).await;
+        let outcome = tokio::time::timeout(LIMIT, converse(&addr, path, chunks)).await;
         outcome.expect("the conversation stalled")
     };
     let outcome = within(direct.addr.clone(), chunks.clone()).await;
     assert_eq!(outcome, within(through_tonic.addr.clone(), chunks).await);
     outcome
+}
+
+/// `bytes` cut where no message ends: inside a prefix, inside a message, across two.
+fn cut(bytes: &[u8]) -> Vec<Bytes> {
+    bytes.chunks(1000).map(Bytes::copy_from_slice).collect()
 }
 
 #[tokio::test]
@@ -132,9 +140,7 @@ async fn messages_cut_anywhere_and_larger_than_the_window_are_all_answered() {
     let mut bytes = framed(0, &long);
     bytes.extend(framed(0, b"short"));
     bytes.extend(framed(0, "ü".as_bytes()));
-    // Cut where no message ends: inside a prefix, inside a message, across two.
-    let chunks: Vec<Bytes> = (bytes.chunks(1000).map(Bytes::copy_from_slice)).collect();
-    let outcome = both_ways(&[], chunks).await;
+    let outcome = both_ways(&[], TUTORIAL, cut(&bytes)).await;
     let long = String::from_utf8(long).unwrap();
     let expected = [echo(1, &long), echo(2, "short"), echo(3, "ü")];
     assert_eq!(outcome.answers, expected);
@@ -168,9 +174,37 @@ async fn frames_no_library_sends_end_with_the_same_status_either_way() {
         let mut bytes = framed(0, b"first");
         bytes.extend(bad);
         let chunks = vec![Bytes::from(bytes)];
-        let outcome = both_ways(&["--max-message-size", "100"], chunks).await;
+        let outcome = both_ways(&["--max-message-size", "100"], TUTORIAL, chunks).await;
         assert_eq!(outcome.answers, [echo(1, "first")], "{case}");
         assert_eq!(outcome.status, status, "{case}: {outcome:?}");
         assert!(outcome.message.contains(words), "{case}: {outcome:?}");
     }
+}
+
+#[tokio::test]
+async fn a_bridged_conversation_reads_the_same_either_way() {
+    let proto = kinds_proto();
+    let serve = [
+        "--proto",
+        &proto,
+        "--method",
+        "kinds.Kinds/Chat",
+        "--field",
+        "text",
+        "--answer-field",
+        "said",
+        "--",
+        "cat",
+    ];
+    let long = "y".repeat(50 * 1024);
+    let mut bytes = framed(0, long.as_bytes());
+    bytes.extend(framed(0, "naïve".as_bytes()));
+    let outcome = both_ways(&serve, "/kinds.Kinds/Chat", cut(&bytes)).await;
+    let sizes: Vec<usize> = outcome.answers.iter().map(String::len).collect();
+    assert_eq!(sizes, [long.len(), "naïve".len()]);
+    assert_eq!(outcome.answers[1], "naïve");
+    assert_eq!(
+        (outcome.status.as_str(), outcome.message.as_str()),
+        ("0", "")
+    );
 }

@@ -10,6 +10,7 @@ use std::{
     task::{Context, Poll},
 };
 
+use bytes::BytesMut;
 use futures_util::{StreamExt, future::BoxFuture, stream};
 use tonic::{
     Request, Response, Status, Streaming,
@@ -22,7 +23,7 @@ use tonic::{
 
 use super::{
     compress::compressed,
-    conversation::{Service, Shape, Wire, opened},
+    conversation::{Head, Service, Shape, Wire, opened},
 };
 use crate::{
     codec::LineCodec,
@@ -253,9 +254,41 @@ impl Route {
         request: Request<impl futures_util::Stream<Item = Result<Lines, Status>> + Send + 'static>,
     ) -> Result<Wire<Outgoing>, Status> {
         let (head, requests) = opened(request);
+        self.open_with(head, requests)
+    }
+
+    /// Opens a conversation of the method on requests already apart from their metadata.
+    pub(super) fn open_with(
+        &self,
+        head: Head,
+        requests: impl futures_util::Stream<Item = Result<Lines, Status>> + Send + 'static,
+    ) -> Result<Wire<Outgoing>, Status> {
         let questions = requests.flat_map(|lines| stream::iter(for_process(lines)));
         let name = self.method.name.to_string();
         self.service.converse(&name, head, questions, self.shape())
+    }
+
+    /// The path its calls come on.
+    pub(super) fn path(&self) -> String {
+        format!("/{}", self.method.name)
+    }
+
+    /// Whether its calls are conversations: both sides stream.
+    pub(super) fn is_conversation(&self) -> bool {
+        self.method.kind == CallKind::Bidirectional
+    }
+
+    /// The lines the process reads from one request message, as the tonic route decodes them.
+    pub(super) fn lines(&self, message: &[u8]) -> Result<Lines, Status> {
+        self.method
+            .requests
+            .decode(message)
+            .map_err(Status::internal)
+    }
+
+    /// Writes one of the process's answers, shaped, as its message.
+    pub(super) fn encode(&self, answer: &Outgoing, into: &mut BytesMut) {
+        self.method.responses.encode(answer, into);
     }
 
     /// For a method with one response: the only line the process wrote before it exited 0.

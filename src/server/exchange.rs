@@ -49,11 +49,11 @@ pub(super) fn admit(
     }
 }
 
-/// Where calls go: the conversations served directly where there are such, and tonic's routes.
+/// Where calls go: the conversations served directly, and the rest through tonic's routes.
 #[derive(Clone, Debug)]
 pub(super) struct Routing {
     pub(super) routes: Routes,
-    pub(super) direct: Option<Direct>,
+    pub(super) direct: Direct,
 }
 
 impl Routing {
@@ -110,8 +110,10 @@ fn route(
     parts: http::request::Parts,
     questions: Questions,
 ) -> Pin<Box<dyn Future<Output = http::Response<Body>> + Send>> {
-    if let Some(direct) = routing.direct.filter(|direct| direct.takes(&parts)) {
-        return Box::pin(std::future::ready(direct.converse(parts, questions)));
+    if routing.direct.takes(&parts) {
+        return Box::pin(std::future::ready(
+            routing.direct.converse(parts, questions),
+        ));
     }
     let routes = routing.routes;
     let request = http::Request::from_parts(parts, Body::new(questions));

@@ -33,7 +33,7 @@ use tower::ServiceExt as _;
 
 use super::{
     Config, accept,
-    bridge::Route,
+    bridge::{Bridged, Bridges, Route},
     compress::compressed,
     conversation::{Service, check_token, peer, tutorial_shape},
     cutoff::{CallRules, Stop},
@@ -194,11 +194,23 @@ fn routing<H: Health>(
         HealthServer::accept_compressed,
         HealthServer::send_compressed,
     );
-    let direct = (config.bridges.is_none()).then(|| Direct::new(service.clone()));
+    let direct = match &config.bridges {
+        None => Direct::tutorial(service.clone()),
+        Some(bridges) => Direct::bridged(service.clone(), &bridge_routes(bridges, &service)),
+    };
     Ok(Routing {
         routes: routes(config, Routes::new(health), service)?,
         direct,
     })
+}
+
+/// A route for each bridged method.
+fn bridge_routes(bridges: &Bridges, service: &Arc<Service>) -> Vec<Route> {
+    let route = |method: &Bridged| Route {
+        method: Arc::new(method.clone()),
+        service: service.clone(),
+    };
+    bridges.methods.iter().map(route).collect()
 }
 
 /// Health, reflection, and the conversations: the tutorial's service, or a route for each
@@ -236,12 +248,8 @@ fn routes(config: &Config, mut routes: Routes, service: Arc<Service>) -> anyhow:
         return Ok(not_served(routes, &[tutorial::METHOD.to_owned()]));
     };
     let mut router = routes.into_axum_router();
-    for method in &bridges.methods {
-        let route = Route {
-            method: Arc::new(method.clone()),
-            service: service.clone(),
-        };
-        let path = format!("/{}", method.name);
+    for route in bridge_routes(bridges, &service) {
+        let path = route.path();
         let route = InterceptedService::new(route, authorize())
             .map_request(|request: http::Request<AxumBody>| request.map(Body::new));
         router = router.route_service(&path, route);
