@@ -31,6 +31,8 @@ set edit:completion:arg-completer[grpc-convo] = {|@words|
             cand describe 'Show a service, method, message or enum in proto syntax'
             cand health 'Check a server''s health (grpc.health.v1.Health): prints SERVING or another status; exit 0 for SERVING, 4 for any other'
             cand web 'Converse with any gRPC server from a browser: a page and a WebSocket API in front of the upstream server (--addr)'
+            cand proxy 'A transparent gRPC proxy for any method: prints the calls passing through (--print) and records each one (--record) for serve --replay and check'
+            cand check 'Replay recordings against a server: send each one''s questions as it sent them and compare the answers and status with the recorded ones; exit 1 if any call differs'
             cand completions 'Print a completion script for a shell'
             cand help 'Print this message or the help of the given subcommand(s)'
         }
@@ -50,6 +52,9 @@ set edit:completion:arg-completer[grpc-convo] = {|@words|
             cand --tls-key 'Private key of --tls-cert, in PEM'
             cand --client-ca 'Mutual TLS: require every client to present a certificate signed by a CA in this PEM file'
             cand --token-file 'Require "authorization: Bearer TOKEN" on every conversation, TOKEN being this file''s content (or GRPC_CONVO_TOKEN''s); missing or wrong gets UNAUTHENTICATED. Health checks and reflection stay open'
+            cand --replay 'Answer every method recorded in these recordings (files, or directories of them; repeatable) as recorded: a mock server. Reflection lists the recorded services'
+            cand --replay-timing 'When replayed answers go: none (as soon as the question they followed is in), recorded (at their offset in the recording), or xN (N times as fast)'
+            cand --match-ignore 'Leave this field out when matching a call''s questions to the recordings (repeatable): field names joined by dots, as meta.request_id'
             cand --kill-grace 'With a COMMAND: after SIGTERM, how long a conversation''s process may take to exit before SIGKILL'
             cand --method 'Serve this method of the --proto/--protoset files (pkg.Service/Method or pkg.Service.Method), each call with its own process of COMMAND (repeatable); without --method, serve answers proto.Stream/Conversations'
             cand --field 'The request field whose text the process reads as a line [default: the request''s only string field]; METHOD: applies it to that method only'
@@ -324,6 +329,71 @@ set edit:completion:arg-completer[grpc-convo] = {|@words|
             cand -V 'Print version'
             cand --version 'Print version'
         }
+        &'grpc-convo;proxy'= {
+            cand --listen 'Address to listen on (HTTP/2 without TLS): HOST:PORT, :PORT or unix:PATH; port 0 picks a free port, printed as "listening on ADDRESS" on stderr'
+            cand -o 'Format of the printed lines'
+            cand --output 'Format of the printed lines'
+            cand --record 'Record each call: in a file of its own in DIR (a directory, or a path ending in /, made if need be), or all in FILE (emptied first)'
+            cand --max-connections 'Client connections open at once; one more is closed as soon as it is accepted'
+            cand --grace 'On SIGINT or SIGTERM, how long calls in progress may go on before they are cut'
+            cand --connect-timeout 'How long to wait for the connection to the server: TCP, TLS and the server''s first HTTP/2 frame'
+            cand --keepalive 'Interval of HTTP/2 pings while a conversation is open, so that a frozen or vanished server is noticed: one not answered within this long (20 s at most) ends the conversation with UNAVAILABLE; 0 sends none'
+            cand --ca-cert 'Connect with TLS, trusting only the CA certificate(s) in this PEM file'
+            cand --tls-server-name 'The name to verify in the server''s certificate, when it differs from the address (and from --authority); implies --tls'
+            cand --authority 'The :authority of every call (the virtual host a proxy routes by), and the name to verify in the server''s certificate unless --tls-server-name is given'
+            cand --cert 'Client certificate for mutual TLS, in PEM (with --key; implies --tls)'
+            cand --key 'Private key of --cert, in PEM'
+            cand --token-file 'Send the bearer token in this file as "authorization: Bearer TOKEN" (or set GRPC_CONVO_TOKEN); no flag takes the token itself, as argv is visible to every user'
+            cand -H 'Request metadata, as ''name: value'' (repeatable); names ending in -bin take base64 values'
+            cand --header 'Request metadata, as ''name: value'' (repeatable); names ending in -bin take base64 values'
+            cand --proto 'A .proto file that defines the method''s types, parsed at run time (repeatable); given any of --proto or --protoset, no reflection call is made'
+            cand -I 'Where --proto files and their imports are found (repeatable); each --proto file''s own directory is searched too'
+            cand --import-path 'Where --proto files and their imports are found (repeatable); each --proto file''s own directory is searched too'
+            cand --protoset 'A FileDescriptorSet, as `protoc -o` or `buf build -o` writes it (repeatable)'
+            cand --max-message-size 'Largest message sent or received, in bytes (encoded protobuf)'
+            cand --upstream 'Server to forward every call to'
+            cand --print 'Print each message as it passes, one line each [default: when stdout is a terminal]'
+            cand --no-print 'Print nothing'
+            cand --wait-ready 'If the server is not up yet, keep trying to connect, with backoff, until --connect-timeout runs out'
+            cand --tls 'Connect with TLS, trusting the system''s root certificates'
+            cand --insecure 'Connect with TLS and verify nothing of the server''s certificate (a development server''s self-signed one): a warning says so on stderr each run. A token still goes only to this machine unless --allow-plaintext-token'
+            cand --allow-plaintext-token 'Send the token even without TLS (or with --insecure) to an address that is not this machine'
+            cand -v 'More log output on stderr: -v for debug, -vv for trace (RUST_LOG overrides)'
+            cand --verbose 'More log output on stderr: -v for debug, -vv for trace (RUST_LOG overrides)'
+            cand -h 'Print help (see more with ''--help'')'
+            cand --help 'Print help (see more with ''--help'')'
+            cand -V 'Print version'
+            cand --version 'Print version'
+        }
+        &'grpc-convo;check'= {
+            cand --match-ignore 'Leave this field out when comparing answers (repeatable): field names joined by dots, as meta.request_id; through a repeated field, the field of each element'
+            cand --junit 'Write the outcome as JUnit XML: a test case per recording, the diff in its failure'
+            cand --wait 'How long to wait for an answer the recording has before the next question, or for the call''s end'
+            cand --addr 'Server to talk to'
+            cand --connect-timeout 'How long to wait for the connection to the server: TCP, TLS and the server''s first HTTP/2 frame'
+            cand --keepalive 'Interval of HTTP/2 pings while a conversation is open, so that a frozen or vanished server is noticed: one not answered within this long (20 s at most) ends the conversation with UNAVAILABLE; 0 sends none'
+            cand --ca-cert 'Connect with TLS, trusting only the CA certificate(s) in this PEM file'
+            cand --tls-server-name 'The name to verify in the server''s certificate, when it differs from the address (and from --authority); implies --tls'
+            cand --authority 'The :authority of every call (the virtual host a proxy routes by), and the name to verify in the server''s certificate unless --tls-server-name is given'
+            cand --cert 'Client certificate for mutual TLS, in PEM (with --key; implies --tls)'
+            cand --key 'Private key of --cert, in PEM'
+            cand --token-file 'Send the bearer token in this file as "authorization: Bearer TOKEN" (or set GRPC_CONVO_TOKEN); no flag takes the token itself, as argv is visible to every user'
+            cand -H 'Request metadata, as ''name: value'' (repeatable); names ending in -bin take base64 values'
+            cand --header 'Request metadata, as ''name: value'' (repeatable); names ending in -bin take base64 values'
+            cand --max-message-size 'Largest message sent or received, in bytes (encoded protobuf)'
+            cand --check-metadata 'Compare the response headers and trailers too'
+            cand --update 'Record each call again from the server''s answers, headers, trailers and status, in place'
+            cand --wait-ready 'If the server is not up yet, keep trying to connect, with backoff, until --connect-timeout runs out'
+            cand --tls 'Connect with TLS, trusting the system''s root certificates'
+            cand --insecure 'Connect with TLS and verify nothing of the server''s certificate (a development server''s self-signed one): a warning says so on stderr each run. A token still goes only to this machine unless --allow-plaintext-token'
+            cand --allow-plaintext-token 'Send the token even without TLS (or with --insecure) to an address that is not this machine'
+            cand -v 'More log output on stderr: -v for debug, -vv for trace (RUST_LOG overrides)'
+            cand --verbose 'More log output on stderr: -v for debug, -vv for trace (RUST_LOG overrides)'
+            cand -h 'Print help (see more with ''--help'')'
+            cand --help 'Print help (see more with ''--help'')'
+            cand -V 'Print version'
+            cand --version 'Print version'
+        }
         &'grpc-convo;completions'= {
             cand -v 'More log output on stderr: -v for debug, -vv for trace (RUST_LOG overrides)'
             cand --verbose 'More log output on stderr: -v for debug, -vv for trace (RUST_LOG overrides)'
@@ -340,6 +410,8 @@ set edit:completion:arg-completer[grpc-convo] = {|@words|
             cand describe 'Show a service, method, message or enum in proto syntax'
             cand health 'Check a server''s health (grpc.health.v1.Health): prints SERVING or another status; exit 0 for SERVING, 4 for any other'
             cand web 'Converse with any gRPC server from a browser: a page and a WebSocket API in front of the upstream server (--addr)'
+            cand proxy 'A transparent gRPC proxy for any method: prints the calls passing through (--print) and records each one (--record) for serve --replay and check'
+            cand check 'Replay recordings against a server: send each one''s questions as it sent them and compare the answers and status with the recorded ones; exit 1 if any call differs'
             cand completions 'Print a completion script for a shell'
             cand help 'Print this message or the help of the given subcommand(s)'
         }
@@ -359,6 +431,10 @@ set edit:completion:arg-completer[grpc-convo] = {|@words|
         &'grpc-convo;help;health'= {
         }
         &'grpc-convo;help;web'= {
+        }
+        &'grpc-convo;help;proxy'= {
+        }
+        &'grpc-convo;help;check'= {
         }
         &'grpc-convo;help;completions'= {
         }

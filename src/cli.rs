@@ -16,6 +16,7 @@ use crate::{
     mapping::Separator,
     message::DEFAULT_MAX_MESSAGE_SIZE,
     net::headers::Header,
+    recording::{FieldPath, Timing},
     schema::MethodName,
     tutorial,
 };
@@ -155,6 +156,61 @@ const WEB_HELP: &str = "Examples:
 The WebSocket API at /ws, one JSON object per text message, is described in docs/web.md.
 ";
 
+const PROXY_HELP: &str = "Examples:
+  grpc-convo serve --addr :8000 &
+  grpc-convo proxy --listen :8001 --upstream :8000 --record calls/ --no-print &
+  grpc-convo ask --addr :8001 hello
+  # from stream server answer: the 1 question is hello
+  grpc-convo serve --addr :8002 --replay calls/ &
+  grpc-convo ask --addr :8002 hello
+  # from stream server answer: the 1 question is hello
+  grpc-convo check calls/ --addr :8000
+  # ok   calls/000001-proto.Stream.Conversations.jsonl:1 proto.Stream/Conversations
+  # checked 1: 1 as recorded, 0 otherwise
+
+Each message is printed as it passes (--print; the default when stdout is a terminal): the time,
+the client connection (c1), the call (#1), the method, question or answer, and the message as
+protobuf JSON when its types are known (--proto, --protoset, or the upstream's reflection), else
+its length and bytes in base64; the call's status last. -o json prints the same as JSON Lines.
+
+A recording (--record) is one call: its method, request metadata, each message with its bytes,
+the response headers, trailers and status, and the types of its messages (docs/recordings.md).
+It is written when the call ends: a file per call in DIR, or every call in FILE.
+";
+
+const CHECK_HELP: &str = "Examples:
+  grpc-convo serve --addr :8000 &
+  grpc-convo ask --addr :8000 --transcript hi.jsonl hi >/dev/null
+  grpc-convo check hi.jsonl --addr :8000
+  # ok   hi.jsonl:1 proto.Stream/Conversations
+  # checked 1: 1 as recorded, 0 otherwise
+
+Each recording's questions go as the recording sent them: each question once the answers that
+came before it in the recording have come (or --wait has passed). Answers are compared as
+messages when the recording carries their types (field order and encoding aside), else byte by
+byte; then the status (code and message), and with --check-metadata the response headers and
+trailers. A call that differs prints a diff naming the recording, and the first answer or
+question where it differs.
+
+Exit status:
+";
+
+const CHECK_EXITS: &[(Exit, &str)] = &[
+    (
+        Exit::Code(code::SUCCESS),
+        "every call answered as recorded (or was re-recorded, with --update)",
+    ),
+    (
+        Exit::Code(code::FAILURE),
+        "a call answered otherwise than recorded",
+    ),
+    (
+        Exit::Code(code::USAGE),
+        "usage error, or a recording that cannot be read (its file and line named)",
+    ),
+    (Exit::Rpc, "the server could not be reached: 78 UNAVAILABLE"),
+];
+
 #[derive(Debug, Parser)]
 #[command(
     name = "grpc-convo",
@@ -235,6 +291,14 @@ pub enum Command {
     /// upstream server (--addr)
     #[command(after_long_help = WEB_HELP)]
     Web(WebArgs),
+    /// A transparent gRPC proxy for any method: prints the calls passing through (--print) and
+    /// records each one (--record) for serve --replay and check
+    #[command(after_long_help = PROXY_HELP)]
+    Proxy(ProxyArgs),
+    /// Replay recordings against a server: send each one's questions as it sent them and compare
+    /// the answers and status with the recorded ones; exit 1 if any call differs
+    #[command(after_long_help = exit::help(CHECK_HELP, CHECK_EXITS))]
+    Check(CheckArgs),
     /// Print a completion script for a shell
     Completions {
         #[arg(value_enum)]
@@ -340,6 +404,26 @@ pub struct ServeArgs {
     #[arg(long, value_name = "PATH")]
     pub token_file: Option<PathBuf>,
 
+    /// Answer every method recorded in these recordings (files, or directories of them;
+    /// repeatable) as recorded: a mock server. Reflection lists the recorded services
+    #[arg(long, value_name = "PATH", conflicts_with_all = ["method", "command"])]
+    pub replay: Vec<PathBuf>,
+
+    /// When replayed answers go: none (as soon as the question they followed is in), recorded
+    /// (at their offset in the recording), or xN (N times as fast)
+    #[arg(
+        long,
+        value_name = "TIMING",
+        default_value = "none",
+        requires = "replay"
+    )]
+    pub replay_timing: Timing,
+
+    /// Leave this field out when matching a call's questions to the recordings (repeatable):
+    /// field names joined by dots, as meta.request_id
+    #[arg(long, value_name = "FIELD_PATH", requires = "replay")]
+    pub match_ignore: Vec<FieldPath>,
+
     /// With a COMMAND: after SIGTERM, how long a conversation's process may take to exit before
     /// SIGKILL
     #[arg(long, value_name = "DURATION", value_parser = duration_or_zero, default_value = "2s")]
@@ -386,6 +470,91 @@ pub struct ServeArgs {
 
     #[command(flatten)]
     pub line: LineFlags,
+}
+
+#[derive(Debug, Args)]
+#[command(mut_arg("addr", |arg| arg
+    .long("upstream")
+    .env(None::<&str>)
+    .help("Server to forward every call to")
+    .long_help("Server to forward every call to: HOST:PORT, :PORT (this machine), \
+                [IPV6]:PORT or unix:PATH; names are resolved. Each client connection gets a \
+                connection of its own there, made with the connection flags below.")))]
+pub struct ProxyArgs {
+    /// Address to listen on (HTTP/2 without TLS): HOST:PORT, :PORT or unix:PATH; port 0 picks a
+    /// free port, printed as "listening on ADDRESS" on stderr
+    #[arg(long, value_name = "ADDR", default_value = "127.0.0.1:8001")]
+    pub listen: Addr,
+
+    /// Print each message as it passes, one line each [default: when stdout is a terminal]
+    #[arg(long, overrides_with = "no_print")]
+    pub print: bool,
+
+    /// Print nothing
+    #[arg(long, overrides_with = "print")]
+    pub no_print: bool,
+
+    /// Format of the printed lines
+    #[arg(short, long, value_enum, value_name = "FORMAT", default_value_t = TextOrJson::Text)]
+    pub output: TextOrJson,
+
+    /// Record each call: in a file of its own in DIR (a directory, or a path ending in /, made
+    /// if need be), or all in FILE (emptied first)
+    #[arg(long, value_name = "DIR|FILE")]
+    pub record: Option<PathBuf>,
+
+    /// Client connections open at once; one more is closed as soon as it is accepted
+    #[arg(long, value_name = "N", default_value_t = 10_000,
+          value_parser = clap::value_parser!(u32).range(1..))]
+    pub max_connections: u32,
+
+    /// On SIGINT or SIGTERM, how long calls in progress may go on before they are cut
+    #[arg(long, value_name = "DURATION", value_parser = duration_or_zero, default_value = "10s")]
+    pub grace: Duration,
+
+    #[command(flatten)]
+    pub connect: ConnectArgs,
+
+    #[command(flatten)]
+    pub schema: SchemaFlags,
+
+    #[command(flatten)]
+    pub limits: Limits,
+}
+
+#[derive(Debug, Args)]
+pub struct CheckArgs {
+    /// Recordings: files, or directories of them
+    #[arg(required = true, value_name = "RECORDING")]
+    pub recordings: Vec<PathBuf>,
+
+    /// Leave this field out when comparing answers (repeatable): field names joined by dots,
+    /// as meta.request_id; through a repeated field, the field of each element
+    #[arg(long, value_name = "FIELD_PATH")]
+    pub match_ignore: Vec<FieldPath>,
+
+    /// Compare the response headers and trailers too
+    #[arg(long)]
+    pub check_metadata: bool,
+
+    /// Write the outcome as JUnit XML: a test case per recording, the diff in its failure
+    #[arg(long, value_name = "FILE")]
+    pub junit: Option<PathBuf>,
+
+    /// Record each call again from the server's answers, headers, trailers and status, in place
+    #[arg(long)]
+    pub update: bool,
+
+    /// How long to wait for an answer the recording has before the next question, or for the
+    /// call's end
+    #[arg(long, value_name = "DURATION", value_parser = duration, default_value = "10s")]
+    pub wait: Duration,
+
+    #[command(flatten)]
+    pub connect: ConnectArgs,
+
+    #[command(flatten)]
+    pub limits: Limits,
 }
 
 #[derive(Debug, Args)]

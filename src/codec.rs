@@ -61,6 +61,8 @@ fn settings() -> BufferSettings {
 #[derive(Debug)]
 pub(crate) struct LineCodec<D = Lines> {
     mapping: Arc<(ToMessage, ToLine)>,
+    /// Each answer's bytes are kept beside its lines (`--transcript` records them).
+    keep_bytes: bool,
     decoded: PhantomData<fn() -> D>,
 }
 
@@ -68,6 +70,7 @@ impl<D> Clone for LineCodec<D> {
     fn clone(&self) -> Self {
         LineCodec {
             mapping: self.mapping.clone(),
+            keep_bytes: self.keep_bytes,
             decoded: PhantomData,
         }
     }
@@ -77,12 +80,30 @@ impl<D> LineCodec<D> {
     pub(crate) fn new(outgoing: ToMessage, incoming: ToLine) -> LineCodec<D> {
         LineCodec {
             mapping: Arc::new((outgoing, incoming)),
+            keep_bytes: false,
             decoded: PhantomData,
         }
     }
+
+    /// The same, keeping each answer's bytes.
+    pub(crate) fn keeping_bytes(mut self, keep: bool) -> LineCodec<D> {
+        self.keep_bytes = keep;
+        self
+    }
 }
 
-impl<D: From<Lines> + Send + 'static> Codec for LineCodec<D> {
+/// What an answer is decoded into: its lines, and its bytes when they are kept.
+pub(crate) trait FromAnswer {
+    fn from_answer(lines: Lines, bytes: Option<bytes::Bytes>) -> Self;
+}
+
+impl FromAnswer for Lines {
+    fn from_answer(lines: Lines, _: Option<bytes::Bytes>) -> Lines {
+        lines
+    }
+}
+
+impl<D: FromAnswer + Send + 'static> Codec for LineCodec<D> {
     type Encode = Outgoing;
     type Decode = D;
     type Encoder = LineCodec<D>;
@@ -111,25 +132,76 @@ impl<D> Encoder for LineCodec<D> {
     }
 }
 
-impl<D: From<Lines>> Decoder for LineCodec<D> {
+impl<D: FromAnswer> Decoder for LineCodec<D> {
     type Item = D;
     type Error = Status;
 
     fn decode(&mut self, src: &mut DecodeBuf<'_>) -> Result<Option<D>, Status> {
         // A frame's bytes are contiguous in tonic's buffer; read them where they lie.
         let len = src.remaining();
-        let line = match src.chunk().len() >= len {
-            true => self.mapping.1.decode(&src.chunk()[..len]),
-            false => self.mapping.1.decode(&src.copy_to_bytes(len)),
+        let (line, kept) = match src.chunk().len() >= len {
+            true => {
+                let bytes = &src.chunk()[..len];
+                let kept = self
+                    .keep_bytes
+                    .then(|| bytes::Bytes::copy_from_slice(bytes));
+                (self.mapping.1.decode(bytes), kept)
+            }
+            false => {
+                let bytes = src.copy_to_bytes(len);
+                (
+                    self.mapping.1.decode(&bytes),
+                    self.keep_bytes.then_some(bytes),
+                )
+            }
         };
         if src.remaining() == len {
             src.advance(len);
         }
-        line.map(|lines| Some(D::from(lines)))
+        line.map(|lines| Some(D::from_answer(lines, kept)))
             .map_err(Status::internal)
     }
 
     fn buffer_settings(&self) -> BufferSettings {
         settings()
+    }
+}
+
+/// Messages as their bytes, untouched: what replay answers with and check sends, whatever the
+/// method.
+#[derive(Debug, Clone, Copy, Default)]
+pub(crate) struct BytesCodec;
+
+impl Codec for BytesCodec {
+    type Encode = bytes::Bytes;
+    type Decode = bytes::Bytes;
+    type Encoder = BytesCodec;
+    type Decoder = BytesCodec;
+
+    fn encoder(&mut self) -> Self::Encoder {
+        BytesCodec
+    }
+
+    fn decoder(&mut self) -> Self::Decoder {
+        BytesCodec
+    }
+}
+
+impl Encoder for BytesCodec {
+    type Item = bytes::Bytes;
+    type Error = Status;
+
+    fn encode(&mut self, item: bytes::Bytes, dst: &mut EncodeBuf<'_>) -> Result<(), Status> {
+        bytes::BufMut::put_slice(dst, &item);
+        Ok(())
+    }
+}
+
+impl Decoder for BytesCodec {
+    type Item = bytes::Bytes;
+    type Error = Status;
+
+    fn decode(&mut self, src: &mut DecodeBuf<'_>) -> Result<Option<bytes::Bytes>, Status> {
+        Ok(Some(src.copy_to_bytes(src.remaining())))
     }
 }

@@ -11,8 +11,8 @@ use anyhow::Context;
 use crate::{
     bench,
     cli::{
-        AskArgs, BenchArgs, DescribeArgs, HealthArgs, ListArgs, MergeArgs, ServeArgs, TextOrJson,
-        WebArgs,
+        AskArgs, BenchArgs, CheckArgs, DescribeArgs, HealthArgs, ListArgs, MergeArgs, ProxyArgs,
+        ServeArgs, TextOrJson, WebArgs,
     },
     client::{self, health::Health, input::Source, inspect, output, prompt::Prompt},
     net::CallSetup,
@@ -43,6 +43,21 @@ pub async fn web(args: WebArgs) -> anyhow::Result<()> {
     let mut signals = Signals::install().context("cannot install signal handlers")?;
     let config = settings::web(&args)?;
     crate::web::run(config, async { anyhow::Error::new(signals.next().await) }).await
+}
+
+pub async fn proxy(args: ProxyArgs) -> anyhow::Result<()> {
+    let mut signals = Signals::install().context("cannot install signal handlers")?;
+    let config = settings::proxy(&args)?;
+    crate::proxy::run(config, async {
+        let signal = signals.next().await;
+        tracing::info!("{signal}: stopping");
+    })
+    .await
+}
+
+pub async fn check(args: CheckArgs) -> anyhow::Result<()> {
+    let config = settings::check(&args)?;
+    crate::check::check(&config).await
 }
 
 pub async fn ask(args: AskArgs) -> anyhow::Result<()> {

@@ -6,6 +6,7 @@
 
 pub mod addr;
 pub mod bench;
+pub mod check;
 pub mod cli;
 pub mod client;
 pub(crate) mod codec;
@@ -20,6 +21,8 @@ pub mod mapping;
 pub(crate) mod message;
 pub mod net;
 pub mod proto;
+pub mod proxy;
+pub mod recording;
 pub(crate) mod refusals;
 pub mod schema;
 pub mod server;

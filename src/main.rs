@@ -14,7 +14,7 @@ use anyhow::Context;
 use clap::Parser;
 use grpc_convo::{
     cli::{AskArgs, BenchArgs, BenchCommand, Cli, Command, LogFormat, ServeArgs, TextOrJson},
-    commands::{ask, bench, describe, health, list, merge, serve, web, write_stdout},
+    commands::{ask, bench, check, describe, health, list, merge, proxy, serve, web, write_stdout},
     error::{rpc_status, status_json},
     exit::{self, Outcome},
 };
@@ -71,6 +71,8 @@ fn run(cli: Cli) -> anyhow::Result<()> {
         Command::Describe(args) => runtime(Threads::One)?.block_on(describe(args)),
         Command::Health(args) => runtime(Threads::One)?.block_on(health(args)),
         Command::Web(args) => runtime(Threads::AllCores)?.block_on(web(args)),
+        Command::Proxy(args) => runtime(Threads::AllCores)?.block_on(proxy(args)),
+        Command::Check(args) => runtime(Threads::Two)?.block_on(check(args)),
         Command::Completions { shell } => {
             // clap_complete panics on a failed write: generated in memory, then written, so
             // that `| head` is a closed pipe like any other.
@@ -106,7 +108,7 @@ fn runtime(threads: Threads) -> anyhow::Result<tokio::runtime::Runtime> {
 /// warnings, one per frame of a flood, stay off.
 fn init_logging(cli: &Cli) {
     let default = match (cli.verbose, &cli.command) {
-        (0, Command::Serve(_)) => "grpc_convo=info,h2=error,warn",
+        (0, Command::Serve(_) | Command::Proxy(_)) => "grpc_convo=info,h2=error,warn",
         (0, _) => "warn",
         (1, _) => "grpc_convo=debug,info",
         _ => "trace",

@@ -14,7 +14,7 @@
 //! - `grpc-convo serve ... &` starts a server: its --addr gets port 0 (a Unix path, the scratch
 //!   directory), and the port it reports replaces the written one in every later command of the
 //!   page; clients that name no address get it through GRPC_CONVO_ADDR. `grpc-convo web ... &`
-//!   likewise, by its --listen and its "web page at" line.
+//!   and `grpc-convo proxy ... &` likewise, by their --listen and the address they print.
 //! - A command that needs a peer grpc-convo does not bring (grpcurl, Python, kubectl, cargo, Go,
 //!   nginx, the interop suite) is skipped and listed; so is a block under
 //!   `<!-- docs-test: skip: REASON -->`.
@@ -380,8 +380,9 @@ impl Session {
     /// path), and the command with that address made free.
     fn server_command(&self, command: &str) -> Option<(String, String)> {
         let code = command.split(" #").next().unwrap_or_default().trim_end();
-        if command.starts_with("grpc-convo web") && code.ends_with('&') {
-            return Some(self.web_command(command));
+        let listens = ["grpc-convo web", "grpc-convo proxy"];
+        if listens.iter().any(|c| command.starts_with(c)) && code.ends_with('&') {
+            return Some(self.listen_command(command));
         }
         if !(command.starts_with("grpc-convo serve") && code.ends_with('&')) {
             return None;
@@ -406,9 +407,9 @@ impl Session {
         Some((key, command.replacen(&written, &free, 1)))
     }
 
-    /// `grpc-convo web ... &`: its --listen port made free, its upstream's swapped as any
-    /// client's.
-    fn web_command(&self, command: &str) -> (String, String) {
+    /// `grpc-convo web ... &` or `grpc-convo proxy ... &`: its --listen port made free, its
+    /// upstream's swapped as any client's.
+    fn listen_command(&self, command: &str) -> (String, String) {
         let command = self.rewrite(command);
         let listen = Regex::new(r"--listen[ =](\S+)").unwrap();
         match listen.captures(&command).map(|c| c[1].to_owned()) {
@@ -418,9 +419,12 @@ impl Session {
                 (port.to_owned(), free)
             }
             None => {
-                let free =
-                    command.replacen("grpc-convo web", "grpc-convo web --listen 127.0.0.1:0", 1);
-                ("8080".to_owned(), free)
+                let (name, port) = match command.starts_with("grpc-convo proxy") {
+                    true => ("grpc-convo proxy", "8001"),
+                    false => ("grpc-convo web", "8080"),
+                };
+                let free = command.replacen(name, &format!("{name} --listen 127.0.0.1:0"), 1);
+                (port.to_owned(), free)
             }
         }
     }

@@ -263,9 +263,18 @@ fn the_transcript_records_both_directions_in_order_and_the_status_last() {
     assert!(output.status.success(), "{}", stderr_text(&output));
     let text = std::fs::read_to_string(&path).unwrap();
     std::fs::remove_file(&path).unwrap();
-    let records: Vec<serde_json::Value> = text
+    let lines: Vec<serde_json::Value> = text
         .lines()
         .map(|line| serde_json::from_str(line).unwrap())
+        .collect();
+    // A recording: its first line names the method, the files of its types follow.
+    assert_eq!(lines[0]["recording"], 1);
+    assert_eq!(lines[0]["method"], "/proto.Stream/Conversations");
+    assert_eq!(lines[0]["kind"], "bidirectional");
+    assert!(lines[1]["file"].is_string(), "{:?}", lines[1]);
+    let records: Vec<&serde_json::Value> = lines
+        .iter()
+        .filter(|line| line.get("direction").is_some())
         .collect();
     let directions: Vec<&str> = records
         .iter()
@@ -276,14 +285,13 @@ fn the_transcript_records_both_directions_in_order_and_the_status_last() {
     let headers = directions.iter().position(|&d| d == "headers").unwrap();
     let first_answer = directions.iter().position(|&d| d == "answer").unwrap();
     assert!(headers < first_answer, "{directions:?}");
-    assert_eq!(
-        records[headers]["metadata"]["content-type"],
-        "application/grpc"
-    );
     assert_eq!(directions[directions.len() - 2..], ["trailers", "status"]);
     let shape: Vec<_> = records
         .iter()
-        .filter(|r| !matches!(r["direction"].as_str(), Some("headers" | "trailers")))
+        .filter(|r| {
+            let direction = r["direction"].as_str();
+            !matches!(direction, Some("headers" | "trailers" | "half-close"))
+        })
         .map(|r| {
             (
                 r["direction"].as_str().unwrap(),
@@ -302,6 +310,13 @@ fn the_transcript_records_both_directions_in_order_and_the_status_last() {
             ("status", "")
         ]
     );
+    // In lockstep the questions end once the last is sent, before or after its answer.
+    let half_close = directions.iter().position(|&d| d == "half-close").unwrap();
+    let last_question = directions.iter().rposition(|&d| d == "question").unwrap();
+    assert!(half_close > last_question, "{directions:?}");
+    // Each message with its bytes, and as JSON.
+    assert_eq!(records[0]["bytes"], "CgFh");
+    assert_eq!(records[0]["json"]["question"], "a");
     assert_eq!(records.last().unwrap()["code"], "OK");
     let times: Vec<f64> = records.iter().map(|r| r["ms"].as_f64().unwrap()).collect();
     assert!(times.windows(2).all(|w| w[0] <= w[1]), "{times:?}");

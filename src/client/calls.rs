@@ -16,7 +16,7 @@ use tonic::{
 use super::target::Target;
 use crate::net::{Started, ready};
 use crate::{
-    codec::LineCodec,
+    codec::{FromAnswer, LineCodec},
     mapping::{Lines, Outgoing},
     schema::CallKind,
 };
@@ -38,16 +38,17 @@ pub(crate) struct Calls {
 /// What a call hears: its answers, and, when asked for, the metadata around them.
 #[derive(Debug)]
 pub(crate) enum Heard {
-    Answer(Lines),
+    /// Its lines, and its bytes when they are kept.
+    Answer(Lines, Option<bytes::Bytes>),
     /// The response headers; for a unary or client-streaming call, tonic gives the trailers
     /// merged into them.
     Headers(MetadataMap),
     Trailers(MetadataMap),
 }
 
-impl From<Lines> for Heard {
-    fn from(lines: Lines) -> Heard {
-        Heard::Answer(lines)
+impl FromAnswer for Heard {
+    fn from_answer(lines: Lines, bytes: Option<bytes::Bytes>) -> Heard {
+        Heard::Answer(lines, bytes)
     }
 }
 

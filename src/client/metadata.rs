@@ -12,16 +12,6 @@ pub(super) enum Part {
     Trailers,
 }
 
-impl Part {
-    /// As the transcript names it.
-    pub(super) fn name(self) -> &'static str {
-        match self {
-            Part::Headers => "headers",
-            Part::Trailers => "trailers",
-        }
-    }
-}
-
 /// Each entry as a name and a printable value, in the order received.
 pub(crate) fn entries(map: &MetadataMap) -> Vec<(String, String)> {
     (map.iter())

@@ -24,7 +24,7 @@ use tonic::{Code, Status, transport::Channel};
 use crate::{
     codec::LineCodec,
     error::{RpcError, rpc_status},
-    mapping::Outgoing,
+    mapping::{Outgoing, ToMessage},
     net::{CallSetup, ConnectConfig, Link, connect},
     signals::Signal,
     tutorial,
@@ -87,17 +87,25 @@ pub async fn ask(
         input,
     } = prepare(config, source, transcript.is_some()).await?;
     let (questions, refusal, interrupted) = (input.questions, input.refusal, input.interrupted);
+    if let Some(transcript) = &transcript {
+        transcript.begin(&target, &config.call);
+    }
     let tally = Arc::new(tally(config));
     let calls = Calls {
         channel,
         path: target.path.clone(),
         setup: config.call.start(),
         kind: target.kind,
-        codec: LineCodec::new(target.requests, target.answers),
+        codec: LineCodec::new(target.requests.clone(), target.answers)
+            .keeping_bytes(transcript.is_some()),
         parallel: config.parallel,
         metadata: config.show_metadata || transcript.is_some(),
     };
-    let answers = calls.answers(outgoing(questions, tally.clone(), transcript.clone()));
+    let recorded = transcript
+        .clone()
+        .map(|transcript| (transcript, target.requests));
+    let questions = outgoing(questions, tally.clone(), recorded);
+    let answers = calls.answers(half_close_recorded(questions, transcript.clone()));
     let mut out = AnswerWriter::new(out, config.output.separator);
     let explain = Explain::new(&config.connect, link, config.call.max_message_size);
     let talk = AnswerPrinter {
@@ -225,11 +233,13 @@ impl From<&AskConfig> for Enough {
 fn outgoing(
     questions: impl Stream<Item = Outgoing> + Send + 'static,
     tally: Arc<Tally>,
-    transcript: Option<Arc<Transcript>>,
+    transcript: Option<(Arc<Transcript>, ToMessage)>,
 ) -> impl Stream<Item = Outgoing> + Send + 'static {
     let record = move |question: &Outgoing| {
-        if let Some(transcript) = &transcript {
-            transcript.question(&question.text());
+        if let Some((transcript, requests)) = &transcript {
+            let mut bytes = Vec::new();
+            requests.encode(question, &mut bytes);
+            transcript.question(&question.text(), &bytes);
         }
     };
     if !tally.takes_turns() {
@@ -250,6 +260,19 @@ fn outgoing(
         }
     }))
     .right_stream()
+}
+
+/// The questions, the transcript noting where they end (the half-close).
+fn half_close_recorded(
+    questions: impl Stream<Item = Outgoing> + Send + 'static,
+    transcript: Option<Arc<Transcript>>,
+) -> impl Stream<Item = Outgoing> + Send + 'static {
+    let Some(transcript) = transcript else {
+        return questions.left_stream();
+    };
+    let ended = futures_util::stream::once(async move { transcript.half_close() });
+    let ended = ended.filter_map(|()| std::future::ready(None));
+    questions.chain(ended).right_stream()
 }
 
 /// `--timeout`: the server is told the deadline, but enforcing it here too covers servers that

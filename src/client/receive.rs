@@ -69,8 +69,8 @@ impl AnswerPrinter<'_> {
                     }
                 }
             };
-            let answer = match next {
-                Some(Ok(Heard::Answer(answer))) => answer,
+            let (answer, bytes) = match next {
+                Some(Ok(Heard::Answer(answer, bytes))) => (answer, bytes),
                 Some(Ok(Heard::Headers(map))) => {
                     self.metadata(Part::Headers, &map, out)?;
                     continue;
@@ -86,7 +86,7 @@ impl AnswerPrinter<'_> {
                     return Err(RpcError(self.explain.explain(status, first)).into());
                 }
             };
-            if self.answered(&answer, out)? {
+            if self.answered(&answer, bytes.as_deref(), out)? {
                 out.flush()?;
                 return Ok(Ended::Enough);
             }
@@ -97,11 +97,12 @@ impl AnswerPrinter<'_> {
     fn answered(
         &self,
         answer: &Lines,
+        bytes: Option<&[u8]>,
         out: &mut AnswerWriter<impl Write>,
     ) -> std::io::Result<bool> {
         out.answer(answer)?;
         if let Some(transcript) = self.transcript {
-            answer.iter().for_each(|line| transcript.answer(line));
+            transcript.answer(answer, bytes.unwrap_or_default());
         }
         let count = self.tally.answer_received();
         let matched = (self.enough.until.as_ref())

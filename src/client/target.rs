@@ -1,7 +1,7 @@
 //! The method ask (or bench) calls and how its messages map to lines: found in the built-in
 //! proto, in the files named on the command line, or by asking the server (reflection).
 
-use prost_reflect::MessageDescriptor;
+use prost_reflect::{MessageDescriptor, MethodDescriptor};
 use tonic::{codegen::http::uri::PathAndQuery, transport::Channel};
 
 use crate::net::CallSetup;
@@ -20,6 +20,8 @@ pub(crate) struct Target {
     pub(crate) answers: ToLine,
     /// The request message, for whole requests in JSON beside lines (web's `request`).
     pub(crate) request_type: MessageDescriptor,
+    /// The method, for the transcript's types.
+    pub(crate) method: MethodDescriptor,
 }
 
 /// What the user named.
@@ -93,5 +95,6 @@ pub(crate) fn in_schema(
         requests: mapping::to_message(&method.input(), &args.mapping)?,
         answers: mapping::to_line(&method.output(), &args.mapping)?,
         request_type: method.input(),
+        method,
     })
 }

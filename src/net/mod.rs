@@ -10,6 +10,6 @@ pub mod headers;
 mod link;
 
 pub(crate) use call::ready;
-pub use call::{CallSetup, ENCODINGS, Started};
+pub use call::{CallSetup, ENCODINGS, Started, parse_grpc_timeout};
 pub use connect::{ConnectConfig, Link, TokenTransport, connect, hint};
 pub use link::GoAway;

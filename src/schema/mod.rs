@@ -5,6 +5,7 @@
 mod compile;
 pub mod describe;
 pub mod reflect;
+pub mod upstream;
 
 use std::{fmt, path::PathBuf, str::FromStr, sync::LazyLock};
 

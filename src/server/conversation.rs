@@ -119,6 +119,11 @@ impl Head {
     pub(super) fn peer(&self) -> &str {
         &self.peer
     }
+
+    /// When the client's deadline passes, if it gave one.
+    pub(super) fn deadline(&self) -> Option<tokio::time::Instant> {
+        self.cut.as_ref().and_then(|cut| cut.deadline)
+    }
 }
 
 /// Lets a conversation in when it carries `authorization: Bearer <token>`, or when serve has no
@@ -187,7 +192,7 @@ impl Service {
     }
 
     /// A place among `--max-conversations`, or RESOURCE_EXHAUSTED.
-    fn slot(&self) -> Result<Seat, Status> {
+    pub(super) fn slot(&self) -> Result<Seat, Status> {
         let permit = self.slots.clone().try_acquire_owned().map_err(|_| {
             Status::resource_exhausted(format!(
                 "server busy: {} conversations in progress",
@@ -355,7 +360,7 @@ impl Drop for CloseLog {
 
 /// A conversation's place among `--max-conversations`, held by its `Hold`. The last one given
 /// back tells the memory trimmer that the server is idle.
-struct Seat {
+pub(super) struct Seat {
     permit: Option<OwnedSemaphorePermit>,
     slots: Arc<Semaphore>,
     max: usize,

@@ -26,7 +26,6 @@ use tokio::{
 use tokio_util::sync::{CancellationToken, WaitForCancellationFutureOwned};
 use tonic::{Code, Status, codegen::http::HeaderMap};
 
-use super::deadline;
 use crate::{error::lock, refusals::Refusals};
 
 /// The rules every call of one server is held to.
@@ -127,7 +126,7 @@ pub(super) struct Cutoff {
 impl Cutoff {
     pub(super) fn new(headers: &HeaderMap, rules: &CallRules, side: bool) -> Cutoff {
         let timeout = headers.get("grpc-timeout").and_then(|v| v.to_str().ok());
-        let deadline = (timeout.and_then(deadline::parse_grpc_timeout))
+        let deadline = (timeout.and_then(crate::net::parse_grpc_timeout))
             .map(|timeout| Instant::now() + timeout);
         Cutoff {
             side,

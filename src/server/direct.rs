@@ -230,7 +230,7 @@ impl<T> http_body::Body for Answers<T> {
 }
 
 /// The status as trailers: the headers tonic gives a status, less the content type.
-fn trailers(status: Status) -> Box<HeaderMap> {
+pub(super) fn trailers(status: Status) -> Box<HeaderMap> {
     let (mut head, ()) = status.into_http::<()>().into_parts();
     head.headers.remove(header::CONTENT_TYPE);
     Box::new(head.headers)

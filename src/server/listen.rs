@@ -40,6 +40,7 @@ use super::{
     direct::Direct,
     exchange::Routing,
     memory,
+    replay::{Replays, replay},
     respond::Responder,
 };
 use crate::{addr::Listener, proto, proto::stream_server::StreamServer, token::Token, tutorial};
@@ -164,6 +165,11 @@ fn call_rules(config: &Config, stop: &Stop) -> Arc<CallRules> {
 
 /// The paths of the conversation routes; every other call is a side call (`cutoff.rs`).
 fn conversation_paths(config: &Config) -> Vec<String> {
+    if let Some(replays) = &config.replay {
+        return (replays.methods().iter())
+            .map(|method| format!("/{method}"))
+            .collect();
+    }
     match &config.bridges {
         Some(bridges) => (bridges.methods.iter())
             .map(|method| format!("/{}", method.name))
@@ -174,9 +180,10 @@ fn conversation_paths(config: &Config) -> Vec<String> {
 
 /// Health's names: "" for the whole server, and each service served.
 fn served_names(config: &Config) -> Vec<String> {
-    let services = match &config.bridges {
-        Some(bridges) => bridges.services(),
-        None => vec![SERVICE_NAME.to_owned()],
+    let services = match (&config.replay, &config.bridges) {
+        (Some(replays), _) => replays.services(),
+        (None, Some(bridges)) => bridges.services(),
+        (None, None) => vec![SERVICE_NAME.to_owned()],
     };
     [String::new()].into_iter().chain(services).collect()
 }
@@ -194,9 +201,12 @@ fn routing<H: Health>(
         HealthServer::accept_compressed,
         HealthServer::send_compressed,
     );
-    let direct = match &config.bridges {
-        None => Direct::tutorial(service.clone()),
-        Some(bridges) => Direct::bridged(service.clone(), &bridge_routes(bridges, &service)),
+    let direct = match (&config.replay, &config.bridges) {
+        (Some(_), _) => Direct::bridged(service.clone(), &[]),
+        (None, None) => Direct::tutorial(service.clone()),
+        (None, Some(bridges)) => {
+            Direct::bridged(service.clone(), &bridge_routes(bridges, &service))
+        }
     };
     Ok(Routing {
         routes: routes(config, Routes::new(health), service)?,
@@ -232,6 +242,9 @@ fn routes(config: &Config, mut routes: Routes, service: Arc<Service>) -> anyhow:
             ));
     }
     let authorize = || authorize(config.token.clone());
+    if let Some(replays) = &config.replay {
+        return Ok(replay_routes(routes, replays, service, authorize()));
+    }
     let Some(bridges) = &config.bridges else {
         let server = StreamServer::from_arc(service);
         let server = compressed(
@@ -256,6 +269,27 @@ fn routes(config: &Config, mut routes: Routes, service: Arc<Service>) -> anyhow:
     }
     let served: Vec<String> = bridges.methods.iter().map(|m| m.name.to_string()).collect();
     Ok(not_served(Routes::from(router), &served))
+}
+
+/// A route for each recorded method, behind the token check as conversations are.
+fn replay_routes(
+    routes: Routes,
+    replays: &Arc<Replays>,
+    service: Arc<Service>,
+    authorize: impl FnMut(Request<()>) -> Result<Request<()>, Status> + Clone + Send + Sync + 'static,
+) -> Routes {
+    let mut router = routes.into_axum_router();
+    for method in replays.methods() {
+        let (replays, service) = (replays.clone(), service.clone());
+        let route = tower::service_fn(move |request: http::Request<Body>| {
+            let played = replay(replays.clone(), service.clone(), request);
+            played.map(Ok::<_, Infallible>)
+        });
+        let route = InterceptedService::new(route, authorize.clone())
+            .map_request(|request: http::Request<AxumBody>| request.map(Body::new));
+        router = router.route_service(&format!("/{method}"), route);
+    }
+    not_served(Routes::from(router), &replays.methods())
 }
 
 /// A call to any other path is UNIMPLEMENTED, as tonic answers it, but saying what is served
@@ -314,23 +348,35 @@ async fn set_health(health: &HealthReporter, names: &[String], status: ServingSt
     }
 }
 
+/// The services reflection lists besides the user's.
+const LISTED: [&str; 3] = [
+    "grpc.health.v1.Health",
+    "grpc.reflection.v1.ServerReflection",
+    "grpc.reflection.v1alpha.ServerReflection",
+];
+
 /// Reflection knows the services served and the health service: the tutorial's, or the user's
 /// files, listing only the services with a bridged method.
 fn reflection(config: &Config) -> tonic_reflection::server::Builder<'static> {
     let builder = tonic_reflection::server::Builder::configure()
         .register_encoded_file_descriptor_set(tonic_health::pb::FILE_DESCRIPTOR_SET);
+    if let Some(replays) = &config.replay {
+        let listed = replays
+            .services()
+            .into_iter()
+            .chain(LISTED.map(str::to_owned));
+        return listed.fold(
+            builder.register_file_descriptor_set(replays.files()),
+            |builder, name| builder.with_service_name(name),
+        );
+    }
     let Some(bridges) = &config.bridges else {
         return builder.register_encoded_file_descriptor_set(proto::FILE_DESCRIPTOR_SET);
     };
-    let listed = [
-        "grpc.health.v1.Health",
-        "grpc.reflection.v1.ServerReflection",
-        "grpc.reflection.v1alpha.ServerReflection",
-    ];
     let names = bridges
         .services()
         .into_iter()
-        .chain(listed.map(str::to_owned));
+        .chain(LISTED.map(str::to_owned));
     names.fold(
         builder.register_file_descriptor_set(bridges.files.clone()),
         |builder, name| builder.with_service_name(name),

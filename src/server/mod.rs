@@ -26,6 +26,7 @@ mod idle;
 mod inbox;
 mod listen;
 mod memory;
+mod replay;
 pub mod respond;
 
 use std::{sync::Arc, time::Duration};
@@ -34,6 +35,7 @@ use crate::{message::DEFAULT_MAX_MESSAGE_SIZE, token::Token};
 pub use bridge::{BridgeFlags, Bridges};
 pub use conversation::Wire;
 pub use listen::run;
+pub use replay::Replays;
 pub use respond::{AnswerStream, Conversation, Echo, Exec, Hold, QuestionStream, Responder};
 
 #[derive(Clone, Debug)]
@@ -70,6 +72,8 @@ pub struct Config {
     pub token: Option<Token>,
     /// Methods from the user's files, bridged to a command, served instead of the tutorial's.
     pub bridges: Option<Bridges>,
+    /// Recordings answered instead of the tutorial's method (`--replay`).
+    pub replay: Option<Arc<Replays>>,
 }
 
 impl Default for Config {
@@ -90,6 +94,7 @@ impl Default for Config {
             tls: None,
             token: None,
             bridges: None,
+            replay: None,
         }
     }
 }

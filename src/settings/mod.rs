@@ -4,6 +4,8 @@
 
 mod ask;
 mod bench;
+mod check;
+mod proxy;
 mod serve;
 mod web;
 
@@ -20,6 +22,8 @@ use crate::{
 };
 pub use ask::ask;
 pub use bench::bench;
+pub use check::check;
+pub use proxy::proxy;
 pub use serve::{Serve, serve};
 pub use web::web;
 

@@ -7,7 +7,7 @@ use crate::{
     cli::{ServeArgs, TextOrJson},
     error::Usage,
     schema::{Schema, Tutorial},
-    server::{self, BridgeFlags, Bridges, Echo, Exec, Responder},
+    server::{self, BridgeFlags, Bridges, Echo, Exec, Replays, Responder},
     tls,
     token::Token,
 };
@@ -66,8 +66,18 @@ pub fn serve(args: &ServeArgs) -> anyhow::Result<Serve> {
         tls,
         token,
         bridges,
+        replay: replays(args)?,
     };
     Ok(Serve { responder, config })
+}
+
+/// The recordings to answer from, read and checked before anything listens.
+fn replays(args: &ServeArgs) -> Result<Option<Arc<Replays>>, Usage> {
+    if args.replay.is_empty() {
+        return Ok(None);
+    }
+    let replays = Replays::load(&args.replay, args.replay_timing, args.match_ignore.clone())?;
+    Ok(Some(Arc::new(replays)))
 }
 
 /// The methods to bridge to the command, checked before anything listens.

@@ -9,7 +9,6 @@ mod listen;
 mod methods;
 mod protocol;
 mod socket;
-mod upstream;
 
 pub use guard::host_name;
 
@@ -30,7 +29,7 @@ use crate::{
     error::Usage,
     net::{CallSetup, ConnectConfig},
     refusals::Refusals,
-    schema::{MethodName, SchemaFiles},
+    schema::{MethodName, SchemaFiles, upstream::Upstream},
     token::Token,
 };
 
@@ -66,7 +65,7 @@ struct Shared {
     /// Every Host name answered (`guard::host_allowed`), lower case.
     hosts: Vec<String>,
     refused: Mutex<Refusals>,
-    upstream: upstream::Upstream,
+    upstream: Upstream,
 }
 
 /// The page, compiled in: no CDN, no build step.
@@ -85,7 +84,7 @@ pub async fn run(
         seats: Arc::new(Semaphore::new(config.max_conversations)),
         hosts: guard::hosts(&config, &listener),
         refused: Mutex::default(),
-        upstream: upstream::Upstream::new(config.connect.clone(), config.files.clone()),
+        upstream: Upstream::new(config.connect.clone(), config.files.clone()),
         config,
     });
     let app = routes(shared);

@@ -278,7 +278,7 @@ async fn relay(
                 continue;
             }
             Some(Ok(Heard::Headers(map))) => vec![protocol::headers(&map)],
-            Some(Ok(Heard::Answer(lines))) => answer_messages(&lines, output),
+            Some(Ok(Heard::Answer(lines, _))) => answer_messages(&lines, output),
         };
         for message in messages {
             if out.send(Message::Text(message.into())).await.is_err() {

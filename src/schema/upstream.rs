@@ -1,7 +1,7 @@
-//! web's one upstream: a channel every conversation and page load shares (connected when first
-//! needed; tonic reconnects it after it breaks), and the schemas found there, each looked up
-//! once and kept for `FRESH`, so that a warm gateway's conversation costs one stream and no
-//! round trips before its first question.
+//! One upstream, as web and proxy use it: a channel every conversation and page load shares
+//! (connected when first needed; tonic reconnects it after it breaks), and the schemas found
+//! there, each looked up once and kept for `FRESH`, so that a warm gateway's conversation costs
+//! one stream and no round trips before its first question.
 
 use std::{
     collections::HashMap,
@@ -23,7 +23,7 @@ use crate::{
 const FRESH: Duration = Duration::from_secs(60);
 
 #[derive(Debug)]
-pub(super) struct Upstream {
+pub struct Upstream {
     connect: ConnectConfig,
     files: SchemaFiles,
     channel: OnceCell<Channel>,
@@ -35,7 +35,7 @@ pub(super) struct Upstream {
 }
 
 impl Upstream {
-    pub(super) fn new(connect: ConnectConfig, files: SchemaFiles) -> Upstream {
+    pub fn new(connect: ConnectConfig, files: SchemaFiles) -> Upstream {
         Upstream {
             connect,
             files,
@@ -47,7 +47,7 @@ impl Upstream {
     }
 
     /// The shared channel; a first connection that fails is tried again by the next caller.
-    pub(super) async fn channel(&self) -> anyhow::Result<Channel> {
+    pub async fn channel(&self) -> anyhow::Result<Channel> {
         let connected = self.channel.get_or_try_init(|| async {
             let (channel, _) = connect(&self.connect).await?;
             anyhow::Ok(channel)
@@ -56,7 +56,7 @@ impl Upstream {
     }
 
     /// The files' schema, read once; `None` when none were given.
-    pub(super) async fn files(&self, tutorial: Tutorial) -> anyhow::Result<Option<Schema>> {
+    pub async fn files(&self, tutorial: Tutorial) -> anyhow::Result<Option<Schema>> {
         let cell = match tutorial {
             Tutorial::Joins => &self.joined,
             Tutorial::Apart => &self.apart,
@@ -69,11 +69,7 @@ impl Upstream {
     /// The schema that knows `method`, as ask finds it: the files' when given, else the
     /// built-in proto for the tutorial's method, else the upstream's reflection, asked once per
     /// service while it stays fresh.
-    pub(super) async fn schema(
-        &self,
-        method: &MethodName,
-        call: &CallSetup,
-    ) -> anyhow::Result<Schema> {
+    pub async fn schema(&self, method: &MethodName, call: &CallSetup) -> anyhow::Result<Schema> {
         if let Some(schema) = self.files(Tutorial::Joins).await? {
             return Ok(schema);
         }
@@ -84,11 +80,7 @@ impl Upstream {
     }
 
     /// The schema reflection gives for `service`, asked once while it stays fresh.
-    pub(super) async fn reflected(
-        &self,
-        service: &str,
-        call: &CallSetup,
-    ) -> anyhow::Result<Schema> {
+    pub async fn reflected(&self, service: &str, call: &CallSetup) -> anyhow::Result<Schema> {
         if let Some((schema, at)) = lock(&self.reflected).get(service)
             && at.elapsed() < FRESH
         {
