@@ -3,6 +3,7 @@
 # client (grpc-go), a full-duplex Go client, grpcio (Python) and grpcurl -- in both directions.
 #
 #   tests/interop/run.sh                # set up the peers, then run the cases
+#   INTEROP_ONLY=REGEX tests/interop/run.sh   # only the cases whose names match
 #   tests/interop/run.sh --setup-only   # only set up (.ci/run does so before cargo test, whose
 #                                       # scale-out tests need nginx)
 #
@@ -73,7 +74,8 @@ setup_go() {
     (cd "$GOPATH_DIR" &&
         GOPATH=$GOPATH_DIR:/usr/share/gocode GO111MODULE=off GOFLAGS= GOCACHE=$WORK/gocache \
             go build -o "$GO_BIN/" convo/server convo/client convo/pipeclient convo/loadclient \
-            convo/kindsserver convo/kindsclient convo/idleclient convo/kvserver) || return 1
+            convo/kindsserver convo/kindsclient convo/idleclient convo/kvserver \
+            convo/kvclient) || return 1
 }
 
 setup_python() {
@@ -145,6 +147,8 @@ passed=0 failed=0 skipped=0
 check() {
     local name=$1
     shift
+    # INTEROP_ONLY=REGEX runs only the cases it matches (the servers still start).
+    [[ -n ${INTEROP_ONLY:-} && ! $name =~ $INTEROP_ONLY ]] && return 0
     # A fresh bash, so that timeout can run the case functions (exported below) too.
     if timeout "$CASE_LIMIT" bash -c '"$@"' check "$@" >"$LOGS/$name.out" 2>&1; then
         passed=$((passed + 1))
@@ -684,6 +688,69 @@ if [ "$HAVE_PY" = yes ] && start grpc-convo-for-web "$BIN" serve --addr 127.0.0.
     fi
 else
     skip web-vs-websockets "Python peers $HAVE_PY"
+fi
+
+# Record, replay and check (docs/recordings.md): a peer's client talks to a peer's server through
+# proxy --record; that server is stopped; serve --replay answers the same client, which must print
+# what it printed the first time; then check runs the recordings against a fresh server.
+# launch COMMAND...: as start, inside a case: sets LAUNCHED to the address, LAUNCHED_PID.
+launch() {
+    local fd line
+    exec {fd}< <(exec "$@" 2>&1)
+    LAUNCHED_PID=$!
+    IFS= read -r -t 30 -u "$fd" line && [[ $line == "listening on "* ]] ||
+        { say "$1 did not start: $line"; return 1; }
+    LAUNCHED=${line#listening on }
+    cat <&"$fd" >/dev/null &
+}
+record_and_replay() { # 'SERVER' 'CLIENT, {} for its address' [FILTER]
+    set -o pipefail
+    local server=$1 client=$2 filter=${3:-cat} dir upstream
+    dir=$(mktemp -d "$WORK/recordings.XXXXXX")
+    trap 'kill $(jobs -p) 2>/dev/null' EXIT
+    launch $server || return 1
+    local first_server=$LAUNCHED_PID
+    launch "$BIN" proxy --listen 127.0.0.1:0 --upstream "$LAUNCHED" --record "$dir/calls/" --no-print ||
+        return 1
+    eval "${client//\{\}/$LAUNCHED}" 2>&1 | $filter >"$dir/first" || { cat "$dir/first"; return 1; }
+    kill "$first_server"
+    launch "$BIN" serve --addr 127.0.0.1:0 --replay "$dir/calls" || return 1
+    REPLAYED=$LAUNCHED
+    eval "${client//\{\}/$LAUNCHED}" 2>&1 | $filter >"$dir/again" || { cat "$dir/again"; return 1; }
+    RECORDED=$dir
+    # Clients that check their own answers print nothing; the others must print the same.
+    same "$dir/first" "$dir/again" || return 1
+    launch $server || return 1
+    "$BIN" check "$dir/calls" --addr "$LAUNCHED"
+}
+without_log_time() { cut -d' ' -f3-; } # log.Println's date and time
+go_tutorial_recorded() {
+    record_and_replay "$GO_BIN/server -addr 127.0.0.1:0" "$GO_BIN/client -addr {}" without_log_time ||
+        return 1
+    # What the tutorial's client printed is the tutorial server's answers, both times.
+    tutorial_questions | echo_answers >"$RECORDED/want"
+    same "$RECORDED/want" "$RECORDED/first" || return 1
+    "$GRPCURL" -plaintext "$REPLAYED" list | grep -qx proto.Stream || return 1
+    "$GRPCURL" -plaintext "$REPLAYED" describe proto.Stream.Conversations |
+        grep -q 'rpc Conversations ( stream .proto.StreamRequest ) returns ( stream .proto.StreamResponse )'
+}
+grpcio_kinds_recorded() { # grpcio's client of every kind, from the Go test service
+    record_and_replay "$GO_BIN/kindsserver" "$PY $HERE/peer.py kinds-client {}" || return 1
+    "$GRPCURL" -plaintext "$REPLAYED" describe kinds.Kinds | grep -q 'rpc Feed ( .kinds.Talk ) returns ( stream .kinds.Reply )'
+}
+export -f say launch record_and_replay without_log_time go_tutorial_recorded grpcio_kinds_recorded
+export GRPCURL
+if [ "$HAVE_GO" = yes ] && [ "$HAVE_PY" = yes ]; then
+    check go-tutorial-recorded-through-proxy-then-replayed go_tutorial_recorded
+    check grpcio-pipelined-recorded-then-replayed record_and_replay \
+        "$GO_BIN/server -addr 127.0.0.1:0" "$PY $HERE/peer.py pipeline {} 200"
+    check grpcio-every-kind-recorded-then-replayed grpcio_kinds_recorded
+    check grpc-go-every-kind-recorded-then-replayed record_and_replay \
+        "$GO_BIN/kindsserver" "$GO_BIN/kindsclient -addr {}"
+    check grpc-go-kv-watch-recorded-then-replayed record_and_replay \
+        "$GO_BIN/kvserver" "$GO_BIN/kvclient -addr {}"
+else
+    skip recorded-then-replayed "Go peers $HAVE_GO; Python peers $HAVE_PY"
 fi
 
 echo "interop: $passed passed, $failed failed, $skipped skipped"
