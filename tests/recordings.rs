@@ -433,3 +433,73 @@ fn the_proxy_prints_each_message_decoded_even_compressed() {
         "{lines:?}"
     );
 }
+
+#[test]
+fn match_ignore_leaves_a_field_out_of_the_match() {
+    let dir = scratch("ignore");
+    let kinds = KindsServer::start(&[]);
+    let proto = kinds_proto();
+    let transcript = dir.join("echo.jsonl");
+    let echo = ["--method", "kinds.Kinds/Echo", "--proto", &proto];
+    let args = [&echo[..], &["--transcript", arg(&transcript), "one"]].concat();
+    let recorded = ask(&kinds.addr, &args, b"");
+    assert!(recorded.status.success(), "{}", stderr_text(&recorded));
+    let strict = Serve::start(&["--replay", arg(&transcript)]);
+    let other = ask(&strict.addr, &[&echo[..], &["two"]].concat(), b"");
+    assert_eq!(other.status.code(), Some(64 + 5), "{}", stderr_text(&other));
+    let lenient = Serve::start(&["--replay", arg(&transcript), "--match-ignore", "text"]);
+    let other = ask(&lenient.addr, &[&echo[..], &["two"]].concat(), b"");
+    assert!(other.status.success(), "{}", stderr_text(&other));
+    assert_eq!(stdout_lines(&other), stdout_lines(&recorded));
+    // A field no recorded request has is refused before anything listens.
+    let output = common::run(&[
+        "serve",
+        "--replay",
+        arg(&transcript),
+        "--match-ignore",
+        "nope",
+    ]);
+    assert_eq!(output.status.code(), Some(2));
+    assert!(
+        stderr_text(&output).contains("--match-ignore nope: no recorded request has this field")
+    );
+}
+
+#[test]
+fn the_proxy_adds_its_token_and_passes_an_error_status_through() {
+    let dir = scratch("token");
+    let token = dir.join("token");
+    std::fs::write(&token, "s3cret\n").unwrap();
+    let guarded = Serve::start(&["--token-file", arg(&token)]);
+    let front = proxy(&guarded.addr, &["--token-file", arg(&token)]);
+    let output = ask(&front.addr, &["hi"], b"");
+    assert!(output.status.success(), "{}", stderr_text(&output));
+    let bare = proxy(&guarded.addr, &[]);
+    let output = ask(&bare.addr, &["hi"], b"");
+    assert_eq!(
+        output.status.code(),
+        Some(64 + 16),
+        "{}",
+        stderr_text(&output)
+    );
+    let failing = Serve::start(&[
+        "--",
+        "sh",
+        "-c",
+        "read q; echo \"got $q\"; echo broken >&2; exit 3",
+    ]);
+    let front = proxy(&failing.addr, &[]);
+    let output = ask(&front.addr, &["hi"], b"");
+    assert_eq!(stdout_lines(&output), ["got hi"]);
+    assert_eq!(
+        output.status.code(),
+        Some(64 + 2),
+        "{}",
+        stderr_text(&output)
+    );
+    assert!(
+        stderr_text(&output).contains("broken"),
+        "{}",
+        stderr_text(&output)
+    );
+}

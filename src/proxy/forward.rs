@@ -5,7 +5,6 @@
 
 use std::{convert::Infallible, sync::Arc};
 
-use hyper::body::Incoming;
 use tokio::time::Instant;
 use tonic::{
     Status,
@@ -28,7 +27,7 @@ use crate::{
 
 /// Forwards one call; whatever fails is told to the client as a gRPC status.
 pub(super) async fn forward(
-    request: http::Request<Incoming>,
+    request: http::Request<Body>,
     conn: Arc<Conn>,
 ) -> Result<http::Response<Body>, Infallible> {
     let deadline = (request.headers().get("grpc-timeout"))
@@ -36,7 +35,17 @@ pub(super) async fn forward(
         .and_then(parse_grpc_timeout)
         .map(|timeout| Instant::now() + timeout);
     let call = match conn.shared.notes.clone() {
-        Some(notes) => Some(began(&conn, &request, notes).await),
+        Some(notes) => {
+            let began = Noted::Began {
+                connection: conn.id,
+                method: request.uri().path().to_owned(),
+                metadata: metadata_of(request.headers()),
+                started: rfc3339(std::time::SystemTime::now()),
+            };
+            let call = Call::new(conn.shared.next_call(), notes);
+            call.tell(began).await;
+            Some(call)
+        }
         None => None,
     };
     // Until the response is handed over, a client that resets the call drops this future.
@@ -54,22 +63,9 @@ pub(super) async fn forward(
     Ok(response)
 }
 
-async fn began(conn: &Conn, request: &http::Request<Incoming>, notes: super::Notes) -> Call {
-    let id = conn.shared.next_call();
-    let call = Call::new(id, notes);
-    let began = Noted::Began {
-        connection: conn.id,
-        method: request.uri().path().to_owned(),
-        metadata: metadata_of(request.headers()),
-        started: rfc3339(std::time::SystemTime::now()),
-    };
-    call.tell(began).await;
-    call
-}
-
 /// The upstream's response, its body read on the way when the call is observed.
 async fn answer(
-    request: http::Request<Incoming>,
+    request: http::Request<Body>,
     conn: &Conn,
     call: Option<&Call>,
     deadline: Option<Instant>,
@@ -100,7 +96,7 @@ async fn answer(
 /// The request as the upstream gets it: its path and headers, the proxy's own metadata added,
 /// the body passed on (and read when observed).
 fn upstream_request(
-    request: http::Request<Incoming>,
+    request: http::Request<Body>,
     conn: &Conn,
     call: Option<&Call>,
     limit: usize,
@@ -126,7 +122,7 @@ fn upstream_request(
             let deframer = Deframer::new(limit, encoding);
             Body::new(Tapped::new(body, Side::Question, deframer, call.clone()))
         }
-        None => Body::new(body),
+        None => body,
     };
     http::Request::from_parts(parts, body)
 }

@@ -202,3 +202,19 @@ impl std::str::FromStr for Timing {
         Ok(Timing::Recorded { speed })
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn timing_takes_none_recorded_and_a_speed() {
+        assert_eq!("none".parse(), Ok(Timing::None));
+        assert_eq!("recorded".parse(), Ok(Timing::Recorded { speed: 1.0 }));
+        assert_eq!("x2".parse(), Ok(Timing::Recorded { speed: 2.0 }));
+        assert_eq!("x0.5".parse(), Ok(Timing::Recorded { speed: 0.5 }));
+        for bad in ["", "x", "x0", "x-1", "2", "xinf", "fast"] {
+            assert!(bad.parse::<Timing>().is_err(), "{bad:?}");
+        }
+    }
+}

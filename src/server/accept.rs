@@ -104,11 +104,11 @@ async fn accept(listener: &Listener) -> std::io::Result<(BoxIo, Peer)> {
             let (stream, addr) = listener.accept().await?;
             // Answers are lines, written as they are made: no waiting to fill a segment.
             stream.set_nodelay(true)?;
-            (Box::new(stream), Peer(addr.to_string().into()))
+            (Box::new(stream), Peer::new(addr.to_string()))
         }
         Listener::Unix(listener, _) => {
             let (stream, _) = listener.accept().await?;
-            (Box::new(stream), Peer("unix".into()))
+            (Box::new(stream), Peer::new("unix"))
         }
     })
 }

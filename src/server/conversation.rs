@@ -230,9 +230,20 @@ impl Service {
     }
 }
 
-/// The client's address, put on each of its requests by the connection that carries it.
+/// The client's address, put on each of its requests by the connection that carries it, and
+/// what a route keeps for the connection's life (`front::connection_state`).
 #[derive(Clone, Debug)]
-pub(super) struct Peer(pub(super) Arc<str>);
+pub(super) struct Peer(pub(super) Arc<str>, pub(super) ConnectionState);
+
+/// What a route keeps for one connection: made by its first call, dropped with the connection
+/// and the last of its calls.
+pub(super) type ConnectionState = Arc<std::sync::OnceLock<Arc<dyn std::any::Any + Send + Sync>>>;
+
+impl Peer {
+    pub(super) fn new(addr: impl Into<Arc<str>>) -> Peer {
+        Peer(addr.into(), ConnectionState::default())
+    }
+}
 
 /// The client's address for logs and responders.
 pub(super) fn peer<T>(request: &Request<T>) -> String {
@@ -241,7 +252,7 @@ pub(super) fn peer<T>(request: &Request<T>) -> String {
 
 fn peer_in(extensions: &http::Extensions) -> String {
     match extensions.get::<Peer>() {
-        Some(Peer(addr)) => addr.to_string(),
+        Some(Peer(addr, _)) => addr.to_string(),
         None => "unknown".to_owned(),
     }
 }

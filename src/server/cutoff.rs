@@ -28,6 +28,15 @@ use tonic::{Code, Status, codegen::http::HeaderMap};
 
 use crate::{error::lock, refusals::Refusals};
 
+/// Which calls are conversations.
+#[derive(Debug)]
+pub(super) enum Conversations {
+    /// Those of these paths (`/pkg.Service/Method`).
+    Paths(Vec<String>),
+    /// Every call: a proxy's, whose paths are its clients' to choose.
+    Every,
+}
+
 /// The rules every call of one server is held to.
 #[derive(Debug)]
 pub(super) struct CallRules {
@@ -38,14 +47,17 @@ pub(super) struct CallRules {
     pub(super) side_idle: Duration,
     pub(super) side_seats: Arc<Semaphore>,
     pub(super) max_side_calls: u32,
-    /// The paths of the conversation routes (`/pkg.Service/Method`); every other is a side call.
-    pub(super) conversations: Vec<String>,
+    /// Which calls are conversations; every other is a side call.
+    pub(super) conversations: Conversations,
     pub(super) refused: Mutex<Refusals>,
 }
 
 impl CallRules {
     pub(super) fn is_conversation(&self, path: &str) -> bool {
-        self.conversations.iter().any(|served| served == path)
+        match &self.conversations {
+            Conversations::Paths(paths) => paths.iter().any(|served| served == path),
+            Conversations::Every => true,
+        }
     }
 
     /// A seat among `--max-side-calls`, or the RESOURCE_EXHAUSTED that refuses the call.

@@ -53,7 +53,8 @@ pub(super) fn admit(
 #[derive(Clone, Debug)]
 pub(super) struct Routing {
     pub(super) routes: Routes,
-    pub(super) direct: Direct,
+    /// The conversations served on the call's own loop, if any.
+    pub(super) direct: Option<Direct>,
 }
 
 impl Routing {
@@ -91,6 +92,7 @@ pub(super) fn exchange(
     let call = route(routes, parts, questions);
     async move {
         let _admitted = admitted;
+        let _abandoned = inbox.abandoned();
         let answer = answer(call, respond, &mut cutoff, &inbox);
         tokio::pin!(answer);
         let ended = tokio::select! {
@@ -110,10 +112,12 @@ fn route(
     parts: http::request::Parts,
     questions: Questions,
 ) -> Pin<Box<dyn Future<Output = http::Response<Body>> + Send>> {
-    if routing.direct.takes(&parts) {
-        return Box::pin(std::future::ready(
-            routing.direct.converse(parts, questions),
-        ));
+    if let Some(direct) = routing
+        .direct
+        .as_ref()
+        .filter(|direct| direct.takes(&parts))
+    {
+        return Box::pin(std::future::ready(direct.converse(parts, questions)));
     }
     let routes = routing.routes;
     let request = http::Request::from_parts(parts, Body::new(questions));

@@ -63,6 +63,12 @@ impl Inbox {
         }
     }
 
+    /// Ends the request for whoever still reads it, once its call's task is done: a reader that
+    /// outlives the task (a proxy's upstream call) is told of a reset, not left waiting.
+    pub(super) fn abandoned(&self) -> Abandoned {
+        Abandoned(self.clone())
+    }
+
     /// Takes every frame as it arrives, until the request ends; the client can send no more
     /// than its window, which only the reader gives back.
     pub(super) async fn fill(&self, recv: &mut RecvStream) {
@@ -93,6 +99,23 @@ impl Inbox {
             if !more {
                 return;
             }
+        }
+    }
+}
+
+/// Ends an inbox's request with a reset when dropped, unless it has ended already.
+pub(super) struct Abandoned(Inbox);
+
+impl Drop for Abandoned {
+    fn drop(&mut self) {
+        let mut received = self.0.lock();
+        if received.ended {
+            return;
+        }
+        received.ended = true;
+        received.end = Some(Some(h2::Error::from(h2::Reason::CANCEL)));
+        if let Some(reader) = received.reader.take() {
+            reader.wake();
         }
     }
 }

@@ -36,7 +36,7 @@ use super::{
     bridge::{Bridged, Bridges, Route},
     compress::compressed,
     conversation::{Service, check_token, peer, tutorial_shape},
-    cutoff::{CallRules, Stop},
+    cutoff::{CallRules, Conversations, Stop},
     direct::Direct,
     exchange::Routing,
     memory,
@@ -158,7 +158,7 @@ fn call_rules(config: &Config, stop: &Stop) -> Arc<CallRules> {
         side_idle: config.side_call_idle,
         side_seats: Arc::new(Semaphore::new(config.max_side_calls as usize)),
         max_side_calls: config.max_side_calls,
-        conversations: conversation_paths(config),
+        conversations: Conversations::Paths(conversation_paths(config)),
         refused: Default::default(),
     })
 }
@@ -210,7 +210,7 @@ fn routing<H: Health>(
     };
     Ok(Routing {
         routes: routes(config, Routes::new(health), service)?,
-        direct,
+        direct: Some(direct),
     })
 }
 

@@ -4,6 +4,7 @@
 //! - `listen`: the server's life: bind, serve, drain, close, and health and reflection beside;
 //! - `accept`, `handshake`, `connection`, `exchange`, `inbox`: connections, their limits and
 //!   first bytes, HTTP/2 on h2, and each call's bodies between h2 and its route;
+//! - `front`: the same connections for another's routes (`proxy`), every call a conversation;
 //! - `direct`: the tutorial's conversations read and answered on the call's own loop, without
 //!   tonic's per-call layers;
 //! - `conversation`: one conversation on the wire, from its slot to its closing log line;
@@ -21,6 +22,7 @@ mod cutoff;
 mod deadline;
 mod direct;
 mod exchange;
+mod front;
 mod handshake;
 mod idle;
 mod inbox;
@@ -34,6 +36,7 @@ use std::{sync::Arc, time::Duration};
 use crate::{message::DEFAULT_MAX_MESSAGE_SIZE, token::Token};
 pub use bridge::{BridgeFlags, Bridges};
 pub use conversation::Wire;
+pub use front::{Front, connection_state, serve_front};
 pub use listen::run;
 pub use replay::Replays;
 pub use respond::{AnswerStream, Conversation, Echo, Exec, Hold, QuestionStream, Responder};

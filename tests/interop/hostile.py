@@ -349,9 +349,11 @@ def health_flood(args):
         conn.h2.send_headers(sid, headers)
         conn.h2.send_data(sid, message)
         open_streams[id(conn)].add(sid)
-        if n % 100 == 99:
-            conn.flush()
-            settle(conn, 0)
+        # Every connection is read now and then, or serve's keepalive finds it unanswering.
+        if n % (100 * len(conns)) == 100 * len(conns) - 1:
+            for each in conns:
+                each.flush()
+                settle(each, 0)
     deadline = time.monotonic() + 120
     while any(open_streams.values()) and time.monotonic() < deadline:
         for conn in conns:

@@ -279,7 +279,7 @@ ask_headers_reach_the_server() {
 # at most a line per attacking connection. The attacker's figures are in the cases' logs.
 hostile() { # ATTACK RSS_MIB [HOSTILE FLAGS...]
     "$PY" "$HERE/hostile.py" "$1" "$HOSTILE" --pid "$HOSTILE_PID" --binary "$BIN" \
-        --log "$LOGS/grpc-convo-hostile.log" --rss-mib "$2" "${@:3}"
+        --log "${HOSTILE_LOG:-$LOGS/grpc-convo-hostile.log}" --rss-mib "$2" "${@:3}"
 }
 
 export ROOT WORK BIN GO_BIN GRPCURL PY HERE LOGS
@@ -334,6 +334,23 @@ if [ "$HAVE_PY" = yes ] && start grpc-convo-hostile "$BIN" serve --addr 127.0.0.
     check hostile-health-flood-40k hostile health-flood 96 --connections 4 --streams 40000
 else
     skip hostile-client-vs-serve "Python peers $HAVE_PY"
+fi
+
+# The same attacks on grpc-convo proxy, in front of a serve of its own: the proxy's front is
+# hyper's, not serve's, and owes the same defences.
+if [ "$HAVE_PY" = yes ] && start grpc-convo-behind-proxy "$BIN" serve --addr 127.0.0.1:0 &&
+    start grpc-convo-proxy-hostile "$BIN" proxy --listen 127.0.0.1:0 --upstream "$ADDR" --no-print; then
+    HOSTILE=$ADDR HOSTILE_PID=${PIDS[-2]} HOSTILE_LOG=$LOGS/grpc-convo-proxy-hostile.log
+    export HOSTILE HOSTILE_PID HOSTILE_LOG
+    check proxy-hostile-never-reads-4x256 hostile never-read 160 --connections 4 --streams 256
+    check proxy-hostile-rapid-reset-100k hostile rapid-reset 64 --streams 100000
+    check proxy-hostile-continuation-flood hostile continuation 16 --frames 100000
+    check proxy-hostile-settings-flood hostile settings-flood 16 --frames 10000
+    check proxy-hostile-ping-flood hostile ping-flood 16 --frames 10000
+    check proxy-hostile-4gib-length-prefix hostile huge-length 16
+    unset HOSTILE_LOG
+else
+    skip hostile-client-vs-proxy "Python peers $HAVE_PY"
 fi
 
 # Peers through examples/faultproxy: 20 ms each way, and every byte in a write of its own.
@@ -693,11 +710,13 @@ fi
 # Record, replay and check (docs/recordings.md): a peer's client talks to a peer's server through
 # proxy --record; that server is stopped; serve --replay answers the same client, which must print
 # what it printed the first time; then check runs the recordings against a fresh server.
-# launch COMMAND...: as start, inside a case: sets LAUNCHED to the address, LAUNCHED_PID.
+# launch COMMAND...: as start, inside a case: sets LAUNCHED to the address, LAUNCHED_PID, and
+# adds the process to LAUNCHED_PIDS (a process substitution is no job: `jobs -p` misses it).
 launch() {
     local fd line
     exec {fd}< <(exec "$@" 2>&1)
     LAUNCHED_PID=$!
+    LAUNCHED_PIDS+=("$!")
     IFS= read -r -t 30 -u "$fd" line && [[ $line == "listening on "* ]] ||
         { say "$1 did not start: $line"; return 1; }
     LAUNCHED=${line#listening on }
@@ -707,7 +726,8 @@ record_and_replay() { # 'SERVER' 'CLIENT, {} for its address' [FILTER]
     set -o pipefail
     local server=$1 client=$2 filter=${3:-cat} dir upstream
     dir=$(mktemp -d "$WORK/recordings.XXXXXX")
-    trap 'kill $(jobs -p) 2>/dev/null' EXIT
+    LAUNCHED_PIDS=()
+    trap 'kill "${LAUNCHED_PIDS[@]}" $(jobs -p) 2>/dev/null' EXIT
     launch $server || return 1
     local first_server=$LAUNCHED_PID
     launch "$BIN" proxy --listen 127.0.0.1:0 --upstream "$LAUNCHED" --record "$dir/calls/" --no-print ||
