@@ -1116,7 +1116,7 @@ _grpc__convo() {
             return 0
             ;;
         grpc__convo__subcmd__serve)
-            opts="-I -v -h -V --addr --max-conversations --max-conversations-per-connection --max-connections --handshake-timeout --compress-answers --idle-timeout --max-side-calls --side-call-idle --keepalive --grace --no-reflection --log-format --tls-cert --tls-key --client-ca --token-file --replay --replay-timing --match-ignore --kill-grace --method --field --answer-field --set --process-format --max-message-size --proto --import-path --protoset --separator --bytes --verbose --help --version"
+            opts="-I -v -h -V --addr --max-conversations --max-conversations-per-connection --max-connections --handshake-timeout --compress-answers --idle-timeout --max-side-calls --side-call-idle --keepalive --grace --no-reflection --allow-origin --log-format --tls-cert --tls-key --client-ca --token-file --replay --replay-timing --match-ignore --kill-grace --method --field --answer-field --set --process-format --max-message-size --proto --import-path --protoset --separator --bytes --verbose --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -1159,6 +1159,10 @@ _grpc__convo() {
                     return 0
                     ;;
                 --grace)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --allow-origin)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;

@@ -47,6 +47,7 @@ set edit:completion:arg-completer[grpc-convo] = {|@words|
             cand --side-call-idle 'Reset a health, reflection or other call that is not a conversation when its request stays open this long without a message, or its answer waits this long for the client''s window'
             cand --keepalive 'Interval of HTTP/2 pings, so that dead clients are noticed: one not answered within this long (20 s at most) closes the connection; 0 sends none'
             cand --grace 'On SIGINT or SIGTERM, how long conversations in progress may go on before they are ended with UNAVAILABLE'
+            cand --allow-origin 'Let pages from this origin call serve from a browser, over gRPC-Web or Connect (repeatable; "*" for any): their preflight is answered. A request from any other origin is refused with 403'
             cand --log-format 'Format of the log lines on stderr'
             cand --tls-cert 'Serve over TLS with this certificate chain, in PEM (with --tls-key)'
             cand --tls-key 'Private key of --tls-cert, in PEM'

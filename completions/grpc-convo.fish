@@ -48,6 +48,7 @@ complete -c grpc-convo -n "__fish_grpc_convo_using_subcommand serve" -l max-side
 complete -c grpc-convo -n "__fish_grpc_convo_using_subcommand serve" -l side-call-idle -d 'Reset a health, reflection or other call that is not a conversation when its request stays open this long without a message, or its answer waits this long for the client\'s window' -r
 complete -c grpc-convo -n "__fish_grpc_convo_using_subcommand serve" -l keepalive -d 'Interval of HTTP/2 pings, so that dead clients are noticed: one not answered within this long (20 s at most) closes the connection; 0 sends none' -r
 complete -c grpc-convo -n "__fish_grpc_convo_using_subcommand serve" -l grace -d 'On SIGINT or SIGTERM, how long conversations in progress may go on before they are ended with UNAVAILABLE' -r
+complete -c grpc-convo -n "__fish_grpc_convo_using_subcommand serve" -l allow-origin -d 'Let pages from this origin call serve from a browser, over gRPC-Web or Connect (repeatable; "*" for any): their preflight is answered. A request from any other origin is refused with 403' -r
 complete -c grpc-convo -n "__fish_grpc_convo_using_subcommand serve" -l log-format -d 'Format of the log lines on stderr' -r -f -a "text\t'Human-readable lines'
 json\t'One JSON object per line'"
 complete -c grpc-convo -n "__fish_grpc_convo_using_subcommand serve" -l tls-cert -d 'Serve over TLS with this certificate chain, in PEM (with --tls-key)' -r -F

@@ -381,6 +381,12 @@ pub struct ServeArgs {
     #[arg(long)]
     pub no_reflection: bool,
 
+    /// Let pages from this origin call serve from a browser, over gRPC-Web or Connect
+    /// (repeatable; "*" for any): their preflight is answered. A request from any other origin
+    /// is refused with 403
+    #[arg(long, value_name = "ORIGIN")]
+    pub allow_origin: Vec<String>,
+
     /// Format of the log lines on stderr
     #[arg(long, value_enum, value_name = "FORMAT", default_value_t = LogFormat::Text)]
     pub log_format: LogFormat,

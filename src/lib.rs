@@ -21,6 +21,7 @@ pub mod mapping;
 pub(crate) mod message;
 pub mod net;
 pub mod proto;
+pub mod protocols;
 pub mod proxy;
 pub mod recording;
 pub(crate) mod refusals;

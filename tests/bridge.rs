@@ -315,7 +315,8 @@ fn the_readme_calculator_answers_from_its_script() {
 fn describe_takes_a_method_as_ask_names_it_and_keeps_the_comments() {
     let proto = format!("{}/examples/calc.proto", env!("CARGO_MANIFEST_DIR"));
     let server = Serve::start(&["--proto", &proto, "--method", "calc.Calc/Eval", "--", "cat"]);
-    let method = "calc.Calc/Eval is a method:\n// One expression, one value.\n\
+    let method = "calc.Calc/Eval is a method:\n// One expression, one value. It changes nothing: Connect clients may \
+                  call it with GET.\n\
                   rpc Eval ( .calc.Expr ) returns ( .calc.Value );\n\n\
                   calc.Expr is a message:\nmessage Expr {\n  string text = 1;\n}\n\n\
                   calc.Value is a message:\nmessage Value {\n  string result = 1;\n}\n";

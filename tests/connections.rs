@@ -103,21 +103,33 @@ fn a_silent_connection_is_closed_after_the_handshake_timeout() {
 }
 
 #[test]
-fn an_http1_client_is_told_to_use_http2() {
+fn an_http1_client_is_told_what_is_served() {
     let server = Serve::start(&[]);
-    let mut client = connect(&server.addr);
-    client
-        .write_all(b"GET / HTTP/1.1\r\nhost: localhost\r\n\r\n")
-        .unwrap();
-    let answer = String::from_utf8(read_to_close(&mut client)).unwrap();
-    assert!(
-        answer.starts_with("HTTP/1.1 505 HTTP Version Not Supported\r\n"),
-        "{answer}"
+    let answer = |request: &[u8]| {
+        let mut client = connect(&server.addr);
+        client.write_all(request).unwrap();
+        String::from_utf8(read_to_close(&mut client)).unwrap()
+    };
+    // gRPC itself needs HTTP/2; gRPC-Web and Connect do not (tests/web_protocols.rs).
+    let grpc = answer(
+        b"POST /proto.Stream/Conversations HTTP/1.1\r\nhost: localhost\r\n\
+          content-type: application/grpc\r\ncontent-length: 0\r\n\r\n",
     );
     assert!(
-        answer.ends_with("grpc-convo serves gRPC, which needs HTTP/2\n"),
-        "{answer}"
+        grpc.starts_with("HTTP/1.1 505 HTTP Version Not Supported\r\n"),
+        "{grpc}"
     );
+    assert!(
+        grpc.ends_with("grpc-convo serves gRPC, which needs HTTP/2\n"),
+        "{grpc}"
+    );
+    let page = answer(b"GET / HTTP/1.1\r\nhost: localhost\r\n\r\n");
+    assert!(
+        page.starts_with("HTTP/1.1 415 Unsupported Media Type\r\n"),
+        "{page}"
+    );
+    assert!(page.contains("application/grpc-web"), "{page}");
+    assert!(page.contains("application/connect+json"), "{page}");
 }
 
 #[test]

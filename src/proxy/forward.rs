@@ -18,10 +18,11 @@ use tower::ServiceExt as _;
 use super::{
     Conn,
     notes::{Call, Noted},
-    tap::{Deframer, Encoding, Tapped},
+    tap::{Deframer, Tapped},
 };
 use crate::{
     net::parse_grpc_timeout,
+    protocols::compression::Encoding,
     recording::{Side, metadata_of, rfc3339},
 };
 
@@ -85,7 +86,7 @@ async fn answer(
     }
     let body = match call {
         Some(call) => {
-            let deframer = Deframer::new(limit, Encoding::of(&parts.headers));
+            let deframer = Deframer::new(limit, Encoding::of(&parts.headers, "grpc-encoding"));
             Body::new(Tapped::new(body, Side::Answer, deframer, call.clone()))
         }
         None => body,
@@ -102,7 +103,7 @@ fn upstream_request(
     limit: usize,
 ) -> http::Request<Body> {
     let (mut parts, body) = request.into_parts();
-    let encoding = Encoding::of(&parts.headers);
+    let encoding = Encoding::of(&parts.headers, "grpc-encoding");
     let mut metadata = MetadataMap::from_headers(std::mem::take(&mut parts.headers));
     conn.shared.call.stamp(&mut metadata);
     parts.headers = metadata.into_headers();

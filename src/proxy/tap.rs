@@ -3,7 +3,6 @@
 //! slow printer slows the call instead of piling notes up without bound.
 
 use std::{
-    io::Read as _,
     pin::Pin,
     task::{Context, Poll, ready},
 };
@@ -12,30 +11,12 @@ use bytes::{Buf, Bytes, BytesMut};
 use http_body::{Body, Frame, SizeHint};
 use tokio::sync::oneshot;
 use tokio_util::sync::PollSender;
-use tonic::codegen::http::HeaderMap;
 
 use super::notes::{Call, Message, Note, Noted};
-use crate::recording::Side;
-
-/// How a side's messages are compressed (its `grpc-encoding`).
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub(super) enum Encoding {
-    Identity,
-    Gzip,
-    Zstd,
-    Other,
-}
-
-impl Encoding {
-    pub(super) fn of(headers: &HeaderMap) -> Encoding {
-        match headers.get("grpc-encoding").map(|value| value.as_bytes()) {
-            None | Some(b"identity") => Encoding::Identity,
-            Some(b"gzip") => Encoding::Gzip,
-            Some(b"zstd") => Encoding::Zstd,
-            Some(_) => Encoding::Other,
-        }
-    }
-}
+use crate::{
+    protocols::compression::{Encoding, Unpacked, decompress},
+    recording::Side,
+};
 
 /// gRPC messages out of the bytes of a body, however its frames cut them.
 #[derive(Debug)]
@@ -91,24 +72,10 @@ impl Deframer {
     }
 
     fn decompressed(&self, bytes: &[u8]) -> Message {
-        let limit = self.limit as u64 + 1;
-        let mut out = Vec::new();
-        let read = match self.encoding {
-            Encoding::Gzip => flate2::read::GzDecoder::new(bytes)
-                .take(limit)
-                .read_to_end(&mut out),
-            Encoding::Zstd => match zstd::stream::read::Decoder::new(bytes) {
-                Ok(decoder) => decoder.take(limit).read_to_end(&mut out),
-                Err(err) => Err(err),
-            },
-            Encoding::Identity | Encoding::Other => {
-                return Message::Unreadable("compressed, with no encoding it knows".into());
-            }
-        };
-        match read {
-            Ok(_) if out.len() > self.limit => Message::TooLarge(out.len()),
-            Ok(_) => Message::Whole(out.into()),
-            Err(err) => Message::Unreadable(format!("does not decompress: {err}")),
+        match decompress(self.encoding, bytes, self.limit) {
+            Ok(out) => Message::Whole(out.into()),
+            Err(Unpacked::TooLarge(_)) => Message::TooLarge(self.limit + 1),
+            Err(err) => Message::Unreadable(err.to_string()),
         }
     }
 }

@@ -17,7 +17,8 @@ use super::{
     conversation::Peer,
     cutoff::CallRules,
     exchange::Routing,
-    handshake::{BoxIo, Refused, handshake},
+    handshake::{BoxIo, Opened, Refused, handshake},
+    http1,
 };
 use crate::{addr::Listener, refusals::Refusals};
 
@@ -138,6 +139,12 @@ impl Served {
             },
             () = self.closing.cancelled() => return,
         };
-        self.http2.serve(io, self.calls, peer, self.closing).await;
+        match io {
+            Opened::Http2(io) => self.http2.serve(io, self.calls, peer, self.closing).await,
+            Opened::Http1(io) => {
+                let timeout = self.handshake_timeout;
+                http1::serve(io, self.calls, peer, self.closing, timeout).await;
+            }
+        }
     }
 }

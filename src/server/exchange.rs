@@ -24,6 +24,7 @@ use super::{
     cutoff::{CallRules, Cutoff, Why},
     direct::Direct,
     inbox::{Inbox, Questions},
+    translate::{Arrival, Web},
 };
 
 /// A call let in: a side call holds its seat for as long as its task runs.
@@ -55,6 +56,8 @@ pub(super) struct Routing {
     pub(super) routes: Routes,
     /// The conversations served on the call's own loop, if any.
     pub(super) direct: Option<Direct>,
+    /// gRPC-Web and Connect, translated into calls on `routes`, if served.
+    pub(super) web: Option<Web>,
 }
 
 impl Routing {
@@ -63,6 +66,7 @@ impl Routing {
         Routing {
             routes: self.routes.prepare(),
             direct: self.direct,
+            web: self.web,
         }
     }
 }
@@ -80,6 +84,10 @@ pub(super) fn exchange(
     // Set up here, outside the task's future, which would keep room for all that is moved out
     // of it for the call's whole life (the request alone is 240 bytes).
     let (mut parts, mut recv) = request.into_parts();
+    let arrival = match &routes.web {
+        Some(web) => web.arrive(&mut parts, false),
+        None => Arrival::Grpc,
+    };
     let side = admitted.side;
     let mut cutoff = Cutoff::new(&parts.headers, &rules, side);
     let inbox = Inbox::new(cutoff.times_arrivals());
@@ -89,7 +97,7 @@ pub(super) fn exchange(
         parts.extensions.insert(cut);
     }
     let path = side.then(|| parts.uri.path().to_owned());
-    let call = route(routes, parts, questions);
+    let call = route(routes, parts, questions, arrival);
     async move {
         let _admitted = admitted;
         let _abandoned = inbox.abandoned();
@@ -111,7 +119,16 @@ fn route(
     routing: Routing,
     parts: http::request::Parts,
     questions: Questions,
+    arrival: Arrival,
 ) -> Pin<Box<dyn Future<Output = http::Response<Body>> + Send>> {
+    match arrival {
+        Arrival::Grpc => {}
+        Arrival::Answered(response) => return Box::pin(std::future::ready(response)),
+        Arrival::Translated(translation) => {
+            let body = Body::new(questions);
+            return Box::pin(translation.call(routing.routes, parts, body, None));
+        }
+    }
     if let Some(direct) = routing
         .direct
         .as_ref()

@@ -56,6 +56,7 @@ pub async fn serve_front(
     let routing = Routing {
         routes,
         direct: None,
+        web: None,
     };
     let (stopping, closed) = (CancellationToken::new(), CancellationToken::new());
     let signal = {

@@ -1,7 +1,7 @@
 //! A connection's first moments: the TLS handshake when serving TLS, then HTTP/2's preface and
 //! the client's first SETTINGS frame, all within `--handshake-timeout`. A client that takes
-//! longer (slowloris) or sends nothing is let go before h2 holds a connection for it, and one
-//! that speaks HTTP/1 gets an answer it can show instead of a dropped connection.
+//! longer (slowloris) or sends nothing is let go before h2 holds a connection for it. One that
+//! speaks HTTP/1 is handed to `http1.rs` as soon as its first bytes say so.
 
 use std::{
     io,
@@ -10,7 +10,7 @@ use std::{
     time::Duration,
 };
 
-use tokio::io::{AsyncRead, AsyncReadExt, AsyncWrite, AsyncWriteExt, ReadBuf};
+use tokio::io::{AsyncRead, AsyncReadExt, AsyncWrite, ReadBuf};
 use tokio_rustls::TlsAcceptor;
 
 use crate::{flow, write_through::write_through};
@@ -29,9 +29,6 @@ const SETTINGS: u8 = 0x4;
 /// HTTP/2's initial SETTINGS_MAX_FRAME_SIZE: no first frame may be longer.
 const MAX_FIRST_FRAME: usize = 16 * 1024;
 
-/// What an HTTP/1 client is told before the connection closes.
-const NOT_HTTP2: &str = "grpc-convo serves gRPC, which needs HTTP/2\n";
-
 /// Why a connection was closed before it was served.
 #[derive(Debug, thiserror::Error)]
 pub(super) enum Refused {
@@ -39,8 +36,6 @@ pub(super) enum Refused {
     Slow(Duration),
     #[error("TLS handshake failed: {0}")]
     Tls(io::Error),
-    #[error("not HTTP/2 (answered 505)")]
-    NotHttp2,
     #[error("the first frame is not SETTINGS")]
     NoSettings,
     /// Closed before a byte came: a TCP probe, not worth a log line.
@@ -50,23 +45,34 @@ pub(super) enum Refused {
     Io(io::Error),
 }
 
-/// Runs the handshake; what it read is replayed to h2, which checks it all again.
+/// A connection through its handshake: what it read is replayed to h2 (or hyper), which
+/// checks it all again.
+pub(super) enum Opened {
+    Http2(Replay),
+    Http1(Replay),
+}
+
+/// Runs the handshake.
 pub(super) async fn handshake(
     io: BoxIo,
     tls: Option<&TlsAcceptor>,
     limit: Duration,
-) -> Result<Replay, Refused> {
+) -> Result<Opened, Refused> {
     let handshake = async {
         let mut io: BoxIo = match tls {
             Some(acceptor) => Box::new(acceptor.accept(io).await.map_err(Refused::Tls)?),
             None => io,
         };
-        let head = read_head(&mut io).await?;
-        Ok(Replay {
+        let (head, http2) = read_head(&mut io).await?;
+        let replay = Replay {
             head,
             at: 0,
             io,
             since_yield: 0,
+        };
+        Ok(match http2 {
+            true => Opened::Http2(replay),
+            false => Opened::Http1(replay),
         })
     };
     tokio::time::timeout(limit, handshake)
@@ -74,8 +80,9 @@ pub(super) async fn handshake(
         .map_err(|_| Refused::Slow(limit))?
 }
 
-/// Reads the preface and the first frame, which must be SETTINGS.
-async fn read_head(io: &mut BoxIo) -> Result<Vec<u8>, Refused> {
+/// Reads the preface and the first frame, which must be SETTINGS; or, as soon as the bytes are
+/// not HTTP/2's preface, those bytes (`false`).
+async fn read_head(io: &mut BoxIo) -> Result<(Vec<u8>, bool), Refused> {
     let mut head = Vec::with_capacity(PREFACE.len() + FRAME_HEADER);
     // Byte runs as they come: an HTTP/1 request may be shorter than the preface.
     while head.len() < PREFACE.len() {
@@ -91,15 +98,7 @@ async fn read_head(io: &mut BoxIo) -> Result<Vec<u8>, Refused> {
         }
         head.extend_from_slice(&chunk[..read]);
         if !PREFACE.starts_with(&head) {
-            // Best effort: the client may already be gone.
-            let answer = format!(
-                "HTTP/1.1 505 HTTP Version Not Supported\r\ncontent-type: text/plain\r\n\
-                 connection: close\r\ncontent-length: {}\r\n\r\n{NOT_HTTP2}",
-                NOT_HTTP2.len()
-            );
-            let _ = io.write_all(answer.as_bytes()).await;
-            let _ = io.shutdown().await;
-            return Err(Refused::NotHttp2);
+            return Ok((head, false));
         }
     }
     let frame = read_more(io, &mut head, FRAME_HEADER).await?;
@@ -108,7 +107,7 @@ async fn read_head(io: &mut BoxIo) -> Result<Vec<u8>, Refused> {
         return Err(Refused::NoSettings);
     }
     read_more(io, &mut head, length).await?;
-    Ok(head)
+    Ok((head, true))
 }
 
 /// Appends exactly `n` more bytes to `head` and returns them.

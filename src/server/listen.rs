@@ -42,6 +42,7 @@ use super::{
     memory,
     replay::{Replays, replay},
     respond::Responder,
+    translate::{Origins, Schemas, Web},
 };
 use crate::{addr::Listener, proto, proto::stream_server::StreamServer, token::Token, tutorial};
 
@@ -208,9 +209,15 @@ fn routing<H: Health>(
             Direct::bridged(service.clone(), &bridge_routes(bridges, &service))
         }
     };
+    let web = Web {
+        schemas: Arc::new(Schemas::of(config)),
+        origins: Arc::new(Origins(config.allow_origins.clone())),
+        limit: config.max_message_size,
+    };
     Ok(Routing {
         routes: routes(config, Routes::new(health), service)?,
         direct: Some(direct),
+        web: Some(web),
     })
 }
 

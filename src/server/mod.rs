@@ -24,12 +24,14 @@ mod direct;
 mod exchange;
 mod front;
 mod handshake;
+mod http1;
 mod idle;
 mod inbox;
 mod listen;
 mod memory;
 mod replay;
 pub mod respond;
+mod translate;
 
 use std::{sync::Arc, time::Duration};
 
@@ -69,6 +71,8 @@ pub struct Config {
     pub grace: Duration,
     /// Serve gRPC reflection (v1 and v1alpha).
     pub reflection: bool,
+    /// The origins whose pages may call over gRPC-Web and Connect (`*` for any).
+    pub allow_origins: Vec<String>,
     /// Serve over TLS (and require client certificates if it names a client CA).
     pub tls: Option<Arc<rustls::ServerConfig>>,
     /// Require `authorization: Bearer <token>` on every conversation.
@@ -98,6 +102,7 @@ impl Default for Config {
             token: None,
             bridges: None,
             replay: None,
+            allow_origins: Vec::new(),
         }
     }
 }

@@ -44,7 +44,8 @@ pub fn serve(args: &ServeArgs) -> anyhow::Result<Serve> {
             key,
             client_ca: args.client_ca.as_deref(),
             flags: ["--tls-cert", "--tls-key"],
-            alpn: b"h2",
+            // HTTP/1.1 for gRPC-Web and Connect clients that cannot speak HTTP/2.
+            alpn: &[b"h2", b"http/1.1"],
         })?),
         _ => None,
     };
@@ -63,6 +64,7 @@ pub fn serve(args: &ServeArgs) -> anyhow::Result<Serve> {
         keepalive: args.keepalive,
         grace: args.grace,
         reflection: !args.no_reflection,
+        allow_origins: args.allow_origin.clone(),
         tls,
         token,
         bridges,

@@ -21,7 +21,7 @@ pub fn web(args: &WebArgs) -> anyhow::Result<WebConfig> {
             key,
             client_ca: None,
             flags: ["--web-tls-cert", "--web-tls-key"],
-            alpn: b"http/1.1",
+            alpn: &[b"http/1.1"],
         })?),
         _ => None,
     };

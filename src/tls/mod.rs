@@ -21,7 +21,7 @@ pub struct ServerFiles<'a> {
     /// The flags that named the certificate and the key, for complaints.
     pub flags: [&'static str; 2],
     /// What ALPN offers: h2 for serve, http/1.1 for web's page.
-    pub alpn: &'static [u8],
+    pub alpn: &'static [&'static [u8]],
 }
 
 /// The server's rustls configuration, offering HTTP/2 by ALPN; with a client CA, every client
@@ -49,7 +49,7 @@ pub fn server_config(files: &ServerFiles) -> Result<Arc<rustls::ServerConfig>, U
             key_mismatch(err)
         ))
     })?;
-    config.alpn_protocols = vec![files.alpn.to_vec()];
+    config.alpn_protocols = files.alpn.iter().map(|alpn| alpn.to_vec()).collect();
     Ok(Arc::new(config))
 }
 
