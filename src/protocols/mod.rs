@@ -15,9 +15,11 @@ use tonic::codegen::http::{self, HeaderMap, header};
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum Protocol {
     Grpc,
-    /// gRPC-Web; `text`: its body in base64 (`application/grpc-web-text`).
+    /// gRPC-Web; `text`: its body in base64 (`application/grpc-web-text`); `json`: its
+    /// messages in JSON (`application/grpc-web+json`, binary only).
     GrpcWeb {
         text: bool,
+        json: bool,
     },
     /// Connect: a unary call's bare message, or a stream's envelopes; JSON or protobuf.
     Connect {
@@ -27,10 +29,20 @@ pub enum Protocol {
 }
 
 /// Every protocol, each named by its content type (and gRPC-Web's also by the short form).
-const ALL: [Protocol; 7] = [
+const ALL: [Protocol; 8] = [
     Protocol::Grpc,
-    Protocol::GrpcWeb { text: false },
-    Protocol::GrpcWeb { text: true },
+    Protocol::GrpcWeb {
+        text: false,
+        json: false,
+    },
+    Protocol::GrpcWeb {
+        text: true,
+        json: false,
+    },
+    Protocol::GrpcWeb {
+        text: false,
+        json: true,
+    },
     Protocol::Connect {
         json: false,
         streaming: false,
@@ -51,7 +63,7 @@ const ALL: [Protocol; 7] = [
 
 /// What an HTTP/1.1 client that speaks none of them is told.
 pub const SERVED: &str = "application/grpc (HTTP/2), application/grpc-web[+proto], \
-                          application/grpc-web-text[+proto], application/proto, application/json, \
+                          application/grpc-web-text[+proto], application/grpc-web+json, application/proto, application/json, \
                           application/connect+proto, application/connect+json";
 
 impl Protocol {
@@ -74,10 +86,10 @@ impl Protocol {
             return Some(Protocol::Grpc);
         }
         if named("application/grpc-web") {
-            return Some(Protocol::GrpcWeb { text: false });
+            return Some(ALL[1]);
         }
         if named("application/grpc-web-text") {
-            return Some(Protocol::GrpcWeb { text: true });
+            return Some(ALL[2]);
         }
         ALL.into_iter()
             .find(|protocol| named(protocol.content_type()))
@@ -87,8 +99,9 @@ impl Protocol {
     pub fn content_type(self) -> &'static str {
         match self {
             Protocol::Grpc => "application/grpc",
-            Protocol::GrpcWeb { text: false } => "application/grpc-web+proto",
-            Protocol::GrpcWeb { text: true } => "application/grpc-web-text+proto",
+            Protocol::GrpcWeb { json: true, .. } => "application/grpc-web+json",
+            Protocol::GrpcWeb { text: false, .. } => "application/grpc-web+proto",
+            Protocol::GrpcWeb { text: true, .. } => "application/grpc-web-text+proto",
             Protocol::Connect {
                 json: false,
                 streaming: false,
@@ -110,7 +123,10 @@ impl Protocol {
 
     /// Whether its messages are JSON, which only a known schema turns into protobuf.
     pub fn json(self) -> bool {
-        matches!(self, Protocol::Connect { json: true, .. })
+        matches!(
+            self,
+            Protocol::Connect { json: true, .. } | Protocol::GrpcWeb { json: true, .. }
+        )
     }
 }
 
@@ -127,10 +143,7 @@ mod tests {
     #[test]
     fn content_types_name_their_protocol_and_parameters_do_not_matter() {
         assert_eq!(of("POST", "application/grpc"), Some(Protocol::Grpc));
-        assert_eq!(
-            of("POST", "application/grpc-web-text+proto"),
-            Some(Protocol::GrpcWeb { text: true })
-        );
+        assert_eq!(of("POST", "application/grpc-web-text+proto"), Some(ALL[2]));
         let json = Protocol::Connect {
             json: true,
             streaming: false,
@@ -142,7 +155,8 @@ mod tests {
             Protocol::of(&http::Method::GET, None, &HeaderMap::new()),
             None
         );
-        for protocol in [json, Protocol::GrpcWeb { text: false }] {
+        assert_eq!(of("POST", "application/grpc-web"), Some(ALL[1]));
+        for protocol in ALL {
             assert_eq!(of("POST", protocol.content_type()), Some(protocol));
         }
     }

@@ -97,16 +97,31 @@ setup_python() {
             --python_out="$PY_STUBS" --grpc_python_out="$PY_STUBS" kv.proto
 }
 
+# The Node.js peers, pinned by tests/interop/node/package.json: buf curl, and connect-node's
+# Connect and gRPC-Web clients; Debian's nodejs and npm.
+NODE_DIR=$WORK/node
+setup_node() {
+    command -v npm >/dev/null || install_debian nodejs npm || return 1
+    mkdir -p "$NODE_DIR"
+    cp "$HERE/node/package.json" "$HERE/node/kv-client.mjs" "$NODE_DIR/"
+    if [ ! -x "$NODE_DIR/node_modules/.bin/buf" ] || [ ! -d "$NODE_DIR/node_modules/@connectrpc/connect-node" ]; then
+        say "installing buf and connect-node from npm into $NODE_DIR"
+        (cd "$NODE_DIR" && npm install --no-audit --no-fund --loglevel=error) || return 1
+    fi
+    protoc -I "$ROOT/examples" --include_imports --descriptor_set_out="$NODE_DIR/kv.binpb" kv.proto
+}
+
 (cd "$ROOT" && cargo build --quiet && cargo build --quiet --example faultproxy) ||
     { say "cannot build grpc-convo"; exit 1; }
 HAVE_GO=yes; setup_go >"$LOGS/setup-go.log" 2>&1 || HAVE_GO="no: $(tail -n 1 "$LOGS/setup-go.log")"
 HAVE_PY=yes; setup_python >"$LOGS/setup-python.log" 2>&1 || HAVE_PY="no: $(tail -n 1 "$LOGS/setup-python.log")"
+HAVE_NODE=yes; setup_node >"$LOGS/setup-node.log" 2>&1 || HAVE_NODE="no: $(tail -n 1 "$LOGS/setup-node.log")"
 # The page's browser: Debian's chromium and its driver, which selenium (above) drives.
 HAVE_BROWSER=yes
 install_debian chromium chromium-driver >"$LOGS/setup-browser.log" 2>&1 ||
     HAVE_BROWSER="no: $(tail -n 1 "$LOGS/setup-browser.log")"
 if [ "${1:-}" = --setup-only ]; then
-    say "interop peers: Go $HAVE_GO; Python $HAVE_PY; nginx $(command -v nginx || echo missing)"
+    say "interop peers: Go $HAVE_GO; Python $HAVE_PY; Node $HAVE_NODE; nginx $(command -v nginx || echo missing)"
     exit 0
 fi
 PY=$VENV/bin/python
@@ -705,6 +720,63 @@ if [ "$HAVE_PY" = yes ] && start grpc-convo-for-web "$BIN" serve --addr 127.0.0.
     fi
 else
     skip web-vs-websockets "Python peers $HAVE_PY"
+fi
+
+# gRPC-Web and Connect (docs/protocols.md): buf curl with each of its three protocols, and
+# connect-node's Connect and gRPC-Web clients, against serve's bridged methods, over HTTP/2 and
+# HTTP/1.1.
+BUF=$NODE_DIR/node_modules/.bin/buf
+# buf_curl PROTOCOL HTTP ADDR: calc's unary, server-streaming and bidi methods by --schema,
+# and the unary one by serve's reflection; HTTP is 2 or 1.1 (where bidi is left out).
+buf_curl() {
+    local protocol=$1 http=$2 addr=$3 flags=() got
+    [ "$http" = 2 ] && flags=(--http2-prior-knowledge)
+    call() { "$BUF" curl --protocol "$protocol" "${flags[@]}" "$@" | tr -d ' \n'; }
+    got=$(call --schema "$ROOT/examples/calc.proto" -d '{"text":"6*7"}' "http://$addr/calc.Calc/Eval") &&
+        same_text '{"result":"42"}' "$got" || return 1
+    got=$(call --schema "$ROOT/examples/calc.proto" -d '{"text":"3"}' "http://$addr/calc.Calc/Count") &&
+        same_text '{"result":"1"}{"result":"2"}{"result":"3"}' "$got" || return 1
+    got=$(call -d '{"text":"2+2"}' "http://$addr/calc.Calc/Eval") &&
+        same_text '{"result":"4"}' "$got" || return 1
+    [ "$http" = 2 ] || return 0
+    got=$(call --schema "$ROOT/examples/calc.proto" -d '{"text":"1+1"} {"text":"2*3"}' \
+        "http://$addr/calc.Calc/Session") && same_text '{"result":"2"}{"result":"6"}' "$got"
+}
+same_text() { [ "$1" = "$2" ] || { say "expected $1"; say "got      $2"; return 1; }; }
+# node_kv PROTOCOL HTTP FORMAT ADDR: tests/interop/node/kv-client.mjs against serve's kv store.
+node_kv() { node "$NODE_DIR/kv-client.mjs" "$1" "$2" "$3" "http://$4" "$NODE_DIR/kv.binpb"; }
+export -f buf_curl same_text node_kv say
+export BUF NODE_DIR ROOT
+if [ "$HAVE_NODE" = yes ] &&
+    start grpc-convo-calc "$BIN" serve --addr 127.0.0.1:0 --proto "$ROOT/examples/calc.proto" \
+        --method calc.Calc/Eval --method calc.Calc/Count --method calc.Calc/Session -- "$ROOT/examples/calc.sh"; then
+    for protocol in connect grpcweb grpc; do
+        check "buf-curl-$protocol-http2-vs-serve" buf_curl "$protocol" 2 "$ADDR"
+    done
+    for protocol in connect grpcweb; do
+        check "buf-curl-$protocol-http1.1-vs-serve" buf_curl "$protocol" 1.1 "$ADDR"
+    done
+else
+    skip buf-curl-vs-serve "Node peers $HAVE_NODE"
+fi
+if [ "$HAVE_NODE" = yes ] &&
+    start grpc-convo-kv "$BIN" serve --addr 127.0.0.1:0 --proto "$ROOT/examples/kv.proto" \
+        --method store.KV/Put --field Put:key --field Put:value --answer-field Put:header.revision \
+        --method store.KV/Range --field Range:prefix --answer-field Range:header.revision \
+        --answer-field Range:kvs.key --answer-field Range:kvs.value \
+        --method store.KV/Watch --field Watch:create_request.key \
+        --field Watch:create_request.start_revision --answer-field Watch:events.type \
+        --answer-field Watch:events.kv.key --answer-field Watch:events.kv.value \
+        -- "$ROOT/examples/kv-store.sh" "$(mktemp -d "$WORK/kv.XXXXXX")"; then
+    for protocol in connect grpcweb; do
+        for http in 1.1 2; do
+            for format in json binary; do
+                check "connect-node-$protocol-http$http-$format-vs-serve-kv" node_kv "$protocol" "$http" "$format" "$ADDR"
+            done
+        done
+    done
+else
+    skip connect-node-vs-serve "Node peers $HAVE_NODE"
 fi
 
 # Record, replay and check (docs/recordings.md): a peer's client talks to a peer's server through

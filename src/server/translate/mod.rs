@@ -31,7 +31,7 @@ use self::{
     body::{DEADLINE_PASSED, Translated},
     cors::{Screened, plain},
     inbound::{Base64In, JsonStreamIn, UnaryIn},
-    outbound::{ConnectStreamOut, GrpcWebOut, Unary, early_status},
+    outbound::{Answers, ConnectStreamOut, GrpcWebOut, Unary, early_status},
 };
 use crate::protocols::{
     Protocol, SERVED, compression::Encoding, connect, envelope::Unenvelope, grpc_web::FromBase64,
@@ -126,31 +126,39 @@ fn rewrite(protocol: Protocol, headers: &mut HeaderMap, encoding: &mut Encoding)
     let grpc = HeaderValue::from_static("application/grpc");
     headers.insert(header::CONTENT_TYPE, grpc);
     headers.remove(header::CONTENT_LENGTH);
-    let Protocol::Connect { json, streaming } = protocol else {
-        return;
-    };
-    headers.remove("connect-protocol-version");
-    if let Some(timeout) = headers.remove("connect-timeout-ms") {
-        match connect::grpc_timeout(&timeout) {
-            Some(timeout) => headers.insert("grpc-timeout", timeout),
-            None => headers.remove("grpc-timeout"),
-        };
+    if let Protocol::Connect { .. } = protocol {
+        headers.remove("connect-protocol-version");
+        if let Some(timeout) = headers.remove("connect-timeout-ms") {
+            match connect::grpc_timeout(&timeout) {
+                Some(timeout) => headers.insert("grpc-timeout", timeout),
+                None => headers.remove("grpc-timeout"),
+            };
+        }
     }
-    let (sent, accepted) = match streaming {
-        true => ("connect-content-encoding", "connect-accept-encoding"),
-        false => ("content-encoding", "accept-encoding"),
+    let (sent, accepted) = match protocol {
+        // Envelopes of protobuf are gRPC's: tonic undoes and does their compression.
+        Protocol::Grpc | Protocol::GrpcWeb { json: false, .. } => return,
+        Protocol::Connect {
+            json: false,
+            streaming: true,
+        } => {
+            rename(headers, "connect-content-encoding", "grpc-encoding");
+            rename(headers, "connect-accept-encoding", "grpc-accept-encoding");
+            return;
+        }
+        Protocol::GrpcWeb { json: true, .. } => ("grpc-encoding", "grpc-accept-encoding"),
+        Protocol::Connect {
+            streaming: true, ..
+        } => ("connect-content-encoding", "connect-accept-encoding"),
+        Protocol::Connect {
+            streaming: false, ..
+        } => ("content-encoding", "accept-encoding"),
     };
-    // A stream of protobuf envelopes is gRPC's: tonic undoes and does its compression.
-    if streaming && !json {
-        rename(headers, sent, "grpc-encoding");
-        rename(headers, accepted, "grpc-accept-encoding");
-        return;
-    }
+    // JSON and unary bodies are undone here, and their answers go out uncompressed.
     *encoding = Encoding::of(headers, sent);
-    headers.remove(sent);
-    headers.remove(accepted);
-    headers.remove("grpc-encoding");
-    headers.remove("grpc-accept-encoding");
+    for name in [sent, accepted, "grpc-encoding", "grpc-accept-encoding"] {
+        headers.remove(name);
+    }
 }
 
 fn rename(headers: &mut HeaderMap, from: &str, to: &'static str) {
@@ -253,13 +261,14 @@ impl Translation {
     fn inbound(&self, body: Body) -> Body {
         let request = self.json.as_ref().map(|(request, _)| request.clone());
         match (self.protocol, request) {
-            (Protocol::GrpcWeb { text: true }, _) => {
+            (Protocol::GrpcWeb { text: true, .. }, _) => {
                 Translated::body(body, Base64In(FromBase64::default()))
             }
             (
                 Protocol::Connect {
                     streaming: true, ..
-                },
+                }
+                | Protocol::GrpcWeb { .. },
                 Some(message),
             ) => Translated::body(
                 body,
@@ -325,27 +334,29 @@ fn stream_out(
     let (mut head, body) = response.into_parts();
     let content_type = HeaderValue::from_static(protocol.content_type());
     head.headers.insert(header::CONTENT_TYPE, content_type);
+    let answers = Answers {
+        envelopes: Unenvelope::new(limit),
+        encoding: Encoding::of(&head.headers, "grpc-encoding"),
+        json: answer,
+        limit,
+    };
+    // JSON answers go out uncompressed; compressed protobuf keeps its encoding, named as the
+    // protocol names it.
+    let encoding = head.headers.remove("grpc-encoding");
     let body = match protocol {
-        Protocol::GrpcWeb { text } => Translated::until(body, GrpcWebOut { text }, deadline),
+        Protocol::GrpcWeb { text, .. } => {
+            if let Some(encoding) = encoding.filter(|_| answers.json.is_none()) {
+                head.headers.insert("grpc-encoding", encoding);
+            }
+            Translated::until(body, GrpcWebOut { text, answers }, deadline)
+        }
         _ => {
             let early = early_status(&mut head.headers);
-            let encoding = Encoding::of(&head.headers, "grpc-encoding");
-            match answer.is_some() {
-                true => head.headers.remove("grpc-encoding"),
-                false => head.headers.remove("grpc-encoding").inspect(|value| {
-                    head.headers
-                        .insert("connect-content-encoding", value.clone());
-                }),
-            };
+            if let Some(encoding) = encoding.filter(|_| answers.json.is_none()) {
+                head.headers.insert("connect-content-encoding", encoding);
+            }
             head.status = StatusCode::OK;
-            let out = ConnectStreamOut {
-                envelopes: Unenvelope::new(limit),
-                json: answer,
-                encoding,
-                limit,
-                early,
-            };
-            Translated::until(body, out, deadline)
+            Translated::until(body, ConnectStreamOut { answers, early }, deadline)
         }
     };
     http::Response::from_parts(head, body)

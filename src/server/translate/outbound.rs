@@ -22,51 +22,25 @@ use crate::protocols::{
 /// gRPC's status headers, which the other protocols carry their own way.
 const STATUS_HEADERS: [&str; 3] = ["grpc-status", "grpc-message", "grpc-status-details-bin"];
 
-/// gRPC-Web: the data as it is, then the trailers in an envelope; all in base64 for `-text`.
-pub(super) struct GrpcWebOut {
-    pub(super) text: bool,
-}
-
-impl Translate for GrpcWebOut {
-    fn data(&mut self, data: &[u8]) -> Result<Vec<u8>, Status> {
-        Ok(match self.text {
-            true => to_base64(data).to_vec(),
-            false => data.to_vec(),
-        })
-    }
-
-    fn end(&mut self, trailers: Option<HeaderMap>) -> Result<Vec<u8>, Status> {
-        // A trailers-only response said its status in its headers already.
-        let Some(trailers) = trailers else {
-            return Ok(Vec::new());
-        };
-        self.data(&trailers_envelope(&trailers))
-    }
-}
-
-/// Connect's stream: each message in its envelope (JSON when asked for), then the
-/// end-of-stream message with the status and trailers.
-pub(super) struct ConnectStreamOut {
+/// The answers' envelopes as they go out: as they are, or each message made JSON.
+pub(super) struct Answers {
     pub(super) envelopes: Unenvelope,
     /// The answer's type when the client asked for JSON.
     pub(super) json: Option<MessageDescriptor>,
     pub(super) encoding: Encoding,
     pub(super) limit: usize,
-    /// The status of a trailers-only response, said in its headers.
-    pub(super) early: Option<Status>,
 }
 
-impl Translate for ConnectStreamOut {
+impl Answers {
     fn data(&mut self, data: &[u8]) -> Result<Vec<u8>, Status> {
+        let Some(message) = &self.json else {
+            return Ok(data.to_vec());
+        };
         self.envelopes.push(data);
         let mut out = Vec::new();
         while let Some(one) =
             (self.envelopes.pop()).map_err(|err| Status::internal(err.to_string()))?
         {
-            let Some(message) = &self.json else {
-                out.extend_from_slice(&envelope(one.flags, &one.payload));
-                continue;
-            };
             let bytes = match one.flags & COMPRESSED {
                 0 => one.payload.to_vec(),
                 _ => decompress(self.encoding, &one.payload, self.limit)
@@ -75,6 +49,50 @@ impl Translate for ConnectStreamOut {
             out.extend_from_slice(&envelope(0, &to_json(&bytes, message)?));
         }
         Ok(out)
+    }
+}
+
+/// gRPC-Web: the answers, then the trailers in an envelope; all in base64 for `-text`.
+pub(super) struct GrpcWebOut {
+    pub(super) text: bool,
+    pub(super) answers: Answers,
+}
+
+impl GrpcWebOut {
+    fn sent(&self, bytes: Vec<u8>) -> Vec<u8> {
+        match self.text {
+            true => to_base64(&bytes).to_vec(),
+            false => bytes,
+        }
+    }
+}
+
+impl Translate for GrpcWebOut {
+    fn data(&mut self, data: &[u8]) -> Result<Vec<u8>, Status> {
+        let answers = self.answers.data(data)?;
+        Ok(self.sent(answers))
+    }
+
+    fn end(&mut self, trailers: Option<HeaderMap>) -> Result<Vec<u8>, Status> {
+        // A trailers-only response said its status in its headers already.
+        let Some(trailers) = trailers else {
+            return Ok(Vec::new());
+        };
+        Ok(self.sent(trailers_envelope(&trailers).to_vec()))
+    }
+}
+
+/// Connect's stream: each message in its envelope (JSON when asked for), then the
+/// end-of-stream message with the status and trailers.
+pub(super) struct ConnectStreamOut {
+    pub(super) answers: Answers,
+    /// The status of a trailers-only response, said in its headers.
+    pub(super) early: Option<Status>,
+}
+
+impl Translate for ConnectStreamOut {
+    fn data(&mut self, data: &[u8]) -> Result<Vec<u8>, Status> {
+        self.answers.data(data)
     }
 
     fn end(&mut self, trailers: Option<HeaderMap>) -> Result<Vec<u8>, Status> {
