@@ -360,6 +360,25 @@ fn browsers_need_an_allowed_origin_even_for_a_get() {
             .unwrap()
             .contains("grpc-status")
     );
+    // The query's own compression and base64, as connect-python sends a GET.
+    let mut gzip = flate2::write::GzEncoder::new(Vec::new(), flate2::Compression::fast());
+    gzip.write_all(br#"{"text":"3*3"}"#).unwrap();
+    use base64::Engine as _;
+    let message = base64::engine::general_purpose::URL_SAFE_NO_PAD.encode(gzip.finish().unwrap());
+    let packed = format!(
+        "/calc.Calc/Eval?connect=v1&encoding=json&base64=1&compression=gzip&message={message}"
+    );
+    let answer = http1(
+        &server.addr,
+        "GET",
+        &packed,
+        &[("content-encoding", "identity")],
+        b"",
+    );
+    assert_eq!(
+        (answer.status, answer.text().as_str()),
+        (200, r#"{"result":"9"}"#)
+    );
     // A page elsewhere, or a name rebound to this address, is refused before any call.
     let evil = http1(
         &server.addr,
@@ -396,7 +415,7 @@ fn browsers_need_an_allowed_origin_even_for_a_get() {
     );
     assert_eq!(preflight("http://evil.example").status, 403);
     assert!(
-        !server.stderr().contains("conversation opened id=2"),
+        !server.stderr().contains("conversation opened id=3"),
         "{}",
         server.stderr()
     );

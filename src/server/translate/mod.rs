@@ -96,12 +96,13 @@ impl Web {
     ) -> Result<Translation, Status> {
         let mut translation = Translation::new(protocol, origin, self.limit);
         let method = self.schemas.method(parts.uri.path());
+        rewrite(protocol, &mut parts.headers, &mut translation.encoding);
+        // A GET's query says how its message is encoded and compressed, after the headers.
         if parts.method == http::Method::GET {
             translation.get(parts, method)?;
         } else if protocol.json() {
             translation.types(method, parts.uri.path())?;
         }
-        rewrite(protocol, &mut parts.headers, &mut translation.encoding);
         parts.method = http::Method::POST;
         Ok(translation)
     }
