@@ -629,3 +629,51 @@ fn an_http1_request_head_that_never_ends_is_cut_off() {
     let output = ask(&server.addr, &["after"], b"");
     assert_eq!(stdout_lines(&output), [echo(1, "after")]);
 }
+
+/// Health and reflection over HTTP/1.1 hold one of --max-side-calls' seats for as long as they
+/// run, as over HTTP/2: a client holding watches open cannot take more than its seats, and a
+/// seat is given back when its call ends.
+#[test]
+fn side_calls_over_http1_are_held_to_their_seats() {
+    let server = Serve::start(&["--max-side-calls", "1"]);
+    let body = envelope(0, br#"{"service":""}"#);
+    let request = format!(
+        "POST /grpc.health.v1.Health/Watch HTTP/1.1\r\nhost: x\r\nconnection: close\r\n\
+         content-type: application/connect+json\r\nconnect-timeout-ms: 1000\r\n\
+         content-length: {}\r\n\r\n",
+        body.len()
+    );
+    let mut held = TcpStream::connect(&server.addr).unwrap();
+    held.write_all(request.as_bytes()).unwrap();
+    held.write_all(&body).unwrap();
+    // The watch has its seat once its first answer is out.
+    let mut first = [0u8; 512];
+    let read = held.read(&mut first).unwrap();
+    assert!(String::from_utf8_lossy(&first[..read]).contains("SERVING"));
+    let check = || {
+        let request = br#"{"service":""}"#;
+        http1(
+            &server.addr,
+            "POST",
+            "/grpc.health.v1.Health/Check",
+            &[JSON],
+            request,
+        )
+    };
+    let refused = check();
+    assert_eq!(refused.status, 429, "{}", refused.text());
+    assert!(
+        refused.text().contains("--max-side-calls"),
+        "{}",
+        refused.text()
+    );
+    // The watch ends at its deadline, and its seat is free before its client has read the end.
+    let mut rest = Vec::new();
+    held.read_to_end(&mut rest).unwrap();
+    assert!(String::from_utf8_lossy(&rest).contains("deadline_exceeded"));
+    let answer = check();
+    assert_eq!(
+        (answer.status, answer.text().as_str()),
+        (200, r#"{"status":"SERVING"}"#)
+    );
+}
