@@ -219,6 +219,29 @@ def never_read(args):
     )
 
 
+def http1_never_read(args):
+    """HTTP/1.1 connections that each send a Connect stream of --streams one-byte questions to
+    the tutorial's method and never read an answer: serve must stop answering once what it
+    holds for the connection is full, and stop reading questions with it."""
+    question = grpc_message(b"x")
+    body = question * args.streams
+    host, port = args.addr.rsplit(":", 1)
+    conns, sent, wanted = [], 0, 0
+    for _ in range(args.connections):
+        sock = socket.create_connection((host, int(port)))
+        head = (f"POST /proto.Stream/Conversations HTTP/1.1\r\nhost: {args.addr}\r\n"
+                f"content-type: application/connect+proto\r\ncontent-length: {len(body)}\r\n\r\n")
+        pending = head.encode() + body
+        wanted += len(pending)
+        sent += send_within(sock, pending, 2)
+        conns.append(sock)
+    args.hold = conns
+    return args.connections, (
+        f"{args.connections} HTTP/1.1 connections, a Connect stream of {args.streams} questions "
+        f"each ({sent / 2**20:.1f} of {wanted / 2**20:.1f} MiB taken by serve), answers never read"
+    )
+
+
 def rapid_reset(args):
     """CVE-2023-44487: streams opened and reset at once, as fast as possible."""
     conn = Connection(args.addr)
@@ -393,6 +416,7 @@ def huge_length(args):
 
 ATTACKS = {
     "never-read": never_read,
+    "http1-never-read": http1_never_read,
     "rapid-reset": rapid_reset,
     "continuation": continuation,
     "settings-flood": settings_flood,

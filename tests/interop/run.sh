@@ -347,6 +347,7 @@ if [ "$HAVE_PY" = yes ] && start grpc-convo-hostile "$BIN" serve --addr 127.0.0.
     check hostile-1000-silent-connections hostile idle-connections 64 --connections 1000
     check hostile-4gib-length-prefix hostile huge-length 16
     check hostile-health-flood-40k hostile health-flood 96 --connections 4 --streams 40000
+    check hostile-http1-never-reads-256 hostile http1-never-read 64 --connections 256 --streams 100000
 else
     skip hostile-client-vs-serve "Python peers $HAVE_PY"
 fi
