@@ -103,6 +103,9 @@ complete -c grpc-convo -n "__fish_grpc_convo_using_subcommand ask" -l keepalive 
 complete -c grpc-convo -n "__fish_grpc_convo_using_subcommand ask" -l ca-cert -d 'Connect with TLS, trusting only the CA certificate(s) in this PEM file' -r -F
 complete -c grpc-convo -n "__fish_grpc_convo_using_subcommand ask" -l tls-server-name -d 'The name to verify in the server\'s certificate, when it differs from the address (and from --authority); implies --tls' -r
 complete -c grpc-convo -n "__fish_grpc_convo_using_subcommand ask" -l authority -d 'The :authority of every call (the virtual host a proxy routes by), and the name to verify in the server\'s certificate unless --tls-server-name is given' -r
+complete -c grpc-convo -n "__fish_grpc_convo_using_subcommand ask" -l protocol -d 'The protocol of the calls: grpc, or grpc-web or connect for servers that answer those (Envoy\'s gRPC-Web filter, connect-go and connect-node servers, grpc-convo serve), over the same HTTP/2 connection. Connect sends unary calls in its unary form' -r -f -a "grpc\t''
+grpc-web\t''
+connect\t''"
 complete -c grpc-convo -n "__fish_grpc_convo_using_subcommand ask" -l cert -d 'Client certificate for mutual TLS, in PEM (with --key; implies --tls)' -r -F
 complete -c grpc-convo -n "__fish_grpc_convo_using_subcommand ask" -l key -d 'Private key of --cert, in PEM' -r -F
 complete -c grpc-convo -n "__fish_grpc_convo_using_subcommand ask" -l token-file -d 'Send the bearer token in this file as "authorization: Bearer TOKEN" (or set GRPC_CONVO_TOKEN); no flag takes the token itself, as argv is visible to every user' -r -F
@@ -155,6 +158,9 @@ complete -c grpc-convo -n "__fish_grpc_convo_using_subcommand bench; and not __f
 complete -c grpc-convo -n "__fish_grpc_convo_using_subcommand bench; and not __fish_seen_subcommand_from merge help" -l ca-cert -d 'Connect with TLS, trusting only the CA certificate(s) in this PEM file' -r -F
 complete -c grpc-convo -n "__fish_grpc_convo_using_subcommand bench; and not __fish_seen_subcommand_from merge help" -l tls-server-name -d 'The name to verify in the server\'s certificate, when it differs from the address (and from --authority); implies --tls' -r
 complete -c grpc-convo -n "__fish_grpc_convo_using_subcommand bench; and not __fish_seen_subcommand_from merge help" -l authority -d 'The :authority of every call (the virtual host a proxy routes by), and the name to verify in the server\'s certificate unless --tls-server-name is given' -r
+complete -c grpc-convo -n "__fish_grpc_convo_using_subcommand bench; and not __fish_seen_subcommand_from merge help" -l protocol -d 'The protocol of the calls: grpc, or grpc-web or connect for servers that answer those (Envoy\'s gRPC-Web filter, connect-go and connect-node servers, grpc-convo serve), over the same HTTP/2 connection. Connect sends unary calls in its unary form' -r -f -a "grpc\t''
+grpc-web\t''
+connect\t''"
 complete -c grpc-convo -n "__fish_grpc_convo_using_subcommand bench; and not __fish_seen_subcommand_from merge help" -l cert -d 'Client certificate for mutual TLS, in PEM (with --key; implies --tls)' -r -F
 complete -c grpc-convo -n "__fish_grpc_convo_using_subcommand bench; and not __fish_seen_subcommand_from merge help" -l key -d 'Private key of --cert, in PEM' -r -F
 complete -c grpc-convo -n "__fish_grpc_convo_using_subcommand bench; and not __fish_seen_subcommand_from merge help" -l token-file -d 'Send the bearer token in this file as "authorization: Bearer TOKEN" (or set GRPC_CONVO_TOKEN); no flag takes the token itself, as argv is visible to every user' -r -F
@@ -196,6 +202,9 @@ complete -c grpc-convo -n "__fish_grpc_convo_using_subcommand list" -l keepalive
 complete -c grpc-convo -n "__fish_grpc_convo_using_subcommand list" -l ca-cert -d 'Connect with TLS, trusting only the CA certificate(s) in this PEM file' -r -F
 complete -c grpc-convo -n "__fish_grpc_convo_using_subcommand list" -l tls-server-name -d 'The name to verify in the server\'s certificate, when it differs from the address (and from --authority); implies --tls' -r
 complete -c grpc-convo -n "__fish_grpc_convo_using_subcommand list" -l authority -d 'The :authority of every call (the virtual host a proxy routes by), and the name to verify in the server\'s certificate unless --tls-server-name is given' -r
+complete -c grpc-convo -n "__fish_grpc_convo_using_subcommand list" -l protocol -d 'The protocol of the calls: grpc, or grpc-web or connect for servers that answer those (Envoy\'s gRPC-Web filter, connect-go and connect-node servers, grpc-convo serve), over the same HTTP/2 connection. Connect sends unary calls in its unary form' -r -f -a "grpc\t''
+grpc-web\t''
+connect\t''"
 complete -c grpc-convo -n "__fish_grpc_convo_using_subcommand list" -l cert -d 'Client certificate for mutual TLS, in PEM (with --key; implies --tls)' -r -F
 complete -c grpc-convo -n "__fish_grpc_convo_using_subcommand list" -l key -d 'Private key of --cert, in PEM' -r -F
 complete -c grpc-convo -n "__fish_grpc_convo_using_subcommand list" -l token-file -d 'Send the bearer token in this file as "authorization: Bearer TOKEN" (or set GRPC_CONVO_TOKEN); no flag takes the token itself, as argv is visible to every user' -r -F
@@ -216,6 +225,9 @@ complete -c grpc-convo -n "__fish_grpc_convo_using_subcommand describe" -l keepa
 complete -c grpc-convo -n "__fish_grpc_convo_using_subcommand describe" -l ca-cert -d 'Connect with TLS, trusting only the CA certificate(s) in this PEM file' -r -F
 complete -c grpc-convo -n "__fish_grpc_convo_using_subcommand describe" -l tls-server-name -d 'The name to verify in the server\'s certificate, when it differs from the address (and from --authority); implies --tls' -r
 complete -c grpc-convo -n "__fish_grpc_convo_using_subcommand describe" -l authority -d 'The :authority of every call (the virtual host a proxy routes by), and the name to verify in the server\'s certificate unless --tls-server-name is given' -r
+complete -c grpc-convo -n "__fish_grpc_convo_using_subcommand describe" -l protocol -d 'The protocol of the calls: grpc, or grpc-web or connect for servers that answer those (Envoy\'s gRPC-Web filter, connect-go and connect-node servers, grpc-convo serve), over the same HTTP/2 connection. Connect sends unary calls in its unary form' -r -f -a "grpc\t''
+grpc-web\t''
+connect\t''"
 complete -c grpc-convo -n "__fish_grpc_convo_using_subcommand describe" -l cert -d 'Client certificate for mutual TLS, in PEM (with --key; implies --tls)' -r -F
 complete -c grpc-convo -n "__fish_grpc_convo_using_subcommand describe" -l key -d 'Private key of --cert, in PEM' -r -F
 complete -c grpc-convo -n "__fish_grpc_convo_using_subcommand describe" -l token-file -d 'Send the bearer token in this file as "authorization: Bearer TOKEN" (or set GRPC_CONVO_TOKEN); no flag takes the token itself, as argv is visible to every user' -r -F
@@ -237,6 +249,9 @@ complete -c grpc-convo -n "__fish_grpc_convo_using_subcommand health" -l keepali
 complete -c grpc-convo -n "__fish_grpc_convo_using_subcommand health" -l ca-cert -d 'Connect with TLS, trusting only the CA certificate(s) in this PEM file' -r -F
 complete -c grpc-convo -n "__fish_grpc_convo_using_subcommand health" -l tls-server-name -d 'The name to verify in the server\'s certificate, when it differs from the address (and from --authority); implies --tls' -r
 complete -c grpc-convo -n "__fish_grpc_convo_using_subcommand health" -l authority -d 'The :authority of every call (the virtual host a proxy routes by), and the name to verify in the server\'s certificate unless --tls-server-name is given' -r
+complete -c grpc-convo -n "__fish_grpc_convo_using_subcommand health" -l protocol -d 'The protocol of the calls: grpc, or grpc-web or connect for servers that answer those (Envoy\'s gRPC-Web filter, connect-go and connect-node servers, grpc-convo serve), over the same HTTP/2 connection. Connect sends unary calls in its unary form' -r -f -a "grpc\t''
+grpc-web\t''
+connect\t''"
 complete -c grpc-convo -n "__fish_grpc_convo_using_subcommand health" -l cert -d 'Client certificate for mutual TLS, in PEM (with --key; implies --tls)' -r -F
 complete -c grpc-convo -n "__fish_grpc_convo_using_subcommand health" -l key -d 'Private key of --cert, in PEM' -r -F
 complete -c grpc-convo -n "__fish_grpc_convo_using_subcommand health" -l token-file -d 'Send the bearer token in this file as "authorization: Bearer TOKEN" (or set GRPC_CONVO_TOKEN); no flag takes the token itself, as argv is visible to every user' -r -F
@@ -265,6 +280,9 @@ complete -c grpc-convo -n "__fish_grpc_convo_using_subcommand web" -l keepalive 
 complete -c grpc-convo -n "__fish_grpc_convo_using_subcommand web" -l ca-cert -d 'Connect with TLS, trusting only the CA certificate(s) in this PEM file' -r -F
 complete -c grpc-convo -n "__fish_grpc_convo_using_subcommand web" -l tls-server-name -d 'The name to verify in the server\'s certificate, when it differs from the address (and from --authority); implies --tls' -r
 complete -c grpc-convo -n "__fish_grpc_convo_using_subcommand web" -l authority -d 'The :authority of every call (the virtual host a proxy routes by), and the name to verify in the server\'s certificate unless --tls-server-name is given' -r
+complete -c grpc-convo -n "__fish_grpc_convo_using_subcommand web" -l protocol -d 'The protocol of the calls: grpc, or grpc-web or connect for servers that answer those (Envoy\'s gRPC-Web filter, connect-go and connect-node servers, grpc-convo serve), over the same HTTP/2 connection. Connect sends unary calls in its unary form' -r -f -a "grpc\t''
+grpc-web\t''
+connect\t''"
 complete -c grpc-convo -n "__fish_grpc_convo_using_subcommand web" -l cert -d 'Client certificate for mutual TLS, in PEM (with --key; implies --tls)' -r -F
 complete -c grpc-convo -n "__fish_grpc_convo_using_subcommand web" -l key -d 'Private key of --cert, in PEM' -r -F
 complete -c grpc-convo -n "__fish_grpc_convo_using_subcommand web" -l token-file -d 'Send the bearer token in this file as "authorization: Bearer TOKEN" (or set GRPC_CONVO_TOKEN); no flag takes the token itself, as argv is visible to every user' -r -F
@@ -292,6 +310,9 @@ complete -c grpc-convo -n "__fish_grpc_convo_using_subcommand proxy" -l keepaliv
 complete -c grpc-convo -n "__fish_grpc_convo_using_subcommand proxy" -l ca-cert -d 'Connect with TLS, trusting only the CA certificate(s) in this PEM file' -r -F
 complete -c grpc-convo -n "__fish_grpc_convo_using_subcommand proxy" -l tls-server-name -d 'The name to verify in the server\'s certificate, when it differs from the address (and from --authority); implies --tls' -r
 complete -c grpc-convo -n "__fish_grpc_convo_using_subcommand proxy" -l authority -d 'The :authority of every call (the virtual host a proxy routes by), and the name to verify in the server\'s certificate unless --tls-server-name is given' -r
+complete -c grpc-convo -n "__fish_grpc_convo_using_subcommand proxy" -l protocol -d 'The protocol of the calls: grpc, or grpc-web or connect for servers that answer those (Envoy\'s gRPC-Web filter, connect-go and connect-node servers, grpc-convo serve), over the same HTTP/2 connection. Connect sends unary calls in its unary form' -r -f -a "grpc\t''
+grpc-web\t''
+connect\t''"
 complete -c grpc-convo -n "__fish_grpc_convo_using_subcommand proxy" -l cert -d 'Client certificate for mutual TLS, in PEM (with --key; implies --tls)' -r -F
 complete -c grpc-convo -n "__fish_grpc_convo_using_subcommand proxy" -l key -d 'Private key of --cert, in PEM' -r -F
 complete -c grpc-convo -n "__fish_grpc_convo_using_subcommand proxy" -l token-file -d 'Send the bearer token in this file as "authorization: Bearer TOKEN" (or set GRPC_CONVO_TOKEN); no flag takes the token itself, as argv is visible to every user' -r -F
@@ -319,6 +340,9 @@ complete -c grpc-convo -n "__fish_grpc_convo_using_subcommand check" -l keepaliv
 complete -c grpc-convo -n "__fish_grpc_convo_using_subcommand check" -l ca-cert -d 'Connect with TLS, trusting only the CA certificate(s) in this PEM file' -r -F
 complete -c grpc-convo -n "__fish_grpc_convo_using_subcommand check" -l tls-server-name -d 'The name to verify in the server\'s certificate, when it differs from the address (and from --authority); implies --tls' -r
 complete -c grpc-convo -n "__fish_grpc_convo_using_subcommand check" -l authority -d 'The :authority of every call (the virtual host a proxy routes by), and the name to verify in the server\'s certificate unless --tls-server-name is given' -r
+complete -c grpc-convo -n "__fish_grpc_convo_using_subcommand check" -l protocol -d 'The protocol of the calls: grpc, or grpc-web or connect for servers that answer those (Envoy\'s gRPC-Web filter, connect-go and connect-node servers, grpc-convo serve), over the same HTTP/2 connection. Connect sends unary calls in its unary form' -r -f -a "grpc\t''
+grpc-web\t''
+connect\t''"
 complete -c grpc-convo -n "__fish_grpc_convo_using_subcommand check" -l cert -d 'Client certificate for mutual TLS, in PEM (with --key; implies --tls)' -r -F
 complete -c grpc-convo -n "__fish_grpc_convo_using_subcommand check" -l key -d 'Private key of --cert, in PEM' -r -F
 complete -c grpc-convo -n "__fish_grpc_convo_using_subcommand check" -l token-file -d 'Send the bearer token in this file as "authorization: Bearer TOKEN" (or set GRPC_CONVO_TOKEN); no flag takes the token itself, as argv is visible to every user' -r -F

@@ -1148,6 +1148,12 @@ pub struct ConnectArgs {
     #[arg(long, value_name = "HOST[:PORT]", value_parser = authority)]
     pub authority: Option<String>,
 
+    /// The protocol of the calls: grpc, or grpc-web or connect for servers that answer those
+    /// (Envoy's gRPC-Web filter, connect-go and connect-node servers, grpc-convo serve), over
+    /// the same HTTP/2 connection. Connect sends unary calls in its unary form
+    #[arg(long, value_enum, value_name = "PROTOCOL", default_value_t = crate::net::Wire::Grpc)]
+    pub protocol: crate::net::Wire,
+
     /// Client certificate for mutual TLS, in PEM (with --key; implies --tls)
     #[arg(long, value_name = "PEM", requires = "key")]
     pub cert: Option<PathBuf>,

@@ -677,3 +677,99 @@ fn side_calls_over_http1_are_held_to_their_seats() {
         (200, r#"{"status":"SERVING"}"#)
     );
 }
+
+/// The clients speak gRPC-Web and Connect too (`--protocol`), with the same lines and exit
+/// statuses as over gRPC.
+#[test]
+fn ask_health_list_and_bench_speak_grpc_web_and_connect() {
+    let server = Serve::start(&[]);
+    for protocol in ["grpc", "grpc-web", "connect"] {
+        let output = ask(&server.addr, &["--protocol", protocol], b"a\nb\n");
+        assert_eq!(
+            stdout_lines(&output),
+            [echo(1, "a"), echo(2, "b")],
+            "{protocol}"
+        );
+        let output = ask(
+            &server.addr,
+            &["--protocol", protocol, "--lockstep", "x", "y"],
+            b"",
+        );
+        assert_eq!(
+            stdout_lines(&output),
+            [echo(1, "x"), echo(2, "y")],
+            "{protocol}"
+        );
+        let addr = ["--addr", &server.addr, "--protocol", protocol];
+        let health = run(&[&["health"][..], &addr].concat());
+        assert_eq!(stdout_lines(&health), ["SERVING"], "{protocol}");
+        let list = run(&[&["list"][..], &addr].concat());
+        assert!(
+            stdout_lines(&list).contains(&"proto.Stream".to_owned()),
+            "{protocol}"
+        );
+        let bench = run(&[&["bench", "-c", "2", "-n", "50", "--check"][..], &addr].concat());
+        let report = String::from_utf8_lossy(&bench.stdout).into_owned();
+        assert!(
+            bench.status.success(),
+            "{protocol}: {report}{}",
+            stderr_text(&bench)
+        );
+        assert!(
+            report.contains("answers        100"),
+            "{protocol}: {report}"
+        );
+    }
+}
+
+#[test]
+fn a_unary_call_over_connect_answers_and_fails_as_over_grpc() {
+    let server = kinds(&[]);
+    let echo_call = |protocol: &str, line: &[u8]| {
+        let args = [
+            "--protocol",
+            protocol,
+            "--method",
+            "kinds.Kinds/Echo",
+            "--input",
+            "json",
+            "--answer-field",
+            "said",
+        ];
+        ask(&server.addr, &args, line)
+    };
+    let mut failures = Vec::new();
+    for protocol in ["grpc", "grpc-web", "connect"] {
+        let output = echo_call(protocol, br#"{"text":"hi","big":"9007199254740993"}"#);
+        assert_eq!(
+            stdout_lines(&output),
+            ["hi"],
+            "{protocol}: {}",
+            stderr_text(&output)
+        );
+        let failed = echo_call(protocol, br#"{"text":"fail"}"#);
+        assert!(
+            stderr_text(&failed).contains("cannot echo that"),
+            "{}",
+            stderr_text(&failed)
+        );
+        failures.push(failed.status.code());
+    }
+    assert_eq!(failures, [Some(64 + 2); 3]);
+    // A deadline travels as connect-timeout-ms.
+    let slow = ask(
+        &server.addr,
+        &[
+            "--protocol",
+            "connect",
+            "--method",
+            "kinds.Kinds/Echo",
+            "--input",
+            "json",
+            "--timeout",
+            "300ms",
+        ],
+        br#"{"text":"slow"}"#,
+    );
+    assert_eq!(slow.status.code(), Some(64 + 4), "{}", stderr_text(&slow));
+}

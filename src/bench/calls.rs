@@ -6,9 +6,10 @@
 
 use std::sync::{Arc, atomic::Ordering};
 
+use crate::net::Channel;
 use futures_util::{Stream, StreamExt, stream};
 use tokio::time::Instant;
-use tonic::{Status, transport::Channel};
+use tonic::Status;
 
 use super::{Setup, plan::Plan, slot::Slot};
 use crate::mapping::{Lines, Outgoing};
@@ -20,7 +21,7 @@ pub(super) async fn unary(slot: &mut Slot<'_>, channel: Channel) {
         let answered = async {
             let mut grpc = slot.grpc(&channel).await?;
             let (path, codec) = (slot.setup.path.clone(), slot.setup.codec.clone());
-            grpc.unary(request, path, codec).await
+            grpc.unary(crate::net::unary(request), path, codec).await
         };
         let ended = answered.await.map(|_| {
             slot.latency.sample(due.elapsed());

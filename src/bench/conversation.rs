@@ -6,9 +6,10 @@ use std::sync::{
     atomic::{AtomicU64, Ordering},
 };
 
+use crate::net::Channel;
 use futures_util::{FutureExt, Stream, stream};
 use tokio::{sync::mpsc, time::Instant};
-use tonic::{Status, Streaming, transport::Channel};
+use tonic::{Status, Streaming};
 
 use super::{Setup, plan::Plan, slot::Slot};
 use crate::{

@@ -32,11 +32,12 @@ use std::{
     time::{Duration, SystemTime},
 };
 
+use crate::net::Channel;
 use anyhow::Context as _;
 use hdrhistogram::Histogram;
 use tokio::time::Instant;
 use tokio_util::sync::CancellationToken;
-use tonic::{codegen::http::uri::PathAndQuery, transport::Channel};
+use tonic::codegen::http::uri::PathAndQuery;
 
 use intervals::{Ticker, Window};
 pub use load::{Joining, Load};

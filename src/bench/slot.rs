@@ -9,7 +9,8 @@ use std::{
     },
 };
 
-use tonic::{Status, client::Grpc, transport::Channel};
+use crate::net::Channel;
+use tonic::{Status, client::Grpc};
 
 use super::{Setup, Shared, plan::Plan, record::Recorder};
 use crate::{error::code_name, mapping::Outgoing, net::ready};

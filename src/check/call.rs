@@ -7,6 +7,7 @@ use std::{
     time::{Duration, SystemTime},
 };
 
+use crate::net::Channel;
 use bytes::Bytes;
 use tokio::{
     sync::{mpsc, watch},
@@ -15,7 +16,7 @@ use tokio::{
 use tokio_stream::wrappers::ReceiverStream;
 use tonic::{
     Code, Request, Status, Streaming, client::Grpc, codegen::http::uri::PathAndQuery,
-    metadata::MetadataMap, transport::Channel,
+    metadata::MetadataMap,
 };
 
 use super::CheckConfig;

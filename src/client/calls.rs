@@ -4,13 +4,14 @@
 //! the next call starts (server streaming); one call per question, up to `--parallel` at once,
 //! answers in question order (unary). The first failed call ends the stream.
 
+use crate::net::Channel;
 use futures_util::{
     Stream, StreamExt,
     stream::{self, BoxStream},
 };
 use tonic::{
     Response, Status, Streaming, client::Grpc, codegen::http::uri::PathAndQuery,
-    metadata::MetadataMap, transport::Channel,
+    metadata::MetadataMap,
 };
 
 use super::target::Target;
@@ -113,7 +114,7 @@ impl Calls {
                         let calls = self.clone();
                         async move {
                             let mut grpc = calls.grpc().await?;
-                            let request = calls.setup.request(question);
+                            let request = crate::net::unary(calls.setup.request(question));
                             let answer = grpc.unary(request, calls.path, calls.codec).await;
                             Ok::<_, Status>(heard_once(answer, metadata))
                         }

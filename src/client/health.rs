@@ -39,7 +39,8 @@ pub async fn health(
     let mut last = None;
     match how {
         Health::Check => {
-            let response = client.check(request()).await.map_err(RpcError)?;
+            let check = crate::net::unary(request());
+            let response = client.check(check).await.map_err(RpcError)?;
             last = Some(print(response.get_ref().status, &mut out)?);
         }
         Health::Watch => {

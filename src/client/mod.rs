@@ -16,10 +16,11 @@ mod transcript;
 
 use std::{future::Future, io::Write, path::PathBuf, sync::Arc, time::Duration};
 
+use crate::net::Channel;
 use futures_util::{Stream, StreamExt};
 use regex::bytes::Regex;
 use tokio_util::task::AbortOnDropHandle;
-use tonic::{Code, Status, transport::Channel};
+use tonic::{Code, Status};
 
 use crate::{
     codec::LineCodec,

@@ -1,8 +1,9 @@
 //! The method ask (or bench) calls and how its messages map to lines: found in the built-in
 //! proto, in the files named on the command line, or by asking the server (reflection).
 
+use crate::net::Channel;
 use prost_reflect::{MessageDescriptor, MethodDescriptor};
-use tonic::{codegen::http::uri::PathAndQuery, transport::Channel};
+use tonic::codegen::http::uri::PathAndQuery;
 
 use crate::net::CallSetup;
 use crate::{

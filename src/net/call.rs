@@ -5,10 +5,8 @@ use std::time::Duration;
 
 use tokio::time::Instant;
 
-use tonic::{
-    Request, Status, client::Grpc, codec::CompressionEncoding, metadata::MetadataMap,
-    transport::Channel,
-};
+use super::Channel;
+use tonic::{Request, Status, client::Grpc, codec::CompressionEncoding, metadata::MetadataMap};
 
 use super::headers::Header;
 use crate::token::Token;

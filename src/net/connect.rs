@@ -30,6 +30,8 @@ use tokio::{
 };
 use tonic::transport::{Channel, Endpoint, Uri};
 
+use super::Wire;
+
 use super::link::Frames;
 pub use super::link::Link;
 use crate::{
@@ -61,6 +63,8 @@ pub struct ConnectConfig {
     pub authority: Option<String>,
     /// Whether the calls carry a bearer token, and where it may go.
     pub token: TokenTransport,
+    /// The protocol the calls speak (`--protocol`).
+    pub wire: Wire,
 }
 
 /// Where a bearer token may go: a token sent in plaintext, or over TLS that verifies nothing,
@@ -86,7 +90,7 @@ impl ConnectConfig {
 /// Connects within `connect_timeout`. With `wait_ready`, a refused or failed attempt is retried
 /// with backoff until that time runs out, for servers still starting up. A token that would go
 /// out where it can be read is refused first ([`Usage`]), before any connection is tried.
-pub async fn connect(config: &ConnectConfig) -> anyhow::Result<(Channel, Link)> {
+pub async fn connect(config: &ConnectConfig) -> anyhow::Result<(super::Channel, Link)> {
     let pinned: Option<Arc<[SocketAddr]>> =
         (token_refusal(config, config.addr.loopback_addresses()).await?).map(Into::into);
     let endpoint = endpoint(config)?;
@@ -96,7 +100,7 @@ pub async fn connect(config: &ConnectConfig) -> anyhow::Result<(Channel, Link)> 
     loop {
         attempts += 1;
         let failure = match attempt(config, &endpoint, deadline, pinned.clone()).await {
-            Ok(connected) => return Ok(connected),
+            Ok((channel, link)) => return Ok((super::Channel::new(channel, config.wire), link)),
             Err(failure) => failure,
         };
         if failure.ending == Ending::Silence {
@@ -642,6 +646,7 @@ mod tests {
             streams: 1,
             authority: None,
             token,
+            wire: Wire::Grpc,
         }
     }
 

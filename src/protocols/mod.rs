@@ -3,6 +3,7 @@
 //! that maps gRPC's status codes to HTTP's and back. serve translates them into gRPC calls on
 //! its routes (`server::translate`).
 
+pub mod body;
 pub mod compression;
 pub mod connect;
 pub mod envelope;
@@ -60,6 +61,9 @@ const ALL: [Protocol; 8] = [
         streaming: true,
     },
 ];
+
+/// What a call ended at its deadline, where nothing else watches it, is told.
+pub const DEADLINE_PASSED: &str = "the call passed its deadline";
 
 /// What an HTTP/1.1 client that speaks none of them is told.
 pub const SERVED: &str = "application/grpc (HTTP/2), application/grpc-web[+proto], \

@@ -1,7 +1,10 @@
-//! The one place gRPC's status codes meet HTTP's: Connect's code names, and the HTTP status of
-//! each code's error.
+//! The one place gRPC's status codes meet HTTP's: Connect's code names, the HTTP status of
+//! each code's error and the code of an HTTP failure, and a status as trailers.
 
-use tonic::{Code, codegen::http::StatusCode};
+use tonic::{
+    Code, Status,
+    codegen::http::{HeaderMap, StatusCode, header},
+};
 
 /// Connect's name for a code (`invalid_argument`), and the HTTP status its errors carry.
 const TABLE: [(Code, &str, u16); 16] = [
@@ -48,6 +51,26 @@ pub fn http_status(code: Code) -> StatusCode {
     status
         .and_then(|status| StatusCode::from_u16(status).ok())
         .unwrap_or(StatusCode::INTERNAL_SERVER_ERROR)
+}
+
+/// The code of a response that failed at the HTTP level, with no status of its own: gRPC's
+/// table (doc/http-grpc-status-mapping.md), which Connect's clients follow too.
+pub fn from_http_status(status: StatusCode) -> Code {
+    match status.as_u16() {
+        400 => Code::Internal,
+        401 => Code::Unauthenticated,
+        403 => Code::PermissionDenied,
+        404 => Code::Unimplemented,
+        429 | 502 | 503 | 504 => Code::Unavailable,
+        _ => Code::Unknown,
+    }
+}
+
+/// A status as gRPC's trailers: the headers tonic gives it, less the content type.
+pub fn trailers(status: Status) -> HeaderMap {
+    let (mut head, ()) = status.into_http::<()>().into_parts();
+    head.headers.remove(header::CONTENT_TYPE);
+    head.headers
 }
 
 #[cfg(test)]

@@ -5,13 +5,13 @@
 
 use std::{convert::Infallible, sync::Arc};
 
+use crate::net::Channel;
 use tokio::time::Instant;
 use tonic::{
     Status,
     body::Body,
     codegen::http::{self, HeaderMap, Uri, header},
     metadata::MetadataMap,
-    transport::Channel,
 };
 use tower::ServiceExt as _;
 

@@ -18,6 +18,7 @@ use std::{
     time::Duration,
 };
 
+use crate::net::Channel;
 use anyhow::Context as _;
 use tokio::sync::{OnceCell, mpsc};
 use tonic::{
@@ -25,7 +26,6 @@ use tonic::{
     body::Body,
     codegen::http,
     service::{AxumBody, Routes},
-    transport::Channel,
 };
 
 use crate::{

@@ -5,12 +5,13 @@
 
 use std::collections::{HashMap, HashSet};
 
+use crate::net::Channel;
 use prost::Message;
 use prost_reflect::DescriptorPool;
 use prost_types::FileDescriptorProto;
 use tokio::sync::mpsc;
 use tokio_stream::wrappers::ReceiverStream;
-use tonic::{Code, Status, Streaming, codegen::http::uri::PathAndQuery, transport::Channel};
+use tonic::{Code, Status, Streaming, codegen::http::uri::PathAndQuery};
 use tonic_reflection::pb::v1::{
     ServerReflectionRequest, ServerReflectionResponse, server_reflection_request::MessageRequest,
     server_reflection_response::MessageResponse,

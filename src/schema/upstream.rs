@@ -10,10 +10,10 @@ use std::{
 };
 
 use tokio::sync::OnceCell;
-use tonic::transport::Channel;
 
 use crate::{
     error::lock,
+    net::Channel,
     net::{CallSetup, ConnectConfig, connect},
     schema::{MethodName, Schema, SchemaFiles, Tutorial, reflect},
 };

@@ -229,11 +229,9 @@ impl<T> http_body::Body for Answers<T> {
     }
 }
 
-/// The status as trailers: the headers tonic gives a status, less the content type.
+/// The status as trailers, boxed: a body keeps them until its end.
 pub(super) fn trailers(status: Status) -> Box<HeaderMap> {
-    let (mut head, ()) = status.into_http::<()>().into_parts();
-    head.headers.remove(header::CONTENT_TYPE);
-    Box::new(head.headers)
+    Box::new(crate::protocols::status::trailers(status))
 }
 
 /// `answer` as a gRPC message: not compressed, its length, its bytes. The length is written

@@ -106,6 +106,7 @@ pub fn connect_config(
         streams,
         authority: args.authority.clone(),
         token,
+        wire: args.protocol,
     })
 }
 

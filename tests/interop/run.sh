@@ -103,12 +103,13 @@ NODE_DIR=$WORK/node
 setup_node() {
     command -v npm >/dev/null || install_debian nodejs npm || return 1
     mkdir -p "$NODE_DIR"
-    cp "$HERE/node/package.json" "$HERE/node/kv-client.mjs" "$NODE_DIR/"
+    cp "$HERE/node/package.json" "$HERE/node/kv-client.mjs" "$HERE/node/calc-server.mjs" "$NODE_DIR/"
     if [ ! -x "$NODE_DIR/node_modules/.bin/buf" ] || [ ! -d "$NODE_DIR/node_modules/@connectrpc/connect-node" ]; then
         say "installing buf and connect-node from npm into $NODE_DIR"
         (cd "$NODE_DIR" && npm install --no-audit --no-fund --loglevel=error) || return 1
     fi
-    protoc -I "$ROOT/examples" --include_imports --descriptor_set_out="$NODE_DIR/kv.binpb" kv.proto
+    protoc -I "$ROOT/examples" --include_imports --descriptor_set_out="$NODE_DIR/kv.binpb" kv.proto &&
+        protoc -I "$ROOT/examples" --descriptor_set_out="$NODE_DIR/calc.binpb" calc.proto
 }
 
 (cd "$ROOT" && cargo build --quiet && cargo build --quiet --example faultproxy) ||
@@ -764,6 +765,28 @@ if [ "$HAVE_NODE" = yes ] &&
     fi
 else
     skip buf-curl-vs-serve "Node peers $HAVE_NODE"
+fi
+# ask_calc PROTOCOL ADDR: ask --protocol against a calculator (connect-node's or serve's):
+# unary calls, a server stream, a bidi session in lockstep, and a failed call's exit status.
+ask_calc() {
+    local protocol=$1 addr=$2 calc=(--proto "$ROOT/examples/calc.proto" --protocol "$1" --addr "$2")
+    same_text "42 2" "$(printf '6*7\n1+1\n' | "$BIN" ask "${calc[@]}" --method calc.Calc/Eval | xargs)" &&
+        same_text "1 2 3" "$(echo 3 | "$BIN" ask "${calc[@]}" --method calc.Calc/Count | xargs)" &&
+        same_text "6 8" "$(printf '2*3\n4+4\n' | "$BIN" ask "${calc[@]}" --method calc.Calc/Session --lockstep | xargs)" ||
+        return 1
+    echo six | "$BIN" ask "${calc[@]}" --method calc.Calc/Eval
+    local status=$?
+    # INVALID_ARGUMENT, 64 + 3, whatever the protocol.
+    [ "$status" -eq 67 ] || { say "a failed call ended $status"; return 1; }
+}
+export -f ask_calc
+export BIN
+if [ "$HAVE_NODE" = yes ] && start connect-node-calc node "$NODE_DIR/calc-server.mjs" "$NODE_DIR/calc.binpb"; then
+    for protocol in grpc grpc-web connect; do
+        check "ask-protocol-$protocol-vs-connect-node-server" ask_calc "$protocol" "$ADDR"
+    done
+else
+    skip ask-vs-connect-node-server "Node peers $HAVE_NODE"
 fi
 if [ "$HAVE_PY" = yes ] && [ "$HAVE_BROWSER" = yes ]; then
     check page-on-another-origin-in-chromium-vs-serve "$PY" "$HERE/cors_browser.py" "$BIN" "$ROOT/examples"

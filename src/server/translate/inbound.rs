@@ -5,8 +5,9 @@
 use prost_reflect::MessageDescriptor;
 use tonic::{Status, codegen::http::HeaderMap};
 
-use super::{body::Translate, json::to_proto};
+use super::json::to_proto;
 use crate::protocols::{
+    body::Translate,
     compression::{Encoding, Unpacked, decompress},
     envelope::{COMPRESSED, Unenvelope, envelope},
     grpc_web::FromBase64,

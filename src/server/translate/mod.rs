@@ -3,7 +3,6 @@
 //! call's, the route's response turned back. Every route, limit, seat, deadline and log line a
 //! gRPC call has, a translated one has too, because it is one by the time a route sees it.
 
-mod body;
 mod cors;
 mod get;
 mod inbound;
@@ -28,13 +27,17 @@ pub(super) use cors::Origins;
 pub(super) use schemas::Schemas;
 
 use self::{
-    body::{DEADLINE_PASSED, Translated},
     cors::{Screened, plain},
     inbound::{Base64In, JsonStreamIn, UnaryIn},
     outbound::{Answers, ConnectStreamOut, GrpcWebOut, Unary, early_status},
 };
 use crate::protocols::{
-    Protocol, SERVED, compression::Encoding, connect, envelope::Unenvelope, grpc_web::FromBase64,
+    DEADLINE_PASSED, Protocol, SERVED,
+    body::{translated, translated_until},
+    compression::Encoding,
+    connect,
+    envelope::Unenvelope,
+    grpc_web::FromBase64,
 };
 
 /// What serve translates with: the methods' types (for JSON), the origins browsers may call
@@ -263,7 +266,7 @@ impl Translation {
         let request = self.json.as_ref().map(|(request, _)| request.clone());
         match (self.protocol, request) {
             (Protocol::GrpcWeb { text: true, .. }, _) => {
-                Translated::body(body, Base64In(FromBase64::default()))
+                translated(body, Base64In(FromBase64::default()))
             }
             (
                 Protocol::Connect {
@@ -271,7 +274,7 @@ impl Translation {
                 }
                 | Protocol::GrpcWeb { .. },
                 Some(message),
-            ) => Translated::body(
+            ) => translated(
                 body,
                 JsonStreamIn {
                     envelopes: Unenvelope::new(self.limit),
@@ -285,7 +288,7 @@ impl Translation {
                     streaming: false, ..
                 },
                 json,
-            ) => Translated::body(
+            ) => translated(
                 body,
                 UnaryIn {
                     body: self.message.clone(),
@@ -349,7 +352,7 @@ fn stream_out(
             if let Some(encoding) = encoding.filter(|_| answers.json.is_none()) {
                 head.headers.insert("grpc-encoding", encoding);
             }
-            Translated::until(body, GrpcWebOut { text, answers }, deadline)
+            translated_until(body, GrpcWebOut { text, answers }, deadline)
         }
         _ => {
             let early = early_status(&mut head.headers);
@@ -357,7 +360,7 @@ fn stream_out(
                 head.headers.insert("connect-content-encoding", encoding);
             }
             head.status = StatusCode::OK;
-            Translated::until(body, ConnectStreamOut { answers, early }, deadline)
+            translated_until(body, ConnectStreamOut { answers, early }, deadline)
         }
     };
     http::Response::from_parts(head, body)

@@ -10,8 +10,9 @@ use tonic::{
     codegen::http::{self, HeaderMap, HeaderName, HeaderValue, header},
 };
 
-use super::{body::Translate, json::to_json};
+use super::json::to_json;
 use crate::protocols::{
+    body::Translate,
     compression::{Encoding, decompress},
     connect,
     envelope::{COMPRESSED, END_STREAM, Unenvelope, envelope},

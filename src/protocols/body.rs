@@ -1,4 +1,4 @@
-//! A body translated as it streams: each chunk of data, and then its end (with its trailers,
+//! A body translated as it streams, from gRPC's framing to another protocol's or back: each chunk of data, and then its end (with its trailers,
 //! if it had some), becomes the bytes the other protocol expects.
 
 use std::{
@@ -11,18 +11,23 @@ use http_body::Frame;
 use tokio::time::{Instant, Sleep};
 use tonic::{Status, body::Body, codegen::http::HeaderMap};
 
-use crate::server::direct::trailers;
+use super::DEADLINE_PASSED;
 
 /// How one body is translated.
-pub(super) trait Translate: Send + Unpin + 'static {
+pub trait Translate: Send + Unpin + 'static {
     /// What a chunk of data becomes (possibly nothing yet).
     fn data(&mut self, data: &[u8]) -> Result<Vec<u8>, Status>;
     /// What the end becomes: the last bytes, after the body's trailers if it had them.
     fn end(&mut self, trailers: Option<HeaderMap>) -> Result<Vec<u8>, Status>;
+    /// Trailers to send after the last bytes: gRPC's, from a protocol that carried them in its
+    /// body. Asked for once the end is translated, until it says none.
+    fn trailers(&mut self) -> Option<HeaderMap> {
+        None
+    }
 }
 
 /// `inner`, translated; ended with DEADLINE_EXCEEDED at its deadline, if it has one.
-pub(super) struct Translated<T> {
+struct Translated<T> {
     inner: Body,
     translate: T,
     trailers: Option<HeaderMap>,
@@ -30,20 +35,20 @@ pub(super) struct Translated<T> {
     deadline: Option<Pin<Box<Sleep>>>,
 }
 
-impl<T: Translate> Translated<T> {
-    pub(super) fn body(inner: Body, translate: T) -> Body {
-        Translated::until(inner, translate, None)
-    }
+/// `inner`, translated by `translate`.
+pub fn translated(inner: Body, translate: impl Translate) -> Body {
+    translated_until(inner, translate, None)
+}
 
-    pub(super) fn until(inner: Body, translate: T, deadline: Option<Instant>) -> Body {
-        Body::new(Translated {
-            inner,
-            translate,
-            trailers: None,
-            ended: false,
-            deadline: deadline.map(|at| Box::pin(tokio::time::sleep_until(at))),
-        })
-    }
+/// `inner`, translated, and ended with DEADLINE_EXCEEDED at `deadline` if it is given.
+pub fn translated_until(inner: Body, translate: impl Translate, deadline: Option<Instant>) -> Body {
+    Body::new(Translated {
+        inner,
+        translate,
+        trailers: None,
+        ended: false,
+        deadline: deadline.map(|at| Box::pin(tokio::time::sleep_until(at))),
+    })
 }
 
 impl<T> Translated<T> {
@@ -64,12 +69,12 @@ impl<T: Translate> http_body::Body for Translated<T> {
         let this = &mut *self;
         loop {
             if this.ended {
-                return Poll::Ready(None);
+                let trailers = this.translate.trailers();
+                return Poll::Ready(trailers.map(|trailers| Ok(Frame::trailers(trailers))));
             }
             let out = if this.deadline_passed(cx) {
                 this.ended = true;
-                let passed = Status::deadline_exceeded(DEADLINE_PASSED);
-                this.translate.end(Some(*trailers(passed)))
+                this.translate.end(Some(deadline_passed()))
             } else {
                 match ready!(Pin::new(&mut this.inner).poll_frame(cx)) {
                     Some(Ok(frame)) => match frame.into_data() {
@@ -98,5 +103,12 @@ impl<T: Translate> http_body::Body for Translated<T> {
     }
 }
 
-/// What a side call over HTTP/1.1 is told at its deadline, which no exchange watches for it.
-pub(super) const DEADLINE_PASSED: &str = "the call passed its deadline";
+/// The trailers of a call ended at its deadline.
+fn deadline_passed() -> HeaderMap {
+    let mut trailers = HeaderMap::new();
+    let code = (tonic::Code::DeadlineExceeded as i32).into();
+    trailers.insert("grpc-status", code);
+    let message = tonic::codegen::http::HeaderValue::from_static(DEADLINE_PASSED);
+    trailers.insert("grpc-message", message);
+    trailers
+}
