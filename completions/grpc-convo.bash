@@ -118,7 +118,7 @@ _grpc__convo() {
             return 0
             ;;
         grpc__convo__subcmd__ask)
-            opts="-o -0 -I -H -v -h -V --parallel --timeout --output --input --null --lockstep --stats --max-answers --until --show-metadata --keep-open --idle-timeout --transcript --method --field --set --proto --import-path --protoset --separator --bytes --answer-field --proto-names --addr --connect-timeout --wait-ready --keepalive --tls --ca-cert --tls-server-name --insecure --authority --protocol --cert --key --token-file --allow-plaintext-token --header --max-message-size --compress --verbose --help --version"
+            opts="-o -0 -I -H -v -h -V --parallel --timeout --output --input --null --lockstep --stats --max-answers --until --show-metadata --keep-open --idle-timeout --transcript --method --field --set --proto --import-path --protoset --separator --bytes --answer-field --proto-names --addr --connect-timeout --wait-ready --keepalive --tls --ca-cert --tls-server-name --insecure --authority --protocol --http1 --cert --key --token-file --allow-plaintext-token --header --max-message-size --compress --verbose --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -264,7 +264,7 @@ _grpc__convo() {
             return 0
             ;;
         grpc__convo__subcmd__bench)
-            opts="-c -n -o -H -I -v -h -V --conversations --questions --duration --lockstep --payload --questions-file --input --connections --rate --rate-schedule --rate-start --rate-end --rate-step --rate-step-duration --conversations-start --conversations-step --conversations-step-duration --check --answers-per-question --interval --html --shard --start-at --save --output --addr --connect-timeout --wait-ready --keepalive --tls --ca-cert --tls-server-name --insecure --authority --protocol --cert --key --token-file --allow-plaintext-token --header --method --field --set --proto --import-path --protoset --separator --bytes --max-message-size --compress --verbose --help --version merge help"
+            opts="-c -n -o -H -I -v -h -V --conversations --questions --duration --lockstep --payload --questions-file --input --connections --rate --rate-schedule --rate-start --rate-end --rate-step --rate-step-duration --conversations-start --conversations-step --conversations-step-duration --check --answers-per-question --interval --html --shard --start-at --save --output --addr --connect-timeout --wait-ready --keepalive --tls --ca-cert --tls-server-name --insecure --authority --protocol --http1 --cert --key --token-file --allow-plaintext-token --header --method --field --set --proto --import-path --protoset --separator --bytes --max-message-size --compress --verbose --help --version merge help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -542,7 +542,7 @@ _grpc__convo() {
             return 0
             ;;
         grpc__convo__subcmd__check)
-            opts="-H -v -h -V --match-ignore --check-metadata --junit --update --wait --addr --connect-timeout --wait-ready --keepalive --tls --ca-cert --tls-server-name --insecure --authority --protocol --cert --key --token-file --allow-plaintext-token --header --max-message-size --verbose --help --version"
+            opts="-H -v -h -V --match-ignore --check-metadata --junit --update --wait --addr --connect-timeout --wait-ready --keepalive --tls --ca-cert --tls-server-name --insecure --authority --protocol --http1 --cert --key --token-file --allow-plaintext-token --header --max-message-size --verbose --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -634,7 +634,7 @@ _grpc__convo() {
             return 0
             ;;
         grpc__convo__subcmd__describe)
-            opts="-H -I -v -h -V --addr --connect-timeout --wait-ready --keepalive --tls --ca-cert --tls-server-name --insecure --authority --protocol --cert --key --token-file --allow-plaintext-token --header --proto --import-path --protoset --verbose --help --version"
+            opts="-H -I -v -h -V --addr --connect-timeout --wait-ready --keepalive --tls --ca-cert --tls-server-name --insecure --authority --protocol --http1 --cert --key --token-file --allow-plaintext-token --header --proto --import-path --protoset --verbose --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -712,7 +712,7 @@ _grpc__convo() {
             return 0
             ;;
         grpc__convo__subcmd__health)
-            opts="-H -v -h -V --watch --timeout --addr --connect-timeout --wait-ready --keepalive --tls --ca-cert --tls-server-name --insecure --authority --protocol --cert --key --token-file --allow-plaintext-token --header --verbose --help --version"
+            opts="-H -v -h -V --watch --timeout --addr --connect-timeout --wait-ready --keepalive --tls --ca-cert --tls-server-name --insecure --authority --protocol --http1 --cert --key --token-file --allow-plaintext-token --header --verbose --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -960,7 +960,7 @@ _grpc__convo() {
             return 0
             ;;
         grpc__convo__subcmd__list)
-            opts="-H -I -v -h -V --addr --connect-timeout --wait-ready --keepalive --tls --ca-cert --tls-server-name --insecure --authority --protocol --cert --key --token-file --allow-plaintext-token --header --proto --import-path --protoset --verbose --help --version"
+            opts="-H -I -v -h -V --addr --connect-timeout --wait-ready --keepalive --tls --ca-cert --tls-server-name --insecure --authority --protocol --http1 --cert --key --token-file --allow-plaintext-token --header --proto --import-path --protoset --verbose --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -1038,7 +1038,7 @@ _grpc__convo() {
             return 0
             ;;
         grpc__convo__subcmd__proxy)
-            opts="-o -H -I -v -h -V --listen --print --no-print --output --record --max-connections --grace --connect-timeout --wait-ready --keepalive --tls --ca-cert --tls-server-name --insecure --authority --protocol --cert --key --token-file --allow-plaintext-token --header --proto --import-path --protoset --max-message-size --upstream --verbose --help --version"
+            opts="-o -H -I -v -h -V --listen --print --no-print --output --record --max-connections --grace --connect-timeout --wait-ready --keepalive --tls --ca-cert --tls-server-name --insecure --authority --protocol --http1 --cert --key --token-file --allow-plaintext-token --header --proto --import-path --protoset --max-message-size --upstream --verbose --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -1286,7 +1286,7 @@ _grpc__convo() {
             return 0
             ;;
         grpc__convo__subcmd__web)
-            opts="-H -I -v -h -V --listen --method --allow-origin --allow-host --pass-authorization --web-token-file --web-tls-cert --web-tls-key --max-conversations --max-connections --ping-interval --addr --connect-timeout --wait-ready --keepalive --tls --ca-cert --tls-server-name --insecure --authority --protocol --cert --key --token-file --allow-plaintext-token --header --proto --import-path --protoset --max-message-size --verbose --help --version"
+            opts="-H -I -v -h -V --listen --method --allow-origin --allow-host --pass-authorization --web-token-file --web-tls-cert --web-tls-key --max-conversations --max-connections --ping-interval --addr --connect-timeout --wait-ready --keepalive --tls --ca-cert --tls-server-name --insecure --authority --protocol --http1 --cert --key --token-file --allow-plaintext-token --header --proto --import-path --protoset --max-message-size --verbose --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0

@@ -1154,6 +1154,13 @@ pub struct ConnectArgs {
     #[arg(long, value_enum, value_name = "PROTOCOL", default_value_t = crate::net::Wire::Grpc)]
     pub protocol: crate::net::Wire,
 
+    /// Speak --protocol grpc-web or connect over HTTP/1.1, a connection per call in progress
+    /// (kept for the next one), for servers that answer them on HTTP/1.1 alone. Streams go both
+    /// ways where the server reads a request while it answers (serve does; many proxies and
+    /// servers answer only once the request has ended)
+    #[arg(long)]
+    pub http1: bool,
+
     /// Client certificate for mutual TLS, in PEM (with --key; implies --tls)
     #[arg(long, value_name = "PEM", requires = "key")]
     pub cert: Option<PathBuf>,

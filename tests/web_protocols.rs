@@ -683,63 +683,72 @@ fn side_calls_over_http1_are_held_to_their_seats() {
 #[test]
 fn ask_health_list_and_bench_speak_grpc_web_and_connect() {
     let server = Serve::start(&[]);
-    for protocol in ["grpc", "grpc-web", "connect"] {
-        let output = ask(&server.addr, &["--protocol", protocol], b"a\nb\n");
+    let over = [
+        ["--protocol", "grpc"],
+        ["--protocol", "grpc-web"],
+        ["--protocol", "connect"],
+        ["--protocol=grpc-web", "--http1"],
+        ["--protocol=connect", "--http1"],
+    ];
+    for protocol in over {
+        let output = ask(&server.addr, &protocol, b"a\nb\n");
         assert_eq!(
             stdout_lines(&output),
             [echo(1, "a"), echo(2, "b")],
-            "{protocol}"
+            "{protocol:?}"
         );
-        let output = ask(
-            &server.addr,
-            &["--protocol", protocol, "--lockstep", "x", "y"],
-            b"",
-        );
+        let lockstep = [&protocol[..], &["--lockstep", "x", "y"]].concat();
+        let output = ask(&server.addr, &lockstep, b"");
         assert_eq!(
             stdout_lines(&output),
             [echo(1, "x"), echo(2, "y")],
-            "{protocol}"
+            "{protocol:?}"
         );
-        let addr = ["--addr", &server.addr, "--protocol", protocol];
+        let addr = [&["--addr", &server.addr][..], &protocol].concat();
         let health = run(&[&["health"][..], &addr].concat());
-        assert_eq!(stdout_lines(&health), ["SERVING"], "{protocol}");
+        assert_eq!(stdout_lines(&health), ["SERVING"], "{protocol:?}");
         let list = run(&[&["list"][..], &addr].concat());
         assert!(
             stdout_lines(&list).contains(&"proto.Stream".to_owned()),
-            "{protocol}"
+            "{protocol:?}"
         );
         let bench = run(&[&["bench", "-c", "2", "-n", "50", "--check"][..], &addr].concat());
         let report = String::from_utf8_lossy(&bench.stdout).into_owned();
         assert!(
             bench.status.success(),
-            "{protocol}: {report}{}",
+            "{protocol:?}: {report}{}",
             stderr_text(&bench)
         );
         assert!(
             report.contains("answers        100"),
-            "{protocol}: {report}"
+            "{protocol:?}: {report}"
         );
     }
+    let refused = run(&["health", "--addr", &server.addr, "--http1"]);
+    assert_eq!(refused.status.code(), Some(2));
+    assert!(stderr_text(&refused).contains("--http1: gRPC needs HTTP/2"));
 }
 
 #[test]
 fn a_unary_call_over_connect_answers_and_fails_as_over_grpc() {
     let server = kinds(&[]);
     let echo_call = |protocol: &str, line: &[u8]| {
-        let args = [
-            "--protocol",
-            protocol,
+        let mut args: Vec<&str> = ["--protocol"]
+            .into_iter()
+            .chain(protocol.split(' '))
+            .collect();
+        args.extend([
             "--method",
             "kinds.Kinds/Echo",
             "--input",
             "json",
             "--answer-field",
             "said",
-        ];
+        ]);
         ask(&server.addr, &args, line)
     };
     let mut failures = Vec::new();
-    for protocol in ["grpc", "grpc-web", "connect"] {
+    for protocol in ["grpc", "grpc-web", "connect", "connect --http1"] {
         let output = echo_call(protocol, br#"{"text":"hi","big":"9007199254740993"}"#);
         assert_eq!(
             stdout_lines(&output),
@@ -755,7 +764,7 @@ fn a_unary_call_over_connect_answers_and_fails_as_over_grpc() {
         );
         failures.push(failed.status.code());
     }
-    assert_eq!(failures, [Some(64 + 2); 3]);
+    assert_eq!(failures, [Some(64 + 2); 4]);
     // A deadline travels as connect-timeout-ms.
     let slow = ask(
         &server.addr,

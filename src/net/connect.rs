@@ -65,6 +65,8 @@ pub struct ConnectConfig {
     pub token: TokenTransport,
     /// The protocol the calls speak (`--protocol`).
     pub wire: Wire,
+    /// Over HTTP/1.1 (`--http1`, for gRPC-Web and Connect).
+    pub http1: bool,
 }
 
 /// Where a bearer token may go: a token sent in plaintext, or over TLS that verifies nothing,
@@ -93,6 +95,9 @@ impl ConnectConfig {
 pub async fn connect(config: &ConnectConfig) -> anyhow::Result<(super::Channel, Link)> {
     let pinned: Option<Arc<[SocketAddr]>> =
         (token_refusal(config, config.addr.loopback_addresses()).await?).map(Into::into);
+    if config.http1 {
+        return super::http1::connected(config, pinned).await;
+    }
     let endpoint = endpoint(config)?;
     let deadline = Instant::now() + config.connect_timeout;
     let mut backoff = FIRST_BACKOFF;
@@ -299,12 +304,14 @@ fn silence(config: &ConnectConfig, stage: Stage) -> String {
     }
 }
 
-trait Io: AsyncRead + AsyncWrite + Send + Unpin {}
+pub(super) trait Io: AsyncRead + AsyncWrite + Send + Unpin {}
 impl<T: AsyncRead + AsyncWrite + Send + Unpin> Io for T {}
 
 /// A socket to the server, with TLS over it when configured; to the `pinned` addresses when the
 /// token guard resolved the name.
-async fn open(
+pub(super) type BoxedIo = Box<dyn Io>;
+
+pub(super) async fn open(
     config: &ConnectConfig,
     stage: &AtomicU8,
     pinned: Option<&[SocketAddr]>,
@@ -329,7 +336,13 @@ async fn open(
     let stream = tokio_rustls::TlsConnector::from(tls.config.clone())
         .connect(name, stream)
         .await?;
-    if stream.get_ref().1.alpn_protocol() != Some(b"h2") {
+    let alpn = stream.get_ref().1.alpn_protocol();
+    if config.http1 && !matches!(alpn, None | Some(b"http/1.1")) {
+        return Err(io::Error::other(
+            "the server did not agree to HTTP/1.1 in the TLS handshake (ALPN http/1.1)",
+        ));
+    }
+    if !config.http1 && alpn != Some(b"h2") {
         return Err(io::Error::other(
             "the server did not agree to HTTP/2 in the TLS handshake (ALPN h2)",
         ));
@@ -647,6 +660,7 @@ mod tests {
             authority: None,
             token,
             wire: Wire::Grpc,
+            http1: false,
         }
     }
 

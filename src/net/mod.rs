@@ -7,6 +7,7 @@
 mod call;
 mod connect;
 pub mod headers;
+mod http1;
 mod link;
 mod wire;
 

@@ -18,7 +18,7 @@ use tonic::{
 };
 use tower::Service;
 
-use super::call::parse_grpc_timeout;
+use super::{call::parse_grpc_timeout, http1::Http1};
 use crate::protocols::{
     body::{Translate, translated},
     envelope::{COMPRESSED, END_STREAM, TRAILERS, Unenvelope, envelope},
@@ -51,25 +51,60 @@ const MOST: usize = 64 * 1024 * 1024;
 /// A connection to a server, speaking `wire`.
 #[derive(Clone, Debug)]
 pub struct Channel {
-    inner: tonic::transport::Channel,
+    inner: Inner,
     wire: Wire,
+}
+
+/// HTTP/2 (tonic's channel), or HTTP/1.1 (`--http1`: a pool of connections).
+#[derive(Clone)]
+enum Inner {
+    Http2(tonic::transport::Channel),
+    Http1(Box<Http1>),
+}
+
+impl std::fmt::Debug for Inner {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            Inner::Http2(channel) => channel.fmt(f),
+            Inner::Http1(_) => f.write_str("HTTP/1.1 connections"),
+        }
+    }
 }
 
 impl Channel {
     pub(super) fn new(inner: tonic::transport::Channel, wire: Wire) -> Channel {
+        let inner = Inner::Http2(inner);
+        Channel { inner, wire }
+    }
+
+    pub(super) fn http1(pool: Http1, wire: Wire) -> Channel {
+        let inner = Inner::Http1(Box::new(pool));
         Channel { inner, wire }
     }
 }
 
-type Answer = Result<http::Response<Body>, tonic::transport::Error>;
+type Failed = Box<dyn std::error::Error + Send + Sync>;
+type Answer = Result<http::Response<Body>, Failed>;
+
+impl Inner {
+    fn call(self, request: http::Request<Body>) -> Pin<Box<dyn Future<Output = Answer> + Send>> {
+        match self {
+            Inner::Http2(mut channel) => Box::pin(async move { Ok(channel.call(request).await?) }),
+            Inner::Http1(pool) => Box::pin(async move { pool.request(request).await }),
+        }
+    }
+}
 
 impl Service<http::Request<Body>> for Channel {
     type Response = http::Response<Body>;
-    type Error = tonic::transport::Error;
+    type Error = Failed;
     type Future = Pin<Box<dyn Future<Output = Answer> + Send>>;
 
     fn poll_ready(&mut self, cx: &mut Context<'_>) -> Poll<Result<(), Self::Error>> {
-        self.inner.poll_ready(cx)
+        match &mut self.inner {
+            Inner::Http2(channel) => channel.poll_ready(cx).map_err(Into::into),
+            Inner::Http1(_) => Poll::Ready(Ok(())),
+        }
     }
 
     fn call(&mut self, request: http::Request<Body>) -> Self::Future {
@@ -78,7 +113,7 @@ impl Service<http::Request<Body>> for Channel {
         std::mem::swap(&mut ready, &mut self.inner);
         let wire = self.wire;
         if wire == Wire::Grpc {
-            return Box::pin(ready.call(request));
+            return ready.call(request);
         }
         let unary = wire == Wire::Connect && request.extensions().get::<Unary>().is_some();
         Box::pin(async move {

@@ -92,6 +92,21 @@ pub fn connect_config(
             })
         })
         .transpose()?;
+    if args.http1 && args.protocol == crate::net::Wire::Grpc {
+        return Err(crate::error::Usage(
+            "--http1: gRPC needs HTTP/2; give --protocol grpc-web or --protocol connect".into(),
+        )
+        .into());
+    }
+    // Over HTTP/1.1 the TLS handshake offers it instead of HTTP/2.
+    let tls = tls.map(|mut tls| {
+        if args.http1 {
+            let mut config = (*tls.config).clone();
+            config.alpn_protocols = vec![b"http/1.1".to_vec()];
+            tls.config = std::sync::Arc::new(config);
+        }
+        tls
+    });
     let token = match (token, args.allow_plaintext_token) {
         (None, _) => TokenTransport::NoToken,
         (Some(_), false) => TokenTransport::Guarded,
@@ -107,6 +122,7 @@ pub fn connect_config(
         authority: args.authority.clone(),
         token,
         wire: args.protocol,
+        http1: args.http1,
     })
 }
 

@@ -766,14 +766,18 @@ if [ "$HAVE_NODE" = yes ] &&
 else
     skip buf-curl-vs-serve "Node peers $HAVE_NODE"
 fi
-# ask_calc PROTOCOL ADDR: ask --protocol against a calculator (connect-node's or serve's):
-# unary calls, a server stream, a bidi session in lockstep, and a failed call's exit status.
+# ask_calc PROTOCOL ADDR [--http1]: ask --protocol against connect-node's calculator: unary
+# calls, a server stream, a bidi session in lockstep (HTTP/2 only), and a failed call's exit
+# status.
 ask_calc() {
-    local protocol=$1 addr=$2 calc=(--proto "$ROOT/examples/calc.proto" --protocol "$1" --addr "$2")
+    local calc=(--proto "$ROOT/examples/calc.proto" --protocol "$1" --addr "$2" "${@:3}")
     same_text "42 2" "$(printf '6*7\n1+1\n' | "$BIN" ask "${calc[@]}" --method calc.Calc/Eval | xargs)" &&
-        same_text "1 2 3" "$(echo 3 | "$BIN" ask "${calc[@]}" --method calc.Calc/Count | xargs)" &&
-        same_text "6 8" "$(printf '2*3\n4+4\n' | "$BIN" ask "${calc[@]}" --method calc.Calc/Session --lockstep | xargs)" ||
+        same_text "1 2 3" "$(echo 3 | "$BIN" ask "${calc[@]}" --method calc.Calc/Count | xargs)" ||
         return 1
+    if [ $# -eq 2 ]; then
+        same_text "6 8" "$(printf '2*3\n4+4\n' | "$BIN" ask "${calc[@]}" --method calc.Calc/Session --lockstep | xargs)" ||
+            return 1
+    fi
     echo six | "$BIN" ask "${calc[@]}" --method calc.Calc/Eval
     local status=$?
     # INVALID_ARGUMENT, 64 + 3, whatever the protocol.
@@ -787,6 +791,13 @@ if [ "$HAVE_NODE" = yes ] && start connect-node-calc node "$NODE_DIR/calc-server
     done
 else
     skip ask-vs-connect-node-server "Node peers $HAVE_NODE"
+fi
+if [ "$HAVE_NODE" = yes ] && start connect-node-calc-http1 node "$NODE_DIR/calc-server.mjs" "$NODE_DIR/calc.binpb" 1.1; then
+    for protocol in grpc-web connect; do
+        check "ask-protocol-$protocol-http1-vs-connect-node-server" ask_calc "$protocol" "$ADDR" --http1
+    done
+else
+    skip ask-http1-vs-connect-node-server "Node peers $HAVE_NODE"
 fi
 if [ "$HAVE_PY" = yes ] && [ "$HAVE_BROWSER" = yes ]; then
     check page-on-another-origin-in-chromium-vs-serve "$PY" "$HERE/cors_browser.py" "$BIN" "$ROOT/examples"

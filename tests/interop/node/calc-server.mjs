@@ -1,10 +1,11 @@
 // examples/calc.proto served by connect-node, which answers gRPC, gRPC-Web and Connect on one
-// HTTP/2 port (h2c): grpc-convo's clients call it with each --protocol. Eval answers one
-// expression, Count counts to one, Session answers each expression as it comes. It prints
-// "listening on ADDRESS" on stderr once it listens.
+// HTTP/2 port (h2c), or gRPC-Web and Connect on HTTP/1.1 with `1.1`: grpc-convo's clients call
+// it with each --protocol. Eval answers one expression, Count counts to one, Session answers
+// each expression as it comes. It prints "listening on ADDRESS" on stderr once it listens.
 //
-//   node calc-server.mjs DESCRIPTOR_SET
+//   node calc-server.mjs DESCRIPTOR_SET [1.1]
 import { readFileSync } from "node:fs";
+import * as http from "node:http";
 import * as http2 from "node:http2";
 import { createFileRegistry, fromBinary } from "@bufbuild/protobuf";
 import { FileDescriptorSetSchema } from "@bufbuild/protobuf/wkt";
@@ -37,6 +38,7 @@ const handler = connectNodeAdapter({
     });
   },
 });
-const server = http2.createServer(handler).listen(0, "127.0.0.1", () => {
+const make = process.argv[3] === "1.1" ? http.createServer : http2.createServer;
+const server = make(handler).listen(0, "127.0.0.1", () => {
   console.error(`listening on 127.0.0.1:${server.address().port}`);
 });
