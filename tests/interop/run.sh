@@ -745,9 +745,16 @@ buf_curl() {
         "http://$addr/calc.Calc/Session") && same_text '{"result":"2"}{"result":"6"}' "$got"
 }
 same_text() { [ "$1" = "$2" ] || { say "expected $1"; say "got      $2"; return 1; }; }
+# buf_curl_tutorial PROTOCOL ADDR: the tutorial's bidi method over HTTP/2, by serve's reflection.
+buf_curl_tutorial() {
+    local got
+    got=$("$BUF" curl --protocol "$1" --http2-prior-knowledge -d '{"question":"a"} {"question":"b"}' \
+        "http://$2/proto.Stream/Conversations" | tr -d '\n')
+    same_text "$(printf 'a\nb\n' | echo_answers | sed 's/.*/{  "answer": "&"}/' | tr -d '\n')" "$got"
+}
 # node_kv PROTOCOL HTTP FORMAT ADDR: tests/interop/node/kv-client.mjs against serve's kv store.
 node_kv() { node "$NODE_DIR/kv-client.mjs" "$1" "$2" "$3" "http://$4" "$NODE_DIR/kv.binpb"; }
-export -f buf_curl same_text node_kv say
+export -f buf_curl buf_curl_tutorial same_text node_kv say echo_answers
 export BUF NODE_DIR ROOT
 if [ "$HAVE_NODE" = yes ] &&
     start grpc-convo-calc "$BIN" serve --addr 127.0.0.1:0 --proto "$ROOT/examples/calc.proto" \
@@ -758,6 +765,11 @@ if [ "$HAVE_NODE" = yes ] &&
     for protocol in connect grpcweb; do
         check "buf-curl-$protocol-http1.1-vs-serve" buf_curl "$protocol" 1.1 "$ADDR"
     done
+    if [ -n "${CONVO:-}" ]; then
+        for protocol in connect grpcweb grpc; do
+            check "buf-curl-$protocol-tutorial-bidi-vs-serve" buf_curl_tutorial "$protocol" "$CONVO"
+        done
+    fi
     if [ "$HAVE_PY" = yes ]; then
         check connect-python-vs-serve "$PY" "$HERE/connect_python.py" "http://$ADDR"
     else
