@@ -151,6 +151,30 @@ fn a_conversation_over_tls() {
     assert!(output.status.success(), "{}", stderr_text(&output));
 }
 
+/// serve's TLS offers both HTTP/2 and HTTP/1.1 by ALPN: gRPC-Web and Connect reach it over
+/// either.
+#[test]
+fn grpc_web_and_connect_over_tls_on_http2_and_http1() {
+    let pki = Pki::new("web-protocols");
+    let server = tls_server(&pki, &[]);
+    let ca = pki.arg("ca.pem");
+    for over in [
+        &["--protocol", "grpc-web"][..],
+        &["--protocol", "connect"],
+        &["--protocol", "grpc-web", "--http1"],
+        &["--protocol", "connect", "--http1"],
+    ] {
+        let args = [&["--ca-cert", &ca][..], over, &["--lockstep", "secure"]].concat();
+        let output = ask(&server.addr, &args, b"");
+        assert_eq!(
+            stdout_lines(&output),
+            [echo(1, "secure")],
+            "{over:?}: {}",
+            stderr_text(&output)
+        );
+    }
+}
+
 #[test]
 fn mutual_tls_admits_a_client_with_a_certificate_from_the_ca_only() {
     let pki = Pki::new("mtls");

@@ -103,7 +103,8 @@ NODE_DIR=$WORK/node
 setup_node() {
     command -v npm >/dev/null || install_debian nodejs npm || return 1
     mkdir -p "$NODE_DIR"
-    cp "$HERE/node/package.json" "$HERE/node/kv-client.mjs" "$HERE/node/calc-server.mjs" "$NODE_DIR/"
+    cp "$HERE/node/package.json" "$HERE/node/kv-client.mjs" "$HERE/node/calc-server.mjs" \
+        "$HERE/node/calc-client.mjs" "$NODE_DIR/"
     if [ ! -x "$NODE_DIR/node_modules/.bin/buf" ] || [ ! -d "$NODE_DIR/node_modules/@connectrpc/connect-node" ]; then
         say "installing buf and connect-node from npm into $NODE_DIR"
         (cd "$NODE_DIR" && npm install --no-audit --no-fund --loglevel=error) || return 1
@@ -764,6 +765,14 @@ if [ "$HAVE_NODE" = yes ] &&
     done
     for protocol in connect grpcweb; do
         check "buf-curl-$protocol-http1.1-vs-serve" buf_curl "$protocol" 1.1 "$ADDR"
+    done
+    for protocol in connect grpcweb; do
+        for http in 1.1 2; do
+            for format in json binary; do
+                check "connect-node-$protocol-http$http-$format-vs-serve-calc" node "$NODE_DIR/calc-client.mjs" \
+                    "$protocol" "$http" "$format" "http://$ADDR" "$NODE_DIR/calc.binpb"
+            done
+        done
     done
     if [ -n "${CONVO:-}" ]; then
         for protocol in connect grpcweb grpc; do
