@@ -168,6 +168,10 @@ async fn receive(
     let mut request = Request::new(ReceiverStream::new(stream));
     *request.metadata_mut() = request_metadata(&recorded.metadata);
     config.call.stamp(request.metadata_mut());
+    // Connect sends a unary call in its unary form, which only the recording's kind tells.
+    if recorded.kind == Some(crate::schema::CallKind::Unary) {
+        request = crate::net::unary(request);
+    }
     let wait = config.wait;
     let opened = tokio::time::timeout(wait, grpc.streaming(request, path, BytesCodec)).await;
     let response = match opened {

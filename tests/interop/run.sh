@@ -177,6 +177,18 @@ check() {
     fi
 }
 
+# launch COMMAND...: as start, inside a case: sets LAUNCHED to the address, LAUNCHED_PID, and
+# adds the process to LAUNCHED_PIDS (a process substitution is no job: `jobs -p` misses it).
+launch() {
+    local fd line
+    exec {fd}< <(exec "$@" 2>&1)
+    LAUNCHED_PID=$!
+    LAUNCHED_PIDS+=("$!")
+    IFS= read -r -t 30 -u "$fd" line && [[ $line == "listening on "* ]] ||
+        { say "$1 did not start: $line"; return 1; }
+    LAUNCHED=${line#listening on }
+    cat <&"$fd" >/dev/null &
+}
 skip() {
     local name=$1 why=$2
     if [ "${CI:-}" = true ]; then
@@ -804,12 +816,28 @@ ask_calc() {
     # INVALID_ARGUMENT, 64 + 3, whatever the protocol.
     [ "$status" -eq 67 ] || { say "a failed call ended $status"; return 1; }
 }
-export -f ask_calc
+# check_calc ADDR: calls recorded through the proxy in front of connect-node's calculator, then
+# checked against it with each protocol (Connect's unary form for the unary call).
+check_calc() {
+    local dir calc=(--proto "$ROOT/examples/calc.proto")
+    dir=$(mktemp -d "$WORK/calc-recordings.XXXXXX")
+    LAUNCHED_PIDS=()
+    trap 'kill "${LAUNCHED_PIDS[@]}" 2>/dev/null' EXIT
+    launch "$BIN" proxy --listen 127.0.0.1:0 --upstream "$1" --record "$dir/" --no-print "${calc[@]}" ||
+        return 1
+    "$BIN" ask --addr "$LAUNCHED" "${calc[@]}" --method calc.Calc/Eval '6*7' >/dev/null &&
+        echo 3 | "$BIN" ask --addr "$LAUNCHED" "${calc[@]}" --method calc.Calc/Count >/dev/null || return 1
+    for protocol in grpc grpc-web connect; do
+        "$BIN" check "$dir" --addr "$1" --protocol "$protocol" || return 1
+    done
+}
+export -f ask_calc check_calc launch
 export BIN
 if [ "$HAVE_NODE" = yes ] && start connect-node-calc node "$NODE_DIR/calc-server.mjs" "$NODE_DIR/calc.binpb"; then
     for protocol in grpc grpc-web connect; do
         check "ask-protocol-$protocol-vs-connect-node-server" ask_calc "$protocol" "$ADDR"
     done
+    check check-recorded-calls-with-each-protocol-vs-connect-node-server check_calc "$ADDR"
 else
     skip ask-vs-connect-node-server "Node peers $HAVE_NODE"
 fi
@@ -848,18 +876,6 @@ fi
 # Record, replay and check (docs/recordings.md): a peer's client talks to a peer's server through
 # proxy --record; that server is stopped; serve --replay answers the same client, which must print
 # what it printed the first time; then check runs the recordings against a fresh server.
-# launch COMMAND...: as start, inside a case: sets LAUNCHED to the address, LAUNCHED_PID, and
-# adds the process to LAUNCHED_PIDS (a process substitution is no job: `jobs -p` misses it).
-launch() {
-    local fd line
-    exec {fd}< <(exec "$@" 2>&1)
-    LAUNCHED_PID=$!
-    LAUNCHED_PIDS+=("$!")
-    IFS= read -r -t 30 -u "$fd" line && [[ $line == "listening on "* ]] ||
-        { say "$1 did not start: $line"; return 1; }
-    LAUNCHED=${line#listening on }
-    cat <&"$fd" >/dev/null &
-}
 record_and_replay() { # 'SERVER' 'CLIENT, {} for its address' [FILTER]
     set -o pipefail
     local server=$1 client=$2 filter=${3:-cat} dir upstream
