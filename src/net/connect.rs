@@ -30,7 +30,7 @@ use tokio::{
 };
 use tonic::transport::{Channel, Endpoint, Uri};
 
-use super::Wire;
+use crate::protocols::Wire;
 
 use super::link::Frames;
 pub use super::link::Link;
@@ -89,15 +89,11 @@ impl ConnectConfig {
     }
 }
 
-/// Connects within `connect_timeout`. With `wait_ready`, a refused or failed attempt is retried
-/// with backoff until that time runs out, for servers still starting up. A token that would go
-/// out where it can be read is refused first ([`Usage`]), before any connection is tried.
-pub async fn connect(config: &ConnectConfig) -> anyhow::Result<(super::Channel, Link)> {
-    let pinned: Option<Arc<[SocketAddr]>> =
-        (token_refusal(config, config.addr.loopback_addresses()).await?).map(Into::into);
-    if config.http1 {
-        return super::http1::connected(config, pinned).await;
-    }
+/// Connects over HTTP/2 within `connect_timeout` (see [`super::connect`]).
+pub(super) async fn http2(
+    config: &ConnectConfig,
+    pinned: Option<Arc<[SocketAddr]>>,
+) -> anyhow::Result<(Channel, Link)> {
     let endpoint = endpoint(config)?;
     let deadline = Instant::now() + config.connect_timeout;
     let mut backoff = FIRST_BACKOFF;
@@ -105,7 +101,7 @@ pub async fn connect(config: &ConnectConfig) -> anyhow::Result<(super::Channel, 
     loop {
         attempts += 1;
         let failure = match attempt(config, &endpoint, deadline, pinned.clone()).await {
-            Ok((channel, link)) => return Ok((super::Channel::new(channel, config.wire), link)),
+            Ok(connected) => return Ok(connected),
             Err(failure) => failure,
         };
         if failure.ending == Ending::Silence {
@@ -131,7 +127,7 @@ pub async fn connect(config: &ConnectConfig) -> anyhow::Result<(super::Channel, 
 /// protects it on the way. Whether the address is this machine's (a name lookup) is asked only
 /// then, and its answer is what the connection dials: `Ok(Some(addresses))`, so that a name
 /// resolved to this machine for the check cannot be re-pointed elsewhere for the dial.
-async fn token_refusal(
+pub(super) async fn token_refusal(
     config: &ConnectConfig,
     local: impl Future<Output = Option<Vec<SocketAddr>>>,
 ) -> Result<Option<Vec<SocketAddr>>, Usage> {

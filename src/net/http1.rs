@@ -23,10 +23,7 @@ use tonic::{
     codegen::http::{self, Uri},
 };
 
-use super::{
-    Channel, Link,
-    connect::{BoxedIo, ConnectConfig, open},
-};
+use super::connect::{BoxedIo, ConnectConfig, open};
 use crate::error::Unreachable;
 
 /// A pool of HTTP/1.1 connections to the server `config` names, and the origin its requests
@@ -66,7 +63,7 @@ pub(super) struct Connector(Arc<ConnectConfig>, Option<Arc<[SocketAddr]>>);
 pub(super) async fn connected(
     config: &ConnectConfig,
     pinned: Option<Arc<[SocketAddr]>>,
-) -> anyhow::Result<(Channel, Link)> {
+) -> anyhow::Result<Http1> {
     let stage = AtomicU8::new(0);
     let probe = open(config, &stage, pinned.as_deref());
     match tokio::time::timeout(config.connect_timeout, probe).await {
@@ -88,11 +85,10 @@ pub(super) async fn connected(
         Some(authority) => format!("{scheme}://{authority}"),
         None => config.addr.uri(config.tls.is_some()),
     };
-    let http1 = Http1 {
+    Ok(Http1 {
         pool: Client::builder(TokioExecutor::new()).build(connector),
         origin: origin.trim_end_matches('/').into(),
-    };
-    Ok((Channel::http1(http1, config.wire), Link::default()))
+    })
 }
 
 impl tower::Service<Uri> for Connector {

@@ -6,6 +6,7 @@
 
 mod call;
 mod connect;
+mod dial;
 pub mod headers;
 mod http1;
 mod link;
@@ -13,6 +14,7 @@ mod wire;
 
 pub(crate) use call::ready;
 pub use call::{CallSetup, ENCODINGS, Started, parse_grpc_timeout};
-pub use connect::{ConnectConfig, Link, TokenTransport, connect, hint};
+pub use connect::{ConnectConfig, Link, TokenTransport, hint};
+pub use dial::connect;
 pub use link::GoAway;
 pub use wire::{Channel, Wire, unary};

@@ -4,10 +4,10 @@
 use serde_json::{Map, Value, json};
 use tonic::{
     Code, Status,
-    codegen::http::{HeaderMap, HeaderValue},
+    codegen::http::{HeaderMap, HeaderName, HeaderValue},
 };
 
-use super::status::connect_name;
+use super::status::{connect_name, from_connect_name, trailers};
 
 /// The JSON of an error: `{"code": "not_found", "message": "..."}`.
 pub fn error(status: &Status) -> Value {
@@ -45,6 +45,41 @@ fn metadata(headers: &HeaderMap) -> Map<String, Value> {
     metadata
 }
 
+/// An end-of-stream message as gRPC's trailers: its error's status, and its metadata.
+pub fn end_of_stream_trailers(json: &[u8]) -> HeaderMap {
+    let end: Value = serde_json::from_slice(json).unwrap_or_default();
+    let mut trailers = trailers(error_status(&end["error"]));
+    metadata_into(&end["metadata"], &mut trailers);
+    trailers
+}
+
+/// The status of an error's JSON (OK when there is none).
+pub fn error_status(error: &Value) -> Status {
+    if error.is_null() {
+        return Status::ok("");
+    }
+    let code = (error["code"].as_str())
+        .and_then(from_connect_name)
+        .unwrap_or(Code::Unknown);
+    Status::new(code, error["message"].as_str().unwrap_or_default())
+}
+
+/// Metadata JSON (`{"name": ["value", ...]}`) into `headers`; what is no header is left out.
+fn metadata_into(json: &Value, headers: &mut HeaderMap) {
+    let Some(names) = json.as_object() else {
+        return;
+    };
+    for (name, values) in names {
+        let Ok(name) = HeaderName::try_from(name.as_str()) else {
+            continue;
+        };
+        let values = values.as_array().into_iter().flatten();
+        for value in values.filter_map(|value| HeaderValue::try_from(value.as_str()?).ok()) {
+            headers.append(name.clone(), value);
+        }
+    }
+}
+
 /// `Connect-Timeout-Ms` (up to 10 digits) as a `grpc-timeout` (at most 8), if it is sound.
 pub fn grpc_timeout(connect_timeout: &HeaderValue) -> Option<HeaderValue> {
     let digits = connect_timeout.to_str().ok()?;
@@ -78,6 +113,13 @@ mod tests {
         );
         let ok = end_of_stream(&Status::ok(""), &HeaderMap::new());
         assert_eq!(ok, b"{}");
+        // And back, as a client reads it.
+        let read = end_of_stream_trailers(&end.to_string().into_bytes());
+        assert_eq!(read["grpc-status"], "5");
+        assert_eq!(read["grpc-message"], "no%20such%20key");
+        let ids: Vec<_> = read.get_all("x-id").iter().collect();
+        assert_eq!(ids, ["1", "2"]);
+        assert_eq!(end_of_stream_trailers(&ok)["grpc-status"], "0");
     }
 
     #[test]

@@ -3,7 +3,7 @@
 
 use base64::{Engine as _, engine::general_purpose::STANDARD};
 use bytes::Bytes;
-use tonic::codegen::http::HeaderMap;
+use tonic::codegen::http::{HeaderMap, HeaderName, HeaderValue};
 
 use super::envelope::{TRAILERS, envelope};
 
@@ -17,6 +17,21 @@ pub fn trailers_envelope(trailers: &HeaderMap) -> Bytes {
         block.extend_from_slice(b"\r\n");
     }
     envelope(TRAILERS, &block)
+}
+
+/// The trailers of gRPC-Web's last envelope, from its `name: value` lines.
+pub fn trailers_from(block: &[u8]) -> HeaderMap {
+    let mut trailers = HeaderMap::new();
+    for line in String::from_utf8_lossy(block).split("\r\n") {
+        let Some((name, value)) = line.split_once(':') else {
+            continue;
+        };
+        let name = HeaderName::try_from(name.trim().to_ascii_lowercase());
+        if let (Ok(name), Ok(value)) = (name, HeaderValue::try_from(value.trim())) {
+            trailers.append(name, value);
+        }
+    }
+    trailers
 }
 
 /// `bytes` in base64, as `-text` sends them.
@@ -81,5 +96,10 @@ mod tests {
         let sent = trailers_envelope(&trailers);
         assert_eq!(sent[0], TRAILERS);
         assert_eq!(&sent[5..], b"grpc-status: 0\r\nx-id: 7\r\n");
+        assert_eq!(trailers_from(&sent[5..]), trailers);
+        assert_eq!(
+            trailers_from(b"Grpc-Status:5\r\nnot a line\r\n")["grpc-status"],
+            "5"
+        );
     }
 }

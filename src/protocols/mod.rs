@@ -12,6 +12,15 @@ pub mod status;
 
 use tonic::codegen::http::{self, HeaderMap, header};
 
+/// The protocol a client speaks (`--protocol`).
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, clap::ValueEnum)]
+pub enum Wire {
+    #[default]
+    Grpc,
+    GrpcWeb,
+    Connect,
+}
+
 /// The protocol a request speaks.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum Protocol {
