@@ -136,6 +136,23 @@ pub fn find_cause<'a, E: std::error::Error + 'static>(
     None
 }
 
+/// Whether a call's status is its connection failing under it rather than the server's word: an
+/// UNKNOWN, INTERNAL or UNAVAILABLE with an HTTP/2, hyper or socket error as its source (no
+/// server sends those), or hyper cancelling a call whose connection closed. gRPC gives such a
+/// call UNAVAILABLE.
+pub fn lost_connection(status: &Status) -> bool {
+    match status.code() {
+        Code::Unknown | Code::Internal | Code::Unavailable => {
+            find_cause::<h2::Error>(status).is_some()
+                || find_cause::<hyper::Error>(status).is_some()
+                || find_cause::<std::io::Error>(status).is_some()
+        }
+        // A server's RST_STREAM CANCEL stays the CANCELLED it is.
+        Code::Cancelled => find_cause::<hyper::Error>(status).is_some_and(|err| err.is_canceled()),
+        _ => false,
+    }
+}
+
 /// Locks a mutex whose data a panic elsewhere cannot leave half-written (a counter, a line, a
 /// set), so that one panicking thread does not take the others down with it.
 pub fn lock<T>(mutex: &Mutex<T>) -> MutexGuard<'_, T> {
@@ -147,6 +164,16 @@ pub fn lock<T>(mutex: &Mutex<T>) -> MutexGuard<'_, T> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_status_from_a_socket_error_is_a_lost_connection_and_a_servers_is_not() {
+        let broken = Status::from_error(Box::new(std::io::Error::other("broken pipe")));
+        assert_eq!(broken.code(), Code::Unknown);
+        assert!(lost_connection(&broken));
+        assert!(!lost_connection(&Status::unknown("the server said so")));
+        assert!(!lost_connection(&Status::cancelled("reset by the server")));
+        assert!(!lost_connection(&Status::not_found("no such key")));
+    }
 
     #[test]
     fn rpc_error_text_is_code_then_message() {

@@ -6,13 +6,13 @@
 
 use std::sync::{Arc, atomic::Ordering};
 
-use crate::net::Channel;
 use futures_util::{Stream, StreamExt, stream};
 use tokio::time::Instant;
 use tonic::Status;
 
 use super::{Setup, plan::Plan, slot::Slot};
 use crate::mapping::{Lines, Outgoing};
+use crate::net::Channel;
 
 pub(super) async fn unary(slot: &mut Slot<'_>, channel: Channel) {
     let mut i = 0;

@@ -6,7 +6,6 @@ use std::sync::{
     atomic::{AtomicU64, Ordering},
 };
 
-use crate::net::Channel;
 use futures_util::{FutureExt, Stream, stream};
 use tokio::{sync::mpsc, time::Instant};
 use tonic::{Status, Streaming};
@@ -15,6 +14,7 @@ use super::{Setup, plan::Plan, slot::Slot};
 use crate::{
     lockstep::Lockstep,
     mapping::{Lines, Outgoing},
+    net::Channel,
     tutorial,
 };
 

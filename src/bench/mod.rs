@@ -32,7 +32,6 @@ use std::{
     time::{Duration, SystemTime},
 };
 
-use crate::net::Channel;
 use anyhow::Context as _;
 use hdrhistogram::Histogram;
 use tokio::time::Instant;
@@ -58,6 +57,7 @@ use crate::{
     codec::LineCodec,
     error::{Usage, lock},
     mapping::ToLine,
+    net::Channel,
     net::{CallSetup, ConnectConfig, connect},
     schema::CallKind,
     signals::Signal,

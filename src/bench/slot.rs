@@ -9,11 +9,14 @@ use std::{
     },
 };
 
-use crate::net::Channel;
-use tonic::{Status, client::Grpc};
+use tonic::{Code, Status, client::Grpc};
 
 use super::{Setup, Shared, plan::Plan, record::Recorder};
-use crate::{error::code_name, mapping::Outgoing, net::ready};
+use crate::{
+    error::{code_name, lost_connection},
+    mapping::Outgoing,
+    net::{Channel, ready},
+};
 
 /// What one slot did.
 #[derive(Debug, Default)]
@@ -49,11 +52,13 @@ pub(super) struct Slot<'a> {
 impl Slot<'_> {
     /// A conversation or call failed with `status`.
     pub(super) fn failed(&mut self, status: &Status) {
-        *self
-            .outcome
-            .errors
-            .entry(code_name(status.code()))
-            .or_default() += 1;
+        // A connection failing under the call counts as UNAVAILABLE whichever error of it
+        // surfaced first, as ask reports it.
+        let code = match lost_connection(status) {
+            true => Code::Unavailable,
+            false => status.code(),
+        };
+        *self.outcome.errors.entry(code_name(code)).or_default() += 1;
         if let Some(window) = &self.shared.window {
             window.errors.fetch_add(1, Ordering::Relaxed);
         }

@@ -7,7 +7,6 @@ use std::{
     time::{Duration, SystemTime},
 };
 
-use crate::net::Channel;
 use bytes::Bytes;
 use tokio::{
     sync::{mpsc, watch},
@@ -23,6 +22,7 @@ use super::CheckConfig;
 use crate::{
     codec::BytesCodec,
     error::lock,
+    net::Channel,
     net::ENCODINGS,
     recording::{self, Event, Metadata, REDACTED, Recording, What, metadata_map, rfc3339},
 };

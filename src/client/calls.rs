@@ -4,7 +4,6 @@
 //! the next call starts (server streaming); one call per question, up to `--parallel` at once,
 //! answers in question order (unary). The first failed call ends the stream.
 
-use crate::net::Channel;
 use futures_util::{
     Stream, StreamExt,
     stream::{self, BoxStream},
@@ -19,6 +18,7 @@ use crate::net::{Started, ready};
 use crate::{
     codec::{FromAnswer, LineCodec},
     mapping::{Lines, Outgoing},
+    net::Channel,
     schema::CallKind,
 };
 

@@ -16,7 +16,6 @@ mod transcript;
 
 use std::{future::Future, io::Write, path::PathBuf, sync::Arc, time::Duration};
 
-use crate::net::Channel;
 use futures_util::{Stream, StreamExt};
 use regex::bytes::Regex;
 use tokio_util::task::AbortOnDropHandle;
@@ -26,6 +25,7 @@ use crate::{
     codec::LineCodec,
     error::{RpcError, rpc_status},
     mapping::{Outgoing, ToMessage},
+    net::Channel,
     net::{CallSetup, ConnectConfig, Link, connect},
     signals::Signal,
     tutorial,

@@ -7,7 +7,7 @@ use std::{io::Write, time::Duration};
 use futures_util::{FutureExt, Stream, StreamExt};
 use regex::bytes::Regex;
 use tokio::time::Instant;
-use tonic::{Code, Status, metadata::MetadataMap};
+use tonic::{Status, metadata::MetadataMap};
 
 use super::{
     calls::Heard,
@@ -17,7 +17,7 @@ use super::{
     transcript::Transcript,
 };
 use crate::{
-    error::{Idle, RpcError, find_cause, innermost},
+    error::{Idle, RpcError, innermost, lost_connection},
     mapping::Lines,
     message::over_limit,
     net::{ConnectConfig, GoAway, Link, hint},
@@ -180,19 +180,7 @@ impl Explain {
     /// say what happened, as UNAVAILABLE, the status gRPC gives a broken connection. A status the
     /// server sent has no source and passes unchanged.
     fn broken_connection(&self, status: Status, before_any_answer: bool) -> Status {
-        let transport = find_cause::<h2::Error>(&status).is_some()
-            || find_cause::<hyper::Error>(&status).is_some()
-            || find_cause::<std::io::Error>(&status).is_some();
-        let broken = match status.code() {
-            Code::Unknown | Code::Internal | Code::Unavailable => transport,
-            // hyper cancels a call whose connection closed before the server answered; a
-            // server's RST_STREAM CANCEL stays the CANCELLED it is.
-            Code::Cancelled => {
-                find_cause::<hyper::Error>(&status).is_some_and(|err| err.is_canceled())
-            }
-            _ => false,
-        };
-        if !broken {
+        if !lost_connection(&status) {
             return status;
         }
         let cause = match self.lost_why() {

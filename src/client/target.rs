@@ -1,7 +1,6 @@
 //! The method ask (or bench) calls and how its messages map to lines: found in the built-in
 //! proto, in the files named on the command line, or by asking the server (reflection).
 
-use crate::net::Channel;
 use prost_reflect::{MessageDescriptor, MethodDescriptor};
 use tonic::codegen::http::uri::PathAndQuery;
 
@@ -9,6 +8,7 @@ use crate::net::CallSetup;
 use crate::{
     error::Usage,
     mapping::{self, MappingArgs, ToLine, ToMessage},
+    net::Channel,
     schema::{self, CallKind, MethodName, Schema, SchemaFiles, Tutorial},
 };
 

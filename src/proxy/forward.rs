@@ -5,7 +5,6 @@
 
 use std::{convert::Infallible, sync::Arc};
 
-use crate::net::Channel;
 use tokio::time::Instant;
 use tonic::{
     Status,
@@ -21,6 +20,7 @@ use super::{
     tap::{Deframer, Tapped},
 };
 use crate::{
+    net::Channel,
     net::parse_grpc_timeout,
     protocols::compression::Encoding,
     recording::{Side, metadata_of, rfc3339},

@@ -18,7 +18,6 @@ use std::{
     time::Duration,
 };
 
-use crate::net::Channel;
 use anyhow::Context as _;
 use tokio::sync::{OnceCell, mpsc};
 use tonic::{
@@ -30,6 +29,7 @@ use tonic::{
 
 use crate::{
     addr::Addr,
+    net::Channel,
     net::{CallSetup, ConnectConfig, connect},
     schema::{SchemaFiles, upstream::Upstream},
     server::{Front, connection_state, serve_front},

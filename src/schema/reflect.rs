@@ -5,7 +5,6 @@
 
 use std::collections::{HashMap, HashSet};
 
-use crate::net::Channel;
 use prost::Message;
 use prost_reflect::DescriptorPool;
 use prost_types::FileDescriptorProto;
@@ -21,6 +20,7 @@ use super::Schema;
 use crate::{
     error::{RpcError, Usage},
     net::CallSetup,
+    net::Channel,
 };
 
 const PATHS: [&str; 2] = [
