@@ -581,8 +581,37 @@ fn connect_bidi_over_http2_answers_each_message_as_it_comes() {
                 .unwrap();
         let (refused, _) = client.send_request(evil, true).unwrap();
         assert_eq!(refused.await.unwrap().status(), 403);
+        // A name rebound to this address: the page is same-origin to its browser, and its
+        // Host and Origin agree, but that origin is not one --allow-origin names.
+        let port = server.addr.rsplit_once(':').unwrap().1;
+        let rebound = tonic::codegen::http::Request::post(format!(
+            "http://evil.example:{port}/kinds.Kinds/Echo"
+        ))
+        .header("content-type", "application/json")
+        .header("origin", format!("http://evil.example:{port}"))
+        .body(())
+        .unwrap();
+        let (refused, _) = client.send_request(rebound, true).unwrap();
+        assert_eq!(refused.await.unwrap().status(), 403);
+        // A client that resets a translated stream mid-call ends its conversation.
+        let chat =
+            tonic::codegen::http::Request::post(format!("http://{}/kinds.Kinds/Chat", server.addr))
+                .header("content-type", "application/connect+json")
+                .body(())
+                .unwrap();
+        let (response, mut send) = client.send_request(chat, false).unwrap();
+        send.send_data(envelope(0, br#"{"text":"a"}"#).into(), false)
+            .unwrap();
+        let mut body = response.await.unwrap().into_body();
+        assert_eq!(next_envelope(&mut body).await.0, 0);
+        send.send_reset(h2::Reason::CANCEL);
         said
     });
+    let closed = server.wait_for_log("status=CANCELLED");
+    assert!(
+        closed.contains("kinds.Kinds/Chat") || closed.contains("conversation closed"),
+        "{closed}"
+    );
     let want: Vec<(u8, Vec<u8>)> = vec![
         (0, br#"{"said":"chat 1"}"#.to_vec()),
         (0, br#"{"said":"chat 2"}"#.to_vec()),

@@ -158,6 +158,11 @@ impl Cutoff {
         }
     }
 
+    /// When the client's deadline passes, if it gave one.
+    pub(super) fn deadline(&self) -> Option<Instant> {
+        self.deadline
+    }
+
     /// Where a conversation's closing line learns that it was cut (`None` for side calls).
     pub(super) fn cut(&self) -> Option<Cut> {
         self.cut.clone()

@@ -8,7 +8,6 @@ use std::{convert::Infallible, time::Duration};
 use http_body_util::BodyExt as _;
 use hyper::body::Incoming;
 use hyper_util::rt::{TokioIo, TokioTimer};
-use tokio::time::Instant;
 use tokio_util::sync::CancellationToken;
 use tonic::{body::Body, codegen::http};
 
@@ -19,7 +18,6 @@ use super::{
     handshake::Replay,
     translate::{Arrival, not_http2},
 };
-use crate::net::parse_grpc_timeout;
 
 /// The most hyper buffers of a connection's reads, and of its writes (hostile.py
 /// http1-never-read measures what it costs).
@@ -80,7 +78,7 @@ async fn call(request: http::Request<Incoming>, calls: Calls, peer: Peer) -> htt
     };
     let cutoff = Cutoff::new(&parts.headers, rules, side);
     // A conversation watches its own deadline; a side call's is watched here.
-    let deadline = side.then(|| deadline(&parts)).flatten();
+    let deadline = cutoff.deadline().filter(|_| side);
     parts.extensions.insert(peer);
     if let Some(cut) = cutoff.cut() {
         parts.extensions.insert(cut);
@@ -96,9 +94,4 @@ async fn call(request: http::Request<Incoming>, calls: Calls, peer: Peer) -> htt
             frame
         }))
     })
-}
-
-fn deadline(parts: &http::request::Parts) -> Option<Instant> {
-    let timeout = parts.headers.get("grpc-timeout")?.to_str().ok()?;
-    parse_grpc_timeout(timeout).map(|timeout| Instant::now() + timeout)
 }

@@ -15,7 +15,7 @@ use crate::protocols::{
     body::Translate,
     compression::{Encoding, decompress},
     connect,
-    envelope::{COMPRESSED, END_STREAM, Unenvelope, envelope},
+    envelope::{COMPRESSED, END_STREAM, Envelope, Unenvelope, envelope},
     grpc_web::{to_base64, trailers_envelope},
     status::http_status,
 };
@@ -42,14 +42,19 @@ impl Answers {
         while let Some(one) =
             (self.envelopes.pop()).map_err(|err| Status::internal(err.to_string()))?
         {
-            let bytes = match one.flags & COMPRESSED {
-                0 => one.payload.to_vec(),
-                _ => decompress(self.encoding, &one.payload, self.limit)
-                    .map_err(|err| Status::internal(format!("an answer {err}")))?,
-            };
+            let bytes = answer_bytes(&one, self.encoding, self.limit)?;
             out.extend_from_slice(&envelope(0, &to_json(&bytes, message)?));
         }
         Ok(out)
+    }
+}
+
+/// An answer's message, decompressed if its envelope says it is compressed.
+fn answer_bytes(one: &Envelope, encoding: Encoding, limit: usize) -> Result<Vec<u8>, Status> {
+    match one.flags & COMPRESSED {
+        0 => Ok(one.payload.to_vec()),
+        _ => decompress(encoding, &one.payload, limit)
+            .map_err(|err| Status::internal(format!("an answer {err}"))),
     }
 }
 
@@ -184,11 +189,7 @@ impl Unary {
                  (application/connect+json or +proto)",
             ));
         }
-        let bytes = match first.flags & COMPRESSED {
-            0 => first.payload.to_vec(),
-            _ => decompress(encoding, &first.payload, self.limit)
-                .map_err(|err| Status::internal(format!("the answer {err}")))?,
-        };
+        let bytes = answer_bytes(&first, encoding, self.limit)?;
         match &self.json {
             Some(message) => to_json(&bytes, message),
             None => Ok(bytes),
