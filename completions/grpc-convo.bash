@@ -118,7 +118,7 @@ _grpc__convo() {
             return 0
             ;;
         grpc__convo__subcmd__ask)
-            opts="-o -0 -I -H -v -h -V --parallel --timeout --output --input --null --lockstep --stats --max-answers --until --show-metadata --keep-open --idle-timeout --transcript --method --field --set --proto --import-path --protoset --separator --bytes --answer-field --proto-names --addr --connect-timeout --wait-ready --keepalive --tls --ca-cert --tls-server-name --insecure --authority --protocol --http1 --cert --key --token-file --allow-plaintext-token --header --max-message-size --compress --verbose --help --version"
+            opts="-o -0 -I -H -v -h -V --parallel --timeout --output --input --null --lockstep --stats --max-answers --until --show-metadata --keep-open --idle-timeout --transcript --method --field --set --proto --import-path --protoset --separator --bytes --answer-field --proto-names --addr --connect-timeout --wait-ready --keepalive --tls --ca-cert --tls-server-name --insecure --authority --protocol --http1 --cert --key --token-file --allow-plaintext-token --header --max-message-size --compress --traceparent --trace --verbose --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -256,6 +256,10 @@ _grpc__convo() {
                     COMPREPLY=($(compgen -W "gzip zstd" -- "${cur}"))
                     return 0
                     ;;
+                --traceparent)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
                 *)
                     COMPREPLY=()
                     ;;
@@ -264,7 +268,7 @@ _grpc__convo() {
             return 0
             ;;
         grpc__convo__subcmd__bench)
-            opts="-c -n -o -H -I -v -h -V --conversations --questions --duration --lockstep --payload --questions-file --input --connections --rate --rate-schedule --rate-start --rate-end --rate-step --rate-step-duration --conversations-start --conversations-step --conversations-step-duration --check --answers-per-question --interval --html --shard --start-at --save --output --addr --connect-timeout --wait-ready --keepalive --tls --ca-cert --tls-server-name --insecure --authority --protocol --http1 --cert --key --token-file --allow-plaintext-token --header --method --field --set --proto --import-path --protoset --separator --bytes --max-message-size --compress --verbose --help --version merge help"
+            opts="-c -n -o -H -I -v -h -V --conversations --questions --duration --lockstep --payload --questions-file --input --connections --rate --rate-schedule --rate-start --rate-end --rate-step --rate-step-duration --conversations-start --conversations-step --conversations-step-duration --check --answers-per-question --interval --html --threshold --metrics-listen --metrics-linger --shard --start-at --save --output --addr --connect-timeout --wait-ready --keepalive --tls --ca-cert --tls-server-name --insecure --authority --protocol --http1 --cert --key --token-file --allow-plaintext-token --header --method --field --set --proto --import-path --protoset --separator --bytes --max-message-size --compress --traceparent --trace --verbose --help --version merge help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -351,6 +355,18 @@ _grpc__convo() {
                     return 0
                     ;;
                 --html)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --threshold)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --metrics-listen)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --metrics-linger)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
@@ -464,6 +480,10 @@ _grpc__convo() {
                     ;;
                 --compress)
                     COMPREPLY=($(compgen -W "gzip zstd" -- "${cur}"))
+                    return 0
+                    ;;
+                --traceparent)
+                    COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
                 *)
@@ -1038,7 +1058,7 @@ _grpc__convo() {
             return 0
             ;;
         grpc__convo__subcmd__proxy)
-            opts="-o -H -I -v -h -V --listen --print --no-print --output --record --max-connections --grace --connect-timeout --wait-ready --keepalive --tls --ca-cert --tls-server-name --insecure --authority --protocol --http1 --cert --key --token-file --allow-plaintext-token --header --proto --import-path --protoset --max-message-size --upstream --verbose --help --version"
+            opts="-o -H -I -v -h -V --listen --print --no-print --output --record --max-connections --grace --metrics-listen --log-format --connect-timeout --wait-ready --keepalive --tls --ca-cert --tls-server-name --insecure --authority --protocol --http1 --cert --key --token-file --allow-plaintext-token --header --proto --import-path --protoset --max-message-size --upstream --verbose --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -1066,6 +1086,14 @@ _grpc__convo() {
                     ;;
                 --grace)
                     COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --metrics-listen)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --log-format)
+                    COMPREPLY=($(compgen -W "text json" -- "${cur}"))
                     return 0
                     ;;
                 --connect-timeout)
@@ -1144,7 +1172,7 @@ _grpc__convo() {
             return 0
             ;;
         grpc__convo__subcmd__serve)
-            opts="-I -v -h -V --addr --max-conversations --max-conversations-per-connection --max-connections --handshake-timeout --compress-answers --idle-timeout --max-side-calls --side-call-idle --keepalive --grace --no-reflection --allow-origin --log-format --tls-cert --tls-key --client-ca --token-file --replay --replay-timing --match-ignore --kill-grace --method --field --answer-field --set --process-format --max-message-size --proto --import-path --protoset --separator --bytes --verbose --help --version"
+            opts="-I -v -h -V --addr --max-conversations --max-conversations-per-connection --max-connections --handshake-timeout --compress-answers --idle-timeout --max-side-calls --side-call-idle --keepalive --grace --no-reflection --allow-origin --metrics-listen --log-format --tls-cert --tls-key --client-ca --token-file --replay --replay-timing --match-ignore --kill-grace --method --field --answer-field --set --process-format --max-message-size --proto --import-path --protoset --separator --bytes --verbose --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -1191,6 +1219,10 @@ _grpc__convo() {
                     return 0
                     ;;
                 --allow-origin)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --metrics-listen)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
@@ -1286,7 +1318,7 @@ _grpc__convo() {
             return 0
             ;;
         grpc__convo__subcmd__web)
-            opts="-H -I -v -h -V --listen --method --allow-origin --allow-host --pass-authorization --web-token-file --web-tls-cert --web-tls-key --max-conversations --max-connections --ping-interval --addr --connect-timeout --wait-ready --keepalive --tls --ca-cert --tls-server-name --insecure --authority --protocol --http1 --cert --key --token-file --allow-plaintext-token --header --proto --import-path --protoset --max-message-size --verbose --help --version"
+            opts="-H -I -v -h -V --listen --method --allow-origin --allow-host --pass-authorization --web-token-file --web-tls-cert --web-tls-key --max-conversations --max-connections --ping-interval --metrics-listen --log-format --addr --connect-timeout --wait-ready --keepalive --tls --ca-cert --tls-server-name --insecure --authority --protocol --http1 --cert --key --token-file --allow-plaintext-token --header --proto --import-path --protoset --max-message-size --verbose --help --version"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -1330,6 +1362,14 @@ _grpc__convo() {
                     ;;
                 --ping-interval)
                     COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --metrics-listen)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --log-format)
+                    COMPREPLY=($(compgen -W "text json" -- "${cur}"))
                     return 0
                     ;;
                 --addr)

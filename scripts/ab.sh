@@ -5,6 +5,10 @@
 # answers/s), and bench's lockstep p50 on one conversation (µs). One line per figure per round.
 #
 #   scripts/ab.sh OLD_BINARY NEW_BINARY [ROUNDS]
+#
+# NEW_SERVE_FLAGS (words) are added to the new side's serve only: scripts/metrics-cost.sh runs
+# one binary against itself with --metrics-listen. When that serve prints "metrics at URL", it
+# is scraped every second for the whole run, as Prometheus would.
 set -euo pipefail
 old=$1 new=$2 rounds=${3:-5}
 root=$(cd "$(dirname "$0")/.." && pwd)
@@ -17,8 +21,13 @@ seq 1000000 >"$work/in"
 
 "$old" serve --addr 127.0.0.1:0 2>"$work/old.log" &
 old_addr=$(started "$work/old.log" $!)
-"$new" serve --addr 127.0.0.1:0 2>"$work/new.log" &
+# shellcheck disable=SC2086 # the flags are words
+"$new" serve --addr 127.0.0.1:0 ${NEW_SERVE_FLAGS:-} 2>"$work/new.log" &
 new_addr=$(started "$work/new.log" $!)
+metrics=$(sed -n 's/^metrics at //p' "$work/new.log")
+if [ -n "$metrics" ]; then
+    while curl -s -o /dev/null "$metrics"; do sleep 1; done &
+fi
 
 for _ in $(seq "$rounds"); do
     for side in old new; do

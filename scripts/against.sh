@@ -20,22 +20,4 @@ echo "building $ref ($sha) in $TARGET/against" >&2
 (cd "$checkout" && CARGO_TARGET_DIR=$TARGET/against cargo build --release --quiet --bin grpc-convo)
 cargo build --release --quiet --bin grpc-convo
 old=$TARGET/against/release/grpc-convo new=$TARGET/release/grpc-convo
-scripts/ab.sh "$old" "$new" "$rounds" | python3 -c '
-import collections, statistics, sys
-figures = collections.defaultdict(lambda: collections.defaultdict(list))
-for line in sys.stdin:
-    side, figure = line.split()
-    name, value = figure.split("=")
-    if value:
-        figures[name][side].append(float(value))
-# Which way is better, by the unit in the name.
-higher_better = {"load_answers_per_s"}
-print(f"| figure | {sys.argv[1]} | this tree | ratio | |")
-print("|---|---|---|---|---|")
-for name, sides in figures.items():
-    old, new = statistics.median(sides["old"]), statistics.median(sides["new"])
-    ratio = new / old
-    worse = ratio < 0.95 if name in higher_better else ratio > 1.05
-    mark = "more than 5% worse" if worse else ""
-    print(f"| {name} | {old:g} | {new:g} | {ratio:.2f} | {mark} |")
-' "$ref"
+scripts/ab.sh "$old" "$new" "$rounds" | scripts/ab-summary.py "$ref"

@@ -11,13 +11,14 @@ use regex::bytes::Regex;
 
 use crate::{
     addr::Addr,
-    bench::Shard,
+    bench::{Shard, Threshold},
     exit::{self, Exit, code},
     mapping::Separator,
     message::DEFAULT_MAX_MESSAGE_SIZE,
     net::headers::Header,
     recording::{FieldPath, Timing},
     schema::MethodName,
+    trace::Traceparent,
     tutorial,
 };
 
@@ -74,6 +75,7 @@ const ASK_EXITS: &[(Exit, &str)] = &[
 const BENCH_HELP: &str = "Examples:
   grpc-convo serve --addr :8000 &
   grpc-convo bench --addr :8000 -c 10 -n 1000 --check
+  grpc-convo bench --addr :8000 -c 10 -n 1000 --threshold 'p99<1s' --threshold 'errors<0.1%'
   grpc-convo bench --addr :8000 -c 4 --duration 2s --rate 2000 --interval 500ms
   grpc-convo bench --addr :8000 -c 8 -n 100 --shard 0/2 --save s0.json
   grpc-convo bench --addr :8000 -c 8 -n 100 --shard 1/2 --save s1.json
@@ -113,6 +115,10 @@ const BENCH_EXITS: &[(Exit, &str)] = &[
     (
         Exit::Code(code::BAD_INPUT),
         "bad input: a --questions-file line that is not a request",
+    ),
+    (
+        Exit::Code(code::THRESHOLD_MISSED),
+        "the run missed a --threshold (the report, printed whole, marks which)",
     ),
     (
         Exit::Rpc,
@@ -387,9 +393,8 @@ pub struct ServeArgs {
     #[arg(long, value_name = "ORIGIN")]
     pub allow_origin: Vec<String>,
 
-    /// Format of the log lines on stderr
-    #[arg(long, value_enum, value_name = "FORMAT", default_value_t = LogFormat::Text)]
-    pub log_format: LogFormat,
+    #[command(flatten)]
+    pub operations: Operations,
 
     /// Serve over TLS with this certificate chain, in PEM (with --tls-key)
     #[arg(long, value_name = "PEM", requires = "tls_key")]
@@ -519,6 +524,9 @@ pub struct ProxyArgs {
     pub grace: Duration,
 
     #[command(flatten)]
+    pub operations: Operations,
+
+    #[command(flatten)]
     pub connect: ConnectArgs,
 
     #[command(flatten)]
@@ -621,6 +629,9 @@ pub struct WebArgs {
     #[arg(long, value_name = "DURATION", value_parser = duration, default_value = "30s")]
     pub ping_interval: Duration,
 
+    #[command(flatten)]
+    pub operations: Operations,
+
     /// The upstream server, and how to reach it: every conversation of the page goes there
     #[command(flatten)]
     pub connect: ConnectArgs,
@@ -630,6 +641,20 @@ pub struct WebArgs {
 
     #[command(flatten)]
     pub limits: Limits,
+}
+
+/// What operators watch a long-running command with.
+#[derive(Debug, Args)]
+pub struct Operations {
+    /// Serve Prometheus metrics at http://ADDR/metrics (HOST:PORT, :PORT or unix:PATH; a
+    /// listener of its own, never the gRPC port); port 0 picks a free port, printed as
+    /// "metrics at URL" on stderr
+    #[arg(long, value_name = "ADDR")]
+    pub metrics_listen: Option<Addr>,
+
+    /// Format of the log lines on stderr
+    #[arg(long, value_enum, value_name = "FORMAT", default_value_t = LogFormat::Text)]
+    pub log_format: LogFormat,
 }
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]
@@ -726,6 +751,9 @@ pub struct AskArgs {
 
     #[command(flatten)]
     pub compression: Compression,
+
+    #[command(flatten)]
+    pub trace: TraceFlags,
 }
 
 #[derive(Debug, Args)]
@@ -851,6 +879,25 @@ pub struct BenchArgs {
     #[arg(long, value_name = "FILE")]
     pub html: Option<PathBuf>,
 
+    /// Fail the run (exit 5) unless this holds, once it is over (repeatable): FIGURE then <,
+    /// <=, >, >= or =, then a bound. Figures: pNN (p50, p99.9) and mean and max of the
+    /// latency, with a unit (ns, us, ms, s); errors, as a share (0.1%) of the conversations or
+    /// calls, or a count; rate, per second (answers, or questions when client streaming, or
+    /// calls); unpaired; mismatches. Every report marks each one met or missed, with the figure
+    /// measured. A threshold on errors (or unpaired) lets the run pass with them
+    #[arg(long, value_name = "EXPR", value_parser = clap::value_parser!(Threshold))]
+    pub threshold: Vec<Threshold>,
+
+    /// Serve the run's counts and latency histogram at http://ADDR/metrics while it goes on
+    /// (Prometheus text; HOST:PORT, :PORT or unix:PATH)
+    #[arg(long, value_name = "ADDR")]
+    pub metrics_listen: Option<Addr>,
+
+    /// After the run, keep --metrics-listen up until it has been scraped once more, for this
+    /// long at most, so that a scraper gets the final figures
+    #[arg(long, value_name = "DURATION", value_parser = duration, requires = "metrics_listen")]
+    pub metrics_linger: Option<Duration>,
+
     /// Run only shard K of N (K from 0): the conversations (or slots) K, K+N, K+2N, ... of -c,
     /// with their connections and their share of --rate, so that N workers with the same flags
     /// make the load of one bench; `bench merge` adds their --save records up
@@ -886,6 +933,9 @@ pub struct BenchArgs {
 
     #[command(flatten)]
     pub compression: Compression,
+
+    #[command(flatten)]
+    pub trace: TraceFlags,
 }
 
 /// An authority as HTTP/2 carries it: a host, with a port if need be.
@@ -1232,6 +1282,21 @@ pub struct Compression {
     /// grpc-java's and grpcio's servers do gzip); compressed answers are accepted either way
     #[arg(long, value_enum, value_name = "ENCODING")]
     pub compress: Option<Encoding>,
+}
+
+/// W3C trace context on the calls, so that a conversation shows up in the traces around it.
+#[derive(Debug, Args)]
+#[command(next_help_heading = "Connection")]
+pub struct TraceFlags {
+    /// Send this W3C traceparent (00-TRACE_ID-PARENT_ID-FLAGS) on every call; serve logs it
+    /// and hands it to a bridged process as TRACEPARENT
+    #[arg(long, value_name = "TRACEPARENT", value_parser = Traceparent::parse, conflicts_with = "trace")]
+    pub traceparent: Option<Traceparent>,
+
+    /// Start a new trace for each conversation (a new traceparent, sampled); ask shows it with
+    /// --show-metadata and records it in --transcript
+    #[arg(long)]
+    pub trace: bool,
 }
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]

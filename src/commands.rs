@@ -15,6 +15,8 @@ use crate::{
         ServeArgs, TextOrJson, WebArgs,
     },
     client::{self, health::Health, input::Source, inspect, output, prompt::Prompt},
+    error::ThresholdMissed,
+    metrics,
     net::CallSetup,
     server,
     settings::{self, connect_config, inspect_call, schema_files},
@@ -25,6 +27,10 @@ pub async fn serve(args: ServeArgs) -> anyhow::Result<()> {
     let mut signals = Signals::install().context("cannot install signal handlers")?;
     let settings::Serve { responder, config } = settings::serve(&args)?;
     let listener = args.addr.bind().await?;
+    let _metrics = match (&args.operations.metrics_listen, &config.metrics) {
+        (Some(addr), Some(metrics)) => Some(metrics::start(addr, metrics.clone()).await?),
+        _ => None,
+    };
     eprintln!("listening on {}", listener.local_addr()?);
     // The first signal drains; a second stops at once.
     let (drain, draining) = tokio::sync::oneshot::channel();
@@ -79,9 +85,17 @@ pub async fn ask(args: AskArgs) -> anyhow::Result<()> {
 
 pub async fn bench(args: BenchArgs) -> anyhow::Result<()> {
     let config = settings::bench(&args)?;
+    let live = config.live.clone();
+    let _metrics = match (&args.metrics_listen, &live) {
+        (Some(addr), Some(live)) => Some(metrics::start(addr, live.clone()).await?),
+        _ => None,
+    };
     // A signal ends the run early; its report is still printed, then the signal ends bench.
     let mut signals = Signals::install().context("cannot install signal handlers")?;
     let report = bench::run(config, signals.next()).await?;
+    if let Some(live) = &live {
+        live.end();
+    }
     if let Some(path) = &args.save {
         bench::save(&report, path)?;
     }
@@ -89,11 +103,22 @@ pub async fn bench(args: BenchArgs) -> anyhow::Result<()> {
     if args.save.as_deref() != Some(Path::new("-")) {
         print_report(&report, args.output, args.html.as_deref())?;
     }
+    if let (Some(live), Some(linger)) = (live, args.metrics_linger) {
+        live.linger(linger).await;
+    }
     if let Some(signal) = report.interrupted() {
         return Err(signal.into());
     }
+    judged(&report)
+}
+
+/// A failed run exits 1; one that missed a threshold, 5.
+fn judged(report: &bench::Report) -> anyhow::Result<()> {
     if let Some(why) = report.failure() {
         anyhow::bail!(why);
+    }
+    if let Some(missed) = report.missed() {
+        return Err(ThresholdMissed(missed).into());
     }
     Ok(())
 }
@@ -127,10 +152,7 @@ pub fn merge(args: MergeArgs) -> anyhow::Result<()> {
             args.records.len()
         );
     }
-    if let Some(why) = report.failure() {
-        anyhow::bail!(why);
-    }
-    Ok(())
+    judged(&report)
 }
 
 pub async fn list(args: ListArgs) -> anyhow::Result<()> {

@@ -49,6 +49,12 @@ impl Unreachable {
 #[error("the service is {0}, not SERVING")]
 pub struct NotServing(pub String);
 
+/// bench ran, but a `--threshold` was missed; exits 5, so that CI tells it from a run that
+/// failed outright.
+#[derive(Debug, Error)]
+#[error("{0}")]
+pub struct ThresholdMissed(pub String);
+
 /// Nothing moved for `--idle-timeout`; exits 124, as timeout(1) does.
 #[derive(Debug, Error)]
 #[error("no answer for {} (--idle-timeout)", humantime::format_duration(*.0))]

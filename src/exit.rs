@@ -7,7 +7,7 @@ use std::io;
 use tonic::Code;
 
 use crate::{
-    error::{BadInput, Idle, NotServing, RpcError, Unreachable, Usage},
+    error::{BadInput, Idle, NotServing, RpcError, ThresholdMissed, Unreachable, Usage},
     signals::Signal,
 };
 
@@ -19,6 +19,8 @@ pub mod code {
     pub const BAD_INPUT: u8 = 3;
     /// `health`: the server answered with a status other than SERVING.
     pub const NOT_SERVING: u8 = 4;
+    /// `bench`: the run missed a `--threshold`.
+    pub const THRESHOLD_MISSED: u8 = 5;
     pub const RPC_BASE: u8 = 64;
     /// ask's `--idle-timeout`: a local time limit, numbered as timeout(1) numbers its own.
     pub const IDLE: u8 = 124;
@@ -99,6 +101,9 @@ pub fn outcome(err: &anyhow::Error) -> Outcome {
         }
         if cause.is::<NotServing>() {
             return Outcome::Quiet(code::NOT_SERVING);
+        }
+        if cause.is::<ThresholdMissed>() {
+            return Outcome::Report(code::THRESHOLD_MISSED);
         }
         if cause.is::<Idle>() {
             return Outcome::Report(code::IDLE);

@@ -13,7 +13,7 @@ use std::{
 use anyhow::Context;
 use clap::Parser;
 use grpc_convo::{
-    cli::{AskArgs, BenchArgs, BenchCommand, Cli, Command, LogFormat, ServeArgs, TextOrJson},
+    cli::{AskArgs, BenchArgs, BenchCommand, Cli, Command, LogFormat, TextOrJson},
     commands::{ask, bench, check, describe, health, list, merge, proxy, serve, web, write_stdout},
     error::{rpc_status, status_json},
     exit::{self, Outcome},
@@ -108,7 +108,9 @@ fn runtime(threads: Threads) -> anyhow::Result<tokio::runtime::Runtime> {
 /// warnings, one per frame of a flood, stay off.
 fn init_logging(cli: &Cli) {
     let default = match (cli.verbose, &cli.command) {
-        (0, Command::Serve(_) | Command::Proxy(_)) => "grpc_convo=info,h2=error,warn",
+        (0, Command::Serve(_) | Command::Proxy(_) | Command::Web(_)) => {
+            "grpc_convo=info,h2=error,warn"
+        }
         (0, _) => "warn",
         (1, _) => "grpc_convo=debug,info",
         _ => "trace",
@@ -117,11 +119,14 @@ fn init_logging(cli: &Cli) {
     let logs = tracing_subscriber::fmt()
         .with_env_filter(filter)
         .with_writer(io::stderr);
-    match &cli.command {
-        Command::Serve(ServeArgs {
-            log_format: LogFormat::Json,
-            ..
-        }) => logs.json().init(),
-        _ => logs.with_ansi(io::stderr().is_terminal()).init(),
+    let format = match &cli.command {
+        Command::Serve(args) => args.operations.log_format,
+        Command::Web(args) => args.operations.log_format,
+        Command::Proxy(args) => args.operations.log_format,
+        _ => LogFormat::Text,
+    };
+    match format {
+        LogFormat::Json => logs.json().init(),
+        LogFormat::Text => logs.with_ansi(io::stderr().is_terminal()).init(),
     }
 }

@@ -14,7 +14,8 @@
 //! - `grpc-convo serve ... &` starts a server: its --addr gets port 0 (a Unix path, the scratch
 //!   directory), and the port it reports replaces the written one in every later command of the
 //!   page; clients that name no address get it through GRPC_CONVO_ADDR. `grpc-convo web ... &`
-//!   and `grpc-convo proxy ... &` likewise, by their --listen and the address they print.
+//!   and `grpc-convo proxy ... &` likewise, by their --listen and the address they print; a
+//!   `--metrics-listen` port likewise, by the "metrics at" URL the server prints.
 //! - A command that needs a peer grpc-convo does not bring (grpcurl, Python, kubectl, cargo, Go,
 //!   nginx, the interop suite) is skipped and listed; so is a block under
 //!   `<!-- docs-test: skip: REASON -->`.
@@ -432,7 +433,16 @@ impl Session {
     fn start(&mut self, example: &Example, (key, command): (String, String)) {
         // A server started again on the same address replaces the one before.
         drop(self.servers.remove(&key));
+        // --metrics-listen gets a free port too, which later commands (curl) then name.
+        let metrics = Regex::new(r"--metrics-listen[ =](\S+):(\d+)").unwrap();
+        let written_metrics = metrics.captures(&command).map(|c| c[2].to_owned());
+        let command = metrics
+            .replace(&command, "--metrics-listen $1:0")
+            .into_owned();
         let server = Server::start(&self.dir, &command, &example.place);
+        if let (Some(written), Some(now)) = (written_metrics, &server.metrics) {
+            self.addresses.insert(written, now.clone());
+        }
         let now = match key.parse::<u16>() {
             Ok(_) => server.addr.rsplit_once(':').unwrap().1.to_owned(),
             Err(_) => server.addr.trim_start_matches("unix:").to_owned(),
@@ -543,6 +553,8 @@ impl Drop for Shell {
 struct Server {
     child: Child,
     addr: String,
+    /// The port of its `--metrics-listen`, if any.
+    metrics: Option<String>,
 }
 
 impl Server {
@@ -555,9 +567,14 @@ impl Server {
             .unwrap();
         let mut lines = BufReader::new(child.stderr.take().unwrap()).lines();
         let watchdog = Watchdog::arm_group(child.id());
+        let mut metrics = None;
         let addr = loop {
             match lines.next() {
                 Some(Ok(line)) => {
+                    if let Some(url) = line.strip_prefix("metrics at http://") {
+                        let port = url.trim_end_matches("/metrics").rsplit_once(':');
+                        metrics = port.map(|(_, port)| port.to_owned());
+                    }
                     let web = line
                         .strip_prefix("web page at http://")
                         .map(|a| a.trim_end_matches('/'));
@@ -572,7 +589,11 @@ impl Server {
         watchdog.disarm();
         // The log must be read, or a busy server would block writing it.
         thread::spawn(move || lines.for_each(drop));
-        Server { child, addr }
+        Server {
+            child,
+            addr,
+            metrics,
+        }
     }
 }
 

@@ -211,7 +211,7 @@ fn a_spawn_failure_later_ends_that_conversation_with_unavailable() {
 
 fn exec_test_server(command: &[&str]) -> TestServer {
     let command: Vec<String> = command.iter().map(|s| s.to_string()).collect();
-    let exec = Exec::new(&command, Duration::from_secs(2), 4 * 1024 * 1024).unwrap();
+    let exec = Exec::new(&command, Duration::from_secs(2), 4 * 1024 * 1024, None).unwrap();
     TestServer::start(exec)
 }
 
@@ -296,7 +296,7 @@ async fn the_library_server_stops_its_processes_when_it_shuts_down() {
         "-c".to_owned(),
         "echo $$; exec cat".to_owned(),
     ];
-    let exec = Exec::new(&command, Duration::from_secs(2), 1 << 20).unwrap();
+    let exec = Exec::new(&command, Duration::from_secs(2), 1 << 20, None).unwrap();
     let (stop, stopped) = tokio::sync::oneshot::channel::<()>();
     let config = server::Config {
         grace: Duration::ZERO,

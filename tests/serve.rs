@@ -46,7 +46,8 @@ fn logs_each_conversation_open_and_close_with_its_counts() {
         "questions=3",
         "answers=3",
         "peer=127.0.0.1:",
-        "duration=",
+        "duration_ms=",
+        "method=\"proto.Stream/Conversations\"",
         "status=OK",
     ] {
         assert!(closed.contains(field), "{field} missing from {closed}");

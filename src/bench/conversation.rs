@@ -57,6 +57,9 @@ fn check_pairing(slot: &mut Slot<'_>) {
     let answers = slot.outcome.answers;
     if answers != sent * slot.setup.config.answers_per_question {
         slot.outcome.unpaired = Some((sent, answers));
+        if let Some(live) = &slot.shared.live {
+            live.unpaired.inc();
+        }
     }
 }
 
@@ -110,6 +113,9 @@ fn check(slot: &mut Slot<'_>, answer: &Lines) {
     let asked = setup.questions.text(slot.n, k, setup.config.conversations);
     if answer.first() != Some(tutorial::answer(k + 1, &asked).as_bytes()) {
         slot.outcome.mismatches += 1;
+        if let Some(live) = &slot.shared.live {
+            live.mismatches.inc();
+        }
     }
 }
 

@@ -26,6 +26,7 @@ const STYLE: &str = "body{font:14px/1.4 sans-serif;margin:2em auto;padding:0 1em
                      table{border-collapse:collapse;margin:.5em 0 1.5em}\
                      td,th{padding:.2em .8em;border-bottom:1px solid #ddd;text-align:left}\
                      td.n{text-align:right;font-variant-numeric:tabular-nums}\
+                     tr.met td{color:#1a7f37}tr.missed td{color:#c62828;font-weight:bold}\
                      svg{display:block;margin:.5em 0 1.5em;width:100%;height:auto}\
                      svg text{font:11px sans-serif;fill:#444}";
 
@@ -38,6 +39,9 @@ impl Report {
         );
         let _ = writeln!(page, "<h2>Settings</h2>\n{}", self.settings_table());
         let _ = writeln!(page, "<h2>Summary</h2>\n{}", self.summary_table());
+        if !self.settings.thresholds.is_empty() {
+            let _ = writeln!(page, "<h2>Thresholds</h2>\n{}", self.thresholds_table());
+        }
         let (_, each) = self.latency_names();
         let _ = writeln!(
             page,
@@ -143,6 +147,24 @@ impl Report {
             ));
         }
         table(&rows)
+    }
+
+    /// Each threshold, met or missed, with the figure measured.
+    fn thresholds_table(&self) -> String {
+        let mut html = String::from("<table>");
+        for verdict in self.verdicts() {
+            let (class, mark) = match verdict.met {
+                true => ("met", "met"),
+                false => ("missed", "MISSED"),
+            };
+            let _ = write!(
+                html,
+                "<tr class=\"{class}\"><th>{}</th><td>{mark}</td><td class=\"n\">{}</td></tr>",
+                escape(&verdict.threshold),
+                escape(&verdict.measured_text)
+            );
+        }
+        html + "</table>"
     }
 
     fn errors_table(&self) -> String {

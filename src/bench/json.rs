@@ -62,6 +62,16 @@ struct FiguresJson<'a> {
     calls_per_s: Option<f64>,
     latency_us: Percentiles,
     each_response_us: Option<Percentiles>,
+    thresholds: Vec<ThresholdJson>,
+}
+
+/// A `--threshold` judged: `measured` in its unit (seconds, a fraction, a count, per second).
+#[derive(Serialize)]
+struct ThresholdJson {
+    threshold: String,
+    met: bool,
+    measured: f64,
+    measured_text: String,
 }
 
 #[derive(Serialize)]
@@ -156,6 +166,14 @@ impl Report {
             latency_us: Percentiles::of(&measured.latency),
             each_response_us: (self.kind() == CallKind::ServerStreaming)
                 .then(|| Percentiles::of(&measured.each)),
+            thresholds: (self.verdicts().into_iter())
+                .map(|verdict| ThresholdJson {
+                    threshold: verdict.threshold,
+                    met: verdict.met,
+                    measured: verdict.measured,
+                    measured_text: verdict.measured_text,
+                })
+                .collect(),
         }
     }
 }

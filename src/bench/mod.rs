@@ -10,6 +10,7 @@ mod conversation;
 mod html;
 mod intervals;
 mod json;
+mod live;
 mod load;
 mod merge;
 mod plan;
@@ -22,6 +23,7 @@ mod settings;
 mod shard;
 mod slot;
 mod svg;
+mod threshold;
 
 use std::{
     path::PathBuf,
@@ -39,6 +41,7 @@ use tokio_util::sync::CancellationToken;
 use tonic::codegen::http::uri::PathAndQuery;
 
 use intervals::{Ticker, Window};
+pub use live::Live;
 pub use load::{Joining, Load};
 pub use merge::merge;
 use plan::Plan;
@@ -51,6 +54,7 @@ pub use saved::save;
 use settings::Settings;
 pub use shard::Shard;
 use slot::{Slot, SlotCounts};
+pub use threshold::Threshold;
 
 use crate::{
     client::{MethodArgs, Target, resolve, resolve_locally},
@@ -98,6 +102,10 @@ pub struct BenchConfig {
     pub shard: Option<Shard>,
     /// Start then, once connected.
     pub start_at: Option<SystemTime>,
+    /// What the run must meet (`--threshold`).
+    pub thresholds: Vec<Threshold>,
+    /// Where the running figures are counted for `--metrics-listen`.
+    pub live: Option<Arc<Live>>,
 }
 
 /// Where the questions come from.
@@ -271,7 +279,10 @@ pub async fn run(
     interrupt: impl Future<Output = Signal>,
 ) -> anyhow::Result<Report> {
     let (setup, channels) = prepare(config).await?;
-    let shared = Arc::new(Shared::new(setup.config.interval)?);
+    let shared = Arc::new(Shared::new(
+        setup.config.interval,
+        setup.config.live.clone(),
+    )?);
     // Interval lines take the progress bar's place.
     let (progress, ticker) = match setup.config.interval {
         Some(every) => (None, Some(Ticker::start(every, shared.clone()))),
@@ -354,6 +365,9 @@ async fn run_slot(
     if let Some(window) = &shared.window {
         window.open.fetch_add(1, Ordering::Relaxed);
     }
+    if let Some(live) = &shared.live {
+        live.slot_started(slot.sent.clone());
+    }
     let work = async {
         match setup.kind {
             CallKind::Bidirectional => conversation::hold(&mut slot, channel).await,
@@ -388,10 +402,12 @@ struct Shared {
     started_at: SystemTime,
     /// With `--interval`: the figures of the interval going on.
     window: Option<Window>,
+    /// With `--metrics-listen`: the running figures.
+    live: Option<Arc<Live>>,
 }
 
 impl Shared {
-    fn new(interval: Option<Duration>) -> anyhow::Result<Shared> {
+    fn new(interval: Option<Duration>, live: Option<Arc<Live>>) -> anyhow::Result<Shared> {
         Ok(Shared {
             latency: Mutex::new(histogram()),
             each: Mutex::new(histogram()),
@@ -400,6 +416,7 @@ impl Shared {
             started: Instant::now(),
             started_at: SystemTime::now(),
             window: interval.map(Window::new),
+            live,
         })
     }
 
@@ -410,6 +427,9 @@ impl Shared {
 
     fn answered(&self) {
         self.answers.fetch_add(1, Ordering::Relaxed);
+        if let Some(live) = &self.live {
+            live.answers.inc();
+        }
     }
 }
 

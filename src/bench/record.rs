@@ -6,7 +6,7 @@ use std::{sync::Mutex, time::Duration};
 
 use hdrhistogram::Histogram;
 
-use super::{Shared, intervals::Window};
+use super::{Live, Shared, intervals::Window};
 use crate::error::lock;
 
 /// Samples a slot keeps before adding them to the shared histogram.
@@ -20,6 +20,8 @@ pub(super) struct Recorder<'a> {
     samples: Vec<u64>,
     /// The interval the samples belong to.
     interval: u64,
+    /// With `--metrics-listen`, for the recorder of the report's main latency.
+    live: Option<&'a Live>,
 }
 
 /// Whether a recorder's samples are the run's answers, which `--interval` counts, or another
@@ -47,6 +49,7 @@ impl<'a> Recorder<'a> {
                 .filter(|_| counted == Counted::AsAnswers),
             samples: Vec::new(),
             interval: 0,
+            live: (shared.live.as_deref()).filter(|_| std::ptr::eq(histogram, &shared.latency)),
         }
     }
 
@@ -72,6 +75,9 @@ impl<'a> Recorder<'a> {
         }
         if let Some(window) = self.window {
             window.add(self.interval, &self.samples);
+        }
+        if let Some(live) = self.live {
+            live.latencies(&self.samples);
         }
         let mut histogram = lock(self.histogram);
         for &sample in &self.samples {

@@ -10,7 +10,13 @@ use std::{
 use hdrhistogram::Histogram;
 use serde::{Deserialize, Serialize};
 
-use super::{Length, Shard, intervals::Point, settings::Settings, slot::SlotCounts};
+use super::{
+    Length, Shard, Threshold,
+    intervals::Point,
+    settings::Settings,
+    slot::SlotCounts,
+    threshold::{Figures, Verdict},
+};
 use crate::figures::{latency_text, plural};
 use crate::{schema::CallKind, signals::Signal};
 
@@ -127,10 +133,49 @@ impl Report {
         self.measured.interrupted
     }
 
+    /// Each `--threshold` against the run.
+    pub(super) fn verdicts(&self) -> Vec<Verdict> {
+        let counts = &self.counts;
+        let (rated, unit) = match self.kind() {
+            CallKind::Bidirectional => (counts.answers, "answers/s"),
+            CallKind::ClientStreaming => (counts.questions, "questions/s"),
+            _ => (counts.calls, "calls/s"),
+        };
+        let figures = Figures {
+            latency: &self.measured.latency,
+            errors: counts.errors.values().sum(),
+            of: match self.kind() {
+                CallKind::Bidirectional => self.settings.conversations as u64,
+                _ => counts.calls,
+            },
+            rate: (self.per_second(rated), unit),
+            unpaired: counts.unpaired,
+            mismatches: counts.mismatches,
+        };
+        let thresholds = &self.settings.thresholds;
+        (thresholds.iter())
+            .map(|threshold| threshold.against(&figures))
+            .collect()
+    }
+
+    /// The thresholds the run missed, with what was measured, if any.
+    pub fn missed(&self) -> Option<String> {
+        let missed: Vec<String> = (self.verdicts().into_iter())
+            .filter(|verdict| !verdict.met)
+            .map(|verdict| format!("{} (measured {})", verdict.threshold, verdict.measured_text))
+            .collect();
+        (!missed.is_empty()).then(|| format!("missed --threshold {}", missed.join(", ")))
+    }
+
     /// Why the run failed, if it did: a status, a wrong answer, answers that do not pair with
-    /// their questions, or no answer at all, which measured nothing.
+    /// their questions, or no answer at all, which measured nothing. Errors and unpaired
+    /// conversations that a threshold judges are left to it.
     pub fn failure(&self) -> Option<String> {
-        if let Some((questions, answers)) = self.counts.first_unpaired {
+        let thresholds = &self.settings.thresholds;
+        let judged = |is: fn(&Threshold) -> bool| thresholds.iter().any(is);
+        if let Some((questions, answers)) = self.counts.first_unpaired
+            && !judged(Threshold::judges_unpaired)
+        {
             let per = self.settings.answers_per_question;
             return Some(format!(
                 "{} of {} did not get {} to each question (the first: {}, {}), so \
@@ -143,7 +188,9 @@ impl Report {
                 plural(answers, "answer"),
             ));
         }
-        if !self.counts.errors.is_empty() || self.counts.mismatches > 0 {
+        if (!self.counts.errors.is_empty() || self.counts.mismatches > 0)
+            && !judged(Threshold::judges_errors)
+        {
             return Some(
                 "some conversations or calls failed, or answered wrongly (see the report)".into(),
             );
@@ -376,6 +423,18 @@ impl Report {
         line(main, &percentiles_text(&self.measured.latency));
         if let Some(each) = each {
             line(each, &percentiles_text(&self.measured.each));
+        }
+        let verdicts = self.verdicts();
+        if !verdicts.is_empty() {
+            text.push_str("thresholds\n");
+        }
+        for verdict in verdicts {
+            let mark = if verdict.met { "met   " } else { "MISSED" };
+            let threshold = &verdict.threshold;
+            text.push_str(&format!(
+                "  {threshold:<20} {mark} {}\n",
+                verdict.measured_text
+            ));
         }
         if !self.measured.series.is_empty() {
             text.push_str("intervals\n");

@@ -5,7 +5,7 @@ use std::time::Duration;
 
 use serde::{Deserialize, Serialize};
 
-use super::{Joining, Length, Load, QuestionSource, Setup};
+use super::{Joining, Length, Load, QuestionSource, Setup, Threshold};
 use crate::schema::CallKind;
 
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
@@ -35,6 +35,9 @@ pub(super) struct Settings {
     /// The command line, secrets left out: it differs from worker to worker (the shard), so a
     /// merge does not compare it.
     pub(super) command_line: String,
+    /// `--threshold`s, judged again on the merged figures (records before them have none).
+    #[serde(default)]
+    pub(super) thresholds: Vec<Threshold>,
 }
 
 impl Settings {
@@ -64,6 +67,7 @@ impl Settings {
             answers_per_question: config.answers_per_question,
             interval: config.interval,
             command_line: config.command_line.clone(),
+            thresholds: config.thresholds.clone(),
         }
     }
 }

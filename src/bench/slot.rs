@@ -59,6 +59,9 @@ impl Slot<'_> {
             false => status.code(),
         };
         *self.outcome.errors.entry(code_name(code)).or_default() += 1;
+        if let Some(live) = &self.shared.live {
+            live.failed(code);
+        }
         if let Some(window) = &self.shared.window {
             window.errors.fetch_add(1, Ordering::Relaxed);
         }
@@ -73,6 +76,9 @@ impl Slot<'_> {
     pub(super) fn called(&mut self, ended: Result<(), Status>) {
         self.outcome.calls += 1;
         self.shared.calls.fetch_add(1, Ordering::Relaxed);
+        if let Some(live) = &self.shared.live {
+            live.calls.inc();
+        }
         if let Err(status) = ended {
             self.failed(&status);
         }

@@ -52,6 +52,27 @@ pub(super) fn shown(part: Part, map: &MetadataMap) -> String {
     text
 }
 
+/// The block `--show-metadata` writes before the call, as grpcurl's `-v` does: what each call
+/// carries (`-H`, the trace context), the token's value left out.
+pub(super) fn to_send(call: &crate::net::CallSetup) -> String {
+    let mut map = MetadataMap::new();
+    call.stamp(&mut map);
+    let mut text = "Request metadata to send:\n".to_owned();
+    let entries = entries(&map);
+    if entries.is_empty() {
+        text.push_str("(empty)\n");
+    }
+    for (name, value) in entries {
+        let value = if name == "authorization" {
+            "(the token)".to_owned()
+        } else {
+            value
+        };
+        text.push_str(&format!("{name}: {value}\n"));
+    }
+    text
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -70,6 +70,17 @@ pub struct AskConfig {
     pub show_metadata: bool,
 }
 
+/// What each call will carry, before the first: in the transcript's first lines, and on
+/// stderr with `--show-metadata`.
+fn announce(config: &AskConfig, transcript: Option<&Transcript>, target: &Target) {
+    if let Some(transcript) = transcript {
+        transcript.begin(target, &config.call);
+    }
+    if config.show_metadata {
+        eprint!("{}", metadata::to_send(&config.call));
+    }
+}
+
 /// Holds one conversation (or, for methods that are not bidirectional, the calls its questions
 /// make): questions from `source`, answers to `out`. Every answer received is written to `out`
 /// before this returns, whatever ends it. `interrupt` ends it early.
@@ -88,9 +99,7 @@ pub async fn ask(
         input,
     } = prepare(config, source, transcript.is_some()).await?;
     let (questions, refusal, interrupted) = (input.questions, input.refusal, input.interrupted);
-    if let Some(transcript) = &transcript {
-        transcript.begin(&target, &config.call);
-    }
+    announce(config, transcript.as_deref(), &target);
     let tally = Arc::new(tally(config));
     let calls = Calls {
         channel,

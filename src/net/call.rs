@@ -9,7 +9,7 @@ use super::Channel;
 use tonic::{Request, Status, client::Grpc, codec::CompressionEncoding, metadata::MetadataMap};
 
 use super::headers::Header;
-use crate::token::Token;
+use crate::{token::Token, trace::Traceparent};
 
 /// The message encodings ask and bench accept (and send with `--compress`), and serve takes:
 /// those grpc-go, grpc-java and grpcio clients and servers compress with.
@@ -29,6 +29,17 @@ pub struct CallSetup {
     pub max_message_size: usize,
     /// How questions are compressed (`--compress`); answers may come in any of `ENCODINGS`.
     pub compress: Option<CompressionEncoding>,
+    /// The W3C trace context each call carries (`--traceparent`, `--trace`).
+    pub trace: Option<Trace>,
+}
+
+/// Which `traceparent` a call carries.
+#[derive(Clone, Debug)]
+pub enum Trace {
+    /// This one, on every call.
+    Given(Traceparent),
+    /// A new trace for each call: each conversation is found on its own.
+    EachCall,
 }
 
 impl CallSetup {
@@ -61,6 +72,15 @@ impl CallSetup {
         }
         if let Some(token) = &self.token {
             metadata.insert("authorization", token.header_value());
+        }
+        let traceparent = match &self.trace {
+            None => return,
+            Some(Trace::Given(traceparent)) => traceparent.clone(),
+            Some(Trace::EachCall) => Traceparent::new_trace(),
+        };
+        // A traceparent is lower-case hex and dashes: always a valid metadata value.
+        if let Ok(value) = traceparent.as_str().parse() {
+            metadata.insert("traceparent", value);
         }
     }
 }

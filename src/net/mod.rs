@@ -13,7 +13,7 @@ mod link;
 mod wire;
 
 pub(crate) use call::ready;
-pub use call::{CallSetup, ENCODINGS, Started, parse_grpc_timeout};
+pub use call::{CallSetup, ENCODINGS, Started, Trace, parse_grpc_timeout};
 pub use connect::{ConnectConfig, Link, TokenTransport, hint};
 pub use dial::connect;
 pub use link::GoAway;

@@ -32,7 +32,7 @@ use crate::{
     net::Channel,
     net::{CallSetup, ConnectConfig, connect},
     schema::{SchemaFiles, upstream::Upstream},
-    server::{Front, connection_state, serve_front},
+    server::{Front, Metrics, connection_state, serve_front},
 };
 pub use observe::PrintAs;
 use observe::{Observing, Sink};
@@ -55,6 +55,8 @@ pub struct ProxyConfig {
     pub keepalive: Duration,
     /// How long calls in progress may go on once the proxy is told to stop.
     pub grace: Duration,
+    /// Where to serve Prometheus metrics (`--metrics-listen`).
+    pub metrics_listen: Option<Addr>,
 }
 
 type Notes = mpsc::Sender<Vec<notes::Note>>;
@@ -110,6 +112,14 @@ impl Conn {
 pub async fn run(config: ProxyConfig, stop: impl Future<Output = ()>) -> anyhow::Result<()> {
     let record = config.record.clone().map(Sink::open).transpose()?;
     let listener = config.listen.bind().await?;
+    let metrics = config
+        .metrics_listen
+        .as_ref()
+        .map(|addr| (addr, Metrics::for_proxy()));
+    let _serving = match &metrics {
+        Some((addr, metrics)) => Some(crate::metrics::start(addr, metrics.clone()).await?),
+        None => None,
+    };
     eprintln!("listening on {}", listener.local_addr()?);
     let observer = match (config.print, record) {
         (None, None) => None,
@@ -136,6 +146,7 @@ pub async fn run(config: ProxyConfig, stop: impl Future<Output = ()>) -> anyhow:
         handshake_timeout: HANDSHAKE,
         keepalive: (!config.keepalive.is_zero()).then_some(config.keepalive),
         grace: config.grace,
+        metrics: metrics.map(|(_, metrics)| metrics),
     };
     serve_front(listener, routes(shared), front, stop).await;
     if let Some(thread) = thread {

@@ -19,6 +19,7 @@ use super::{
     exchange::Routing,
     handshake::{BoxIo, Opened, Refused, handshake},
     http1,
+    meter::{CountedIo, Metrics, Refusal},
 };
 use crate::{addr::Listener, refusals::Refusals};
 
@@ -56,6 +57,7 @@ pub(super) async fn serve(
         },
         handshake_timeout: limits.handshake_timeout,
         closing: CancellationToken::new(),
+        metrics: limits.calls.metrics.clone(),
     };
     // Aborted at once by `closed`, which no connection has to poll as it works.
     let mut connections = JoinSet::new();
@@ -80,10 +82,7 @@ pub(super) async fn serve(
                 let connection = served.clone().connection(io, peer, permit);
                 connections.spawn(tracker.track_future(connection));
             }
-            Err(_) => refused.note(&format!(
-                "--max-connections {} reached: closed a new connection",
-                limits.max_connections
-            )),
+            Err(_) => served.refuse(&mut refused, limits.max_connections),
         }
     }
     // Listening ends here: new clients are refused at once, not left waiting in the backlog.
@@ -123,16 +122,35 @@ struct Served {
     handshake_timeout: Duration,
     /// Asks connections to close once their calls end (GOAWAY).
     closing: CancellationToken,
+    metrics: Option<Arc<Metrics>>,
+}
+
+/// A connection counted among those open while it lasts.
+struct Open(Arc<Metrics>);
+
+impl Drop for Open {
+    fn drop(&mut self) {
+        self.0.connections.dec();
+    }
 }
 
 impl Served {
     async fn connection(self, io: BoxIo, peer: Peer, _slot: OwnedSemaphorePermit) {
+        let (io, _open): (BoxIo, _) = match &self.metrics {
+            Some(metrics) => {
+                metrics.connections.inc();
+                let open = Open(metrics.clone());
+                (Box::new(CountedIo::new(io, metrics.clone())), Some(open))
+            }
+            None => (io, None),
+        };
         let handshake = handshake(io, self.tls.as_ref(), self.handshake_timeout);
         let io = tokio::select! {
             io = handshake => match io {
                 Ok(io) => io,
                 Err(Refused::Silent) => return,
                 Err(refused) => {
+                    self.count(&refused);
                     tracing::info!(peer = %peer.0, "connection closed: {refused}");
                     return;
                 }
@@ -145,6 +163,26 @@ impl Served {
                 let timeout = self.handshake_timeout;
                 http1::serve(io, self.calls, peer, self.closing, timeout).await;
             }
+        }
+    }
+
+    /// A connection past `--max-connections`, closed as it came: counted, and logged (once a
+    /// second at most).
+    fn refuse(&self, refused: &mut Refusals, max: u32) {
+        if let Some(metrics) = &self.metrics {
+            metrics.refused(Refusal::Connections);
+        }
+        refused.note(&format!(
+            "--max-connections {max} reached: closed a new connection"
+        ));
+    }
+
+    fn count(&self, refused: &Refused) {
+        if let Some(metrics) = &self.metrics {
+            metrics.refused(match refused {
+                Refused::Slow(_) => Refusal::HandshakeTimeout,
+                _ => Refusal::HandshakeFailed,
+            });
         }
     }
 }

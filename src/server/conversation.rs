@@ -24,6 +24,7 @@ use super::{
     deadline::Deadline,
     idle::IdleLimit,
     memory,
+    meter::{MethodStats, Metrics, Refusal},
     respond::{AnswerStream, Conversation, Hold, QuestionStream, Responder},
 };
 use crate::{
@@ -31,6 +32,7 @@ use crate::{
     message::{over_limit, within_limit},
     proto::{StreamRequest, StreamResponse, stream_server},
     token::Token,
+    trace::Traceparent,
     tutorial,
 };
 
@@ -94,6 +96,8 @@ pub(super) struct Head {
     metadata: MetadataMap,
     peer: String,
     cut: Option<Cut>,
+    /// Where its messages are counted, when serve has metrics.
+    stats: Option<Arc<MethodStats>>,
 }
 
 pub(super) fn opened<T>(request: Request<T>) -> (Head, T) {
@@ -109,6 +113,7 @@ impl Head {
             metadata,
             peer: peer_in(&extensions),
             cut: extensions.remove::<Cut>(),
+            stats: extensions.remove::<Arc<MethodStats>>(),
         }
     }
 
@@ -132,6 +137,7 @@ pub(super) fn check_token(
     token: Option<&Token>,
     metadata: &MetadataMap,
     peer: impl std::fmt::Display,
+    metrics: Option<&Metrics>,
 ) -> Result<(), Status> {
     let Some(token) = token else {
         return Ok(());
@@ -139,6 +145,9 @@ pub(super) fn check_token(
     let authorization = metadata.get("authorization");
     if token.admits(authorization.map(|value| value.as_bytes())) {
         return Ok(());
+    }
+    if let Some(metrics) = metrics {
+        metrics.refused(Refusal::Token);
     }
     tracing::warn!(%peer, "conversation refused: missing or wrong bearer token");
     Err(Status::unauthenticated("missing or wrong bearer token"))
@@ -163,13 +172,23 @@ impl Service {
             method: method.to_owned(),
             hold: Hold::new(seat),
         };
-        tracing::info!(id = conversation.id, peer = %conversation.peer, method, "conversation opened");
+        let traceparent = opened_log(&conversation);
         let seen = Arc::new(AtomicU64::new(0));
-        let questions = self.questions(questions, conversation.id, seen.clone());
+        let counted = Counted {
+            stats: head.stats,
+            metrics: self.config.metrics.clone(),
+        };
+        let questions = self.questions(questions, conversation.id, seen.clone(), counted.clone());
         let answers = self.responder.respond(&conversation, questions);
         // Responders read the metadata and the method when they start; a long conversation
         // keeps only what its closing line and its seat need.
-        let Conversation { id, peer, hold, .. } = conversation;
+        let Conversation {
+            id,
+            peer,
+            hold,
+            method,
+            ..
+        } = conversation;
         Ok(Wire {
             answers: CutShort {
                 answers,
@@ -178,9 +197,12 @@ impl Service {
                 deadline,
             },
             shape,
+            counted,
             log: CloseLog {
                 id,
                 peer,
+                method,
+                traceparent,
                 _hold: hold,
                 questions: seen,
                 answers: 0,
@@ -193,17 +215,25 @@ impl Service {
 
     /// A place among `--max-conversations`, or RESOURCE_EXHAUSTED.
     pub(super) fn slot(&self) -> Result<Seat, Status> {
+        let metrics = self.config.metrics.clone();
         let permit = self.slots.clone().try_acquire_owned().map_err(|_| {
+            if let Some(metrics) = &metrics {
+                metrics.refused(Refusal::Conversations);
+            }
             Status::resource_exhausted(format!(
                 "server busy: {} conversations in progress",
                 self.config.max_conversations
             ))
         })?;
+        if let Some(metrics) = &metrics {
+            metrics.conversations.inc();
+        }
         Ok(Seat {
             permit: Some(permit),
             slots: self.slots.clone(),
             max: self.config.max_conversations as usize,
             idle: self.idle.clone(),
+            metrics,
         })
     }
 
@@ -213,21 +243,41 @@ impl Service {
         questions: impl Stream<Item = Result<String, Status>> + Send + 'static,
         id: u64,
         seen: Arc<AtomicU64>,
+        counted: Counted,
     ) -> QuestionStream {
         let limit = self.config.max_message_size;
         let questions = questions.boxed().map(move |question| match question {
             Ok(question) => {
                 seen.fetch_add(1, Ordering::Relaxed);
+                if let Some(stats) = &counted.stats {
+                    stats.received.inc();
+                }
                 tracing::debug!(id, question, "question");
                 Ok(question)
             }
-            Err(status) => Err(over_limit(status, "question", limit)),
+            Err(status) => Err(counted.failed(over_limit(status, "question", limit))),
         });
         match self.config.idle_timeout {
             Some(limit) => IdleLimit::new(questions, limit).boxed(),
             None => questions.boxed(),
         }
     }
+}
+
+/// The opening log line, with the call's trace context, whose traceparent the closing line
+/// carries too.
+fn opened_log(conversation: &Conversation) -> Option<Traceparent> {
+    let trace = crate::trace::context_in(&conversation.metadata);
+    let (traceparent, tracestate) = trace.unzip();
+    tracing::info!(
+        id = conversation.id,
+        peer = %conversation.peer,
+        method = conversation.method,
+        traceparent = traceparent.as_ref().map(Traceparent::as_str),
+        tracestate = tracestate.flatten().as_deref(),
+        "conversation opened"
+    );
+    traceparent
 }
 
 /// The client's address, put on each of its requests by the connection that carries it, and
@@ -262,7 +312,27 @@ fn peer_in(extensions: &http::Extensions) -> String {
 pub struct Wire<T> {
     answers: CutShort,
     shape: Shape<T>,
+    counted: Counted,
     log: CloseLog,
+}
+
+/// Where a conversation's messages and over-size refusals are counted, if anywhere.
+#[derive(Clone)]
+struct Counted {
+    stats: Option<Arc<MethodStats>>,
+    metrics: Option<Arc<Metrics>>,
+}
+
+impl Counted {
+    /// `status`, a message over the size limit counted as such.
+    fn failed(&self, status: Status) -> Status {
+        if let Some(metrics) = &self.metrics
+            && status.code() == Code::ResourceExhausted
+        {
+            metrics.refused(Refusal::MessageSize);
+        }
+        status
+    }
 }
 
 impl<T> std::fmt::Debug for Wire<T> {
@@ -282,9 +352,17 @@ impl<T> Stream for Wire<T> {
             self.log.status = Some(Code::Ok);
             return Poll::Ready(None);
         };
-        let item = answer.and_then(|answer| (self.shape)(answer));
+        let item = match answer {
+            Ok(answer) => (self.shape)(answer).map_err(|status| self.counted.failed(status)),
+            Err(status) => Err(status),
+        };
         match &item {
-            Ok(_) => self.log.answers += 1,
+            Ok(_) => {
+                self.log.answers += 1;
+                if let Some(stats) = &self.counted.stats {
+                    stats.sent.inc();
+                }
+            }
             Err(status) => self.log.status = Some(status.code()),
         }
         Poll::Ready(Some(item))
@@ -339,6 +417,8 @@ fn deadline_passed() -> Status {
 struct CloseLog {
     id: u64,
     peer: String,
+    method: String,
+    traceparent: Option<Traceparent>,
     _hold: Hold,
     questions: Arc<AtomicU64>,
     answers: u64,
@@ -357,12 +437,16 @@ impl Drop for CloseLog {
             (None, Some(why)) => format!("{} (reset: {why})", code_name(why.code())),
             (None, None) => "CANCELLED by client".to_owned(),
         };
+        // Milliseconds to the microsecond: a number a JSON reader can sum.
+        let duration_ms = (self.started.elapsed().as_micros() as f64) / 1000.0;
         tracing::info!(
             id = self.id,
             peer = %self.peer,
+            method = self.method,
+            traceparent = self.traceparent.as_ref().map(Traceparent::as_str),
             questions = self.questions.load(Ordering::Relaxed),
             answers = self.answers,
-            duration = ?self.started.elapsed(),
+            duration_ms,
             status = %status,
             "conversation closed"
         );
@@ -376,10 +460,14 @@ pub(super) struct Seat {
     slots: Arc<Semaphore>,
     max: usize,
     idle: memory::IdleNotice,
+    metrics: Option<Arc<Metrics>>,
 }
 
 impl Drop for Seat {
     fn drop(&mut self) {
+        if let Some(metrics) = &self.metrics {
+            metrics.conversations.dec();
+        }
         // Give the permit back first: of conversations ending at once, the last to look then
         // sees every slot free.
         drop(self.permit.take());

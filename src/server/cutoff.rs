@@ -26,6 +26,7 @@ use tokio::{
 use tokio_util::sync::{CancellationToken, WaitForCancellationFutureOwned};
 use tonic::{Code, Status, codegen::http::HeaderMap};
 
+use super::meter::{Metrics, Refusal};
 use crate::{error::lock, refusals::Refusals};
 
 /// Which calls are conversations.
@@ -50,6 +51,7 @@ pub(super) struct CallRules {
     /// Which calls are conversations; every other is a side call.
     pub(super) conversations: Conversations,
     pub(super) refused: Mutex<Refusals>,
+    pub(super) metrics: Option<Arc<Metrics>>,
 }
 
 impl CallRules {
@@ -57,6 +59,16 @@ impl CallRules {
         match &self.conversations {
             Conversations::Paths(paths) => paths.iter().any(|served| served == path),
             Conversations::Every => true,
+        }
+    }
+
+    /// A side call of `path` refused for want of a seat, counted as its route would have.
+    pub(super) fn refused_side_call(&self, path: &str) {
+        if let Some(metrics) = &self.metrics {
+            metrics.refused(Refusal::SideCalls);
+            let stats = metrics.method(path);
+            stats.started.inc();
+            stats.handled(Code::ResourceExhausted, Duration::ZERO);
         }
     }
 

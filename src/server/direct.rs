@@ -114,14 +114,19 @@ impl Direct {
         let metadata = MetadataMap::from_headers(parts.headers);
         let head = Head::new(metadata, parts.extensions);
         let config = &self.service.config;
-        let opened =
-            check_token(config.token.as_ref(), head.metadata(), head.peer()).and_then(|()| {
-                let messages = Messages::new(questions, config.max_message_size);
-                match opening {
-                    Some(opening) => self.open(opening, head, messages),
-                    None => Err(Status::internal("no direct route for this path")),
-                }
-            });
+        let opened = check_token(
+            config.token.as_ref(),
+            head.metadata(),
+            head.peer(),
+            config.metrics.as_deref(),
+        )
+        .and_then(|()| {
+            let messages = Messages::new(questions, config.max_message_size);
+            match opening {
+                Some(opening) => self.open(opening, head, messages),
+                None => Err(Status::internal("no direct route for this path")),
+            }
+        });
         opened.unwrap_or_else(|status| status.into_http())
     }
 

@@ -16,14 +16,14 @@ use bytes::Bytes;
 use h2::{RecvStream, SendStream, server::SendResponse};
 use http_body::{Body as _, Frame};
 use tokio::{sync::OwnedSemaphorePermit, time::Instant};
-use tonic::{body::Body, codegen::http, service::Routes};
-use tower::ServiceExt as _;
+use tonic::{body::Body, codegen::http};
 
 use super::{
     conversation::Peer,
     cutoff::{CallRules, Cutoff, Why},
     direct::Direct,
     inbox::{Inbox, Questions},
+    meter::{self, Metered},
     translate::{Arrival, Web},
 };
 
@@ -44,6 +44,7 @@ pub(super) fn admit(
     match side.then(|| rules.side_seat()).transpose() {
         Ok(seat) => Some(Admitted { side, _seat: seat }),
         Err(status) => {
+            rules.refused_side_call(request.uri().path());
             let _ = respond.send_response(status.into_http::<()>(), true);
             None
         }
@@ -53,7 +54,7 @@ pub(super) fn admit(
 /// Where calls go: the conversations served directly, and the rest through tonic's routes.
 #[derive(Clone, Debug)]
 pub(super) struct Routing {
-    pub(super) routes: Routes,
+    pub(super) routes: Metered,
     /// The conversations served on the call's own loop, if any.
     pub(super) direct: Option<Direct>,
     /// gRPC-Web and Connect, translated into calls on `routes`, if served.
@@ -134,16 +135,13 @@ fn route(
         .as_ref()
         .filter(|direct| direct.takes(&parts))
     {
-        return Box::pin(std::future::ready(direct.converse(parts, questions)));
+        let mut parts = parts;
+        let meter = meter::metered(routing.routes.metrics(), &mut parts);
+        let response = meter::answered(meter, direct.converse(parts, questions));
+        return Box::pin(std::future::ready(response));
     }
-    let routes = routing.routes;
     let request = http::Request::from_parts(parts, Body::new(questions));
-    Box::pin(async move {
-        match routes.oneshot(request).await {
-            Ok(response) => response,
-            Err(never) => match never {},
-        }
-    })
+    Box::pin(routing.routes.call(request))
 }
 
 /// How a call's answer ended.

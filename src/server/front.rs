@@ -14,6 +14,7 @@ use super::{
     conversation::Peer,
     cutoff::{CallRules, Conversations, Stop},
     exchange::Routing,
+    meter::{Metered, Metrics},
 };
 use crate::addr::Listener;
 
@@ -26,6 +27,8 @@ pub struct Front {
     pub keepalive: Option<Duration>,
     /// How long calls may go on once `stop` is done, before their connections are closed.
     pub grace: Duration,
+    /// Where calls and connections are counted (`--metrics-listen`).
+    pub metrics: Option<Arc<Metrics>>,
 }
 
 /// Serves `routes` on `listener` until `stop`; then asks each connection to close once its
@@ -44,6 +47,7 @@ pub async fn serve_front(
         max_side_calls: 0,
         conversations: Conversations::Every,
         refused: Default::default(),
+        metrics: front.metrics.clone(),
     };
     let limits = Limits {
         max_connections: front.max_connections,
@@ -54,7 +58,7 @@ pub async fn serve_front(
         calls: Arc::new(rules),
     };
     let routing = Routing {
-        routes,
+        routes: Metered::new(routes, front.metrics.clone()),
         direct: None,
         web: None,
     };

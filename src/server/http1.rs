@@ -74,7 +74,10 @@ async fn call(request: http::Request<Incoming>, calls: Calls, peer: Peer) -> htt
     let side = !rules.is_conversation(parts.uri.path());
     let seat = match side.then(|| rules.side_seat()).transpose() {
         Ok(seat) => seat,
-        Err(status) => return translation.refusal(status),
+        Err(status) => {
+            rules.refused_side_call(parts.uri.path());
+            return translation.refusal(status);
+        }
     };
     let cutoff = Cutoff::new(&parts.headers, rules, side);
     // A conversation watches its own deadline; a side call's is watched here.

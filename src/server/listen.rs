@@ -40,11 +40,15 @@ use super::{
     direct::Direct,
     exchange::Routing,
     memory,
+    meter::{Metered, Metrics},
     replay::{Replays, replay},
     respond::Responder,
     translate::{Origins, Schemas, Web},
 };
-use crate::{addr::Listener, proto, proto::stream_server::StreamServer, token::Token, tutorial};
+use crate::{
+    addr::Listener, proto, proto::stream_server::StreamServer, schema::CallKind, token::Token,
+    tutorial,
+};
 
 /// How long connections may take to close once no conversation is left: long enough to flush
 /// the last answers to a slow reader, short enough not to hold up a restart.
@@ -96,7 +100,13 @@ async fn serve(
     let draining = CancellationToken::new();
     let signal = {
         let (draining, health, names) = (draining.clone(), health.clone(), served_names.clone());
-        shutdown.then(move |()| begin_drain(draining, health, names))
+        let metrics = config.metrics.clone();
+        shutdown.then(move |()| {
+            if let Some(metrics) = metrics {
+                metrics.draining.set(1);
+            }
+            begin_drain(draining, health, names)
+        })
     };
     let service = Arc::new(Service {
         responder,
@@ -161,6 +171,7 @@ fn call_rules(config: &Config, stop: &Stop) -> Arc<CallRules> {
         max_side_calls: config.max_side_calls,
         conversations: Conversations::Paths(conversation_paths(config)),
         refused: Default::default(),
+        metrics: config.metrics.clone(),
     })
 }
 
@@ -177,6 +188,42 @@ fn conversation_paths(config: &Config) -> Vec<String> {
             .collect(),
         None => vec![format!("/{}", tutorial::METHOD)],
     }
+}
+
+/// The figures of a server with `config`'s methods: conversations, health and reflection
+/// (`--metrics-listen`).
+pub fn metrics(config: &Config) -> Arc<Metrics> {
+    use crate::schema::CallKind::{Bidirectional, ServerStreaming, Unary};
+    let mut methods: Vec<(String, Option<CallKind>, bool)> = vec![
+        ("/grpc.health.v1.Health/Check".into(), Some(Unary), false),
+        (
+            "/grpc.health.v1.Health/Watch".into(),
+            Some(ServerStreaming),
+            false,
+        ),
+    ];
+    if config.reflection {
+        for version in ["v1", "v1alpha"] {
+            let path = format!("/grpc.reflection.{version}.ServerReflection/ServerReflectionInfo");
+            methods.push((path, Some(Bidirectional), false));
+        }
+    }
+    match (&config.replay, &config.bridges) {
+        // Replayed calls' messages are counted by their envelopes.
+        (Some(replays), _) => methods.extend(
+            (replays.methods().into_iter())
+                .map(|method| (format!("/{method}"), replays.kind(&method), false)),
+        ),
+        (None, Some(bridges)) => methods.extend(
+            (bridges.methods.iter())
+                .map(|method| (format!("/{}", method.name), Some(method.kind), true)),
+        ),
+        (None, None) => methods.push((format!("/{}", tutorial::METHOD), Some(Bidirectional), true)),
+    }
+    let methods = methods
+        .iter()
+        .map(|(path, kind, by_service)| (path.as_str(), *kind, *by_service));
+    Arc::new(Metrics::new(methods))
 }
 
 /// Health's names: "" for the whole server, and each service served.
@@ -214,8 +261,9 @@ fn routing<H: Health>(
         origins: Arc::new(Origins(config.allow_origins.clone())),
         limit: config.max_message_size,
     };
+    let routes = routes(config, Routes::new(health), service)?;
     Ok(Routing {
-        routes: routes(config, Routes::new(health), service)?,
+        routes: Metered::new(routes, config.metrics.clone()),
         direct: Some(direct),
         web: Some(web),
     })
@@ -248,7 +296,7 @@ fn routes(config: &Config, mut routes: Routes, service: Arc<Service>) -> anyhow:
                 ReflectionV1Alpha::send_compressed,
             ));
     }
-    let authorize = || authorize(config.token.clone());
+    let authorize = || authorize(config.token.clone(), config.metrics.clone());
     if let Some(replays) = &config.replay {
         return Ok(replay_routes(routes, replays, service, authorize()));
     }
@@ -315,9 +363,11 @@ fn not_served(routes: Routes, served: &[String]) -> Routes {
 /// not behind it: probes and tools must see the server without a secret.
 fn authorize(
     token: Option<Token>,
+    metrics: Option<Arc<Metrics>>,
 ) -> impl FnMut(Request<()>) -> Result<Request<()>, Status> + Clone {
     move |request: Request<()>| {
-        check_token(token.as_ref(), request.metadata(), peer(&request))?;
+        let metrics = metrics.as_deref();
+        check_token(token.as_ref(), request.metadata(), peer(&request), metrics)?;
         Ok(request)
     }
 }

@@ -11,6 +11,7 @@
 //! - `respond`: the responders, echo and exec, and the trait they share;
 //! - `cutoff`: what ends any call from outside it (deadline, drain, idleness) and the seats of
 //!   health, reflection and other calls that are not conversations;
+//! - `meter`: what `--metrics-listen` shows, counted around each call's route;
 //! - `deadline`, `idle`, `memory`: the client's deadline, `--idle-timeout`, giving memory back.
 
 mod accept;
@@ -29,6 +30,7 @@ mod idle;
 mod inbox;
 mod listen;
 mod memory;
+mod meter;
 mod replay;
 pub mod respond;
 mod translate;
@@ -39,7 +41,8 @@ use crate::{message::DEFAULT_MAX_MESSAGE_SIZE, token::Token};
 pub use bridge::{BridgeFlags, Bridges};
 pub use conversation::Wire;
 pub use front::{Front, connection_state, serve_front};
-pub use listen::run;
+pub use listen::{metrics, run};
+pub use meter::Metrics;
 pub use replay::Replays;
 pub use respond::{AnswerStream, Conversation, Echo, Exec, Hold, QuestionStream, Responder};
 
@@ -81,6 +84,8 @@ pub struct Config {
     pub bridges: Option<Bridges>,
     /// Recordings answered instead of the tutorial's method (`--replay`).
     pub replay: Option<Arc<Replays>>,
+    /// Where calls, conversations and refusals are counted (`--metrics-listen`).
+    pub metrics: Option<Arc<Metrics>>,
 }
 
 impl Default for Config {
@@ -102,6 +107,7 @@ impl Default for Config {
             token: None,
             bridges: None,
             replay: None,
+            metrics: None,
             allow_origins: Vec::new(),
         }
     }

@@ -4,8 +4,9 @@ use crate::{
     cli::{AskArgs, LinesOrJson, TextOrJson},
     client::{AskConfig, Framing, MethodArgs},
     mapping::MappingArgs,
-    net::CallSetup,
+    net::{CallSetup, Trace},
     token::Token,
+    trace::Traceparent,
 };
 
 use super::{connect_config, encoding, method_args};
@@ -23,6 +24,12 @@ pub fn ask(args: &AskArgs) -> anyhow::Result<AskConfig> {
             token,
             max_message_size: args.limits.max_message_size,
             compress: encoding(&args.compression),
+            // ask holds one conversation: one trace for all of it.
+            trace: match (&args.trace.traceparent, args.trace.trace) {
+                (Some(given), _) => Some(Trace::Given(given.clone())),
+                (None, true) => Some(Trace::Given(Traceparent::new_trace())),
+                (None, false) => None,
+            },
         },
         method: MethodArgs {
             mapping: MappingArgs {

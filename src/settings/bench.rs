@@ -4,7 +4,7 @@ use crate::{
     bench::{BenchConfig, Joining, Load, QuestionSource},
     cli::{self, BenchArgs, LinesOrJson, RateSchedule},
     error::Usage,
-    net::CallSetup,
+    net::{CallSetup, Trace},
     token::Token,
 };
 
@@ -24,6 +24,11 @@ pub fn bench(args: &BenchArgs) -> anyhow::Result<BenchConfig> {
             max_message_size: args.limits.max_message_size,
             timeout: None,
             compress: encoding(&args.compression),
+            trace: match (&args.trace.traceparent, args.trace.trace) {
+                (Some(given), _) => Some(Trace::Given(given.clone())),
+                (None, true) => Some(Trace::EachCall),
+                (None, false) => None,
+            },
         },
         method: method_args(&args.method, args.input == LinesOrJson::Json),
         source: match &args.questions_file {
@@ -51,6 +56,8 @@ pub fn bench(args: &BenchArgs) -> anyhow::Result<BenchConfig> {
         interval: args.interval,
         shard: args.shard,
         start_at: args.start_at,
+        thresholds: args.threshold.clone(),
+        live: args.metrics_listen.as_ref().map(|_| Default::default()),
         command_line: cli::shown_command_line(
             std::env::args_os().map(|arg| arg.to_string_lossy().into_owned()),
         ),

@@ -15,6 +15,7 @@ pub fn check(args: &CheckArgs) -> anyhow::Result<CheckConfig> {
             token,
             max_message_size: args.limits.max_message_size,
             compress: None,
+            trace: None,
         },
         ignore: args.match_ignore.clone(),
         check_metadata: args.check_metadata,

@@ -60,6 +60,7 @@ pub fn inspect_call(args: &ConnectArgs) -> anyhow::Result<CallSetup> {
         max_message_size: 64 * 1024 * 1024,
         timeout: None,
         compress: None,
+        trace: None,
     })
 }
 

@@ -29,6 +29,7 @@ pub fn proxy(args: &ProxyArgs) -> anyhow::Result<ProxyConfig> {
             token,
             max_message_size: args.limits.max_message_size,
             compress: None,
+            trace: None,
         },
         files: schema_files(&args.schema),
         print: print.then_some(match args.output {
@@ -39,5 +40,6 @@ pub fn proxy(args: &ProxyArgs) -> anyhow::Result<ProxyConfig> {
         max_connections: args.max_connections,
         keepalive: KEEPALIVE,
         grace: args.grace,
+        metrics_listen: args.operations.metrics_listen.clone(),
     })
 }

@@ -32,12 +32,6 @@ impl std::fmt::Debug for Serve {
 /// error, reported before anything listens.
 pub fn serve(args: &ServeArgs) -> anyhow::Result<Serve> {
     let max_message_size = args.limits.max_message_size;
-    // Whatever cannot be used (a command, a PEM or token file) is a usage error, reported
-    // before anything listens.
-    let responder: Arc<dyn Responder> = match args.command.as_slice() {
-        [] => Arc::new(Echo),
-        command => Arc::new(Exec::new(command, args.kill_grace, max_message_size)?),
-    };
     let tls = match (&args.tls_cert, &args.tls_key) {
         (Some(cert), Some(key)) => Some(tls::server_config(&tls::ServerFiles {
             cert,
@@ -51,7 +45,7 @@ pub fn serve(args: &ServeArgs) -> anyhow::Result<Serve> {
     };
     let token = Token::load(args.token_file.as_deref())?;
     let bridges = bridges(args)?;
-    let config = server::Config {
+    let mut config = server::Config {
         max_message_size,
         max_conversations: args.max_conversations,
         max_conversations_per_connection: args.max_conversations_per_connection,
@@ -69,6 +63,24 @@ pub fn serve(args: &ServeArgs) -> anyhow::Result<Serve> {
         token,
         bridges,
         replay: replays(args)?,
+        metrics: None,
+    };
+    if args.operations.metrics_listen.is_some() {
+        config.metrics = Some(server::metrics(&config));
+    }
+    // Whatever cannot be used (a command, a PEM or token file) is a usage error, reported
+    // before anything listens.
+    let responder: Arc<dyn Responder> = match args.command.as_slice() {
+        [] => Arc::new(Echo),
+        command => {
+            let metrics = config.metrics.clone();
+            Arc::new(Exec::new(
+                command,
+                args.kill_grace,
+                max_message_size,
+                metrics,
+            )?)
+        }
     };
     Ok(Serve { responder, config })
 }

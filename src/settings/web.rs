@@ -36,6 +36,7 @@ pub fn web(args: &WebArgs) -> anyhow::Result<WebConfig> {
             token: upstream_token,
             max_message_size: args.limits.max_message_size,
             compress: None,
+            trace: None,
         },
         files: schema_files(&args.schema),
         methods: args.method.clone(),
@@ -55,5 +56,6 @@ pub fn web(args: &WebArgs) -> anyhow::Result<WebConfig> {
         max_conversations,
         max_connections: args.max_connections as usize,
         ping_interval: args.ping_interval,
+        metrics_listen: args.operations.metrics_listen.clone(),
     })
 }

@@ -15,7 +15,7 @@ use axum::{
     response::{IntoResponse, Response},
 };
 
-use super::{Shared, WebConfig};
+use super::{Shared, WebConfig, metrics::Refusal};
 use crate::{addr::Listener, error::lock};
 
 pub(super) async fn check(
@@ -23,7 +23,13 @@ pub(super) async fn check(
     request: Request,
     next: Next,
 ) -> Response {
+    let refused = |why| {
+        if let Some(metrics) = &shared.metrics {
+            metrics.refused(why);
+        }
+    };
     if let Err(host) = host_allowed(&shared.hosts, request.headers()) {
+        refused(Refusal::Host);
         lock(&shared.refused).note(&format!(
             "refused a request for Host {host}: not a name this gateway answers to (--allow-host)"
         ));
@@ -37,6 +43,7 @@ pub(super) async fn check(
     if let Some(token) = &shared.config.token {
         let offered = bearer(request.headers()).or_else(|| query_token(request.uri().query()));
         if !token.admits(offered.as_deref()) {
+            refused(Refusal::Token);
             return (
                 StatusCode::UNAUTHORIZED,
                 "a token is needed (--web-token-file)\n",
@@ -45,6 +52,7 @@ pub(super) async fn check(
         }
     }
     if path == "/ws" && !origin_allowed(&shared, request.headers()) {
+        refused(Refusal::Origin);
         return (
             StatusCode::FORBIDDEN,
             "this origin may not open conversations (--allow-origin)\n",

@@ -16,6 +16,7 @@ use tokio::{
 };
 use tokio_rustls::TlsAcceptor;
 
+use super::metrics::{Refusal, WebMetrics};
 use crate::{addr::Listener, refusals::Refusals};
 
 /// How long a client has for its TLS handshake, and for each request's head: an idle or
@@ -27,6 +28,7 @@ pub(super) async fn serve(
     listener: Listener,
     tls: Option<Arc<rustls::ServerConfig>>,
     max_connections: usize,
+    metrics: Option<Arc<WebMetrics>>,
     app: Router,
 ) {
     let tls = tls.map(TlsAcceptor::from);
@@ -48,6 +50,9 @@ pub(super) async fn serve(
             }
         };
         let Ok(seat) = seats.clone().try_acquire_owned() else {
+            if let Some(metrics) = &metrics {
+                metrics.refused(Refusal::Connections);
+            }
             refused.note(&format!(
                 "--max-connections {max_connections} reached: closed a new connection"
             ));

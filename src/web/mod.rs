@@ -7,10 +7,12 @@
 mod guard;
 mod listen;
 mod methods;
+mod metrics;
 mod protocol;
 mod socket;
 
 pub use guard::host_name;
+pub use metrics::WebMetrics;
 
 use std::sync::{Arc, LazyLock, Mutex};
 
@@ -55,6 +57,8 @@ pub struct WebConfig {
     pub max_connections: usize,
     /// How often a socket whose answers wait is pinged (`--ping-interval`).
     pub ping_interval: std::time::Duration,
+    /// Where to serve Prometheus metrics (`--metrics-listen`).
+    pub metrics_listen: Option<Addr>,
 }
 
 /// What every request handler shares.
@@ -66,6 +70,7 @@ struct Shared {
     hosts: Vec<String>,
     refused: Mutex<Refusals>,
     upstream: Upstream,
+    metrics: Option<Arc<WebMetrics>>,
 }
 
 /// The page, compiled in: no CDN, no build step.
@@ -78,6 +83,18 @@ pub async fn run(
 ) -> anyhow::Result<()> {
     let listener = config.listen.bind().await?;
     check_exposure(&config, &listener).await?;
+    let metrics = config
+        .metrics_listen
+        .as_ref()
+        .map(|addr| (addr, Arc::default()));
+    let _serving = match &metrics {
+        Some((addr, metrics)) => {
+            let metrics: &Arc<WebMetrics> = metrics;
+            Some(crate::metrics::start(addr, metrics.clone()).await?)
+        }
+        None => None,
+    };
+    let metrics = metrics.map(|(_, metrics)| metrics);
     eprintln!("web page at {}", page_url(&listener, config.tls.is_some())?);
     let (tls, max_connections) = (config.tls.clone(), config.max_connections);
     let shared = Arc::new(Shared {
@@ -85,11 +102,12 @@ pub async fn run(
         hosts: guard::hosts(&config, &listener),
         refused: Mutex::default(),
         upstream: Upstream::new(config.connect.clone(), config.files.clone()),
+        metrics: metrics.clone(),
         config,
     });
     let app = routes(shared);
     tokio::select! {
-        () = listen::serve(listener, tls, max_connections, app) => Ok(()),
+        () = listen::serve(listener, tls, max_connections, metrics, app) => Ok(()),
         err = stop => Err(err),
     }
 }

@@ -30,6 +30,7 @@ use tonic::Status;
 
 use super::{
     Shared,
+    metrics::{OpenSocket, Refusal, WebMetrics},
     protocol::{self, Format, Question, Start},
 };
 use crate::{
@@ -67,7 +68,12 @@ pub(super) async fn upgrade(
 
 async fn converse(socket: WebSocket, shared: Arc<Shared>) {
     let (mut sink, mut stream) = socket.split();
+    let metrics = shared.metrics.as_deref();
+    let _open = OpenSocket(metrics).counted();
     let Ok(_seat) = shared.seats.clone().try_acquire_owned() else {
+        if let Some(metrics) = metrics {
+            metrics.refused(Refusal::Busy);
+        }
         let busy = format!(
             "gateway busy: {} conversations in progress (--max-conversations)",
             shared.config.max_conversations
@@ -86,14 +92,17 @@ async fn converse(socket: WebSocket, shared: Arc<Shared>) {
         }
     };
     tracing::info!(method = start.method, "web conversation opened");
+    if let Some(metrics) = metrics {
+        metrics.conversations.inc();
+    }
     let opened = match open(&shared, &start).await {
         Ok(opened) => opened,
         Err(err) => {
-            let (code, last) = refusal(&err);
+            let (code, last) = refusal(&err, metrics);
             return close(&mut sink, code, last).await;
         }
     };
-    let (code, last) = talk(opened, &mut sink, stream, start.output).await;
+    let (code, last) = talk(opened, &mut sink, stream, start.output, metrics).await;
     tracing::info!(method = start.method, "web conversation closed");
     if let Some(last) = last {
         close(&mut sink, code, last).await;
@@ -185,9 +194,14 @@ fn mapping(start: &Start) -> anyhow::Result<MappingArgs> {
 /// An upstream that failed (unreachable, a failed reflection call) ends with its status, as a
 /// conversation would; anything else the client asked for wrong is refused: the close code and
 /// the last message.
-fn refusal(err: &anyhow::Error) -> (u16, String) {
+fn refusal(err: &anyhow::Error, metrics: Option<&WebMetrics>) -> (u16, String) {
     match rpc_status(err) {
-        Some(status) => (close_code::NORMAL, protocol::status(&status, None)),
+        Some(status) => {
+            if let Some(metrics) = metrics {
+                metrics.upstream_failed(status.code());
+            }
+            (close_code::NORMAL, protocol::status(&status, None))
+        }
         None => (close_code::POLICY, protocol::error(&format!("{err:#}"))),
     }
 }
@@ -208,6 +222,7 @@ async fn talk(
     sink: &mut Sink,
     stream: SplitStream<WebSocket>,
     output: Format,
+    metrics: Option<&WebMetrics>,
 ) -> (u16, Option<String>) {
     let (questions, queued) = mpsc::channel(QUEUED);
     let (stopped_tx, stopped) = oneshot::channel();
@@ -225,7 +240,7 @@ async fn talk(
     let queued = ReceiverStream::new(queued).map(|(question, _share)| question);
     let answers = opened.calls.answers(queued).await;
     let out = Out::new(sink, heard, ping_interval);
-    let ended = relay(answers, out, stopped, output).await;
+    let ended = relay(answers, out, stopped, output, metrics).await;
     // Dropped with the answers: the calls still open are cancelled.
     reading.abort();
     ended
@@ -237,6 +252,7 @@ async fn relay(
     mut out: Out<'_>,
     mut stopped: oneshot::Receiver<Stopped>,
     output: Format,
+    metrics: Option<&WebMetrics>,
 ) -> (u16, Option<String>) {
     let mut trailers = None;
     loop {
@@ -271,6 +287,9 @@ async fn relay(
                 return (close_code::NORMAL, Some(ok));
             }
             Some(Err(status)) => {
+                if let Some(metrics) = metrics {
+                    metrics.upstream_failed(status.code());
+                }
                 return (close_code::NORMAL, Some(protocol::status(&status, None)));
             }
             Some(Ok(Heard::Trailers(map))) => {

@@ -36,7 +36,7 @@ say() { printf '%s\n' "$*"; }
 # ---- set-up -------------------------------------------------------------------------------------
 
 DEBIAN_PACKAGES=(golang-go golang-google-grpc-dev golang-github-golang-protobuf-1-5-dev
-                 protoc-gen-go protoc-gen-go-grpc protobuf-compiler nginx openssl fish)
+                 protoc-gen-go protoc-gen-go-grpc protobuf-compiler nginx openssl fish prometheus)
 
 install_debian() { # [PACKAGES...]: DEBIAN_PACKAGES unless told
     local missing=() wanted=("$@")
@@ -925,6 +925,19 @@ if [ "$HAVE_GO" = yes ] && [ "$HAVE_PY" = yes ]; then
         "$GO_BIN/kvserver" "$GO_BIN/kvclient -addr {}"
 else
     skip recorded-then-replayed "Go peers $HAVE_GO; Python peers $HAVE_PY"
+fi
+
+# ---- Prometheus scraping serve, a bridged serve and web (issue 36) -----------------------------
+
+if [ "$HAVE_GO" = yes ] && command -v promtool >/dev/null && command -v prometheus >/dev/null; then
+    check prometheus-counts-equal-grpc-go-load-bench-and-bridged-run \
+        python3 "$HERE/prometheus.py" "$BIN" "$GO_BIN/loadclient"
+    check promtool-checks-deploy-prometheus-config-and-alerts \
+        bash -c 'cd "$1/deploy" && promtool check config prometheus.yml && promtool test rules alerts-test.yml' \
+        check "$ROOT"
+else
+    skip prometheus-counts-equal-grpc-go-load-bench-and-bridged-run \
+        "Go peers $HAVE_GO; Debian's prometheus (prometheus, promtool) $(command -v prometheus || echo missing)"
 fi
 
 echo "interop: $passed passed, $failed failed, $skipped skipped"

@@ -17,6 +17,7 @@ use prost_types::{FileDescriptorProto, FileDescriptorSet};
 use crate::{
     error::Usage,
     recording::{FieldPath, Matcher, Recording, Side, Timing, read_paths},
+    schema::CallKind,
 };
 pub(super) use play::replay;
 
@@ -105,6 +106,12 @@ impl Replays {
             .collect();
         methods.sort();
         methods
+    }
+
+    /// How a recorded method's calls go, as its recordings say (their first that does).
+    pub fn kind(&self, method: &str) -> Option<CallKind> {
+        let recorded = self.recorded(&format!("/{method}"));
+        recorded.iter().find_map(|recorded| recorded.recording.kind)
     }
 
     /// The services of the recorded methods, sorted.

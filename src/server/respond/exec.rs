@@ -27,10 +27,12 @@ use tokio_util::task::{AbortOnDropHandle, TaskTracker};
 use tonic::{Status, metadata::KeyRef};
 
 use super::{AnswerStream, Conversation, Hold, QuestionStream, Responder};
+use crate::server::meter::Metrics;
 use crate::{
     error::{Usage, lock},
     lines::{Line, LineRules},
     message::max_text_len,
+    trace,
 };
 
 /// The longest stderr line kept whole in the log; longer ones are logged in pieces.
@@ -51,6 +53,8 @@ pub struct Exec {
     reapers: TaskTracker,
     /// Process groups that may still be running, for `kill_all`.
     live: Arc<Mutex<HashSet<i32>>>,
+    /// Where processes running and their exits are counted (`--metrics-listen`).
+    metrics: Option<Arc<Metrics>>,
 }
 
 impl Exec {
@@ -60,6 +64,7 @@ impl Exec {
         command: &[String],
         kill_grace: Duration,
         max_message_size: usize,
+        metrics: Option<Arc<Metrics>>,
     ) -> Result<Exec, Usage> {
         let (name, args) = command
             .split_first()
@@ -72,6 +77,7 @@ impl Exec {
             max_message_size,
             reapers: TaskTracker::new(),
             live: Arc::default(),
+            metrics,
         })
     }
 
@@ -90,6 +96,15 @@ impl Exec {
         for (name, value) in metadata_env(conversation) {
             command.env(name, value);
         }
+        // The call's trace context, as OpenTelemetry's environment carriers name it; never
+        // serve's own, which is not the conversation's.
+        command.env_remove("TRACEPARENT").env_remove("TRACESTATE");
+        if let Some((parent, state)) = trace::context_in(&conversation.metadata) {
+            command.env("TRACEPARENT", parent.as_str());
+            if let Some(state) = state {
+                command.env("TRACESTATE", state);
+            }
+        }
         let child = command.spawn()?;
         // A child has an id until it is waited for; without one, group 0 would be our own.
         let group = child
@@ -97,6 +112,9 @@ impl Exec {
             .ok_or_else(|| io::Error::other("the process was gone as it started"))?
             as i32;
         lock(&self.live).insert(group);
+        if let Some(metrics) = &self.metrics {
+            metrics.processes.inc();
+        }
         Ok(Process {
             child: Some(child),
             group,
@@ -105,6 +123,7 @@ impl Exec {
             reapers: self.reapers.clone(),
             live: self.live.clone(),
             hold: conversation.hold.clone(),
+            metrics: self.metrics.clone(),
         })
     }
 }
@@ -352,6 +371,7 @@ struct Process {
     live: Arc<Mutex<HashSet<i32>>>,
     /// The conversation's seat, given back only once the process is gone.
     hold: Hold,
+    metrics: Option<Arc<Metrics>>,
 }
 
 impl Process {
@@ -359,8 +379,26 @@ impl Process {
         let child = self.child.as_mut().expect("waited for once");
         let status = child.wait().await;
         self.child = None;
+        count_exit(self.metrics.as_deref(), &status);
         status
     }
+}
+
+/// A process's end, counted by its exit status or the signal that ended it.
+fn count_exit(metrics: Option<&Metrics>, status: &io::Result<ExitStatus>) {
+    use std::os::unix::process::ExitStatusExt;
+    let Some(metrics) = metrics else {
+        return;
+    };
+    let label = match status {
+        Ok(status) => match (status.code(), status.signal().map(Sig::try_from)) {
+            (Some(code), _) => code.to_string(),
+            (None, Some(Ok(signal))) => signal.as_str().to_owned(),
+            _ => "other".to_owned(),
+        },
+        Err(_) => "other".to_owned(),
+    };
+    metrics.exited(label);
 }
 
 impl Drop for Process {
@@ -374,15 +412,16 @@ impl Drop for Process {
         };
         let (grace, live, pid, id) = (self.kill_grace, self.live.clone(), self.group, self.id);
         let hold = std::mem::take(&mut self.hold);
+        let metrics = self.metrics.take();
         let reaper = async move {
-            let signal = match tokio::time::timeout(grace, child.wait()).await {
-                Ok(_) => Sig::SIGTERM,
+            let (signal, status) = match tokio::time::timeout(grace, child.wait()).await {
+                Ok(status) => (Sig::SIGTERM, status),
                 Err(_) => {
                     let _ = nix::sys::signal::killpg(group, Sig::SIGKILL);
-                    let _ = child.wait().await;
-                    Sig::SIGKILL
+                    (Sig::SIGKILL, child.wait().await)
                 }
             };
+            count_exit(metrics.as_deref(), &status);
             lock(&live).remove(&pid);
             tracing::info!(id, pid, %signal, "stopped the process of an ended conversation");
             drop(hold);

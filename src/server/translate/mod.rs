@@ -19,9 +19,7 @@ use tonic::{
     Status,
     body::Body,
     codegen::http::{self, HeaderMap, HeaderName, HeaderValue, StatusCode, header, request::Parts},
-    service::Routes,
 };
-use tower::ServiceExt as _;
 
 pub(super) use cors::Origins;
 pub(super) use schemas::Schemas;
@@ -31,6 +29,7 @@ use self::{
     inbound::{Base64In, JsonStreamIn, UnaryIn},
     outbound::{Answers, ConnectStreamOut, GrpcWebOut, Unary, early_status},
 };
+use super::meter::Metered;
 use crate::protocols::{
     DEADLINE_PASSED, Protocol, SERVED,
     body::{translated, translated_until},
@@ -231,7 +230,7 @@ impl Translation {
     /// the way out; ended at `deadline` if one is given (where nothing else watches it).
     pub(super) async fn call(
         self,
-        routes: Routes,
+        routes: Metered,
         parts: Parts,
         body: Body,
         deadline: Option<Instant>,
@@ -239,10 +238,7 @@ impl Translation {
         let request = http::Request::from_parts(parts, self.inbound(body));
         let refused = Translation::new(self.protocol, self.origin.clone(), self.limit);
         let answer = async {
-            let response = match routes.oneshot(request).await {
-                Ok(response) => response,
-                Err(never) => match never {},
-            };
+            let response = routes.call(request).await;
             self.outbound(response, deadline).await
         };
         let Some(at) = deadline else {
