@@ -34,6 +34,7 @@ Register-ArgumentCompleter -Native -CommandName 'grpc-convo' -ScriptBlock {
             [CompletionResult]::new('describe', 'describe', [CompletionResultType]::ParameterValue, 'Show a service, method, message or enum in proto syntax')
             [CompletionResult]::new('health', 'health', [CompletionResultType]::ParameterValue, 'Check a server''s health (grpc.health.v1.Health): prints SERVING or another status; exit 0 for SERVING, 4 for any other')
             [CompletionResult]::new('web', 'web', [CompletionResultType]::ParameterValue, 'Converse with any gRPC server from a browser: a page and a WebSocket API in front of the upstream server (--addr)')
+            [CompletionResult]::new('mcp', 'mcp', [CompletionResultType]::ParameterValue, 'Offer the upstream server''s methods to agents over the Model Context Protocol: a tool per unary and server-streaming method, and conversation tools for the streaming ones (stdio, or Streamable HTTP with --listen)')
             [CompletionResult]::new('proxy', 'proxy', [CompletionResultType]::ParameterValue, 'A transparent gRPC proxy for any method: prints the calls passing through (--print) and records each one (--record) for serve --replay and check')
             [CompletionResult]::new('check', 'check', [CompletionResultType]::ParameterValue, 'Replay recordings against a server: send each one''s questions as it sent them and compare the answers and status with the recorded ones; exit 1 if any call differs')
             [CompletionResult]::new('completions', 'completions', [CompletionResultType]::ParameterValue, 'Print a completion script for a shell')
@@ -367,6 +368,45 @@ Register-ArgumentCompleter -Native -CommandName 'grpc-convo' -ScriptBlock {
             [CompletionResult]::new('--version', '--version', [CompletionResultType]::ParameterName, 'Print version')
             break
         }
+        'grpc-convo;mcp' {
+            [CompletionResult]::new('--listen', '--listen', [CompletionResultType]::ParameterName, 'Speak MCP over Streamable HTTP at http://ADDR/mcp (HOST:PORT, :PORT or unix:PATH) instead of stdio; port 0 picks a free port, printed as "mcp at URL" on stderr')
+            [CompletionResult]::new('--method', '--method', [CompletionResultType]::ParameterName, 'Offer only this method (pkg.Service/Method; repeatable) [default: every method the upstream''s reflection or the files know]')
+            [CompletionResult]::new('--allow-host', '--allow-host', [CompletionResultType]::ParameterName, 'With --listen: answer requests whose Host is NAME too (repeatable). Only localhost, 127.0.0.1, ::1 and the address listened on are answered otherwise (DNS rebinding)')
+            [CompletionResult]::new('--allow-origin', '--allow-origin', [CompletionResultType]::ParameterName, 'With --listen: let pages from ORIGIN (scheme://host:port) call (repeatable); any other Origin is refused with 403')
+            [CompletionResult]::new('--mcp-token-file', '--mcp-token-file', [CompletionResultType]::ParameterName, 'With --listen: require "Authorization: Bearer TOKEN", TOKEN being this file''s content; needed to listen on an address that is not loopback or a Unix socket')
+            [CompletionResult]::new('--conversation-idle', '--conversation-idle', [CompletionResultType]::ParameterName, 'Cancel a conversation no tool has touched for this long')
+            [CompletionResult]::new('--max-conversations', '--max-conversations', [CompletionResultType]::ParameterName, 'Conversations open at once, across sessions; open_conversation past them is refused')
+            [CompletionResult]::new('--log-format', '--log-format', [CompletionResultType]::ParameterName, 'Format of the log lines on stderr')
+            [CompletionResult]::new('--addr', '--addr', [CompletionResultType]::ParameterName, 'Server to talk to')
+            [CompletionResult]::new('--connect-timeout', '--connect-timeout', [CompletionResultType]::ParameterName, 'How long to wait for the connection to the server: TCP, TLS and the server''s first HTTP/2 frame')
+            [CompletionResult]::new('--keepalive', '--keepalive', [CompletionResultType]::ParameterName, 'Interval of HTTP/2 pings while a conversation is open, so that a frozen or vanished server is noticed: one not answered within this long (20 s at most) ends the conversation with UNAVAILABLE; 0 sends none')
+            [CompletionResult]::new('--ca-cert', '--ca-cert', [CompletionResultType]::ParameterName, 'Connect with TLS, trusting only the CA certificate(s) in this PEM file')
+            [CompletionResult]::new('--tls-server-name', '--tls-server-name', [CompletionResultType]::ParameterName, 'The name to verify in the server''s certificate, when it differs from the address (and from --authority); implies --tls')
+            [CompletionResult]::new('--authority', '--authority', [CompletionResultType]::ParameterName, 'The :authority of every call (the virtual host a proxy routes by), and the name to verify in the server''s certificate unless --tls-server-name is given')
+            [CompletionResult]::new('--protocol', '--protocol', [CompletionResultType]::ParameterName, 'The protocol of the calls: grpc, or grpc-web or connect for servers that answer those (Envoy''s gRPC-Web filter, connect-go and connect-node servers, grpc-convo serve), over the same HTTP/2 connection. Connect sends unary calls in its unary form')
+            [CompletionResult]::new('--cert', '--cert', [CompletionResultType]::ParameterName, 'Client certificate for mutual TLS, in PEM (with --key; implies --tls)')
+            [CompletionResult]::new('--key', '--key', [CompletionResultType]::ParameterName, 'Private key of --cert, in PEM')
+            [CompletionResult]::new('--token-file', '--token-file', [CompletionResultType]::ParameterName, 'Send the bearer token in this file as "authorization: Bearer TOKEN" (or set GRPC_CONVO_TOKEN); no flag takes the token itself, as argv is visible to every user')
+            [CompletionResult]::new('-H', '-H ', [CompletionResultType]::ParameterName, 'Request metadata, as ''name: value'' (repeatable); names ending in -bin take base64 values')
+            [CompletionResult]::new('--header', '--header', [CompletionResultType]::ParameterName, 'Request metadata, as ''name: value'' (repeatable); names ending in -bin take base64 values')
+            [CompletionResult]::new('--proto', '--proto', [CompletionResultType]::ParameterName, 'A .proto file that defines the method''s types, parsed at run time (repeatable); given any of --proto or --protoset, no reflection call is made')
+            [CompletionResult]::new('-I', '-I ', [CompletionResultType]::ParameterName, 'Where --proto files and their imports are found (repeatable); each --proto file''s own directory is searched too')
+            [CompletionResult]::new('--import-path', '--import-path', [CompletionResultType]::ParameterName, 'Where --proto files and their imports are found (repeatable); each --proto file''s own directory is searched too')
+            [CompletionResult]::new('--protoset', '--protoset', [CompletionResultType]::ParameterName, 'A FileDescriptorSet, as `protoc -o` or `buf build -o` writes it (repeatable)')
+            [CompletionResult]::new('--max-message-size', '--max-message-size', [CompletionResultType]::ParameterName, 'Largest message sent or received, in bytes (encoded protobuf)')
+            [CompletionResult]::new('--wait-ready', '--wait-ready', [CompletionResultType]::ParameterName, 'If the server is not up yet, keep trying to connect, with backoff, until --connect-timeout runs out')
+            [CompletionResult]::new('--tls', '--tls', [CompletionResultType]::ParameterName, 'Connect with TLS, trusting the system''s root certificates')
+            [CompletionResult]::new('--insecure', '--insecure', [CompletionResultType]::ParameterName, 'Connect with TLS and verify nothing of the server''s certificate (a development server''s self-signed one): a warning says so on stderr each run. A token still goes only to this machine unless --allow-plaintext-token')
+            [CompletionResult]::new('--http1', '--http1', [CompletionResultType]::ParameterName, 'Speak --protocol grpc-web or connect over HTTP/1.1, a connection per call in progress (kept for the next one), for servers that answer them on HTTP/1.1 alone. Streams go both ways where the server reads a request while it answers (serve does; many proxies and servers answer only once the request has ended)')
+            [CompletionResult]::new('--allow-plaintext-token', '--allow-plaintext-token', [CompletionResultType]::ParameterName, 'Send the token even without TLS (or with --insecure) to an address that is not this machine')
+            [CompletionResult]::new('-v', '-v', [CompletionResultType]::ParameterName, 'More log output on stderr: -v for debug, -vv for trace (RUST_LOG overrides)')
+            [CompletionResult]::new('--verbose', '--verbose', [CompletionResultType]::ParameterName, 'More log output on stderr: -v for debug, -vv for trace (RUST_LOG overrides)')
+            [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')
+            [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')
+            [CompletionResult]::new('-V', '-V ', [CompletionResultType]::ParameterName, 'Print version')
+            [CompletionResult]::new('--version', '--version', [CompletionResultType]::ParameterName, 'Print version')
+            break
+        }
         'grpc-convo;proxy' {
             [CompletionResult]::new('--listen', '--listen', [CompletionResultType]::ParameterName, 'Address to listen on (HTTP/2 without TLS): HOST:PORT, :PORT or unix:PATH; port 0 picks a free port, printed as "listening on ADDRESS" on stderr')
             [CompletionResult]::new('-o', '-o', [CompletionResultType]::ParameterName, 'Format of the printed lines')
@@ -457,6 +497,7 @@ Register-ArgumentCompleter -Native -CommandName 'grpc-convo' -ScriptBlock {
             [CompletionResult]::new('describe', 'describe', [CompletionResultType]::ParameterValue, 'Show a service, method, message or enum in proto syntax')
             [CompletionResult]::new('health', 'health', [CompletionResultType]::ParameterValue, 'Check a server''s health (grpc.health.v1.Health): prints SERVING or another status; exit 0 for SERVING, 4 for any other')
             [CompletionResult]::new('web', 'web', [CompletionResultType]::ParameterValue, 'Converse with any gRPC server from a browser: a page and a WebSocket API in front of the upstream server (--addr)')
+            [CompletionResult]::new('mcp', 'mcp', [CompletionResultType]::ParameterValue, 'Offer the upstream server''s methods to agents over the Model Context Protocol: a tool per unary and server-streaming method, and conversation tools for the streaming ones (stdio, or Streamable HTTP with --listen)')
             [CompletionResult]::new('proxy', 'proxy', [CompletionResultType]::ParameterValue, 'A transparent gRPC proxy for any method: prints the calls passing through (--print) and records each one (--record) for serve --replay and check')
             [CompletionResult]::new('check', 'check', [CompletionResultType]::ParameterValue, 'Replay recordings against a server: send each one''s questions as it sent them and compare the answers and status with the recorded ones; exit 1 if any call differs')
             [CompletionResult]::new('completions', 'completions', [CompletionResultType]::ParameterValue, 'Print a completion script for a shell')
@@ -486,6 +527,9 @@ Register-ArgumentCompleter -Native -CommandName 'grpc-convo' -ScriptBlock {
             break
         }
         'grpc-convo;help;web' {
+            break
+        }
+        'grpc-convo;help;mcp' {
             break
         }
         'grpc-convo;help;proxy' {

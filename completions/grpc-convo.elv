@@ -31,6 +31,7 @@ set edit:completion:arg-completer[grpc-convo] = {|@words|
             cand describe 'Show a service, method, message or enum in proto syntax'
             cand health 'Check a server''s health (grpc.health.v1.Health): prints SERVING or another status; exit 0 for SERVING, 4 for any other'
             cand web 'Converse with any gRPC server from a browser: a page and a WebSocket API in front of the upstream server (--addr)'
+            cand mcp 'Offer the upstream server''s methods to agents over the Model Context Protocol: a tool per unary and server-streaming method, and conversation tools for the streaming ones (stdio, or Streamable HTTP with --listen)'
             cand proxy 'A transparent gRPC proxy for any method: prints the calls passing through (--print) and records each one (--record) for serve --replay and check'
             cand check 'Replay recordings against a server: send each one''s questions as it sent them and compare the answers and status with the recorded ones; exit 1 if any call differs'
             cand completions 'Print a completion script for a shell'
@@ -352,6 +353,44 @@ set edit:completion:arg-completer[grpc-convo] = {|@words|
             cand -V 'Print version'
             cand --version 'Print version'
         }
+        &'grpc-convo;mcp'= {
+            cand --listen 'Speak MCP over Streamable HTTP at http://ADDR/mcp (HOST:PORT, :PORT or unix:PATH) instead of stdio; port 0 picks a free port, printed as "mcp at URL" on stderr'
+            cand --method 'Offer only this method (pkg.Service/Method; repeatable) [default: every method the upstream''s reflection or the files know]'
+            cand --allow-host 'With --listen: answer requests whose Host is NAME too (repeatable). Only localhost, 127.0.0.1, ::1 and the address listened on are answered otherwise (DNS rebinding)'
+            cand --allow-origin 'With --listen: let pages from ORIGIN (scheme://host:port) call (repeatable); any other Origin is refused with 403'
+            cand --mcp-token-file 'With --listen: require "Authorization: Bearer TOKEN", TOKEN being this file''s content; needed to listen on an address that is not loopback or a Unix socket'
+            cand --conversation-idle 'Cancel a conversation no tool has touched for this long'
+            cand --max-conversations 'Conversations open at once, across sessions; open_conversation past them is refused'
+            cand --log-format 'Format of the log lines on stderr'
+            cand --addr 'Server to talk to'
+            cand --connect-timeout 'How long to wait for the connection to the server: TCP, TLS and the server''s first HTTP/2 frame'
+            cand --keepalive 'Interval of HTTP/2 pings while a conversation is open, so that a frozen or vanished server is noticed: one not answered within this long (20 s at most) ends the conversation with UNAVAILABLE; 0 sends none'
+            cand --ca-cert 'Connect with TLS, trusting only the CA certificate(s) in this PEM file'
+            cand --tls-server-name 'The name to verify in the server''s certificate, when it differs from the address (and from --authority); implies --tls'
+            cand --authority 'The :authority of every call (the virtual host a proxy routes by), and the name to verify in the server''s certificate unless --tls-server-name is given'
+            cand --protocol 'The protocol of the calls: grpc, or grpc-web or connect for servers that answer those (Envoy''s gRPC-Web filter, connect-go and connect-node servers, grpc-convo serve), over the same HTTP/2 connection. Connect sends unary calls in its unary form'
+            cand --cert 'Client certificate for mutual TLS, in PEM (with --key; implies --tls)'
+            cand --key 'Private key of --cert, in PEM'
+            cand --token-file 'Send the bearer token in this file as "authorization: Bearer TOKEN" (or set GRPC_CONVO_TOKEN); no flag takes the token itself, as argv is visible to every user'
+            cand -H 'Request metadata, as ''name: value'' (repeatable); names ending in -bin take base64 values'
+            cand --header 'Request metadata, as ''name: value'' (repeatable); names ending in -bin take base64 values'
+            cand --proto 'A .proto file that defines the method''s types, parsed at run time (repeatable); given any of --proto or --protoset, no reflection call is made'
+            cand -I 'Where --proto files and their imports are found (repeatable); each --proto file''s own directory is searched too'
+            cand --import-path 'Where --proto files and their imports are found (repeatable); each --proto file''s own directory is searched too'
+            cand --protoset 'A FileDescriptorSet, as `protoc -o` or `buf build -o` writes it (repeatable)'
+            cand --max-message-size 'Largest message sent or received, in bytes (encoded protobuf)'
+            cand --wait-ready 'If the server is not up yet, keep trying to connect, with backoff, until --connect-timeout runs out'
+            cand --tls 'Connect with TLS, trusting the system''s root certificates'
+            cand --insecure 'Connect with TLS and verify nothing of the server''s certificate (a development server''s self-signed one): a warning says so on stderr each run. A token still goes only to this machine unless --allow-plaintext-token'
+            cand --http1 'Speak --protocol grpc-web or connect over HTTP/1.1, a connection per call in progress (kept for the next one), for servers that answer them on HTTP/1.1 alone. Streams go both ways where the server reads a request while it answers (serve does; many proxies and servers answer only once the request has ended)'
+            cand --allow-plaintext-token 'Send the token even without TLS (or with --insecure) to an address that is not this machine'
+            cand -v 'More log output on stderr: -v for debug, -vv for trace (RUST_LOG overrides)'
+            cand --verbose 'More log output on stderr: -v for debug, -vv for trace (RUST_LOG overrides)'
+            cand -h 'Print help (see more with ''--help'')'
+            cand --help 'Print help (see more with ''--help'')'
+            cand -V 'Print version'
+            cand --version 'Print version'
+        }
         &'grpc-convo;proxy'= {
             cand --listen 'Address to listen on (HTTP/2 without TLS): HOST:PORT, :PORT or unix:PATH; port 0 picks a free port, printed as "listening on ADDRESS" on stderr'
             cand -o 'Format of the printed lines'
@@ -439,6 +478,7 @@ set edit:completion:arg-completer[grpc-convo] = {|@words|
             cand describe 'Show a service, method, message or enum in proto syntax'
             cand health 'Check a server''s health (grpc.health.v1.Health): prints SERVING or another status; exit 0 for SERVING, 4 for any other'
             cand web 'Converse with any gRPC server from a browser: a page and a WebSocket API in front of the upstream server (--addr)'
+            cand mcp 'Offer the upstream server''s methods to agents over the Model Context Protocol: a tool per unary and server-streaming method, and conversation tools for the streaming ones (stdio, or Streamable HTTP with --listen)'
             cand proxy 'A transparent gRPC proxy for any method: prints the calls passing through (--print) and records each one (--record) for serve --replay and check'
             cand check 'Replay recordings against a server: send each one''s questions as it sent them and compare the answers and status with the recorded ones; exit 1 if any call differs'
             cand completions 'Print a completion script for a shell'
@@ -460,6 +500,8 @@ set edit:completion:arg-completer[grpc-convo] = {|@words|
         &'grpc-convo;help;health'= {
         }
         &'grpc-convo;help;web'= {
+        }
+        &'grpc-convo;help;mcp'= {
         }
         &'grpc-convo;help;proxy'= {
         }

@@ -162,6 +162,17 @@ const WEB_HELP: &str = "Examples:
 The WebSocket API at /ws, one JSON object per text message, is described in docs/web.md.
 ";
 
+const MCP_HELP: &str = "Examples:
+  grpc-convo serve --addr :8000 &
+  grpc-convo mcp --addr :8000 --listen 127.0.0.1:8090 &   # mcp at http://127.0.0.1:8090/mcp
+
+Without --listen it speaks MCP on stdin and stdout, as an agent's client starts it (an
+mcpServers entry: docs/mcp.md). Tools: list_methods, describe, open_conversation, send, receive,
+close, and one per unary and server-streaming method (pkg_Service_Method), its input
+{\"request\": the request in protobuf JSON, \"metadata\": {...}, \"timeout_ms\": N,
+\"max_answers\": N}.
+";
+
 const PROXY_HELP: &str = "Examples:
   grpc-convo serve --addr :8000 &
   grpc-convo proxy --listen :8001 --upstream :8000 --record calls/ --no-print &
@@ -297,6 +308,11 @@ pub enum Command {
     /// upstream server (--addr)
     #[command(after_long_help = WEB_HELP)]
     Web(WebArgs),
+    /// Offer the upstream server's methods to agents over the Model Context Protocol: a tool
+    /// per unary and server-streaming method, and conversation tools for the streaming ones
+    /// (stdio, or Streamable HTTP with --listen)
+    #[command(after_long_help = MCP_HELP)]
+    Mcp(McpArgs),
     /// A transparent gRPC proxy for any method: prints the calls passing through (--print) and
     /// records each one (--record) for serve --replay and check
     #[command(after_long_help = PROXY_HELP)]
@@ -566,6 +582,57 @@ pub struct CheckArgs {
 
     #[command(flatten)]
     pub connect: ConnectArgs,
+
+    #[command(flatten)]
+    pub limits: Limits,
+}
+
+#[derive(Debug, Args)]
+pub struct McpArgs {
+    /// Speak MCP over Streamable HTTP at http://ADDR/mcp (HOST:PORT, :PORT or unix:PATH)
+    /// instead of stdio; port 0 picks a free port, printed as "mcp at URL" on stderr
+    #[arg(long, value_name = "ADDR")]
+    pub listen: Option<Addr>,
+
+    /// Offer only this method (pkg.Service/Method; repeatable) [default: every method the
+    /// upstream's reflection or the files know]
+    #[arg(long, value_name = "METHOD")]
+    pub method: Vec<MethodName>,
+
+    /// With --listen: answer requests whose Host is NAME too (repeatable). Only localhost,
+    /// 127.0.0.1, ::1 and the address listened on are answered otherwise (DNS rebinding)
+    #[arg(long, value_name = "NAME", requires = "listen")]
+    pub allow_host: Vec<String>,
+
+    /// With --listen: let pages from ORIGIN (scheme://host:port) call (repeatable); any other
+    /// Origin is refused with 403
+    #[arg(long, value_name = "ORIGIN", requires = "listen")]
+    pub allow_origin: Vec<String>,
+
+    /// With --listen: require "Authorization: Bearer TOKEN", TOKEN being this file's content;
+    /// needed to listen on an address that is not loopback or a Unix socket
+    #[arg(long, value_name = "FILE", requires = "listen")]
+    pub mcp_token_file: Option<PathBuf>,
+
+    /// Cancel a conversation no tool has touched for this long
+    #[arg(long, value_name = "DURATION", value_parser = duration, default_value = "5m")]
+    pub conversation_idle: Duration,
+
+    /// Conversations open at once, across sessions; open_conversation past them is refused
+    #[arg(long, value_name = "N", default_value_t = 100,
+          value_parser = clap::value_parser!(u32).range(1..))]
+    pub max_conversations: u32,
+
+    /// Format of the log lines on stderr
+    #[arg(long, value_enum, value_name = "FORMAT", default_value_t = LogFormat::Text)]
+    pub log_format: LogFormat,
+
+    /// The upstream server, and how to reach it: every call of the agent goes there
+    #[command(flatten)]
+    pub connect: ConnectArgs,
+
+    #[command(flatten)]
+    pub schema: SchemaFlags,
 
     #[command(flatten)]
     pub limits: Limits,

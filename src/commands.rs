@@ -11,8 +11,8 @@ use anyhow::Context;
 use crate::{
     bench,
     cli::{
-        AskArgs, BenchArgs, CheckArgs, DescribeArgs, HealthArgs, ListArgs, MergeArgs, ProxyArgs,
-        ServeArgs, TextOrJson, WebArgs,
+        AskArgs, BenchArgs, CheckArgs, DescribeArgs, HealthArgs, ListArgs, McpArgs, MergeArgs,
+        ProxyArgs, ServeArgs, TextOrJson, WebArgs,
     },
     client::{self, health::Health, input::Source, inspect, output, prompt::Prompt},
     error::ThresholdMissed,
@@ -49,6 +49,12 @@ pub async fn web(args: WebArgs) -> anyhow::Result<()> {
     let mut signals = Signals::install().context("cannot install signal handlers")?;
     let config = settings::web(&args)?;
     crate::web::run(config, async { anyhow::Error::new(signals.next().await) }).await
+}
+
+pub async fn mcp(args: McpArgs) -> anyhow::Result<()> {
+    let mut signals = Signals::install().context("cannot install signal handlers")?;
+    let config = settings::mcp(&args)?;
+    crate::mcp::run(config, async { anyhow::Error::new(signals.next().await) }).await
 }
 
 pub async fn proxy(args: ProxyArgs) -> anyhow::Result<()> {

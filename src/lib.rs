@@ -18,6 +18,7 @@ pub(crate) mod flow;
 pub(crate) mod lines;
 pub(crate) mod lockstep;
 pub mod mapping;
+pub mod mcp;
 pub(crate) mod message;
 pub mod metrics;
 pub mod net;

@@ -14,7 +14,9 @@ use anyhow::Context;
 use clap::Parser;
 use grpc_convo::{
     cli::{AskArgs, BenchArgs, BenchCommand, Cli, Command, LogFormat, TextOrJson},
-    commands::{ask, bench, check, describe, health, list, merge, proxy, serve, web, write_stdout},
+    commands::{
+        ask, bench, check, describe, health, list, mcp, merge, proxy, serve, web, write_stdout,
+    },
     error::{rpc_status, status_json},
     exit::{self, Outcome},
 };
@@ -71,6 +73,7 @@ fn run(cli: Cli) -> anyhow::Result<()> {
         Command::Describe(args) => runtime(Threads::One)?.block_on(describe(args)),
         Command::Health(args) => runtime(Threads::One)?.block_on(health(args)),
         Command::Web(args) => runtime(Threads::AllCores)?.block_on(web(args)),
+        Command::Mcp(args) => runtime(Threads::AllCores)?.block_on(mcp(args)),
         Command::Proxy(args) => runtime(Threads::AllCores)?.block_on(proxy(args)),
         Command::Check(args) => runtime(Threads::Two)?.block_on(check(args)),
         Command::Completions { shell } => {
@@ -123,6 +126,7 @@ fn init_logging(cli: &Cli) {
         Command::Serve(args) => args.operations.log_format,
         Command::Web(args) => args.operations.log_format,
         Command::Proxy(args) => args.operations.log_format,
+        Command::Mcp(args) => args.log_format,
         _ => LogFormat::Text,
     };
     match format {

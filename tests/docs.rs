@@ -13,9 +13,11 @@
 //!   output follows it, compared with every number (and its µs, ms or s) taken as any number.
 //! - `grpc-convo serve ... &` starts a server: its --addr gets port 0 (a Unix path, the scratch
 //!   directory), and the port it reports replaces the written one in every later command of the
-//!   page; clients that name no address get it through GRPC_CONVO_ADDR. `grpc-convo web ... &`
-//!   and `grpc-convo proxy ... &` likewise, by their --listen and the address they print; a
-//!   `--metrics-listen` port likewise, by the "metrics at" URL the server prints.
+//!   page; clients that name no address get it through GRPC_CONVO_ADDR. `grpc-convo web ... &`,
+//!   `grpc-convo proxy ... &` and `grpc-convo mcp ... &` likewise, by their --listen and the
+//!   address they print; a `--metrics-listen` port likewise, by the "metrics at" URL the server
+//!   prints.
+//! - ```json blocks must parse: configuration people paste (mcpServers entries).
 //! - A command that needs a peer grpc-convo does not bring (grpcurl, Python, kubectl, cargo, Go,
 //!   nginx, the interop suite) is skipped and listed; so is a block under
 //!   `<!-- docs-test: skip: REASON -->`.
@@ -153,6 +155,16 @@ fn read_page(name: &str, text: &str) -> Page {
             "sh" | "bash" | "console" | "shell" => read_script(name, &block, true, &mut page),
             "" if block.first().is_some_and(|(_, l)| l.starts_with("$ ")) => {
                 read_transcript(name, &block, &mut page)
+            }
+            // Configuration people paste (mcpServers entries): it must at least parse.
+            "json" => {
+                let text: Vec<&str> = block.iter().map(|(_, line)| *line).collect();
+                let parsed = serde_json::from_str::<serde_json::Value>(&text.join("\n"));
+                assert!(
+                    parsed.is_ok(),
+                    "{name}:{}: not JSON: {parsed:?}",
+                    opened + 1
+                );
             }
             _ => {}
         }
@@ -381,7 +393,7 @@ impl Session {
     /// path), and the command with that address made free.
     fn server_command(&self, command: &str) -> Option<(String, String)> {
         let code = command.split(" #").next().unwrap_or_default().trim_end();
-        let listens = ["grpc-convo web", "grpc-convo proxy"];
+        let listens = ["grpc-convo web", "grpc-convo proxy", "grpc-convo mcp"];
         if listens.iter().any(|c| command.starts_with(c)) && code.ends_with('&') {
             return Some(self.listen_command(command));
         }
@@ -424,6 +436,10 @@ impl Session {
                     true => ("grpc-convo proxy", "8001"),
                     false => ("grpc-convo web", "8080"),
                 };
+                assert!(
+                    !command.starts_with("grpc-convo mcp"),
+                    "mcp & needs --listen: {command}"
+                );
                 let free = command.replacen(name, &format!("{name} --listen 127.0.0.1:0"), 1);
                 (port.to_owned(), free)
             }
@@ -575,9 +591,9 @@ impl Server {
                         let port = url.trim_end_matches("/metrics").rsplit_once(':');
                         metrics = port.map(|(_, port)| port.to_owned());
                     }
-                    let web = line
-                        .strip_prefix("web page at http://")
-                        .map(|a| a.trim_end_matches('/'));
+                    let web = (line.strip_prefix("web page at http://"))
+                        .or_else(|| line.strip_prefix("mcp at http://"))
+                        .map(|a| a.trim_end_matches('/').trim_end_matches("/mcp"));
                     match line.strip_prefix("listening on ").or(web) {
                         Some(addr) => break addr.to_owned(),
                         None => continue,

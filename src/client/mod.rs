@@ -3,6 +3,7 @@
 
 mod calls;
 mod framing;
+pub(crate) mod gateway;
 pub mod health;
 pub mod input;
 pub mod inspect;

@@ -77,13 +77,19 @@ fn method_text(symbol: &str, method: &MethodDescriptor) -> String {
     text
 }
 
+/// The comment above the element at `path` of `file`, as written (its lines' `//` gone).
+pub(crate) fn leading_comment<'a>(file: &'a FileDescriptorProto, path: &[i32]) -> Option<&'a str> {
+    let info = file.source_code_info.as_ref()?;
+    let location = info
+        .location
+        .iter()
+        .find(|location| location.path == path)?;
+    location.leading_comments.as_deref()
+}
+
 /// The comments above the element at `path` of `file`, as `//` lines at `indent`.
 fn comments(file: &FileDescriptorProto, path: &[i32], indent: &str) -> String {
-    let location = file
-        .source_code_info
-        .as_ref()
-        .and_then(|info| info.location.iter().find(|location| location.path == path));
-    let Some(text) = location.and_then(|location| location.leading_comments.as_deref()) else {
+    let Some(text) = leading_comment(file, path) else {
         return String::new();
     };
     text.trim_end()

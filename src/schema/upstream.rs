@@ -55,6 +55,21 @@ impl Upstream {
         Ok(connected.await?.clone())
     }
 
+    /// Every schema of what the upstream offers: the files' (the tutorial's proto apart), or
+    /// each service's by reflection, asked again each time so that services added since are
+    /// seen (each one's schema comes from the cache).
+    pub async fn schemas(&self, call: &CallSetup) -> anyhow::Result<Vec<Schema>> {
+        if let Some(schema) = self.files(Tutorial::Apart).await? {
+            return Ok(vec![schema]);
+        }
+        let channel = self.channel().await?;
+        let mut schemas = Vec::new();
+        for service in reflect::services(&channel, call).await? {
+            schemas.push(self.reflected(&service, call).await?);
+        }
+        Ok(schemas)
+    }
+
     /// The files' schema, read once; `None` when none were given.
     pub async fn files(&self, tutorial: Tutorial) -> anyhow::Result<Option<Schema>> {
         let cell = match tutorial {

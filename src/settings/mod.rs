@@ -5,6 +5,7 @@
 mod ask;
 mod bench;
 mod check;
+mod mcp;
 mod proxy;
 mod serve;
 mod web;
@@ -23,6 +24,7 @@ use crate::{
 pub use ask::ask;
 pub use bench::bench;
 pub use check::check;
+pub use mcp::mcp;
 pub use proxy::proxy;
 pub use serve::{Serve, serve};
 pub use web::web;
@@ -48,6 +50,22 @@ pub fn schema_files(flags: &SchemaFlags) -> SchemaFiles {
         protos: flags.proto.clone(),
         import_paths: flags.import_path.clone(),
         protosets: flags.protoset.clone(),
+    }
+}
+
+/// What a gateway's calls upstream carry (web, mcp): `-H`, the upstream's token, the limit.
+pub(crate) fn gateway_call(
+    args: &ConnectArgs,
+    token: Option<Token>,
+    max_message_size: usize,
+) -> CallSetup {
+    CallSetup {
+        timeout: None,
+        headers: args.headers.clone(),
+        token,
+        max_message_size,
+        compress: None,
+        trace: None,
     }
 }
 

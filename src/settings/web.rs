@@ -5,13 +5,12 @@ use std::sync::Arc;
 
 use crate::{
     cli::WebArgs,
-    net::CallSetup,
     tls,
     token::Token,
     web::{WebConfig, host_name},
 };
 
-use super::{connect_config, schema_files};
+use super::{connect_config, gateway_call, schema_files};
 
 pub fn web(args: &WebArgs) -> anyhow::Result<WebConfig> {
     let upstream_token = Token::load(args.connect.token_file.as_deref())?;
@@ -30,14 +29,7 @@ pub fn web(args: &WebArgs) -> anyhow::Result<WebConfig> {
         listen: args.listen.clone(),
         // Each conversation is a stream of its own on the one connection.
         connect: connect_config(&args.connect, max_conversations, upstream_token.as_ref())?,
-        call: CallSetup {
-            timeout: None,
-            headers: args.connect.headers.clone(),
-            token: upstream_token,
-            max_message_size: args.limits.max_message_size,
-            compress: None,
-            trace: None,
-        },
+        call: gateway_call(&args.connect, upstream_token, args.limits.max_message_size),
         files: schema_files(&args.schema),
         methods: args.method.clone(),
         allow_origins: args

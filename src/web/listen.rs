@@ -23,8 +23,9 @@ use crate::{addr::Listener, refusals::Refusals};
 /// trickling connection is closed after it.
 const HANDSHAKE: Duration = Duration::from_secs(10);
 
-/// Serves until the process ends; a failed accept never ends it.
-pub(super) async fn serve(
+/// Serves `app` until the process ends; a failed accept never ends it. mcp's Streamable HTTP
+/// is served here too.
+pub(crate) async fn serve(
     listener: Listener,
     tls: Option<Arc<rustls::ServerConfig>>,
     max_connections: usize,

@@ -8,7 +8,7 @@ use axum::{Json, extract::State, http::StatusCode, response::IntoResponse};
 use serde_json::{Value, json};
 
 use super::Shared;
-use crate::schema::{CallKind, Schema, Tutorial, describe, reflect};
+use crate::schema::{CallKind, Schema, describe};
 
 pub(super) async fn list(State(shared): State<Arc<Shared>>) -> impl IntoResponse {
     match methods(&shared).await {
@@ -23,20 +23,7 @@ pub(super) async fn list(State(shared): State<Arc<Shared>>) -> impl IntoResponse
 async fn methods(shared: &Shared) -> anyhow::Result<Vec<Value>> {
     let config = &shared.config;
     // Only what the files define: a page in front of etcd offers no tutorial method etcd lacks.
-    let upstream = &shared.upstream;
-    let schemas = match upstream.files(Tutorial::Apart).await? {
-        Some(schema) => vec![schema],
-        None => {
-            // The list is asked each time, so that a page load sees services added since;
-            // each service's schema comes from the cache.
-            let channel = upstream.channel().await?;
-            let mut schemas = Vec::new();
-            for service in reflect::services(&channel, &config.call).await? {
-                schemas.push(upstream.reflected(&service, &config.call).await?);
-            }
-            schemas
-        }
-    };
+    let schemas = shared.upstream.schemas(&config.call).await?;
     let mut methods: Vec<Value> = Vec::new();
     for schema in &schemas {
         // Reflection itself is for tools, not for a person to converse with.

@@ -12,6 +12,7 @@ mod protocol;
 mod socket;
 
 pub use guard::host_name;
+pub(crate) use listen::serve as serve_app;
 pub use metrics::WebMetrics;
 
 use std::sync::{Arc, LazyLock, Mutex};

