@@ -31,6 +31,8 @@ use crate::{
 
 /// Requests queued ahead of the call, at most: `send` waits for room past them.
 const QUEUED: usize = 16;
+/// How long `send` waits for a call that takes no more requests (its server not reading).
+const SEND_WAIT: Duration = Duration::from_secs(30);
 
 /// One conversation in progress.
 struct Conversation {
@@ -133,9 +135,15 @@ impl Conversations {
                 made.map_err(|why| anyhow::anyhow!("request {}: {why}", n + 1))?;
             within_limit("request", size, conversation.max_message_size)
                 .map_err(|why| anyhow::anyhow!("request {}: {why}", n + 1))?;
-            if sender.send(outgoing).await.is_err() {
+            match tokio::time::timeout(SEND_WAIT, sender.send(outgoing)).await {
+                Ok(Ok(())) => {}
                 // The call is over; receive says how.
-                return Ok(n);
+                Ok(Err(_)) => return Ok(n),
+                Err(_) => anyhow::bail!(
+                    "request {}: the call took no request for {SEND_WAIT:?} (its server is not \
+                     reading); {n} went",
+                    n + 1
+                ),
             }
         }
         if end {

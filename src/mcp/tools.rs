@@ -30,6 +30,8 @@ pub(super) const NAMES: [&str; 6] = [
 
 /// The most `receive` waits, whatever it asks.
 const MAX_WAIT: Duration = Duration::from_secs(60);
+/// How long a conversation may take to open (the method found, the upstream reached).
+const OPEN_WAIT: Duration = Duration::from_secs(30);
 
 pub(super) fn fixed() -> Vec<Tool> {
     let id = json!({ "type": "string", "description": "the id open_conversation returned" });
@@ -172,7 +174,13 @@ async fn open(session: &Session, args: &JsonObject) -> anyhow::Result<Value> {
         files: shared.config.files.clone(),
         mapping: mapping(args)?,
     };
-    let opened = gateway::open(&shared.upstream, &call, &args).await?;
+    let opening = gateway::open(&shared.upstream, &call, &args);
+    let opened = (tokio::time::timeout(OPEN_WAIT, opening).await).map_err(|_| {
+        anyhow!(
+            "{}: the upstream did not answer within {OPEN_WAIT:?}",
+            args.method
+        )
+    })??;
     let id = session
         .conversations
         .open(opened, call.max_message_size, seat);
