@@ -1,9 +1,9 @@
 //! Conversations an agent holds across tool calls, for client-streaming and bidirectional
 //! methods: `open_conversation` starts the call and returns its id, `send` passes requests in,
 //! `receive` takes the answers that arrived since the last receive (waiting up to `wait_ms` for
-//! one), in order, with the status once the call has ended, and `close` cancels it. The answers
+//! one), in order, with the status once the call has ended, and `close` ends it. The answers
 //! are read as they come into the conversation's inbox, so that a `receive` finds them; one idle
-//! past `--conversation-idle` is cancelled, and `--max-conversations` bounds them all.
+//! past `--conversation-idle` is ended, and `--max-conversations` bounds them all.
 
 use std::{
     collections::{HashMap, VecDeque},
@@ -182,7 +182,9 @@ impl Conversations {
         }
     }
 
-    /// Cancels the conversation (its call with it).
+    /// Ends the conversation: its input closed, its answers dropped. tonic's client sends a
+    /// call's requests from a task of its own, so dropping the answers does not reset the
+    /// stream; the server sees the end of the questions.
     pub(super) fn close(&self, id: &str) -> anyhow::Result<()> {
         lock(&self.open)
             .remove(id)
@@ -190,7 +192,7 @@ impl Conversations {
             .ok_or_else(|| anyhow::anyhow!("no conversation {id}"))
     }
 
-    /// Cancels those unused for `idle`.
+    /// Ends, as `close` does, those unused for `idle`.
     pub(super) fn sweep(&self, idle: Duration) {
         let now = Instant::now();
         lock(&self.open).retain(|_, conversation| now - *lock(&conversation.last_used) < idle);

@@ -48,7 +48,7 @@ pub(super) fn fixed() -> Vec<Tool> {
         ),
         (
             "open_conversation",
-            "Opens a client-streaming or bidirectional call (any method, in fact) and returns its id. Requests go in with send, answers come out with receive, in order; close cancels it. Requests and answers are protobuf JSON unless input or output says lines.",
+            "Opens a client-streaming or bidirectional call (any method, in fact) and returns its id. Requests go in with send, answers come out with receive, in order; close ends it. Requests and answers are protobuf JSON unless input or output says lines.",
             json!({ "type": "object", "properties": {
                 "method": { "type": "string", "description": "pkg.Service/Method" },
                 "metadata": metadata_schema(),
