@@ -42,11 +42,7 @@ pub struct Counter(AtomicU64);
 
 impl Counter {
     pub fn inc(&self) {
-        self.add(1);
-    }
-
-    pub fn add(&self, n: u64) {
-        self.0.fetch_add(n, Relaxed);
+        self.0.fetch_add(1, Relaxed);
     }
 
     pub fn get(&self) -> u64 {
@@ -138,16 +134,11 @@ impl Default for Histogram {
 
 impl Histogram {
     pub fn observe(&self, took: std::time::Duration) {
-        self.observe_n(took, 1);
-    }
-
-    /// `n` observations of `took`, as a bench shard's histogram hands them over.
-    pub fn observe_n(&self, took: std::time::Duration, n: u64) {
         let seconds = took.as_secs_f64();
         let bucket = SECONDS.partition_point(|&bound| bound < seconds);
-        self.buckets[bucket].fetch_add(n, Relaxed);
+        self.buckets[bucket].fetch_add(1, Relaxed);
         let nanos = u64::try_from(took.as_nanos()).unwrap_or(u64::MAX);
-        self.sum_nanos.fetch_add(nanos.saturating_mul(n), Relaxed);
+        self.sum_nanos.fetch_add(nanos, Relaxed);
     }
 
     /// The cumulative counts per bound (the last for +Inf), and the sum in seconds.
