@@ -322,3 +322,62 @@ fn json_logs_are_one_object_per_line() {
     assert_eq!(closed["fields"]["answers"], 1);
     assert_eq!(closed["level"], "INFO");
 }
+
+/// Opens `count` conversations on `channel`, each answered once, and holds them: dropping the
+/// senders ends them.
+async fn hold_conversations(
+    channel: &Channel,
+    count: usize,
+) -> Vec<tokio::sync::mpsc::Sender<StreamRequest>> {
+    let opened = (0..count).map(|n| {
+        let mut client = StreamClient::new(channel.clone());
+        async move {
+            let (tx, rx) = tokio::sync::mpsc::channel(1);
+            tx.send(StreamRequest {
+                question: format!("held {n}"),
+            })
+            .await
+            .unwrap();
+            let questions = tokio_stream::wrappers::ReceiverStream::new(rx);
+            let mut answers = client.conversations(questions).await.unwrap().into_inner();
+            let answer = answers.message().await.unwrap().unwrap();
+            assert_eq!(answer.answer, echo(1, &format!("held {n}")));
+            // The answers are drained in the background until the conversation ends.
+            tokio::spawn(async move { while let Ok(Some(_)) = answers.message().await {} });
+            tx
+        }
+    });
+    futures_util::future::join_all(opened).await
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn memory_goes_back_once_conversations_and_their_connection_close() {
+    let server = Serve::start(&[]);
+    // A first crowd, come and gone, so that the baseline is a warm server's.
+    let warm = channel(&server.addr).await;
+    drop(hold_conversations(&warm, 200).await);
+    drop(warm);
+    let before = rss_kib(server.pid());
+
+    let crowd = channel(&server.addr).await;
+    let held = hold_conversations(&crowd, 5000).await;
+    let open = rss_kib(server.pid());
+    assert!(
+        open > before + 8 * 1024,
+        "5000 conversations took only {before} -> {open} KiB: nothing to give back"
+    );
+    drop(held);
+    drop(crowd);
+    // The server trims once it falls idle; give it up to 20 s on a loaded machine.
+    let deadline = std::time::Instant::now() + Duration::from_secs(20);
+    let mut after = rss_kib(server.pid());
+    while after > before + 3 * 1024 && std::time::Instant::now() < deadline {
+        tokio::time::sleep(Duration::from_millis(100)).await;
+        after = rss_kib(server.pid());
+    }
+    assert!(
+        after <= before + 3 * 1024,
+        "the server held {after} KiB after its conversations and connection closed \
+         ({before} KiB before, {open} KiB while open)"
+    );
+}

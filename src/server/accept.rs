@@ -15,10 +15,12 @@ use tokio_util::{sync::CancellationToken, task::TaskTracker};
 use super::{
     connection::{Calls, Http2},
     conversation::Peer,
+    cores::Cores,
     cutoff::CallRules,
     exchange::Routing,
     handshake::{BoxIo, Opened, Refused, handshake},
     http1,
+    memory::IdleNotice,
     meter::{CountedIo, Metrics, Refusal},
 };
 use crate::{addr::Listener, refusals::Refusals};
@@ -34,6 +36,9 @@ pub(super) struct Limits {
     pub(super) keepalive: Option<Duration>,
     pub(super) tls: Option<Arc<rustls::ServerConfig>>,
     pub(super) calls: Arc<CallRules>,
+    /// Told as each connection closes: a connection's own memory (h2's table of its streams)
+    /// may go after its last conversation did, and the trimmer looked.
+    pub(super) closed: Option<IdleNotice>,
 }
 
 /// Serves `routes` on every connection `listener` accepts until `signal`; then stops listening,
@@ -47,18 +52,8 @@ pub(super) async fn serve(
     closed: CancellationToken,
 ) {
     let tracker = TaskTracker::new();
-    let served = Served {
-        http2: Http2::new(limits.max_streams, limits.keepalive),
-        tls: limits.tls.clone().map(TlsAcceptor::from),
-        calls: Calls {
-            routes: routing.prepared(),
-            rules: limits.calls.clone(),
-            tracker: tracker.clone(),
-        },
-        handshake_timeout: limits.handshake_timeout,
-        closing: CancellationToken::new(),
-        metrics: limits.calls.metrics.clone(),
-    };
+    let served = Served::new(routing, &limits, tracker.clone());
+    let cores = Cores::start();
     // Aborted at once by `closed`, which no connection has to poll as it works.
     let mut connections = JoinSet::new();
     let slots = Arc::new(Semaphore::new(limits.max_connections as usize));
@@ -80,7 +75,7 @@ pub(super) async fn serve(
         match slots.clone().try_acquire_owned() {
             Ok(permit) => {
                 let connection = served.clone().connection(io, peer, permit);
-                connections.spawn(tracker.track_future(connection));
+                connections.spawn_on(tracker.track_future(connection), cores.next());
             }
             Err(_) => served.refuse(&mut refused, limits.max_connections),
         }
@@ -98,17 +93,36 @@ pub(super) async fn serve(
     tracker.wait().await;
 }
 
-async fn accept(listener: &Listener) -> std::io::Result<(BoxIo, Peer)> {
+/// An accepted socket on its way to the core that serves it, where it is registered anew.
+enum Accepted {
+    Tcp(std::net::TcpStream),
+    Unix(std::os::unix::net::UnixStream),
+}
+
+impl Accepted {
+    /// Must run on the core's runtime: the socket is watched by the runtime it is made on.
+    fn registered(self) -> std::io::Result<BoxIo> {
+        Ok(match self {
+            Accepted::Tcp(stream) => Box::new(tokio::net::TcpStream::from_std(stream)?),
+            Accepted::Unix(stream) => Box::new(tokio::net::UnixStream::from_std(stream)?),
+        })
+    }
+}
+
+async fn accept(listener: &Listener) -> std::io::Result<(Accepted, Peer)> {
     Ok(match listener {
         Listener::Tcp(listener) => {
             let (stream, addr) = listener.accept().await?;
             // Answers are lines, written as they are made: no waiting to fill a segment.
             stream.set_nodelay(true)?;
-            (Box::new(stream), Peer::new(addr.to_string()))
+            (
+                Accepted::Tcp(stream.into_std()?),
+                Peer::new(addr.to_string()),
+            )
         }
         Listener::Unix(listener, _) => {
             let (stream, _) = listener.accept().await?;
-            (Box::new(stream), Peer::new("unix"))
+            (Accepted::Unix(stream.into_std()?), Peer::new("unix"))
         }
     })
 }
@@ -123,6 +137,7 @@ struct Served {
     /// Asks connections to close once their calls end (GOAWAY).
     closing: CancellationToken,
     metrics: Option<Arc<Metrics>>,
+    closed: Option<IdleNotice>,
 }
 
 /// A connection counted among those open while it lasts.
@@ -135,7 +150,27 @@ impl Drop for Open {
 }
 
 impl Served {
-    async fn connection(self, io: BoxIo, peer: Peer, _slot: OwnedSemaphorePermit) {
+    fn new(routing: Routing, limits: &Limits, tracker: TaskTracker) -> Served {
+        Served {
+            http2: Http2::new(limits.max_streams, limits.keepalive),
+            tls: limits.tls.clone().map(TlsAcceptor::from),
+            calls: Calls {
+                routes: routing.prepared(),
+                rules: limits.calls.clone(),
+                tracker,
+            },
+            handshake_timeout: limits.handshake_timeout,
+            closing: CancellationToken::new(),
+            metrics: limits.calls.metrics.clone(),
+            closed: limits.closed.clone(),
+        }
+    }
+
+    async fn connection(self, accepted: Accepted, peer: Peer, _slot: OwnedSemaphorePermit) {
+        let io = match accepted.registered() {
+            Ok(io) => io,
+            Err(err) => return tracing::warn!(peer = %peer.0, "cannot serve a connection: {err}"),
+        };
         let (io, _open): (BoxIo, _) = match &self.metrics {
             Some(metrics) => {
                 metrics.connections.inc();
@@ -163,6 +198,9 @@ impl Served {
                 let timeout = self.handshake_timeout;
                 http1::serve(io, self.calls, peer, self.closing, timeout).await;
             }
+        }
+        if let Some(closed) = &self.closed {
+            closed.now_idle();
         }
     }
 

@@ -56,6 +56,7 @@ pub async fn serve_front(
         keepalive: front.keepalive,
         tls: None,
         calls: Arc::new(rules),
+        closed: None,
     };
     let routing = Routing {
         routes: Metered::new(routes, front.metrics.clone()),

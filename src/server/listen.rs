@@ -113,13 +113,13 @@ async fn serve(
         stop: stop.clone(),
         next_id: AtomicU64::new(1),
         slots: slots.clone(),
-        idle,
+        idle: idle.clone(),
         tutorial_shape: tutorial_shape(config.max_message_size),
         config: config.clone(),
     });
     let routes = routing(&config, health_service, service)?;
     let (limits, closed) = (
-        limits(&config, call_rules(&config, &stop)),
+        limits(&config, call_rules(&config, &stop), idle),
         CancellationToken::new(),
     );
     let accepting = accept::serve(routes, listener, limits, signal, closed.clone());
@@ -388,8 +388,9 @@ async fn drain(slots: &Semaphore, stop: &Stop, config: &Config) {
     }
 }
 
-fn limits(config: &Config, calls: Arc<CallRules>) -> accept::Limits {
+fn limits(config: &Config, calls: Arc<CallRules>, idle: memory::IdleNotice) -> accept::Limits {
     accept::Limits {
+        closed: Some(idle),
         max_connections: config.max_connections,
         handshake_timeout: config.handshake_timeout,
         max_streams: config.max_conversations_per_connection,

@@ -9,8 +9,9 @@ use tokio::sync::Notify;
 /// Conversations often end in bursts: trim once the burst is over, not once per conversation.
 const SETTLE: Duration = Duration::from_millis(100);
 
-/// Told when the last conversation in progress ends.
-#[derive(Clone, Default)]
+/// Told when the last conversation in progress ends, and when a connection closes; it trims
+/// only while no conversation is in progress.
+#[derive(Clone, Debug, Default)]
 pub(super) struct IdleNotice(Arc<Notify>);
 
 impl IdleNotice {

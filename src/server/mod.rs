@@ -19,6 +19,7 @@ pub mod bridge;
 mod compress;
 mod connection;
 mod conversation;
+mod cores;
 mod cutoff;
 mod deadline;
 mod direct;
