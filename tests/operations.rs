@@ -381,3 +381,56 @@ async fn memory_goes_back_once_conversations_and_their_connection_close() {
          ({before} KiB before, {open} KiB while open)"
     );
 }
+
+/// The CPU time (in clock ticks) of each of serve's core threads, by name.
+fn core_ticks(pid: u32) -> std::collections::BTreeMap<String, u64> {
+    let tasks = std::fs::read_dir(format!("/proc/{pid}/task")).unwrap();
+    tasks
+        .filter_map(|task| {
+            let stat = std::fs::read_to_string(task.ok()?.path().join("stat")).ok()?;
+            // The name is in parentheses; utime and stime are the 12th and 13th fields after it.
+            let (name, rest) = stat.split_once(" (")?.1.rsplit_once(") ")?;
+            let fields: Vec<&str> = rest.split(' ').collect();
+            let ticks = fields[11].parse::<u64>().ok()? + fields[12].parse::<u64>().ok()?;
+            name.starts_with("serve-").then(|| (name.to_owned(), ticks))
+        })
+        .collect()
+}
+
+#[test]
+fn each_connection_is_served_on_one_core_and_the_next_on_the_next() {
+    let mut command = bin();
+    command
+        .env("TOKIO_WORKER_THREADS", "2")
+        .args(["serve", "--addr", "127.0.0.1:0"]);
+    let server = Serve::spawn_command(command, "listening on ", "");
+    let questions: String = (0..200_000).map(|n| format!("{n}\n")).collect();
+    let busy = |ticks: &std::collections::BTreeMap<String, u64>| -> Vec<String> {
+        let most = ticks.values().copied().max().unwrap_or(0);
+        // Idle threads may catch a tick or two; a served connection takes many.
+        let mut busy: Vec<String> = (ticks.iter())
+            .filter(|&(_, &t)| most > 0 && t * 4 > most)
+            .map(|(name, _)| name.clone())
+            .collect();
+        busy.sort();
+        busy
+    };
+
+    let first = ask(&server.addr, &[], questions.as_bytes());
+    assert!(first.status.success(), "{}", stderr_text(&first));
+    let after_first = core_ticks(server.pid());
+    assert_eq!(
+        after_first.keys().collect::<Vec<_>>(),
+        ["serve-0", "serve-1"],
+        "TOKIO_WORKER_THREADS=2 should make two core threads"
+    );
+    assert_eq!(busy(&after_first), ["serve-0"], "{after_first:?}");
+
+    let second = ask(&server.addr, &[], questions.as_bytes());
+    assert!(second.status.success(), "{}", stderr_text(&second));
+    let after_second = core_ticks(server.pid());
+    let added: std::collections::BTreeMap<String, u64> = (after_second.iter())
+        .map(|(name, t)| (name.clone(), t - after_first[name]))
+        .collect();
+    assert_eq!(busy(&added), ["serve-1"], "{added:?}");
+}
