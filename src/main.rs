@@ -52,10 +52,11 @@ fn main() -> ExitCode {
 fn run(cli: Cli) -> anyhow::Result<()> {
     match cli.command {
         Command::Serve(args) => runtime(Threads::AllCores)?.block_on(serve(args)),
-        // Two threads even for one conversation: while one is blocked writing answers to a slow
-        // reader, the other keeps the connection alive (see output::Stdout). No more: one
-        // conversation has no use for them, and each costs `echo hi | ask` its start.
-        Command::Ask(args) => runtime(Threads::Two)?.block_on(ask(args)),
+        // One worker of the multi-threaded kind: while it is blocked writing answers to a slow
+        // reader, block_in_place hands its runtime to another thread, which keeps the connection
+        // alive (see output::Stdout). A second worker bought `seq 1000000 | ask` nothing
+        // measurable, and starting it cost `echo hi | ask` about 0.2 ms (BENCHMARKS.md).
+        Command::Ask(args) => runtime(Threads::OneWorker)?.block_on(ask(args)),
         // One conversation gains nothing from a second thread but the cost of handing every
         // message across: measured, shorter round trips and less CPU.
         Command::Bench(BenchArgs {
@@ -86,6 +87,7 @@ fn run(cli: Cli) -> anyhow::Result<()> {
 
 enum Threads {
     One,
+    OneWorker,
     Two,
     AllCores,
 }
@@ -93,17 +95,20 @@ enum Threads {
 fn runtime(threads: Threads) -> anyhow::Result<tokio::runtime::Runtime> {
     let mut builder = match threads {
         Threads::One => tokio::runtime::Builder::new_current_thread(),
-        Threads::Two => {
-            let mut builder = tokio::runtime::Builder::new_multi_thread();
-            builder.worker_threads(2);
-            builder
-        }
+        Threads::OneWorker => workers(1),
+        Threads::Two => workers(2),
         Threads::AllCores => tokio::runtime::Builder::new_multi_thread(),
     };
     builder
         .enable_all()
         .build()
         .context("cannot start the async runtime")
+}
+
+fn workers(count: usize) -> tokio::runtime::Builder {
+    let mut builder = tokio::runtime::Builder::new_multi_thread();
+    builder.worker_threads(count);
+    builder
 }
 
 /// Logs go to stderr: serve reports conversations at info by default, ask only warnings. serve
