@@ -39,6 +39,8 @@ pub(super) struct Limits {
     /// Told as each connection closes: a connection's own memory (h2's table of its streams)
     /// may go after its last conversation did, and the trimmer looked.
     pub(super) closed: Option<IdleNotice>,
+    /// The runtimes connections are served on.
+    pub(super) cores: Arc<Cores>,
 }
 
 /// Serves `routes` on every connection `listener` accepts until `signal`; then stops listening,
@@ -53,7 +55,6 @@ pub(super) async fn serve(
 ) {
     let tracker = TaskTracker::new();
     let served = Served::new(routing, &limits, tracker.clone());
-    let cores = Cores::start();
     // Aborted at once by `closed`, which no connection has to poll as it works.
     let mut connections = JoinSet::new();
     let slots = Arc::new(Semaphore::new(limits.max_connections as usize));
@@ -75,7 +76,7 @@ pub(super) async fn serve(
         match slots.clone().try_acquire_owned() {
             Ok(permit) => {
                 let connection = served.clone().connection(io, peer, permit);
-                connections.spawn_on(tracker.track_future(connection), cores.next());
+                connections.spawn_on(tracker.track_future(connection), limits.cores.next());
             }
             Err(_) => served.refuse(&mut refused, limits.max_connections),
         }

@@ -12,6 +12,7 @@ use tonic::{codegen::http, service::Routes};
 use super::{
     accept::{self, Limits},
     conversation::Peer,
+    cores::Cores,
     cutoff::{CallRules, Conversations, Stop},
     exchange::Routing,
     meter::{Metered, Metrics},
@@ -57,6 +58,7 @@ pub async fn serve_front(
         tls: None,
         calls: Arc::new(rules),
         closed: None,
+        cores: Arc::new(Cores::start()),
     };
     let routing = Routing {
         routes: Metered::new(routes, front.metrics.clone()),

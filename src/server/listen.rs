@@ -36,6 +36,7 @@ use super::{
     bridge::{Bridged, Bridges, Route},
     compress::compressed,
     conversation::{Service, check_token, peer, tutorial_shape},
+    cores::Cores,
     cutoff::{CallRules, Conversations, Stop},
     direct::Direct,
     exchange::Routing,
@@ -70,8 +71,10 @@ pub async fn run(
     shutdown: impl Future<Output = ()> + Send + 'static,
     abort: impl Future<Output = ()>,
 ) -> anyhow::Result<()> {
+    // Kept until the responder has finished: its processes' reapers run on the cores.
+    let cores = Arc::new(Cores::start());
     let served = async {
-        let served = serve(listener, config, responder.clone(), shutdown).await;
+        let served = serve(listener, config, responder.clone(), shutdown, cores.clone()).await;
         responder.finish().await;
         served
     };
@@ -90,6 +93,7 @@ async fn serve(
     config: Config,
     responder: Arc<dyn Responder>,
     shutdown: impl Future<Output = ()> + Send + 'static,
+    cores: Arc<Cores>,
 ) -> anyhow::Result<()> {
     let slots = Arc::new(Semaphore::new(config.max_conversations as usize));
     let (stop, idle) = (Stop::default(), memory::IdleNotice::default());
@@ -119,7 +123,7 @@ async fn serve(
     });
     let routes = routing(&config, health_service, service)?;
     let (limits, closed) = (
-        limits(&config, call_rules(&config, &stop), idle),
+        limits(&config, call_rules(&config, &stop), idle, cores),
         CancellationToken::new(),
     );
     let accepting = accept::serve(routes, listener, limits, signal, closed.clone());
@@ -388,8 +392,14 @@ async fn drain(slots: &Semaphore, stop: &Stop, config: &Config) {
     }
 }
 
-fn limits(config: &Config, calls: Arc<CallRules>, idle: memory::IdleNotice) -> accept::Limits {
+fn limits(
+    config: &Config,
+    calls: Arc<CallRules>,
+    idle: memory::IdleNotice,
+    cores: Arc<Cores>,
+) -> accept::Limits {
     accept::Limits {
+        cores,
         closed: Some(idle),
         max_connections: config.max_connections,
         handshake_timeout: config.handshake_timeout,
