@@ -133,7 +133,7 @@ fn read_questions(
 /// The question text a request carries.
 fn question_of(outgoing: Outgoing) -> String {
     match outgoing {
-        Outgoing::Line(line) => String::from_utf8(line).unwrap(),
+        Outgoing::Line(line) => String::from_utf8(line.to_vec()).unwrap(),
         Outgoing::Message(message) => StreamRequest::decode(message).unwrap().question,
         Outgoing::Encoded(encoded) => StreamRequest::decode(encoded.message).unwrap().question,
     }

@@ -63,7 +63,7 @@ impl QuestionPool {
     pub(super) fn get(&self, n: usize, i: u64, slots: usize) -> Outgoing {
         match self {
             QuestionPool::Generated { payload } => {
-                Outgoing::Line(generated(n, i, *payload).into_bytes())
+                Outgoing::Line(generated(n, i, *payload).into_bytes().into())
             }
             QuestionPool::Lines { requests, .. } => {
                 requests[line(n, i, slots, requests.len())].clone()
@@ -156,7 +156,7 @@ mod tests {
     #[test]
     fn the_run_takes_the_lines_in_turn() {
         let lines: Vec<_> = (0..4)
-            .map(|i| Outgoing::Line(format!("line {i}").into_bytes()))
+            .map(|i| Outgoing::Line(format!("line {i}").into_bytes().into()))
             .collect();
         let questions = QuestionPool::Lines {
             requests: lines,

@@ -380,7 +380,7 @@ mod tests {
 
     fn question(question: Question) -> String {
         match question {
-            Question::Line(line) => String::from_utf8(line).unwrap(),
+            Question::Line(line) => String::from_utf8(line.to_vec()).unwrap(),
             Question::Message(message) => {
                 crate::proto::StreamRequest::decode(message)
                     .unwrap()

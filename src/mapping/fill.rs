@@ -17,6 +17,7 @@ use prost_reflect::{
 
 use super::{
     paths::FieldPath,
+    short::LineBytes,
     split::Separator,
     value::{self, BytesAs},
 };
@@ -74,7 +75,7 @@ impl Slot {
 /// transcript when asked.
 #[derive(Clone, Debug)]
 pub enum Outgoing {
-    Line(Vec<u8>),
+    Line(LineBytes),
     /// Encoded as it was read.
     Message(Bytes),
     /// Encoded, with the record it came from. Boxed: lines are the common case, and batches of
@@ -126,7 +127,7 @@ impl ToMessage {
                     value::utf8(line, 0)?;
                 }
                 let size = prefix.len() + nested_size(numbers, line.len());
-                return Ok((Outgoing::Line(line.to_vec()), size));
+                return Ok((Outgoing::Line(LineBytes::from(line)), size));
             }
             ToMessage::Parts(parts) => parts.encode(line)?,
             ToMessage::Json(message) => json(message, line)?,

@@ -9,6 +9,7 @@ mod flag_error;
 mod paths;
 mod print;
 mod set;
+mod short;
 mod split;
 mod value;
 
@@ -20,6 +21,7 @@ pub use flag_error::FlagError;
 pub use paths::{FieldPath, Flags, only_field};
 use paths::{Through, clash, line_fields, only_candidate};
 pub use print::{Lines, ToLine};
+pub use short::LineBytes;
 pub use split::Separator;
 pub use value::BytesAs;
 
