@@ -50,10 +50,15 @@ const MAX_WINDOW: u32 = (1 << 31) - 1;
 /// memory by itself: what can arrive unread is bounded by the stream windows.
 pub(crate) const CONNECTION_WINDOW: u32 = MAX_WINDOW;
 
-/// Per conversation of ask and bench, what a server may send unread: 1 MiB while few share the
-/// connection. HTTP/2's default of 64 KiB let the server send only as fast as ask's reading
-/// thread gave the window back: `seq 1000000 | ask` took 1.34x as long.
-pub(crate) const STREAM_WINDOW: u32 = 1024 * 1024;
+/// Per conversation of a client with several on a connection (bench, and the relays: proxy, web
+/// and mcp, which hold what their own clients do not read): HTTP/2's default, what a server may
+/// send unread.
+pub(crate) const STREAM_WINDOW: u32 = 64 * 1024;
+
+/// For a client's only conversation (ask, or bench with one): what it holds unread is its own
+/// to print. With 64 KiB the server sent only as fast as ask's printing thread gave the window
+/// back: `seq 1000000 | ask` took 1.34x as long.
+const ONLY_STREAM_WINDOW: u32 = 1024 * 1024;
 
 /// Per conversation on serve: what a client may send before the conversation has read it, and
 /// so what a stalled one holds of its questions (packed).
@@ -87,11 +92,15 @@ pub(crate) const fn budget(window: u32) -> u64 {
     window as u64 / 2
 }
 
-/// The stream window for a client that opens `streams` conversations on one connection: HTTP/2's
-/// default while the worst case fits the budget, smaller (in whole KiB) when it would not, so
-/// that a server answering each question in a frame of its own can never trip our guard.
+/// The stream window for a client that opens `streams` conversations on one connection: 1 MiB
+/// for one; for more, HTTP/2's default while the worst case fits the budget, smaller (in whole
+/// KiB) when it would not, so that a server answering each question in a frame of its own can
+/// never trip our guard.
 pub(crate) fn client_stream_window(streams: usize) -> u32 {
-    let streams = streams.max(1) as u64;
+    if streams <= 1 {
+        return ONLY_STREAM_WINDOW;
+    }
+    let streams = streams as u64;
     let fits = budget(CONNECTION_WINDOW) * SMALLEST_MESSAGE_FRAME
         / (streams * (THRESHOLD - SMALLEST_MESSAGE_FRAME));
     let window = fits.min(STREAM_WINDOW as u64) / 1024 * 1024;
@@ -114,9 +123,11 @@ mod tests {
 
     #[test]
     fn client_windows_shrink_with_the_streams_they_carry() {
-        assert_eq!(client_stream_window(1), STREAM_WINDOW);
-        assert_eq!(client_stream_window(20), STREAM_WINDOW);
-        for streams in [21, 327, 1000, 10_000] {
+        assert_eq!(client_stream_window(1), ONLY_STREAM_WINDOW);
+        assert!(worst_cost(1, ONLY_STREAM_WINDOW as u64) < budget(CONNECTION_WINDOW));
+        assert_eq!(client_stream_window(2), STREAM_WINDOW);
+        assert_eq!(client_stream_window(300), STREAM_WINDOW);
+        for streams in [327, 1000, 10_000] {
             let window = client_stream_window(streams);
             assert!(window < STREAM_WINDOW, "{streams}");
             assert!(worst_cost(streams as u64, window as u64) < budget(CONNECTION_WINDOW));
