@@ -15,14 +15,14 @@ pub enum LineBytes {
 
 impl From<&[u8]> for LineBytes {
     fn from(line: &[u8]) -> LineBytes {
-        match u8::try_from(line.len()) {
-            Ok(len) if line.len() <= INLINE => {
-                let mut bytes = [0; INLINE];
-                bytes[..line.len()].copy_from_slice(line);
-                LineBytes::Inline { len, bytes }
-            }
-            _ => LineBytes::Heap(line.into()),
+        if line.len() > INLINE {
+            return LineBytes::Heap(line.into());
         }
+        let mut bytes = [0; INLINE];
+        bytes[..line.len()].copy_from_slice(line);
+        // At most INLINE, which fits a byte.
+        let len = line.len() as u8;
+        LineBytes::Inline { len, bytes }
     }
 }
 

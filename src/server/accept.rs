@@ -36,9 +36,9 @@ pub(super) struct Limits {
     pub(super) keepalive: Option<Duration>,
     pub(super) tls: Option<Arc<rustls::ServerConfig>>,
     pub(super) calls: Arc<CallRules>,
-    /// Told as each connection closes: a connection's own memory (h2's table of its streams)
-    /// may go after its last conversation did, and the trimmer looked.
-    pub(super) closed: Option<IdleNotice>,
+    /// The memory trimmer, told as each connection closes: a connection's own memory (h2's
+    /// table of its streams) may go after its last conversation did, and the trimmer looked.
+    pub(super) trim: Option<IdleNotice>,
     /// The runtimes connections are served on.
     pub(super) cores: Arc<Cores>,
 }
@@ -138,7 +138,7 @@ struct Served {
     /// Asks connections to close once their calls end (GOAWAY).
     closing: CancellationToken,
     metrics: Option<Arc<Metrics>>,
-    closed: Option<IdleNotice>,
+    trim: Option<IdleNotice>,
 }
 
 /// A connection counted among those open while it lasts.
@@ -163,7 +163,7 @@ impl Served {
             handshake_timeout: limits.handshake_timeout,
             closing: CancellationToken::new(),
             metrics: limits.calls.metrics.clone(),
-            closed: limits.closed.clone(),
+            trim: limits.trim.clone(),
         }
     }
 
@@ -200,8 +200,8 @@ impl Served {
                 http1::serve(io, self.calls, peer, self.closing, timeout).await;
             }
         }
-        if let Some(closed) = &self.closed {
-            closed.now_idle();
+        if let Some(trim) = &self.trim {
+            trim.now_idle();
         }
     }
 

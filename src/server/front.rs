@@ -57,7 +57,7 @@ pub async fn serve_front(
         keepalive: front.keepalive,
         tls: None,
         calls: Arc::new(rules),
-        closed: None,
+        trim: None,
         cores: Arc::new(Cores::start()),
     };
     let routing = Routing {

@@ -400,7 +400,7 @@ fn limits(
 ) -> accept::Limits {
     accept::Limits {
         cores,
-        closed: Some(idle),
+        trim: Some(idle),
         max_connections: config.max_connections,
         handshake_timeout: config.handshake_timeout,
         max_streams: config.max_conversations_per_connection,
